@@ -1,0 +1,43 @@
+"""The configured region (forces and local authorities shown by default)."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from core import audit
+from core.models import Region
+
+#: The reference user's region, used when none is configured.
+WEST_MIDLANDS = {
+    "name": "West Midlands",
+    "force_slugs": ["west-midlands"],
+    "lad_codes": ["E08000025", "E08000026", "E08000027", "E08000028", "E08000029", "E08000030", "E08000031"],
+}
+
+
+@dataclass(frozen=True)
+class RegionConfig:
+    name: str
+    force_slugs: list[str] = field(default_factory=list)
+    lad_codes: list[str] = field(default_factory=list)
+    is_synthetic: bool = False
+
+
+def current_region() -> RegionConfig:
+    """The region pages show by default: the current Region row, else the West Midlands."""
+    row = Region.objects.filter(is_current=True).order_by("-id").first()
+    if row is None:
+        return RegionConfig(**WEST_MIDLANDS)
+    return RegionConfig(row.name, list(row.force_slugs), list(row.lad_codes), row.is_synthetic)
+
+
+@transaction.atomic
+def set_region(actor: object, name: str, force_slugs: list[str], lad_codes: list[str],
+               is_synthetic: bool = False) -> Region:
+    """Make a region the current one (the previous one stays, not current)."""
+    Region.objects.filter(is_current=True).update(is_current=False)
+    region = Region(name=name, force_slugs=force_slugs, lad_codes=lad_codes, is_synthetic=is_synthetic)
+    region.full_clean()
+    region.save()
+    audit.record(actor, "set_region", region, changes={"force_slugs": force_slugs, "lad_codes": lad_codes})
+    return region

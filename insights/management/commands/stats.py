@@ -1,0 +1,48 @@
+"""``vrp stats --by month|crime_type|lad|lsoa… [--area CODE] [--from YYYY-MM] [--to YYYY-MM]``."""
+
+import csv
+import json
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from core.management.cli import PlatformCommand
+from insights.services.figures import BY_KEYS, SOURCES, FigureQuery, counts
+
+
+class Command(PlatformCommand):
+    help = "Print counts and rates from the warehouse, grouped by month, crime type or area."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--by", action="append", choices=BY_KEYS, default=[],
+                            help="group by this key; repeat for more (e.g. --by lad --by month)")
+        parser.add_argument("--area", help="ONS code of an LSOA, MSOA, ward or local authority")
+        parser.add_argument("--from", dest="month_from", help="first month, YYYY-MM")
+        parser.add_argument("--to", dest="month_to", help="last month, YYYY-MM")
+        parser.add_argument("--source", choices=SOURCES, default="police")
+        parser.add_argument("--crime-type", action="append", default=[],
+                            help="only this crime type (police) or assault method (ED); repeatable")
+        parser.add_argument("--format", choices=["csv", "json", "table"], default="table")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        query = FigureQuery(source=options["source"], month_from=options["month_from"],
+                            month_to=options["month_to"], area=options["area"], types=tuple(options["crime_type"]))
+        rows = counts(query, options["by"])
+        columns = list(rows[0]) if rows else [*options["by"], "count"]
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, indent=1, default=str))
+        elif options["format"] == "csv":
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows([_cell(row[c]) for c in columns] for row in rows)
+        else:
+            widths = [max([len(c)] + [len(_cell(r[c])) for r in rows]) for c in columns]
+            self.stdout.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+            for row in rows:
+                self.stdout.write("  ".join(_cell(row[c]).rjust(w) if isinstance(row[c], int | float)
+                                            else _cell(row[c]).ljust(w)
+                                            for c, w in zip(columns, widths, strict=True)))
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)

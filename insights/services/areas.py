@@ -1,0 +1,93 @@
+"""The geography the warehouse queries join to, as Arrow tables built once per geography version.
+
+Police data mixes LSOA 2011 codes (police.uk until its 2021-boundary switch) and LSOA 2021 codes.
+Figures are reconciled to LSOA 2021, the current geography:
+
+* a 2021 code is itself;
+* a 2011 code that ONS lists as unchanged (U) or merged (M) maps to its one 2021 LSOA;
+* a 2011 code that was split (S) or changed in a complex way (X) maps to the 2021 LSOA among its
+  successors with the most residents (a population-weighted best fit, as ONS best-fit lookups are).
+  Splits never cross local authority boundaries, so ward and local authority totals are unaffected; an
+  LSOA-level figure for a split area carries the whole of its predecessor's count.
+
+Each 2021 LSOA takes its MSOA, ward and local authority from the newest lookup imported for that level,
+and its population (all ages and aged 24 and under) from the newest year imported.
+"""
+
+from functools import lru_cache
+
+import pyarrow as pa
+
+from geography.models import Area, AreaLink, LsoaChange, PopulationRecord
+from geography.services.manifest import geography_version
+
+PARENT_LEVELS = ("msoa", "ward", "lad")
+
+
+def area_tables() -> tuple[pa.Table, pa.Table]:
+    """(``lsoa_best_fit``: lsoa_code → lsoa21_code, ``lsoa21_areas``: lsoa21_code → parents, population)."""
+    return _build(geography_version())
+
+
+@lru_cache(maxsize=2)
+def _build(version: int) -> tuple[pa.Table, pa.Table]:
+    lsoa_codes = set(Area.objects.filter(level="lsoa").values_list("code", flat=True))
+    lsoa21 = set(Area.objects.filter(level="lsoa", vintage="2021").values_list("code", flat=True))
+    changes: dict[str, list[str]] = {}
+    for old, new in LsoaChange.objects.values_list("lsoa11_code", "lsoa21_code"):
+        changes.setdefault(old, []).append(new)
+        lsoa21.add(new)
+    population = _latest_population()
+    best_fit: dict[str, str] = {}
+    for code in lsoa_codes | set(changes):
+        if code in lsoa21 or code not in changes:
+            best_fit[code] = code
+        else:
+            successors = sorted(changes[code])
+            best_fit[code] = max(successors, key=lambda c: population.get(c, (0.0, None))[0])
+    parents = _parents()
+    targets = sorted(set(best_fit.values()))
+    # A 2021 LSOA with no link of its own (only 2011 lookups loaded) borrows its predecessor's parents.
+    predecessor = {new: old for old, new in best_fit.items() if old != new}
+    best = pa.table({"lsoa_code": list(best_fit), "lsoa21_code": list(best_fit.values())})
+    columns: dict[str, list] = {"lsoa21_code": targets}
+    for level in PARENT_LEVELS:
+        columns[f"{level}_code"] = [parents.get((c, level)) or parents.get((predecessor.get(c), level))
+                                    for c in targets]
+    columns["population"] = [population.get(c, (None, None))[0] for c in targets]
+    columns["population_aged_24_and_under"] = [population.get(c, (None, None))[1] for c in targets]
+    return best, pa.table(columns, schema=pa.schema([
+        ("lsoa21_code", pa.string()), ("msoa_code", pa.string()), ("ward_code", pa.string()),
+        ("lad_code", pa.string()), ("population", pa.float64()), ("population_aged_24_and_under", pa.float64())]))
+
+
+def _parents() -> dict[tuple[str, str], str]:
+    """(child, level) → parent from the newest vintage of each level."""
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for child, parent, level, vintage in AreaLink.objects.filter(parent_level__in=PARENT_LEVELS).values_list(
+            "child_code", "parent_code", "parent_level", "parent_vintage"):
+        key = (child, level)
+        if key not in found or vintage > found[key][1]:
+            found[key] = (parent, vintage)
+    return {k: v[0] for k, v in found.items()}
+
+
+def _latest_population() -> dict[str, tuple[float, float | None]]:
+    """LSOA code → (residents, residents aged 24 and under), each from the newest year that has it.
+
+    A projection with totals only (e.g. 2024) does not hide the census's age split (2021).
+    """
+    totals: dict[str, tuple[int, float]] = {}
+    young: dict[str, tuple[int, float]] = {}
+    for code, year, total, aged in PopulationRecord.objects.values_list(
+            "area_code", "year", "total", "aged_24_and_under"):
+        if code not in totals or year > totals[code][0]:
+            totals[code] = (year, total)
+        if aged is not None and (code not in young or year > young[code][0]):
+            young[code] = (year, aged)
+    return {code: (total, young[code][1] if code in young else None) for code, (_, total) in totals.items()}
+
+
+def area_names() -> dict[str, str]:
+    """ONS code → name, for labelling figures."""
+    return dict(Area.objects.exclude(name="").values_list("code", "name"))

@@ -1,0 +1,227 @@
+"""The query layer: every page, API, report and ``vrp stats`` asks for figures through these functions.
+
+Counts come from the current warehouse partitions (DuckDB over Parquet), joined to the geography in
+``insights.services.areas`` so any area level can be asked for. Rates are per 1,000 residents and per
+1,000 residents aged 24 and under, using the population of the finest area in the grouping.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+
+from core.problems import InputRejected, Problem
+from geography.codes import level_of
+from insights.services.areas import area_tables
+from insights.services.duck import connect, sql_list
+from insights.services.warehouse import current_files
+
+SOURCES = ("police", "ed")
+AREA_KEYS = ("lsoa", "msoa", "ward", "lad")
+BY_KEYS = ("month", "crime_type", *AREA_KEYS, "age_band", "sex", "location_type")
+ED_ONLY = ("age_band", "sex", "location_type")
+#: For ED data the "type" of an event is its means of assault.
+TYPE_COLUMN = {"police": "e.crime_type", "ed": "e.assault_method"}
+AREA_SQL = {"lsoa": "coalesce(b.lsoa21_code, e.lsoa_code)", "msoa": "g.msoa_code", "ward": "g.ward_code",
+            "lad": "g.lad_code"}
+
+
+@dataclass(frozen=True)
+class FigureQuery:
+    """What to count: source, period (inclusive months), area, types; validated on construction."""
+
+    source: str = "police"
+    month_from: str | None = None
+    month_to: str | None = None
+    area: str | None = None
+    types: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.source not in SOURCES:
+            problems.append(Problem("query", f"unknown source {self.source!r}; use one of {', '.join(SOURCES)}",
+                                    column="source"))
+        for name in ("month_from", "month_to"):
+            value = getattr(self, name)
+            if value is not None and parse_month(value) is None:
+                problems.append(Problem("query", f"{value!r} is not a month (YYYY-MM)", column=name))
+        if self.area is not None and level_of(self.area) not in (*AREA_KEYS, "region"):
+            problems.append(Problem("query", f"{self.area!r} is not an LSOA, MSOA, ward or local authority code",
+                                    column="area"))
+        if problems:
+            raise InputRejected(problems)
+
+
+def parse_month(text: str) -> date | None:
+    """``"2024-03"`` → date(2024, 3, 1); anything else → None."""
+    try:
+        year, month = text.split("-")
+        if len(year) != 4 or len(month) != 2:
+            return None
+        return date(int(year), int(month), 1)
+    except ValueError:
+        return None
+
+
+def _connection(query: FigureQuery) -> tuple[duckdb.DuckDBPyConnection, bool]:
+    con = connect()
+    best_fit, lsoa21 = area_tables()
+    con.register("lsoa_best_fit", best_fit)
+    con.register("lsoa21_areas", lsoa21)
+    files = current_files(query.source)
+    if not files:
+        return con, False
+    con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet({sql_list(files)})")
+    return con, True
+
+
+def _where(query: FigureQuery) -> tuple[str, list]:
+    clauses, params = ["TRUE"], []
+    if query.month_from:
+        clauses.append("e.month >= ?")
+        params.append(parse_month(query.month_from))
+    if query.month_to:
+        clauses.append("e.month <= ?")
+        params.append(parse_month(query.month_to))
+    if query.area:
+        level = level_of(query.area)
+        if level == "lsoa":
+            clauses.append("(coalesce(b.lsoa21_code, e.lsoa_code) = ? OR e.lsoa_code = ?)")
+            params += [query.area, query.area]
+        else:
+            clauses.append(f"{AREA_SQL[level]} = ?")
+            params.append(query.area)
+    if query.types:
+        clauses.append(f"{TYPE_COLUMN[query.source]} IN ({', '.join('?' for _ in query.types)})")
+        params += list(query.types)
+    return " AND ".join(clauses), params
+
+
+FROM_EVENTS = """events e
+    LEFT JOIN lsoa_best_fit b ON b.lsoa_code = e.lsoa_code
+    LEFT JOIN lsoa21_areas g ON g.lsoa21_code = coalesce(b.lsoa21_code, e.lsoa_code)"""
+
+
+def counts(query: FigureQuery, by: list[str]) -> list[dict]:
+    """Event counts grouped by ``by`` keys (month, crime_type, lsoa, msoa, ward, lad; for ED also
+    age_band, sex, location_type), with rates per 1,000 residents when an area key is among them.
+
+    Returns one dict per group: the keys, ``count``, and where they apply ``population``,
+    ``rate_per_1000`` and ``rate_per_1000_aged_24_and_under``. Rows are ordered by the keys.
+    """
+    unknown = [k for k in by if k not in BY_KEYS]
+    problems = [Problem("query", f"cannot group by {k!r}; use {', '.join(BY_KEYS)}", column="by") for k in unknown]
+    problems += [Problem("query", f"{k!r} applies to ED data only", column="by")
+                 for k in by if k in ED_ONLY and query.source != "ed"]
+    if problems:
+        raise InputRejected(problems)
+    con, has_data = _connection(query)
+    try:
+        if not has_data:
+            return []
+        selects = [_key_sql(k, query.source) + f" AS {k}" for k in by]
+        where, params = _where(query)
+        sql = f"SELECT {', '.join(selects + ['count(*) AS count'])} FROM {FROM_EVENTS} WHERE {where}"
+        sql += (" GROUP BY ALL ORDER BY ALL" if by else "")
+        finest = next((k for k in AREA_KEYS if k in by), None)
+        if finest is not None:
+            sql = _with_rates(sql, by, finest)
+        elif query.area:
+            sql = _with_area_rate(sql, query.area)
+        cursor = con.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def _key_sql(key: str, source: str) -> str:
+    if key == "month":
+        return "strftime(e.month, '%Y-%m')"
+    if key == "crime_type":
+        return TYPE_COLUMN[source]
+    if key in AREA_SQL:
+        return AREA_SQL[key]
+    return f"e.{key}"
+
+
+def _population_sql(level: str) -> str:
+    column = "lsoa21_code" if level == "lsoa" else f"{level}_code"
+    return f"""SELECT {column} AS area_code, sum(population) AS population,
+                      sum(population_aged_24_and_under) AS population_aged_24_and_under
+               FROM lsoa21_areas GROUP BY 1"""
+
+
+def _rate_columns() -> str:
+    return """p.population,
+        round(c.count * 1000.0 / NULLIF(p.population, 0), 3) AS rate_per_1000,
+        round(c.count * 1000.0 / NULLIF(p.population_aged_24_and_under, 0), 3) AS rate_per_1000_aged_24_and_under"""
+
+
+def _with_rates(sql: str, by: list[str], level: str) -> str:
+    return f"""SELECT c.*, {_rate_columns()} FROM ({sql}) c
+               LEFT JOIN ({_population_sql(level)}) p ON p.area_code = c.{level}
+               ORDER BY {', '.join(f'c.{k}' for k in by)}"""
+
+
+def _with_area_rate(sql: str, area: str) -> str:
+    level = level_of(area)
+    return f"""SELECT c.*, {_rate_columns()} FROM ({sql}) c
+               LEFT JOIN ({_population_sql(level)}) p ON p.area_code = {_literal(area)}"""
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def monthly_trend(query: FigureQuery) -> list[dict]:
+    """Counts for every month in the period (gaps as 0), the rolling 12-month total (None until 12
+    months are available) and the change on the same month a year before (count and per cent)."""
+    con, has_data = _connection(query)
+    try:
+        if not has_data:
+            return []
+        where, params = _where(query)
+        bounds = con.execute(f"SELECT min(e.month), max(e.month) FROM {FROM_EVENTS} WHERE {where}",
+                             params).fetchall()[0]
+        if bounds[0] is None:
+            return []
+        first = parse_month(query.month_from) if query.month_from else bounds[0]
+        last = parse_month(query.month_to) if query.month_to else bounds[1]
+        sql = f"""
+            WITH months AS (SELECT CAST(range AS DATE) AS month FROM range(?::DATE, ?::DATE + INTERVAL 1 MONTH,
+                                                                          INTERVAL 1 MONTH)),
+                 counted AS (SELECT e.month, count(*) AS count FROM {FROM_EVENTS} WHERE {where} GROUP BY 1),
+                 filled AS (SELECT m.month, coalesce(c.count, 0) AS count FROM months m
+                            LEFT JOIN counted c USING (month))
+            SELECT strftime(month, '%Y-%m') AS month, count,
+                   CASE WHEN count(*) OVER w12 = 12 THEN sum(count) OVER w12 END AS rolling_12_months,
+                   count - lag(count, 12) OVER w AS change_on_previous_year,
+                   round(100.0 * (count - lag(count, 12) OVER w) / NULLIF(lag(count, 12) OVER w, 0), 1)
+                       AS change_on_previous_year_percent
+            FROM filled
+            WINDOW w AS (ORDER BY month), w12 AS (ORDER BY month ROWS BETWEEN 11 PRECEDING AND CURRENT ROW)
+            ORDER BY month"""
+        cursor = con.execute(sql, [first, last, *params])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def change_on_previous_year(query: FigureQuery) -> dict:
+    """The period's total against the same months one year earlier: counts, change and per cent.
+
+    Needs ``month_from`` and ``month_to``.
+    """
+    if not (query.month_from and query.month_to):
+        raise InputRejected([Problem("query", "give both month_from and month_to", column="month_from")])
+    start, end = parse_month(query.month_from), parse_month(query.month_to)
+    before = FigureQuery(query.source, f"{start.year - 1}-{start.month:02d}", f"{end.year - 1}-{end.month:02d}",
+                         query.area, query.types)
+    current = sum(r["count"] for r in counts(query, []))
+    previous = sum(r["count"] for r in counts(before, []))
+    change = current - previous
+    return {"month_from": query.month_from, "month_to": query.month_to, "count": current,
+            "previous_year_count": previous, "change": change,
+            "change_percent": round(100.0 * change / previous, 1) if previous else None}

@@ -1,0 +1,212 @@
+"""Ingest police.uk street-level crime: CSV (plain or gzip), monthly archive zips, folders of either.
+
+The file format is data.police.uk's street-level CSV (12 columns, "Crime ID" … "Context"); one file per
+force and month, named ``YYYY-MM-<force>-street.csv``. Outcomes and stop-and-search files in the same
+archives are reported as skipped. Every row keeps its crime id, month, force, coordinates, LSOA, crime
+type and last outcome; anti-social behaviour rows (no crime id) are kept, and rows with no location are
+kept and counted.
+"""
+
+import csv
+import gzip
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.files import sha256_of
+from core.problems import InputRejected, Problem
+from insights.services import staging
+from insights.services.police_forces import CRIME_TYPES, FORCE_BY_NAME, FORCES
+from insights.services.staging import StagedFile
+
+COLUMNS = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+           "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"]
+STREET_FILE = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv(\.gz)?$")
+OTHER_FILE = re.compile(r"-(outcomes|stop-and-search)\.csv(\.gz)?$")
+CSV_SUFFIXES = (".csv", ".csv.gz")
+
+
+@dataclass
+class InputFile:
+    """A street-level CSV to ingest: its name as the user knows it and where it can be read."""
+
+    name: str
+    path: Path
+    force: str | None
+
+
+@dataclass
+class Discovery:
+    inputs: list[InputFile] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def discover(paths: Iterable[Path], workdir: Path) -> Discovery:
+    """The street-level CSVs in ``paths`` (files, zips, folders), extracting zip members to ``workdir``."""
+    found = Discovery()
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.name.lower().endswith((*CSV_SUFFIXES, ".zip")):
+                    _add_file(child, workdir, found)
+        elif path.exists():
+            _add_file(path, workdir, found)
+        else:
+            found.problems.append(Problem(str(path), "file not found"))
+    return found
+
+
+def _add_file(path: Path, workdir: Path, found: Discovery) -> None:
+    name = path.name.lower()
+    if name.endswith(".zip"):
+        _add_zip(path, workdir, found)
+    elif OTHER_FILE.search(name):
+        found.skipped.append(f"{path.name}: {OTHER_FILE.search(name).group(1)} file, not street-level crime")
+    elif name.endswith(CSV_SUFFIXES):
+        match = STREET_FILE.search(name)
+        found.inputs.append(InputFile(str(path), path, match.group("force") if match else None))
+    else:
+        found.problems.append(Problem(path.name, "not a police.uk CSV (.csv, .csv.gz) or archive (.zip)"))
+
+
+def _add_zip(path: Path, workdir: Path, found: Discovery) -> None:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        found.problems.append(Problem(path.name, f"not a zip archive ({exc})"))
+        return
+    with archive:
+        for member in sorted(archive.namelist()):
+            base = member.rsplit("/", 1)[-1].lower()
+            if not base or not base.endswith(CSV_SUFFIXES):
+                continue
+            label = f"{path.name}:{member}"
+            if OTHER_FILE.search(base):
+                found.skipped.append(f"{label}: {OTHER_FILE.search(base).group(1)} file, not street-level crime")
+                continue
+            target = workdir / "unzipped" / f"{len(found.inputs):05d}-{base}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with archive.open(member) as src, open(target, "wb") as dst:
+                    while chunk := src.read(1 << 20):
+                        dst.write(chunk)
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                found.problems.append(Problem(label, f"cannot be extracted ({exc})"))
+                continue
+            match = STREET_FILE.search(base)
+            found.inputs.append(InputFile(label, target, match.group("force") if match else None))
+
+
+def read_header(input_file: InputFile) -> tuple[list[str] | None, list[Problem]]:
+    """The file's header row, or the problems that stop it being read (empty, not gzip, not UTF-8)."""
+    try:
+        opener = gzip.open if input_file.path.name.endswith(".gz") else open
+        with opener(input_file.path, "rb") as handle:
+            first = handle.readline()
+            second = handle.readline()
+    except (OSError, EOFError) as exc:
+        return None, [Problem(input_file.name, f"cannot be read ({exc})")]
+    if not first.strip():
+        return None, [Problem(input_file.name, "the file is empty", line=1)]
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [Problem(input_file.name, "the header is not UTF-8 text (police.uk files are UTF-8)", 1)]
+    header = next(csv.reader(io.StringIO(text)))
+    header = [h.strip() for h in header]
+    problems = [Problem(input_file.name, "missing column", 1, c) for c in COLUMNS if c not in header]
+    problems += [Problem(input_file.name, "unexpected column (not in the police.uk street-level format)", 1, c)
+                 for c in header if c not in COLUMNS]
+    if not problems and header != COLUMNS:
+        problems.append(Problem(input_file.name, "columns are not in the police.uk order: "
+                                + ", ".join(COLUMNS), 1))
+    if not problems and not second.strip():
+        problems.append(Problem(input_file.name, "the file has a header but no rows", 2))
+    return header, problems
+
+
+def row_checks() -> list[tuple[str, str]]:
+    """(column, SQL expression giving a message or NULL) for each row-level rule."""
+    crime_types = ", ".join(f"'{t}'" for t in CRIME_TYPES.values())
+    return [
+        ("Month", """CASE WHEN NOT regexp_full_match(coalesce("Month", ''), '\\d{4}-(0[1-9]|1[0-2])')
+                     THEN 'month ' || coalesce('''' || "Month" || '''', 'missing') || ' is not YYYY-MM' END"""),
+        ("Longitude", staging.coordinate_check('"Longitude"', '"Latitude"')),
+        ("LSOA code", """CASE WHEN "LSOA code" IS NOT NULL AND "LSOA code" <> ''
+                         AND NOT regexp_full_match("LSOA code", '[EW]01\\d{6}')
+                         THEN 'LSOA code ''' || "LSOA code" || ''' is not an ONS LSOA code (E01/W01 and 6 digits)'
+                         END"""),
+        ("Crime type", f"""CASE WHEN coalesce("Crime type", '') NOT IN ({crime_types})
+                          THEN 'unknown crime type ' || coalesce('''' || "Crime type" || '''', '(empty)') END"""),
+    ]
+
+
+def typed_columns(force_sql: str) -> str:
+    return f"""
+        NULLIF(trim("Crime ID"), '') AS crime_id,
+        TRY_CAST("Month" || '-01' AS DATE) AS month,
+        "Reported by" AS reported_by,
+        "Falls within" AS falls_within,
+        {force_sql} AS force,
+        TRY_CAST(NULLIF("Longitude", '') AS DOUBLE) AS longitude,
+        TRY_CAST(NULLIF("Latitude", '') AS DOUBLE) AS latitude,
+        NULLIF("Location", '') AS location,
+        NULLIF("LSOA code", '') AS lsoa_code,
+        NULLIF("LSOA name", '') AS lsoa_name,
+        "Crime type" AS crime_type,
+        NULLIF("Last outcome category", '') AS last_outcome,
+        NULLIF("Context", '') AS context"""
+
+
+def force_sql(input_file: InputFile) -> str:
+    """The force slug: from the file name, else from the "Reported by" name."""
+    if input_file.force:
+        return staging.sql_literal(input_file.force)
+    cases = " ".join(f"WHEN {staging.sql_literal(n)} THEN {staging.sql_literal(s)}"
+                     for n, s in FORCE_BY_NAME.items())
+    return f"""CASE "Reported by" {cases} ELSE lower(regexp_replace(trim("Reported by"), '[^A-Za-z0-9]+', '-', 'g'))
+               END"""
+
+
+def stage_file(con, input_file: InputFile, index: int) -> StagedFile:
+    """Load one CSV into the scratch database with its line numbers and row problems."""
+    header, problems = read_header(input_file)
+    checksum = sha256_of(input_file.path)
+    if problems:
+        return StagedFile(input_file.name, input_file.path, checksum, None, problems=problems)
+    table = f"stage_{index}"
+    columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in COLUMNS) + "}"
+    source = f"""read_csv({staging.sql_literal(str(input_file.path))}, header = true, auto_detect = false,
+                          columns = {columns}, delim = ',', quote = '"', escape = '"',
+                          store_rejects = true, rejects_table = 'rejects_{index}', rejects_scan = 'scan_{index}')"""
+    return staging.stage(con, "police", table, input_file.name, input_file.path, checksum, source,
+                         typed_columns(force_sql(input_file)), row_checks(),
+                         rejects_table=f"rejects_{index}")
+
+
+def ingest_police_uk(paths: Iterable[Path], actor: object = "cli", accept_partial: bool = False,
+                     progress: Callable[[Iterable], Iterable] | None = None) -> staging.IngestSummary:
+    """Ingest police.uk street-level files into the warehouse as one batch.
+
+    Without ``accept_partial`` a batch with any problem lands nothing and raises InputRejected listing
+    every problem (file, line, column). With it, valid rows land and rejected rows go to a report file.
+    """
+    def stage_all(con, workdir: Path) -> tuple[list[StagedFile], list[str], list[Problem]]:
+        found = discover(paths, workdir)
+        inputs = found.inputs
+        staged = [stage_file(con, f, i) for i, f in enumerate(progress(inputs) if progress else inputs)]
+        if not inputs and not found.problems:
+            found.problems.append(Problem(", ".join(str(p) for p in paths),
+                                          "no police.uk street-level CSV files found"))
+        return staged, found.skipped, found.problems
+
+    return staging.run_batch("police", "police-uk-csv", stage_all, actor, accept_partial)
+
+
+def known_force(slug: str) -> bool:
+    return slug in FORCES

@@ -1,0 +1,258 @@
+"""Stage, validate and land a batch of event-level files (the part every source shares).
+
+Each input is loaded once into a scratch DuckDB database with all columns as text, its line number,
+typed columns and a ``_problem`` column naming what is wrong with the row (NULL when nothing is).
+Structural faults (too many or too few fields, bytes that are not UTF-8) come from DuckDB's reject
+tables with their true line numbers. When the batch has no problems — or the caller accepts a partial
+landing — each (month, provider) group of valid rows is written to Parquet and committed through
+``warehouse.commit_batch``.
+"""
+
+import csv
+import gzip
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+
+from core.problems import InputRejected, Problem
+from insights.models import IngestBatch
+from insights.services import warehouse
+from insights.services.duck import connect, sql_text
+from insights.services.police_forces import UK_BOUNDS
+
+SEPARATOR = "\x1f"  # joins a row's problems; never appears in CSV text
+MAX_PROBLEMS_KEPT = 100_000
+
+sql_literal = sql_text
+
+
+@dataclass
+class StagedFile:
+    name: str
+    path: Path
+    checksum: str
+    table: str | None
+    problems: list[Problem] = field(default_factory=list)
+    rows_read: int = 0
+    rows_with_problems: int = 0
+    rows_without_location: int = 0
+    rows_without_crime_id: int = 0
+    unchanged: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestSummary:
+    """What a batch did, for the command's summary table and for tests."""
+
+    status: str
+    files: list[warehouse.FileOutcome]
+    skipped: list[str]
+    problems: list[Problem]
+    report_path: str = ""
+    batch_id: int | None = None
+
+    @property
+    def rows_accepted(self) -> int:
+        return sum(f.rows_accepted for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    def table(self) -> str:
+        """A plain-text summary table: files, rows, months, providers, rejected."""
+        months = sorted({m for f in self.files for m in f.months})
+        providers = sorted({p for f in self.files for p in f.providers})
+        landed = [f for f in self.files if not f.unchanged]
+        lines = [
+            ("status", self.status),
+            ("files ingested", str(len(landed))),
+            ("files unchanged (already ingested)", str(len(self.files) - len(landed))),
+            ("files skipped (not street-level crime)", str(len(self.skipped))),
+            ("rows accepted", f"{self.rows_accepted:,}"),
+            ("rows rejected", f"{self.rows_rejected:,}"),
+            ("rows without a location (kept)", f"{sum(f.rows_without_location for f in landed):,}"),
+            ("months", f"{months[0]} to {months[-1]} ({len(months)})" if months else "none"),
+            ("providers", ", ".join(providers) if len(providers) <= 6 else f"{len(providers)} ("
+             + ", ".join(providers[:6]) + ", …)"),
+        ]
+        if self.report_path:
+            lines.append(("rejected rows report", self.report_path))
+        width = max(len(k) for k, _ in lines)
+        return "\n".join(f"{k.ljust(width)}  {v}" for k, v in lines)
+
+
+def coordinate_check(lon: str, lat: str) -> str:
+    """SQL giving a message when a row's coordinates are half-given, not numbers, or outside the UK."""
+    b = UK_BOUNDS
+    return f"""CASE
+        WHEN coalesce({lon}, '') = '' AND coalesce({lat}, '') = '' THEN NULL
+        WHEN coalesce({lon}, '') = '' OR coalesce({lat}, '') = '' THEN 'longitude and latitude must both be given or both be empty'
+        WHEN TRY_CAST({lon} AS DOUBLE) IS NULL OR TRY_CAST({lat} AS DOUBLE) IS NULL
+            THEN 'coordinates (' || {lon} || ', ' || {lat} || ') are not numbers'
+        WHEN NOT (TRY_CAST({lon} AS DOUBLE) BETWEEN {b['min_lon']} AND {b['max_lon']}
+                  AND TRY_CAST({lat} AS DOUBLE) BETWEEN {b['min_lat']} AND {b['max_lat']})
+            THEN 'coordinates (' || {lon} || ', ' || {lat} || ') are outside the UK'
+        END"""
+
+
+def stage(con: duckdb.DuckDBPyConnection, source: str, table: str, name: str, path: Path, checksum: str,
+          source_sql: str, typed_sql: str, checks: list[tuple[str | None, str]],
+          rejects_table: str | None = None, line_sql: str = "row_number() OVER () + 1",
+          location_sql: str = "longitude IS NULL") -> StagedFile:
+    """Load ``source_sql`` into ``table`` with typed columns, line numbers and per-row problems.
+
+    Each check is (column, SQL giving a message or NULL); a check with column None gives ready-made
+    ``column<RS>message`` text (a source that validated its rows before staging).
+    """
+    if warehouse.already_current(source, checksum):
+        return StagedFile(name, path, checksum, None, unchanged=True)
+    problem_sql = "NULLIF(concat_ws(chr(31), " + ", ".join(
+        expr if column is None else f"CASE WHEN ({expr}) IS NOT NULL THEN {sql_text(column)} || chr(30) || ({expr}) END"
+        for column, expr in checks) + "), '')"
+    try:
+        con.execute(f"""CREATE TABLE {table} AS
+                        SELECT {line_sql} AS _line, {typed_sql}, {problem_sql} AS _problem
+                        FROM {source_sql}""")
+    except duckdb.Error as exc:
+        return StagedFile(name, path, checksum, None, problems=[Problem(name, f"cannot be read: {exc}")])
+    staged = StagedFile(name, path, checksum, table)
+    structural = []
+    if rejects_table:
+        structural = con.execute(f"SELECT line, column_name, error_type, error_message FROM {rejects_table} "
+                                 "ORDER BY line").fetchall()
+        for line, column, error_type, message in structural:
+            if error_type == "INVALID ENCODING":
+                message = "the text is not UTF-8 (police.uk and ISTV CSV files must be UTF-8)"
+            staged.problems.append(Problem(name, message, int(line), column))
+    reject_lines = sorted(int(r[0]) for r in structural)
+    counts = con.execute(f"""SELECT count(*), count(*) FILTER (_problem IS NOT NULL),
+                             count(*) FILTER ({location_sql} AND _problem IS NULL) FROM {table}""").fetchall()[0]
+    staged.rows_read = counts[0] + len(reject_lines)
+    staged.rows_with_problems = counts[1] + len(reject_lines)
+    staged.rows_without_location = counts[2]
+    if "crime_id" in typed_sql:
+        staged.rows_without_crime_id = con.execute(
+            f"SELECT count(*) FROM {table} WHERE crime_id IS NULL AND _problem IS NULL").fetchall()[0][0]
+    for line, problem in con.execute(f"SELECT _line, _problem FROM {table} WHERE _problem IS NOT NULL "
+                                     f"ORDER BY _line LIMIT {MAX_PROBLEMS_KEPT}").fetchall():
+        true_line = _true_line(int(line), reject_lines)
+        for part in problem.split(SEPARATOR):
+            column, message = part.split("\x1e", 1)
+            staged.problems.append(Problem(name, message, true_line, column))
+    staged.problems.sort(key=lambda p: (p.line or 0))
+    return staged
+
+
+def _true_line(staged_line: int, reject_lines: list[int]) -> int:
+    """A staged row's line in the file, counting the structurally rejected lines skipped before it."""
+    line = staged_line
+    for rejected in reject_lines:
+        if rejected <= line:
+            line += 1
+    return line
+
+
+def run_batch(source: str, fmt: str,
+              stage_all: Callable[[duckdb.DuckDBPyConnection, Path], tuple[list[StagedFile], list[str],
+                                                                              list[Problem]]],
+              actor: object, accept_partial: bool, provider_column: str = "force",
+              exclude_columns: tuple[str, ...] = ()) -> IngestSummary:
+    """Stage every input, then land the batch whole, land its valid rows, or land nothing."""
+    started = warehouse.now()
+    with warehouse.ingest_lock():
+        warehouse.remove_leftovers()
+        with warehouse.batch_workdir() as workdir:
+            con = connect(workdir / "stage.duckdb")
+            try:
+                staged, skipped, problems = stage_all(con, workdir)
+                problems = problems + [p for s in staged for p in s.problems]
+                outcomes = [_outcome(s) for s in staged]
+                report = write_report(source, staged, problems) if problems else ""
+                if problems and not accept_partial:
+                    batch = warehouse.record_rejected_batch(source, fmt, outcomes, actor, started)
+                    raise InputRejected(problems + [Problem(
+                        "batch", f"nothing was ingested (batch {batch.pk}); every problem is listed in {report}; "
+                                 "--accept-partial lands the valid rows")])
+                for staged_file, outcome in zip(staged, outcomes, strict=True):
+                    if staged_file.table and not staged_file.unchanged:
+                        _write_partitions(con, source, staged_file, outcome, workdir, provider_column,
+                                          exclude_columns)
+            finally:
+                con.close()
+            if all(o.unchanged for o in outcomes) and outcomes and not problems:
+                return IngestSummary(IngestBatch.Status.UNCHANGED, outcomes, skipped, [])
+            status = IngestBatch.Status.PARTIAL if problems else IngestBatch.Status.LANDED
+            batch = warehouse.commit_batch(source, fmt, [o for o in outcomes if not o.unchanged], actor,
+                                           started, status, report)
+    return IngestSummary(status, outcomes, skipped, problems, report, batch.pk)
+
+
+def _outcome(staged: StagedFile) -> warehouse.FileOutcome:
+    accepted = staged.rows_read - staged.rows_with_problems if staged.table else 0
+    return warehouse.FileOutcome(
+        file_name=staged.name, checksum=staged.checksum, rows_read=staged.rows_read,
+        rows_accepted=accepted, rows_rejected=staged.rows_with_problems,
+        rows_without_location=staged.rows_without_location,
+        rows_without_crime_id=staged.rows_without_crime_id, unchanged=staged.unchanged)
+
+
+def _write_partitions(con: duckdb.DuckDBPyConnection, source: str, staged: StagedFile,
+                      outcome: warehouse.FileOutcome, workdir: Path, provider_column: str,
+                      exclude_columns: tuple[str, ...]) -> None:
+    excluded = ", ".join(("_line", "_problem", *exclude_columns))
+    groups = con.execute(f"""SELECT strftime(month, '%Y-%m') AS m, {provider_column}, count(*)
+                             FROM {staged.table} WHERE _problem IS NULL GROUP BY ALL ORDER BY ALL""").fetchall()
+    for month, provider, rows in groups:
+        relative = warehouse.partition_path(source, month, provider, staged.checksum)
+        tmp = workdir / f"{len(outcome.partitions)}-{staged.table}.parquet"
+        con.execute(f"""COPY (SELECT * EXCLUDE ({excluded}) FROM {staged.table}
+                              WHERE _problem IS NULL AND strftime(month, '%Y-%m') = ? AND {provider_column} = ?)
+                        TO {sql_text(str(tmp))} (FORMAT parquet, COMPRESSION zstd)""", [month, provider])
+        warehouse.place_file(tmp, relative)
+        outcome.partitions.append(warehouse.NewPartition(month, provider, relative, rows))
+    outcome.months = sorted({g[0] for g in groups})
+    outcome.providers = sorted({g[1] for g in groups})
+
+
+def write_report(source: str, staged: list[StagedFile], problems: list[Problem]) -> str:
+    """Write every problem, with the offending line's text where there is one, to a CSV report."""
+    reports = Path(settings.VRP_DATA_DIR) / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S-%f")
+    path = reports / f"{source}-rejected-{stamp}.csv"
+    paths = {s.name: s.path for s in staged}
+    wanted: dict[str, set[int]] = {}
+    for p in problems:
+        if p.line and p.file in paths:
+            wanted.setdefault(p.file, set()).add(p.line)
+    texts = {name: raw_lines(paths[name], lines) for name, lines in wanted.items()}
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "line", "column", "problem", "row"])
+        for p in problems:
+            writer.writerow([p.file, p.line or "", p.column or "", p.message,
+                             texts.get(p.file, {}).get(p.line or -1, "")])
+    return str(path)
+
+
+def raw_lines(path: Path, wanted: set[int]) -> dict[int, str]:
+    """The text of the given line numbers of a (possibly gzip) file, decoded leniently for the report."""
+    found: dict[int, str] = {}
+    last = max(wanted) if wanted else 0
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if number in wanted:
+                    found[number] = line.decode("utf-8", errors="replace").rstrip("\r\n")
+                if number >= last:
+                    break
+    except (OSError, EOFError):
+        pass
+    return found

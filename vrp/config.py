@@ -1,0 +1,53 @@
+"""Operator settings: each declared once with its default and help text.
+
+The README's settings table lists these; ``core/tests/test_settings_documented.py`` fails when one is missing
+from the README, so a new setting cannot go undocumented.
+"""
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting("DATABASE_URL", "", "Operational database. Empty: SQLite at `$VRP_DATA_DIR/vrp.sqlite3` (WAL). "
+                "For a shared deployment: `postgres://user@host:5432/name`."),
+        Setting("VRP_DATA_DIR", "./var", "Warehouse (Parquet), uploads and ingest reports."),
+        Setting("VRP_SECRET_KEY", "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnop",
+                "Django secret key. Must be set to a long random value in production."),
+        Setting("VRP_DEBUG", "false", "Django debug pages (`true` only on a developer's machine)."),
+        Setting("VRP_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the site answers to."),
+        Setting("VRP_SECURE_COOKIES", "false", "Mark session and CSRF cookies Secure (set `true` behind HTTPS)."),
+        Setting("VRP_SSL_REDIRECT", "false", "Redirect HTTP to HTTPS (set `true` behind HTTPS)."),
+        Setting("VRP_HSTS_SECONDS", "0", "Strict-Transport-Security max-age; 31536000 in production."),
+        Setting("VRP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend",
+                "Django email backend used for notifications."),
+        Setting("VRP_DUCKDB_MEMORY_LIMIT", "1GB", "Memory DuckDB may use per query before spilling to disk."),
+        Setting("VRP_DUCKDB_THREADS", "2", "Threads DuckDB may use per query."),
+        Setting("VRP_POLICE_UK_BASE_URL", "https://data.police.uk",
+                "Where `vrp fetch police-uk` downloads monthly archives from."),
+    ]
+}
+
+
+def env_str(name: str) -> str:
+    """The value of setting ``name`` from the environment, or its declared default."""
+    return os.environ.get(name, SETTINGS[name].default)
+
+
+def env_bool(name: str) -> bool:
+    """Setting ``name`` read as a boolean (``true``, ``1``, ``yes``, ``on``)."""
+    return env_str(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str) -> list[str]:
+    """Setting ``name`` read as a comma-separated list."""
+    return [part.strip() for part in env_str(name).split(",") if part.strip()]

@@ -1,0 +1,134 @@
+"""Settings for VRP Platform.
+
+Every setting that an operator may change comes from an environment variable, declared once in
+``vrp.config.SETTINGS`` with its default and help text (the README's settings table is generated from it,
+and a test fails if one is undocumented).
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from vrp.config import env_bool, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SECRET_KEY = env_str("VRP_SECRET_KEY")
+DEBUG = env_bool("VRP_DEBUG")
+ALLOWED_HOSTS = env_list("VRP_ALLOWED_HOSTS")
+
+# Where the warehouse (Parquet), uploads and ingest reports live.
+VRP_DATA_DIR = Path(env_str("VRP_DATA_DIR")).resolve()
+VRP_DATA_DIR.mkdir(parents=True, exist_ok=True)
+VRP_DUCKDB_MEMORY_LIMIT = env_str("VRP_DUCKDB_MEMORY_LIMIT")
+VRP_DUCKDB_THREADS = int(env_str("VRP_DUCKDB_THREADS"))
+VRP_POLICE_UK_BASE_URL = env_str("VRP_POLICE_UK_BASE_URL")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "core",
+    "geography",
+    "insights",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Deny by default: a view that does not declare its roles answers 403 to everyone.
+    "core.access.DenyByDefaultMiddleware",
+]
+
+ROOT_URLCONF = "vrp.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "vrp.wsgi.application"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or f"sqlite:///{VRP_DATA_DIR / 'vrp.sqlite3'}",
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers carry on while an ingest commits; the busy timeout waits out a writer.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VRP_DATA_DIR / "test-vrp.sqlite3")}
+
+AUTH_USER_MODEL = "core.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VRP_DATA_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Uploads: small in memory, larger spooled to disk; anything bigger than this is refused.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env_bool("VRP_SECURE_COOKIES")
+    CSRF_COOKIE_SECURE = env_bool("VRP_SECURE_COOKIES")
+    SECURE_SSL_REDIRECT = env_bool("VRP_SSL_REDIRECT")
+    SECURE_HSTS_SECONDS = int(env_str("VRP_HSTS_SECONDS"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+    SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+
+EMAIL_BACKEND = env_str("VRP_EMAIL_BACKEND")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"vrp": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}

@@ -1,0 +1,34 @@
+"""Session-wide test set-up: each test gets its own data folder; caches keyed on the database are cleared."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path: Path) -> Path:
+    """A fresh VRP_DATA_DIR (warehouse, scratch, reports) for every test."""
+    settings.VRP_DATA_DIR = tmp_path / "var"
+    settings.VRP_DATA_DIR.mkdir()
+    from geography.services.locate import _lsoa_index
+    from insights.services.areas import _build
+
+    _build.cache_clear()
+    _lsoa_index.cache_clear()
+    return settings.VRP_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public files in ../shared/data (never copied into the repository)."""
+    if not SHARED_DATA.exists():
+        pytest.fail(f"the shared real data folder {SHARED_DATA} is missing; tests read real files from it")
+    return SHARED_DATA
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    return f"database: {'PostgreSQL ' + url if url.startswith('postgres') else 'SQLite'}"

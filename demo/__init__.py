@@ -1,0 +1,1 @@
+"""The synthetic demonstration region: fictional areas and generated data, labelled as synthetic."""

@@ -18,8 +18,9 @@ from django.http import HttpRequest, HttpResponse
 from core.roles import Role
 
 ROLES_ATTRIBUTE = "vrp_roles"
-EXEMPT_VIEW_MODULES = ("django.contrib.admin", "django.contrib.auth.views", "django.views.static",
-                       "django.contrib.staticfiles")
+EXEMPT_VIEW_MODULES = ("django.contrib.auth.views", "django.views.static", "django.contrib.staticfiles")
+#: URL namespaces guarded by their own mechanism: Django's admin admits active staff only.
+EXEMPT_NAMESPACES = ("admin",)
 
 
 def role_of(user: Any) -> Role:
@@ -66,7 +67,8 @@ class DenyByDefaultMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view: Callable, args: Any, kwargs: Any) -> HttpResponse | None:
-        if is_exempt(view):
+        match = getattr(request, "resolver_match", None)
+        if is_exempt(view) or (match is not None and set(match.app_names) & set(EXEMPT_NAMESPACES)):
             return None
         roles = declared_roles(view)
         if roles is None:

@@ -32,6 +32,9 @@ class AreaLink(models.Model):
         constraints = [models.UniqueConstraint(fields=["child_code", "parent_level", "parent_vintage"],
                                                name="one_parent_per_level_and_vintage")]
 
+    def __str__(self) -> str:
+        return f"{self.child_code} in {self.parent_code} ({self.parent_level} {self.parent_vintage})"
+
 
 class LsoaChange(models.Model):
     """ONS LSOA 2011 → LSOA 2021 lookup row. change_code: U unchanged, S split, M merged, X complex."""
@@ -42,6 +45,9 @@ class LsoaChange(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["lsoa11_code", "lsoa21_code"], name="unique_lsoa_change")]
+
+    def __str__(self) -> str:
+        return f"{self.lsoa11_code} → {self.lsoa21_code} ({self.change_code})"
 
 
 class Boundary(models.Model):
@@ -55,6 +61,9 @@ class Boundary(models.Model):
     min_lat = models.FloatField()
     max_lon = models.FloatField()
     max_lat = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"boundary of {self.area_code}"
 
 
 class PopulationRecord(models.Model):
@@ -72,6 +81,9 @@ class PopulationRecord(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["area_code", "year"], name="one_population_per_area_year")]
 
+    def __str__(self) -> str:
+        return f"population of {self.area_code} in {self.year}"
+
 
 class DeprivationRecord(models.Model):
     """English Indices of Deprivation for one area and edition (2019, 2025).
@@ -87,6 +99,9 @@ class DeprivationRecord(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["area_code", "edition"], name="one_deprivation_per_edition")]
 
+    def __str__(self) -> str:
+        return f"IoD {self.edition} for {self.area_code}"
+
 
 class GeographyImport(models.Model):
     """Manifest of geography imports: what file, what it held, when and by whom."""
@@ -101,3 +116,6 @@ class GeographyImport(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import of {self.file_name}"

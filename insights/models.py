@@ -65,3 +65,6 @@ class WarehousePartition(models.Model):
                                                condition=models.Q(is_current=True),
                                                name="one_current_partition")]
         indexes = [models.Index(fields=["source", "is_current"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.month} {self.provider}"

@@ -9,10 +9,12 @@ location of the incident, and the means of assault. This platform's CSV has one 
 | ``treatment_site`` | yes | the ED's ODS site code, e.g. ``RRK97`` |
 | ``arrival_datetime`` | yes | ``YYYY-MM-DD HH:MM`` (or ``DD/MM/YYYY HH:MM``) |
 | ``incident_datetime`` | no | as above; empty when unknown |
-| ``assault_method`` | yes | body part, blunt object, knife or sharp object, firearm, glass or bottle, other, unknown |
-| ``location_type`` | yes | home, street, licensed premises, school or college, public transport, workplace, other, unknown |
+| ``assault_method`` | yes | body part, blunt object, knife or sharp object, firearm, glass or bottle,
+  other, unknown |
+| ``location_type`` | yes | home, street, licensed premises, school or college, public transport,
+  workplace, other, unknown |
 | ``incident_lsoa`` | one of | LSOA code where the assault happened |
-| ``incident_latitude``, ``incident_longitude`` | one of | WGS84 coordinates, turned into the LSOA by point-in-polygon and then dropped |
+| ``incident_latitude``, ``incident_longitude`` | one of | WGS84; turned into the LSOA by point-in-polygon, dropped |
 | ``age`` or ``age_band`` | yes | whole years (turned into a band and dropped) or one of the bands below |
 | ``sex`` | yes | male, female, other, unknown (M/F/U accepted) |
 
@@ -81,9 +83,8 @@ def _canonical_sql(column: str, vocabulary: dict[str, list[str]]) -> str:
 
 
 def _datetime_sql(column: str) -> str:
-    return f"""coalesce(TRY_STRPTIME(trim({column}), '%Y-%m-%d %H:%M'), TRY_STRPTIME(trim({column}), '%Y-%m-%d %H:%M:%S'),
-                        TRY_STRPTIME(trim({column}), '%Y-%m-%dT%H:%M:%S'), TRY_STRPTIME(trim({column}), '%Y-%m-%dT%H:%M'),
-                        TRY_STRPTIME(trim({column}), '%d/%m/%Y %H:%M'))"""
+    formats = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+    return "coalesce(" + ", ".join(f"TRY_STRPTIME(trim({column}), '{f}')" for f in formats) + ")"
 
 
 def _age_band_sql() -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.files import sha256_of
-from core.problems import InputRejected, Problem
+from core.problems import Problem
 from insights.services import staging
 from insights.services.police_forces import CRIME_TYPES, FORCE_BY_NAME, FORCES
 from insights.services.staging import StagedFile

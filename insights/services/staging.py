@@ -92,7 +92,8 @@ def coordinate_check(lon: str, lat: str) -> str:
     b = UK_BOUNDS
     return f"""CASE
         WHEN coalesce({lon}, '') = '' AND coalesce({lat}, '') = '' THEN NULL
-        WHEN coalesce({lon}, '') = '' OR coalesce({lat}, '') = '' THEN 'longitude and latitude must both be given or both be empty'
+        WHEN coalesce({lon}, '') = '' OR coalesce({lat}, '') = ''
+            THEN 'longitude and latitude must both be given or both be empty'
         WHEN TRY_CAST({lon} AS DOUBLE) IS NULL OR TRY_CAST({lat} AS DOUBLE) IS NULL
             THEN 'coordinates (' || {lon} || ', ' || {lat} || ') are not numbers'
         WHEN NOT (TRY_CAST({lon} AS DOUBLE) BETWEEN {b['min_lon']} AND {b['max_lon']}
@@ -113,7 +114,8 @@ def stage(con: duckdb.DuckDBPyConnection, source: str, table: str, name: str, pa
     if warehouse.already_current(source, checksum):
         return StagedFile(name, path, checksum, None, unchanged=True)
     problem_sql = "NULLIF(concat_ws(chr(31), " + ", ".join(
-        expr if column is None else f"CASE WHEN ({expr}) IS NOT NULL THEN {sql_text(column)} || chr(30) || ({expr}) END"
+        expr if column is None
+        else f"CASE WHEN ({expr}) IS NOT NULL THEN {sql_text(column)} || chr(30) || ({expr}) END"
         for column, expr in checks) + "), '')"
     try:
         con.execute(f"""CREATE TABLE {table} AS

@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest
+
+from core.audit import record
+from core.models import AuditEntry, Organisation
+from core.region import current_region, set_region
+from vrp.config import SETTINGS
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    text = README.read_text()
+    assert [name for name in SETTINGS if f"`{name}`" not in text] == []
+
+
+@pytest.mark.django_db
+def test_region_defaults_to_west_midlands_and_changes_are_audited() -> None:
+    assert current_region().lad_codes[0] == "E08000025"
+    set_region("admin-cli", "Test region", ["kent"], ["E07000105"])
+    assert current_region().name == "Test region"
+    assert AuditEntry.objects.get(action="set_region").changes["lad_codes"] == ["E07000105"]
+
+
+@pytest.mark.django_db
+def test_audit_record_names_actor_and_object() -> None:
+    org = Organisation.objects.create(name="Org", kind="provider")
+    entry = record("cli:test", "create", org)
+    assert (entry.actor_label, entry.object_type, entry.object_id) == ("cli:test", "core.Organisation", str(org.pk))
+
+
+@pytest.mark.django_db
+def test_organisation_area_codes_are_validated() -> None:
+    from django.core.exceptions import ValidationError
+
+    org = Organisation(name="Bad", kind="partnership", area_codes=["Birmingham"])
+    with pytest.raises(ValidationError):
+        org.full_clean()

@@ -1,0 +1,94 @@
+"""The query layer and `vrp stats`: counts by area at every level, rates, rolling 12 months, change on a year."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from core.problems import InputRejected
+from demo.region import build_demo_region
+from insights.services.figures import FigureQuery, change_on_previous_year, counts, monthly_trend
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> dict:
+    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=400, ed_per_month=30)
+
+
+def demo_rows(tmp_path: Path) -> list[dict]:
+    rows = []
+    for path in sorted((tmp_path / "demo" / "police").glob("*.csv")):
+        with open(path, newline="") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows
+
+
+def test_counts_by_lad_and_rates(demo: dict, tmp_path: Path) -> None:
+    rows = demo_rows(tmp_path)
+    by_lad = counts(FigureQuery(), ["lad"])
+    assert sum(r["count"] for r in by_lad) == len(rows)
+    located = [r for r in by_lad if r["lad"] is not None]
+    assert len(located) == 5
+    for r in located:
+        assert r["rate_per_1000"] == pytest.approx(r["count"] * 1000 / r["population"], abs=0.001)
+        assert r["rate_per_1000_aged_24_and_under"] > r["rate_per_1000"]
+    unlocated = next(r for r in by_lad if r["lad"] is None)["count"]
+    assert unlocated == sum(1 for r in rows if not r["LSOA code"])
+
+
+def test_area_filter_and_levels_agree(demo: dict) -> None:
+    lad = counts(FigureQuery(area="E08900001"), [])[0]["count"]
+    wards = counts(FigureQuery(area="E08900001"), ["ward"])
+    lsoas = counts(FigureQuery(area="E08900001"), ["lsoa"])
+    assert sum(r["count"] for r in wards) == sum(r["count"] for r in lsoas) == lad
+    one = lsoas[0]
+    assert counts(FigureQuery(area=one["lsoa"]), [])[0]["count"] == one["count"]
+
+
+def test_month_and_type_filters(demo: dict, tmp_path: Path) -> None:
+    rows = demo_rows(tmp_path)
+    query = FigureQuery(month_from="2023-06", month_to="2023-08", types=("Robbery", "Possession of weapons"))
+    expected = sum(1 for r in rows if "2023-06" <= r["Month"] <= "2023-08"
+                   and r["Crime type"] in ("Robbery", "Possession of weapons"))
+    assert sum(r["count"] for r in counts(query, ["month", "crime_type"])) == expected
+
+
+def test_rolling_12_months_and_change_on_previous_year(demo: dict) -> None:
+    trend = monthly_trend(FigureQuery())
+    assert len(trend) == 24 and trend[10]["rolling_12_months"] is None
+    assert trend[11]["rolling_12_months"] == sum(t["count"] for t in trend[:12])
+    assert trend[23]["rolling_12_months"] == sum(t["count"] for t in trend[12:])
+    assert trend[12]["change_on_previous_year"] == trend[12]["count"] - trend[0]["count"]
+    change = change_on_previous_year(FigureQuery(month_from="2024-01", month_to="2024-12"))
+    assert change["count"] == trend[23]["rolling_12_months"]
+    assert change["previous_year_count"] == trend[11]["rolling_12_months"]
+
+
+def test_bad_query_parameters_are_named() -> None:
+    with pytest.raises(InputRejected) as caught:
+        FigureQuery(source="twitter", month_from="2024-13", area="Birmingham")
+    assert {p.column for p in caught.value.problems} == {"source", "month_from", "area"}
+
+
+def test_stats_command_csv_header_is_the_keys_then_count(demo: dict) -> None:
+    out = io.StringIO()
+    call_command("stats", "--by", "lad", "--by", "month", "--from", "2024-01", "--to", "2024-02",
+                 "--format", "csv", stdout=out)
+    reader = list(csv.reader(io.StringIO(out.getvalue())))
+    assert reader[0] == ["lad", "month", "count", "population", "rate_per_1000", "rate_per_1000_aged_24_and_under"]
+    assert {row[1] for row in reader[1:]} == {"2024-01", "2024-02"}
+    total = sum(int(row[2]) for row in reader[1:])
+    assert total == counts(FigureQuery(month_from="2024-01", month_to="2024-02"), [])[0]["count"]
+    out = io.StringIO()
+    call_command("stats", "--by", "crime_type", "--source", "ed", "--format", "csv", stdout=out)
+    assert out.getvalue().splitlines()[0] == "crime_type,count"
+
+
+def test_stats_command_rejects_a_bad_month() -> None:
+    with pytest.raises(CommandError, match="'2024-1' is not a month"):
+        call_command("stats", "--by", "month", "--from", "2024-1")

@@ -57,12 +57,14 @@ def child() -> None:
     if method == "duckdb":
         import duckdb
 
+        from insights.services.police_uk_format import READ_OPTIONS
+
         con = duckdb.connect()
         con.execute("SET threads = 2")
-        for i, path in enumerate(inputs):
-            con.execute(f"COPY (SELECT * FROM read_csv('{path}', header = true, all_varchar = true)) "
-                        f"TO '{out}/{i}.parquet' (FORMAT parquet, COMPRESSION zstd)")
-    elif method == "pandas":
+        # The same files in one read_csv call with the same column types: the fastest bare copy.
+        con.execute(f"COPY (SELECT * FROM read_csv({inputs!r}, {READ_OPTIONS})) "
+                    f"TO '{out}/all.parquet' (FORMAT parquet, COMPRESSION zstd)")
+    elif method == "pandas":  # the way an analyst's notebook does it: one file at a time
         import pandas as pd
 
         for i, path in enumerate(inputs):

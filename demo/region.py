@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from insights.services.police_forces import CRIME_TYPES
+from insights.services.police_uk_format import CRIME_TYPES
 
 FORCE_SLUG = "synthetic-demo"
 FORCE_NAME = "Synthetic Demo Police"

@@ -30,7 +30,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("VRP_HSTS_SECONDS", "0", "Strict-Transport-Security max-age; 31536000 in production."),
         Setting("VRP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend",
                 "Django email backend used for notifications."),
-        Setting("VRP_DUCKDB_MEMORY_LIMIT", "1GB", "Memory DuckDB may use per query before spilling to disk."),
+        Setting("VRP_DUCKDB_MEMORY_LIMIT", "2GB", "Memory DuckDB may use per query before spilling to disk."),
         Setting("VRP_DUCKDB_THREADS", "2", "Threads DuckDB may use per query."),
         Setting("VRP_POLICE_UK_BASE_URL", "https://data.police.uk",
                 "Where `vrp fetch police-uk` downloads monthly archives from."),

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.batches import chunked
 from core.problems import InputRejected, Problem
 from geography.codes import GSS_CODE
 from geography.columns import CodeColumn, detect_code_columns, find_column
@@ -126,7 +127,7 @@ def _save_areas(areas: dict[str, Area]) -> None:
         area.level = old.level or area.level
         if area.centroid_lon is None:
             area.centroid_lon, area.centroid_lat = old.centroid_lon, old.centroid_lat
-    for chunk in _chunks(sorted(existing), 900):
+    for chunk in chunked(sorted(existing), 900):
         Area.objects.filter(code__in=chunk).delete()
     Area.objects.bulk_create(list(areas.values()), batch_size=2000)
 
@@ -137,7 +138,7 @@ def _save_links(links: dict[tuple[str, str, str], str]) -> None:
     for child, level, vintage in links:
         groups.setdefault((level, vintage), []).append(child)
     for (level, vintage), children in groups.items():
-        for chunk in _chunks(sorted(children), 900):
+        for chunk in chunked(sorted(children), 900):
             AreaLink.objects.filter(child_code__in=chunk, parent_level=level, parent_vintage=vintage).delete()
     AreaLink.objects.bulk_create(
         [AreaLink(child_code=c, parent_level=lv, parent_vintage=vn, parent_code=p)
@@ -147,13 +148,8 @@ def _save_links(links: dict[tuple[str, str, str], str]) -> None:
 def _save_changes(changes: dict[tuple[str, str], str]) -> None:
     if not changes:
         return
-    for chunk in _chunks(sorted({a for a, _ in changes}), 900):
+    for chunk in chunked(sorted({a for a, _ in changes}), 900):
         LsoaChange.objects.filter(lsoa11_code__in=chunk).delete()
     LsoaChange.objects.bulk_create(
         [LsoaChange(lsoa11_code=a, lsoa21_code=b, change_code=c) for (a, b), c in changes.items()],
         batch_size=2000)
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

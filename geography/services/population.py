@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.batches import chunked
 from core.problems import InputRejected, Problem
 from geography.columns import detect_code_columns, find_column
 from geography.models import PopulationRecord
@@ -83,7 +84,7 @@ def import_population(path: Path, actor: object = "cli", year: int | None = None
             codes_by_year[yr].append(code)
         previous: dict[tuple[str, int], PopulationRecord] = {}
         for yr, codes in codes_by_year.items():
-            for chunk in _chunks(sorted(codes), 900):
+            for chunk in chunked(sorted(codes), 900):
                 found = PopulationRecord.objects.filter(year=yr, area_code__in=chunk)
                 previous.update({(r.area_code, yr): r for r in found})
                 found.delete()
@@ -156,8 +157,3 @@ def _read_table(table: Table, year: int | None, code_column: str | None, count_c
         bands[label] = bands.get(label, 0) + count
     if problems:
         raise InputRejected(problems)
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

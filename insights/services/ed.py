@@ -22,6 +22,7 @@ Nothing that could identify a person is kept: exact ages become bands, coordinat
 file with a column such as a name, NHS number, date of birth, address or postcode is refused whole.
 """
 
+import csv
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -30,8 +31,9 @@ import pyarrow as pa
 from core.files import sha256_of
 from core.problems import Problem
 from geography.services.locate import lsoa_for_points
-from geography.tables import normalise_header
+from geography.tables import normalise_header, open_text
 from insights.services import staging
+from insights.services.duck import sql_text
 from insights.services.staging import StagedFile
 
 AGE_BANDS = ["0-9", "10-17", "18-24", "25-34", "35-49", "50-64", "65+"]
@@ -77,7 +79,7 @@ def identifying_columns(header: list[str]) -> list[tuple[str, str]]:
 
 
 def _canonical_sql(column: str, vocabulary: dict[str, list[str]]) -> str:
-    cases = " ".join(f"WHEN {staging.sql_literal(s)} THEN {staging.sql_literal(canon)}"
+    cases = " ".join(f"WHEN {sql_text(s)} THEN {sql_text(canon)}"
                      for canon, synonyms in vocabulary.items() for s in synonyms)
     return f"CASE lower(trim({column})) {cases} END"
 
@@ -102,8 +104,8 @@ def row_checks() -> list[tuple[str, str]]:
     def vocabulary_check(column: str, vocabulary: dict[str, list[str]]) -> str:
         allowed = ", ".join(vocabulary)
         return (f"CASE WHEN ({_canonical_sql(column, vocabulary)}) IS NULL THEN "
-                f"{staging.sql_literal(column + ' ')} || coalesce('''' || {column} || '''', '(empty)') || "
-                f"{staging.sql_literal(' is not one of: ' + allowed)} END")
+                f"{sql_text(column + ' ')} || coalesce('''' || {column} || '''', '(empty)') || "
+                f"{sql_text(' is not one of: ' + allowed)} END")
 
     return [
         ("treatment_site", "CASE WHEN coalesce(trim(treatment_site), '') = '' THEN 'treatment site is missing' END"),
@@ -142,10 +144,6 @@ TYPED = f"""
 
 
 def stage_ed_file(con, path: Path, index: int) -> StagedFile:
-    import csv
-
-    from geography.tables import open_text
-
     name = str(path)
     checksum = sha256_of(path)
     if path.stat().st_size == 0:
@@ -173,7 +171,7 @@ def stage_ed_file(con, path: Path, index: int) -> StagedFile:
     columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in header) + "}"
     missing = [c for c in OPTIONAL if c not in present]
     padding = "".join(f", NULL::VARCHAR AS {c}" for c in missing)
-    source_sql = f"""(SELECT *{padding} FROM read_csv({staging.sql_literal(str(path))}, header = true,
+    source_sql = f"""(SELECT *{padding} FROM read_csv({sql_text(str(path))}, header = true,
                       auto_detect = false, columns = {columns}, delim = ',', quote = '"', escape = '"',
                       store_rejects = true, rejects_table = 'rejects_{index}', rejects_scan = 'scan_{index}'))"""
     table = f"stage_{index}"

@@ -13,7 +13,7 @@ import duckdb
 from core.problems import InputRejected, Problem
 from geography.codes import level_of
 from insights.services.areas import area_tables
-from insights.services.duck import connect, sql_list
+from insights.services.duck import connect, sql_list, sql_text
 from insights.services.warehouse import current_files
 
 SOURCES = ("police", "ed")
@@ -167,11 +167,7 @@ def _with_rates(sql: str, by: list[str], level: str) -> str:
 def _with_area_rate(sql: str, area: str) -> str:
     level = level_of(area)
     return f"""SELECT c.*, {_rate_columns()} FROM ({sql}) c
-               LEFT JOIN ({_population_sql(level)}) p ON p.area_code = {_literal(area)}"""
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+               LEFT JOIN ({_population_sql(level)}) p ON p.area_code = {sql_text(area)}"""
 
 
 def monthly_trend(query: FigureQuery) -> list[dict]:

@@ -16,7 +16,7 @@ from core.files import sha256_of
 from core.problems import Problem
 from geography.services.locate import lsoa_for_points
 from insights.services import staging
-from insights.services.police_forces import CRIME_TYPES, FORCES, UK_BOUNDS
+from insights.services.police_uk_format import CRIME_TYPES, FORCES, UK_BOUNDS
 from insights.services.staging import StagedFile
 
 
@@ -109,7 +109,8 @@ def stage_api_file(con, path: Path, index: int, force: str) -> StagedFile:
                longitude, latitude, location, lsoa_code, lsoa_name, crime_type, last_outcome, context,
                _problem AS _given_problem"""
     staged = staging.stage(con, "police", table, name, path, checksum, f"(SELECT * FROM {source_sql})",
-                           typed, [(None, "_given_problem")], line_sql="_line")
+                           typed, [(None, "_given_problem")], line_sql="_line",
+                           without_id_sql="crime_id IS NULL")
     con.unregister("api_records")
     if staged.table:
         con.execute(f"ALTER TABLE {table} DROP COLUMN _given_problem")

@@ -18,12 +18,11 @@ from pathlib import Path
 
 from core.files import sha256_of
 from core.problems import Problem
-from insights.services import staging
-from insights.services.police_forces import CRIME_TYPES, FORCE_BY_NAME, FORCES
+from insights.services import staging, warehouse
+from insights.services.duck import sql_text
+from insights.services.police_uk_format import COLUMNS, CRIME_TYPES, FORCE_BY_NAME, READ_OPTIONS
 from insights.services.staging import StagedFile
 
-COLUMNS = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-           "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"]
 STREET_FILE = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv(\.gz)?$")
 OTHER_FILE = re.compile(r"-(outcomes|stop-and-search)\.csv(\.gz)?$")
 CSV_SUFFIXES = (".csv", ".csv.gz")
@@ -35,7 +34,6 @@ class InputFile:
 
     name: str
     path: Path
-    force: str | None
 
 
 @dataclass
@@ -68,8 +66,7 @@ def _add_file(path: Path, workdir: Path, found: Discovery) -> None:
     elif OTHER_FILE.search(name):
         found.skipped.append(f"{path.name}: {OTHER_FILE.search(name).group(1)} file, not street-level crime")
     elif name.endswith(CSV_SUFFIXES):
-        match = STREET_FILE.search(name)
-        found.inputs.append(InputFile(str(path), path, match.group("force") if match else None))
+        found.inputs.append(InputFile(str(path), path))
     else:
         found.problems.append(Problem(path.name, "not a police.uk CSV (.csv, .csv.gz) or archive (.zip)"))
 
@@ -98,8 +95,7 @@ def _add_zip(path: Path, workdir: Path, found: Discovery) -> None:
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 found.problems.append(Problem(label, f"cannot be extracted ({exc})"))
                 continue
-            match = STREET_FILE.search(base)
-            found.inputs.append(InputFile(label, target, match.group("force") if match else None))
+            found.inputs.append(InputFile(label, target))
 
 
 def read_header(input_file: InputFile) -> tuple[list[str] | None, list[Problem]]:
@@ -163,30 +159,36 @@ def typed_columns(force_sql: str) -> str:
         NULLIF("Context", '') AS context"""
 
 
-def force_sql(input_file: InputFile) -> str:
-    """The force slug: from the file name, else from the "Reported by" name."""
-    if input_file.force:
-        return staging.sql_literal(input_file.force)
-    cases = " ".join(f"WHEN {staging.sql_literal(n)} THEN {staging.sql_literal(s)}"
-                     for n, s in FORCE_BY_NAME.items())
-    return f"""CASE "Reported by" {cases} ELSE lower(regexp_replace(trim("Reported by"), '[^A-Za-z0-9]+', '-', 'g'))
-               END"""
+FORCE_FROM_REPORTER = ("CASE \"Reported by\" " + " ".join(f"WHEN {sql_text(n)} THEN {sql_text(s)}"
+                                                          for n, s in FORCE_BY_NAME.items())
+                       + " ELSE lower(regexp_replace(trim(\"Reported by\"), '[^A-Za-z0-9]+', '-', 'g')) END")
+#: The force slug of a row: from its file's name (``2024-01-kent-street.csv``), else its "Reported by" name.
+#: ``file_forces`` (filename → force named in it) is registered by ``register_file_forces`` before reading.
+FORCE_FROM_ROW = f"coalesce(force_in_name, {FORCE_FROM_REPORTER})"
+FILE_FORCES_JOIN = "LEFT JOIN file_forces USING (filename)"
 
 
-def stage_file(con, input_file: InputFile, index: int) -> StagedFile:
-    """Load one CSV into the scratch database with its line numbers and row problems."""
-    header, problems = read_header(input_file)
-    checksum = sha256_of(input_file.path)
-    if problems:
-        return StagedFile(input_file.name, input_file.path, checksum, None, problems=problems)
+def register_file_forces(con, paths: list[Path]) -> None:
+    """Tell DuckDB which force each file's name gives, so the force is looked up once per file, not per row."""
+    import pyarrow as pa
+
+    forces = []
+    for path in paths:
+        match = STREET_FILE.search(path.name.lower())
+        forces.append(match.group("force") if match else None)
+    con.register("file_forces", pa.table({"filename": [str(p) for p in paths], "force_in_name": forces},
+                                         schema=pa.schema([("filename", pa.string()), ("force_in_name", pa.string())])))
+
+
+def stage_one(con, name: str, path: Path, checksum: str, index: int) -> StagedFile:
+    """Load one CSV into the scratch database with line numbers, naming each row's problems."""
     table = f"stage_{index}"
-    columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in COLUMNS) + "}"
-    source = f"""read_csv({staging.sql_literal(str(input_file.path))}, header = true, auto_detect = false,
-                          columns = {columns}, delim = ',', quote = '"', escape = '"',
-                          store_rejects = true, rejects_table = 'rejects_{index}', rejects_scan = 'scan_{index}')"""
-    return staging.stage(con, "police", table, input_file.name, input_file.path, checksum, source,
-                         typed_columns(force_sql(input_file)), row_checks(),
-                         rejects_table=f"rejects_{index}")
+    register_file_forces(con, [path])
+    source = f"""(SELECT * FROM read_csv({sql_text(str(path))}, {READ_OPTIONS}, filename = true,
+                 store_rejects = true, rejects_table = 'rejects_{index}', rejects_scan = 'scan_{index}')
+                 {FILE_FORCES_JOIN})"""
+    return staging.stage(con, "police", table, name, path, checksum, source, typed_columns(FORCE_FROM_ROW),
+                         row_checks(), rejects_table=f"rejects_{index}", without_id_sql="crime_id IS NULL")
 
 
 def ingest_police_uk(paths: Iterable[Path], actor: object = "cli", accept_partial: bool = False,
@@ -198,15 +200,25 @@ def ingest_police_uk(paths: Iterable[Path], actor: object = "cli", accept_partia
     """
     def stage_all(con, workdir: Path) -> tuple[list[StagedFile], list[str], list[Problem]]:
         found = discover(paths, workdir)
-        inputs = found.inputs
-        staged = [stage_file(con, f, i) for i, f in enumerate(progress(inputs) if progress else inputs)]
-        if not inputs and not found.problems:
+        if not found.inputs and not found.problems:
             found.problems.append(Problem(", ".join(str(p) for p in paths),
                                           "no police.uk street-level CSV files found"))
+        prepared: list[StagedFile | tuple[str, Path, str]] = []
+        for input_file in progress(found.inputs) if progress else found.inputs:
+            checksum = sha256_of(input_file.path)
+            _, problems = read_header(input_file)
+            if warehouse.already_current("police", checksum):
+                prepared.append(StagedFile(input_file.name, input_file.path, checksum, None, unchanged=True))
+            elif problems:
+                prepared.append(StagedFile(input_file.name, input_file.path, checksum, None, problems=problems))
+            else:
+                prepared.append((input_file.name, input_file.path, checksum))
+        readable = [p for p in prepared if isinstance(p, tuple)]
+        register_file_forces(con, [path for _, path, _ in readable])
+        landed = iter(staging.stage_csv_files(
+            con, readable, READ_OPTIONS, typed_columns(FORCE_FROM_ROW), row_checks(), workdir, FILE_FORCES_JOIN,
+            restage=lambda name, path, checksum, index: stage_one(con, name, path, checksum, index)))
+        staged = [next(landed) if isinstance(p, tuple) else p for p in prepared]
         return staged, found.skipped, found.problems
 
     return staging.run_batch("police", "police-uk-csv", stage_all, actor, accept_partial)
-
-
-def known_force(slug: str) -> bool:
-    return slug in FORCES

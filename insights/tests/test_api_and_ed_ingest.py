@@ -15,7 +15,7 @@ from geography.services.lookups import import_lookup
 from insights.services.ed import ingest_ed
 from insights.services.figures import FigureQuery, counts
 from insights.services.police_api import ingest_police_api
-from insights.services.police_forces import CRIME_TYPES
+from insights.services.police_uk_format import CRIME_TYPES
 from insights.services.warehouse import current_files
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,6 @@
 """``vrp ingest police-uk|police-uk-api|ed PATH…``: load event-level data into the warehouse."""
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ class Command(PlatformCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         progress = None if options["no_progress"] else (
-            lambda items: tqdm(items, desc="files", unit="file", file=self.stderr._out))
+            lambda items: tqdm(items, desc="checking files", unit="file", file=sys.stderr))
         common = {"accept_partial": options["accept_partial"], "progress": progress}
         if options["source"] == "police-uk":
             summary = ingest_police_uk(options["paths"], **common)

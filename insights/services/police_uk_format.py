@@ -1,4 +1,4 @@
-"""police.uk forces (slug → name as in the "Reported by" column) and crime types.
+"""The police.uk street-level format: columns, forces (slug → "Reported by" name) and crime types.
 
 Slugs are those of the data.police.uk API ``/forces`` and of the archive's file names
 (``2024-01-west-midlands-street.csv``). Crime types are police.uk's 14 street-level categories,
@@ -51,3 +51,10 @@ ANTI_SOCIAL_BEHAVIOUR = "Anti-social behaviour"
 
 #: Mainland UK and islands, generously: points outside are errors, not crimes.
 UK_BOUNDS = {"min_lon": -8.7, "max_lon": 1.9, "min_lat": 49.8, "max_lat": 60.9}
+
+#: The street-level CSV's columns, in order.
+COLUMNS = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+           "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"]
+#: DuckDB read_csv options for it: every column as text (validation decides what is valid), no sniffing.
+READ_OPTIONS = ("header = true, auto_detect = false, columns = {"
+                + ", ".join(f"'{c}': 'VARCHAR'" for c in COLUMNS) + "}, delim = ',', quote = '\"', escape = '\"'")

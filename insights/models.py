@@ -37,6 +37,8 @@ class IngestFile(models.Model):
     batch = models.ForeignKey(IngestBatch, on_delete=models.CASCADE, related_name="files")
     file_name = models.CharField(max_length=500)
     checksum = models.CharField(max_length=64, db_index=True)
+    size_bytes = models.PositiveBigIntegerField(default=0, db_index=True,
+                                                help_text="A file of another size cannot be one already ingested.")
     rows_read = models.PositiveIntegerField(default=0)
     rows_accepted = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)

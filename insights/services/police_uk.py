@@ -13,8 +13,11 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyarrow as pa
 
 from core.files import sha256_of
 from core.problems import Problem
@@ -170,8 +173,6 @@ FILE_FORCES_JOIN = "LEFT JOIN file_forces USING (filename)"
 
 def register_file_forces(con, paths: list[Path]) -> None:
     """Tell DuckDB which force each file's name gives, so the force is looked up once per file, not per row."""
-    import pyarrow as pa
-
     forces = []
     for path in paths:
         match = STREET_FILE.search(path.name.lower())
@@ -203,21 +204,30 @@ def ingest_police_uk(paths: Iterable[Path], actor: object = "cli", accept_partia
         if not found.inputs and not found.problems:
             found.problems.append(Problem(", ".join(str(p) for p in paths),
                                           "no police.uk street-level CSV files found"))
-        prepared: list[StagedFile | tuple[str, Path, str]] = []
-        for input_file in progress(found.inputs) if progress else found.inputs:
-            checksum = sha256_of(input_file.path)
-            _, problems = read_header(input_file)
-            if warehouse.already_current("police", checksum):
-                prepared.append(StagedFile(input_file.name, input_file.path, checksum, None, unchanged=True))
-            elif problems:
-                prepared.append(StagedFile(input_file.name, input_file.path, checksum, None, problems=problems))
-            else:
-                prepared.append((input_file.name, input_file.path, checksum))
-        readable = [p for p in prepared if isinstance(p, tuple)]
-        register_file_forces(con, [path for _, path, _ in readable])
-        landed = iter(staging.stage_csv_files(
-            con, readable, READ_OPTIONS, typed_columns(FORCE_FROM_ROW), row_checks(), workdir, FILE_FORCES_JOIN,
-            restage=lambda name, path, checksum, index: stage_one(con, name, path, checksum, index)))
+        # Hashing runs beside DuckDB (both release the GIL). Only a file the size of one already landed
+        # can be unchanged, so only such a file waits for its checksum before it is read.
+        sizes = warehouse.landed_sizes("police")
+        with ThreadPoolExecutor(max_workers=1) as hashing:
+            checksums = {f.path: hashing.submit(sha256_of, f.path) for f in found.inputs}
+            prepared: list[StagedFile | tuple[str, Path]] = []
+            for input_file in progress(found.inputs) if progress else found.inputs:
+                _, problems = read_header(input_file)
+                if problems:
+                    prepared.append(StagedFile(input_file.name, input_file.path,
+                                               checksums[input_file.path].result(), None, problems=problems))
+                elif input_file.path.stat().st_size in sizes and warehouse.already_current(
+                        "police", checksums[input_file.path].result()):
+                    prepared.append(StagedFile(input_file.name, input_file.path, checksums[input_file.path].result(),
+                                               None, unchanged=True))
+                else:
+                    prepared.append((input_file.name, input_file.path))
+            readable = [p for p in prepared if isinstance(p, tuple)]
+            register_file_forces(con, [path for _, path in readable])
+            landed = iter(staging.stage_csv_files(
+                con, readable, READ_OPTIONS, typed_columns(FORCE_FROM_ROW), row_checks(), workdir,
+                FILE_FORCES_JOIN, restage=lambda name, path, checksum, index: stage_one(con, name, path, checksum,
+                                                                                        index),
+                checksum_of=lambda path: checksums[path].result()))
         staged = [next(landed) if isinstance(p, tuple) else p for p in prepared]
         return staged, found.skipped, found.problems
 

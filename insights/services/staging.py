@@ -152,28 +152,30 @@ def stage(con: duckdb.DuckDBPyConnection, source: str, table: str, name: str, pa
     return staged
 
 
-def stage_csv_files(con: duckdb.DuckDBPyConnection, inputs: list[tuple[str, Path, str]], read_options: str,
+def stage_csv_files(con: duckdb.DuckDBPyConnection, inputs: list[tuple[str, Path]], read_options: str,
                     typed_sql: str, checks: list[tuple[str, str]], workdir: Path, join_sql: str,
-                    restage: Callable[[str, Path, str, int], StagedFile],
-                    location_sql: str = "longitude IS NULL", without_id_sql: str = "crime_id IS NULL",
+                    restage: Callable[[str, Path, str, int], StagedFile], checksum_of: Callable[[Path], str],
+                    location_column: str = "longitude", id_column: str | None = "crime_id",
                     provider_column: str = "force") -> list[StagedFile]:
     """Validate and write many CSV files in one DuckDB pass: the fast path for large, mostly clean inputs.
 
-    ``inputs`` are (name, path, checksum). Every row is checked as it is read and written, in the same
+    ``inputs`` are (name, path). Every row is checked as it is read and written, in the same
     pass, to a Parquet partition keyed by (file, month, provider, valid or not), so a clean file costs one
     read and one write — about what a bare ``read_csv`` → Parquet copy costs. Row numbers are not needed
     then; only a file with a bad row is read again by ``restage(name, path, checksum, index)``, which names
     each problem by line and column. Returns one StagedFile per input, in order, whose ``ready`` files hold
-    its valid rows.
+    its valid rows. ``checksum_of(path)`` is asked only after the pass, so a caller can hash the files
+    while DuckDB reads them.
     """
     if not inputs:
         return []
-    paths = [str(path) for _, path, _ in inputs]
+    paths = [str(path) for _, path in inputs]
     hashes = dict(con.execute("SELECT p, hash(p)::VARCHAR FROM unnest(?::VARCHAR[]) t(p)", [paths]).fetchall())
     ok_sql = " AND ".join(f"({expr}) IS NULL" for _, expr in checks)
     out = workdir / "bulk"
-    con.execute(f"""COPY (SELECT * EXCLUDE (filename), hash(filename)::VARCHAR AS _pf,
-                                 coalesce(strftime(month, '%Y-%m'), 'none') AS _pm,
+    # Partition keys are kept cheap (an integer and a date): they are computed for every row.
+    con.execute(f"""COPY (SELECT * EXCLUDE (filename), hash(filename) AS _pf,
+                                 coalesce(month, DATE '1900-01-01') AS _pm,
                                  coalesce({provider_column}, 'none') AS _pp
                           FROM (SELECT {typed_sql}, filename, coalesce({ok_sql}, FALSE) AS _ok
                                 FROM read_csv({sql_list(paths)}, filename = true, {read_options},
@@ -186,17 +188,22 @@ def stage_csv_files(con: duckdb.DuckDBPyConnection, inputs: list[tuple[str, Path
     for folder in sorted(out.glob("_pf=*/_pm=*/_pp=*/_ok=*")):
         keys = dict(part.split("=", 1) for part in folder.relative_to(out).parts)
         partitions.setdefault(keys["_pf"], []).append(
-            (keys["_pm"], keys["_pp"], keys["_ok"] == "true", sorted(folder.glob("*.parquet"))))
+            (keys["_pm"][:7], keys["_pp"], keys["_ok"] == "true", sorted(folder.glob("*.parquet"))))
     valid_files = [str(f) for groups in partitions.values() for _, _, ok, files in groups if ok for f in files]
+    # Rows, and rows with no location or no crime id, read from the Parquet footers, not the data.
     counted: dict[Path, tuple[int, int, int]] = {}
     if valid_files:
-        for name, *figures in con.execute(
-                f"""SELECT filename, count(*), count(*) FILTER ({location_sql}), count(*) FILTER ({without_id_sql})
-                    FROM read_parquet({sql_list(valid_files)}, filename = true) GROUP BY filename""").fetchall():
+        nulls = {(name, column): int(n or 0) for name, column, n in con.execute(
+            f"""SELECT file_name, path_in_schema, sum(stats_null_count) FROM parquet_metadata({sql_list(valid_files)})
+                WHERE path_in_schema IN (?, ?) GROUP BY ALL""", [location_column, id_column or ""]).fetchall()}
+        for name, rows in con.execute(f"SELECT file_name, num_rows FROM parquet_file_metadata({sql_list(valid_files)})"
+                                      ).fetchall():
             before = counted.get(Path(name).parent, (0, 0, 0))
-            counted[Path(name).parent] = tuple(a + b for a, b in zip(before, figures, strict=True))
+            counted[Path(name).parent] = (before[0] + rows, before[1] + nulls.get((name, location_column), 0),
+                                          before[2] + nulls.get((name, id_column), 0))
     staged_files = []
-    for index, (name, path, checksum) in enumerate(inputs):
+    for index, (name, path) in enumerate(inputs):
+        checksum = checksum_of(path)
         key = hashes[str(path)]
         groups = partitions.get(key, [])
         ready = []
@@ -277,7 +284,8 @@ def run_batch(source: str, fmt: str,
 def _outcome(staged: StagedFile) -> warehouse.FileOutcome:
     accepted = staged.rows_read - staged.rows_with_problems if staged.table or staged.ready is not None else 0
     return warehouse.FileOutcome(
-        file_name=staged.name, checksum=staged.checksum, rows_read=staged.rows_read,
+        file_name=staged.name, checksum=staged.checksum, size_bytes=staged.path.stat().st_size,
+        rows_read=staged.rows_read,
         rows_accepted=accepted, rows_rejected=staged.rows_with_problems,
         rows_without_location=staged.rows_without_location,
         rows_without_crime_id=staged.rows_without_crime_id, unchanged=staged.unchanged)

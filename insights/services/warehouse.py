@@ -88,6 +88,7 @@ class FileOutcome:
 
     file_name: str
     checksum: str
+    size_bytes: int = 0
     rows_read: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
@@ -126,6 +127,12 @@ def already_current(source: str, checksum: str) -> bool:
     return False
 
 
+def landed_sizes(source: str) -> set[int]:
+    """Sizes of the files that landed from ``source``: a file of any other size is certainly new."""
+    return set(IngestFile.objects.filter(batch__source=source, batch__status__in=[
+        IngestBatch.Status.LANDED, IngestBatch.Status.PARTIAL]).values_list("size_bytes", flat=True))
+
+
 def commit_batch(source: str, fmt: str, outcomes: list[FileOutcome], actor: object, started_at,
                  status: str, report_path: str = "") -> IngestBatch:
     """Make the batch's partitions current in one transaction; then delete the files they replaced."""
@@ -140,6 +147,7 @@ def commit_batch(source: str, fmt: str, outcomes: list[FileOutcome], actor: obje
         for outcome in outcomes:
             ingest_file = IngestFile.objects.create(
                 batch=batch, file_name=outcome.file_name[:500], checksum=outcome.checksum,
+                size_bytes=outcome.size_bytes,
                 rows_read=outcome.rows_read, rows_accepted=outcome.rows_accepted,
                 rows_rejected=outcome.rows_rejected, rows_without_location=outcome.rows_without_location,
                 rows_without_crime_id=outcome.rows_without_crime_id, months=outcome.months,

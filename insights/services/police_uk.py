@@ -17,8 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
-
 from core.files import sha256_of
 from core.problems import Problem
 from insights.services import staging, warehouse
@@ -173,12 +171,13 @@ FILE_FORCES_JOIN = "LEFT JOIN file_forces USING (filename)"
 
 def register_file_forces(con, paths: list[Path]) -> None:
     """Tell DuckDB which force each file's name gives, so the force is looked up once per file, not per row."""
-    forces = []
+    con.execute("CREATE OR REPLACE TEMP TABLE file_forces (filename VARCHAR, force_in_name VARCHAR)")
+    rows = []
     for path in paths:
         match = STREET_FILE.search(path.name.lower())
-        forces.append(match.group("force") if match else None)
-    con.register("file_forces", pa.table({"filename": [str(p) for p in paths], "force_in_name": forces},
-                                         schema=pa.schema([("filename", pa.string()), ("force_in_name", pa.string())])))
+        rows.append((str(path), match.group("force") if match else None))
+    if rows:
+        con.executemany("INSERT INTO file_forces VALUES (?, ?)", rows)
 
 
 def stage_one(con, name: str, path: Path, checksum: str, index: int) -> StagedFile:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit
+from core.batches import chunked
 from insights.models import IngestBatch, IngestFile, WarehousePartition
 from insights.services.faults import fault_point
 
@@ -144,21 +145,28 @@ def commit_batch(source: str, fmt: str, outcomes: list[FileOutcome], actor: obje
             source=source, format=fmt, status=status, started_at=started_at, by=label[:150],
             rows_accepted=sum(o.rows_accepted for o in outcomes),
             rows_rejected=sum(o.rows_rejected for o in outcomes), report_path=report_path)
-        for outcome in outcomes:
-            ingest_file = IngestFile.objects.create(
-                batch=batch, file_name=outcome.file_name[:500], checksum=outcome.checksum,
-                size_bytes=outcome.size_bytes,
-                rows_read=outcome.rows_read, rows_accepted=outcome.rows_accepted,
-                rows_rejected=outcome.rows_rejected, rows_without_location=outcome.rows_without_location,
-                rows_without_crime_id=outcome.rows_without_crime_id, months=outcome.months,
-                providers=outcome.providers)
+        files = IngestFile.objects.bulk_create([IngestFile(
+            batch=batch, file_name=o.file_name[:500], checksum=o.checksum, size_bytes=o.size_bytes,
+            rows_read=o.rows_read, rows_accepted=o.rows_accepted, rows_rejected=o.rows_rejected,
+            rows_without_location=o.rows_without_location, rows_without_crime_id=o.rows_without_crime_id,
+            months=o.months, providers=o.providers) for o in outcomes])
+        # The last file of the batch for a (month, provider) wins, as a later batch would.
+        latest: dict[tuple[str, str], tuple[NewPartition, IngestFile]] = {}
+        for ingest_file, outcome in zip(files, outcomes, strict=True):
             for part in outcome.partitions:
-                old = WarehousePartition.objects.select_for_update().filter(
-                    source=source, month=part.month, provider=part.provider, is_current=True)
-                retired.extend(p for p in old.values_list("path", flat=True) if p != part.path)
-                old.update(is_current=False)
-                WarehousePartition.objects.create(source=source, month=part.month, provider=part.provider,
-                                                  path=part.path, rows=part.rows, ingest_file=ingest_file)
+                if (part.month, part.provider) in latest:
+                    retired.append(latest[(part.month, part.provider)][0].path)
+                latest[(part.month, part.provider)] = (part, ingest_file)
+        replaced = [(pk, path) for pk, month, provider, path in WarehousePartition.objects.select_for_update()
+                    .filter(source=source, is_current=True).values_list("pk", "month", "provider", "path")
+                    if (month, provider) in latest]
+        for chunk in chunked([pk for pk, _ in replaced], 900):
+            WarehousePartition.objects.filter(pk__in=chunk).update(is_current=False)
+        new_paths = {part.path for part, _ in latest.values()}
+        retired.extend(path for _, path in replaced if path not in new_paths)
+        WarehousePartition.objects.bulk_create([
+            WarehousePartition(source=source, month=part.month, provider=part.provider, path=part.path,
+                               rows=part.rows, ingest_file=ingest_file) for part, ingest_file in latest.values()])
         audit.record(actor, f"ingest_{source}", batch, changes={
             "files": [o.file_name for o in outcomes], "rows_accepted": batch.rows_accepted,
             "rows_rejected": batch.rows_rejected, "status": status})

@@ -174,3 +174,18 @@ def test_figures_read_what_landed(small_street_file: Path, sample_rows: list) ->
     ingest_police_uk([small_street_file])
     by_type = {r["crime_type"]: r["count"] for r in counts(FigureQuery(), ["crime_type"])}
     assert by_type == dict(Counter(r["Crime type"] for r in sample_rows))
+
+
+def test_force_comes_from_reported_by_when_the_file_name_does_not_say(sample_rows: list, tmp_path: Path) -> None:
+    path = write_rows(tmp_path / "downloaded.csv", sample_rows)
+    ingest_police_uk([path])
+    assert warehouse_counts() == Counter({("dyfed-powys", "2024-03"): len(sample_rows)})
+
+
+def test_two_releases_of_one_force_month_in_one_batch_the_last_wins(small_street_file: Path, sample_rows: list,
+                                                                    tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    newer = write_rows(tmp_path / "b" / "2024-03-dyfed-powys-street.csv", sample_rows[:-3])
+    ingest_police_uk([small_street_file, newer])
+    assert warehouse_counts() == Counter({("dyfed-powys", "2024-03"): len(sample_rows) - 3})
+    assert WarehousePartition.objects.filter(is_current=True).count() == 1

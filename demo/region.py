@@ -50,9 +50,9 @@ class Lsoa:
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        lon = ORIGIN_LON + self.column * CELL_LON
-        lat = ORIGIN_LAT + self.row * CELL_LAT
-        return lon, lat, lon + CELL_LON, lat + CELL_LAT
+        # Corners computed the same way for neighbouring squares, so they share exact vertices (contiguity).
+        return (round(ORIGIN_LON + self.column * CELL_LON, 6), round(ORIGIN_LAT + self.row * CELL_LAT, 6),
+                round(ORIGIN_LON + (self.column + 1) * CELL_LON, 6), round(ORIGIN_LAT + (self.row + 1) * CELL_LAT, 6))
 
 
 def lad_code(index: int) -> str:
@@ -62,6 +62,7 @@ def lad_code(index: int) -> str:
 def build_lsoas(rng: np.random.Generator) -> list[Lsoa]:
     """The fictional LSOAs: a grid, five local authorities in strips, wards of 4×4 and MSOAs of 2×2."""
     centres = [(5, 6), (14, 12), (20, 4)]  # deprived inner areas
+    town_centres = [(6, 7), (15, 12), (19, 3), (10, 16)]
     lsoas = []
     for row in range(ROWS):
         for column in range(COLUMNS):
@@ -69,7 +70,9 @@ def build_lsoas(rng: np.random.Generator) -> list[Lsoa]:
             lad = min(column * len(LAD_NAMES) // COLUMNS, len(LAD_NAMES) - 1)
             distance = min(math.hypot(column - cx, row - cy) for cx, cy in centres)
             deprivation = float(np.clip(1.0 - distance / 12 + rng.normal(0, 0.12), 0, 1))
-            hotspot = float(rng.lognormal(0, 0.9)) * (4.0 if rng.random() < 0.02 else 1.0)
+            # Town centres (night-time economy) make violence cluster over several neighbouring areas.
+            centre = min(math.hypot(column - tx, row - ty) for tx, ty in town_centres)
+            hotspot = float(rng.lognormal(0, 0.5)) * (1 + 6 * math.exp(-centre ** 2 / 6))
             ward = f"E059{(row // 4) * (COLUMNS // 4) + column // 4 + 1:05d}"
             msoa = f"E029{(row // 2) * (COLUMNS // 2) + column // 2 + 1:05d}"
             lsoas.append(Lsoa(f"E019{n + 1:05d}", f"{LAD_NAMES[lad]} {n + 1:03d}A", column, row, lad, ward, msoa,

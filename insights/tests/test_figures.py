@@ -92,3 +92,18 @@ def test_stats_command_csv_header_is_the_keys_then_count(demo: dict) -> None:
 def test_stats_command_rejects_a_bad_month() -> None:
     with pytest.raises(CommandError, match="'2024-1' is not a month"):
         call_command("stats", "--by", "month", "--from", "2024-1")
+
+
+def test_hotspots_command_prints_one_row_per_lsoa_of_the_region(demo: dict) -> None:
+    out = io.StringIO()
+    call_command("hotspots", "--method", "gistar", "--from", "2024-01", "--to", "2024-12", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(rows[0]) == ["lsoa", "value", "z", "p", "p_fdr", "class"]
+    assert len(rows) == demo["lsoas"]
+    assert {r["class"] for r in rows} <= {"hot spot", "cold spot", "not significant"}
+    assert all(float(r["p_fdr"]) >= float(r["p"]) for r in rows)
+
+
+def test_hotspots_need_boundaries() -> None:
+    with pytest.raises(CommandError, match="have boundaries and population"):
+        call_command("hotspots", "--area", "E08000025")

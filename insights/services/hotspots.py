@@ -1,0 +1,55 @@
+"""LSOA hotspots for a period, area and crime types: the query layer's rates through Gi*."""
+
+import numpy as np
+import shapely
+
+from core.problems import InputRejected, Problem
+from core.region import current_region
+from geography.codes import level_of
+from geography.models import Boundary
+from insights.hotspots import g_local_star, queen_weights
+from insights.services.areas import area_tables
+from insights.services.figures import FigureQuery, counts
+
+
+def lsoas_in(area: str | None) -> list[str]:
+    """The 2021 LSOAs of an area (any level), or of the configured region's local authorities."""
+    _, lsoa21 = area_tables()
+    table = lsoa21.to_pydict()
+    if area is None:
+        lads = set(current_region().lad_codes)
+        return sorted(c for c, lad in zip(table["lsoa21_code"], table["lad_code"], strict=True) if lad in lads)
+    level = level_of(area)
+    if level == "lsoa":
+        return [area]
+    column = table.get(f"{level}_code")
+    if column is None:
+        raise InputRejected([Problem("query", f"hotspots cannot be computed within a {level}", column="area")])
+    return sorted(c for c, parent in zip(table["lsoa21_code"], column, strict=True) if parent == area)
+
+
+def gistar_hotspots(query: FigureQuery, alpha: float = 0.05) -> list[dict]:
+    """One row per LSOA of the area: rate per 1,000 residents, Gi* z, p, FDR-adjusted p and class.
+
+    LSOAs with no boundary or no population are left out (they cannot be placed or given a rate).
+    """
+    codes = lsoas_in(query.area)
+    counted = {r["lsoa"]: r for r in counts(FigureQuery(query.source, query.month_from, query.month_to, None,
+                                                         query.types), ["lsoa"])}
+    _, lsoa21 = area_tables()
+    population = dict(zip(lsoa21.column("lsoa21_code").to_pylist(), lsoa21.column("population").to_pylist(),
+                          strict=True))
+    geometry = {code: bytes(wkb) for code, wkb in
+                Boundary.objects.filter(area_code__in=codes).values_list("area_code", "geometry_wkb")} \
+        if len(codes) < 900 else {code: bytes(wkb) for code, wkb in Boundary.objects.filter(level="lsoa")
+                                  .values_list("area_code", "geometry_wkb") if code in set(codes)}
+    usable = [c for c in codes if c in geometry and population.get(c)]
+    if len(usable) < 3:
+        raise InputRejected([Problem("query", f"only {len(usable)} LSOAs of this area have boundaries and "
+                                              "population; load them with `vrp geography`", column="area")])
+    values = np.array([counted.get(c, {}).get("count", 0) * 1000.0 / population[c] for c in usable])
+    result = g_local_star(values, queen_weights(shapely.from_wkb([geometry[c] for c in usable])), alpha)
+    return [{"lsoa": code, "value": round(float(v), 3), "z": round(float(z), 4), "p": float(p),
+             "p_fdr": float(q), "class": cls}
+            for code, v, z, p, q, cls in zip(usable, values, result.z, result.p, result.p_fdr, result.classes,
+                                             strict=True)]

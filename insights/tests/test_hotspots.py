@@ -1,0 +1,68 @@
+"""Gi*, queen contiguity and FDR against PySAL (esda, libpysal) on real LSOA boundaries."""
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+
+from insights.hotspots import benjamini_hochberg, g_local_star, queen_weights
+
+
+@pytest.fixture(scope="module")
+def wm_lsoas(shared_data: Path) -> np.ndarray:
+    features = json.loads((shared_data / "geography/wm_lsoa21_boundaries.geojson").read_text())["features"]
+    return np.array([shapely.geometry.shape(f["geometry"]) for f in features], dtype=object)
+
+
+def test_queen_contiguity_matches_libpysal(wm_lsoas: np.ndarray) -> None:
+    from libpysal.weights import Queen
+
+    ours = queen_weights(wm_lsoas)
+    theirs = Queen.from_iterable(list(wm_lsoas))
+    for i in range(len(wm_lsoas)):
+        assert set(ours[i].indices) == set(theirs.neighbors[i]), i
+
+
+def test_gi_star_z_scores_equal_esda(wm_lsoas: np.ndarray) -> None:
+    from esda.getisord import G_Local
+    from libpysal.weights import WSP
+
+    rng = np.random.default_rng(3)
+    values = rng.gamma(2.0, 5.0, len(wm_lsoas))
+    contiguity = queen_weights(wm_lsoas)
+    ours = g_local_star(values, contiguity)
+    w = WSP(contiguity).to_W(silence_warnings=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = G_Local(values, w, transform="R", star=True, permutations=0)
+    np.testing.assert_allclose(ours.z, theirs.Zs, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(ours.g, theirs.Gs, rtol=1e-12)
+    np.testing.assert_allclose(ours.p, 2 * theirs.p_norm, rtol=1e-9)
+
+
+def test_a_planted_cluster_is_a_hot_spot_after_fdr(wm_lsoas: np.ndarray) -> None:
+    contiguity = queen_weights(wm_lsoas)
+    rng = np.random.default_rng(5)
+    values = rng.poisson(10, len(wm_lsoas)).astype(float)
+    centre = 100
+    cluster = [centre, *contiguity[centre].indices]
+    values[cluster] = 60
+    result = g_local_star(values, contiguity)
+    assert result.classes[centre] == "hot spot"
+    assert sum(c == "hot spot" for c in result.classes) < 60
+
+
+def test_benjamini_hochberg_known_values() -> None:
+    p = np.array([0.01, 0.04, 0.03, 0.005, 0.2])
+    # sorted: .005 .01 .03 .04 .2 → ×5/k: .025 .025 .05 .05 .2 → running min from the top
+    np.testing.assert_allclose(benjamini_hochberg(p), [0.025, 0.05, 0.05, 0.025, 0.2])
+
+
+def test_gi_star_refuses_too_few_or_missing_values() -> None:
+    from scipy import sparse
+
+    with pytest.raises(ValueError):
+        g_local_star(np.array([1.0, np.nan, 2.0, 3.0]), sparse.csr_matrix((4, 4)))

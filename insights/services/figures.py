@@ -221,3 +221,20 @@ def change_on_previous_year(query: FigureQuery) -> dict:
     return {"month_from": query.month_from, "month_to": query.month_to, "count": current,
             "previous_year_count": previous, "change": change,
             "change_percent": round(100.0 * change / previous, 1) if previous else None}
+
+
+def event_points(query: FigureQuery) -> tuple[list[float], list[float]]:
+    """Longitudes and latitudes of the police.uk events the query selects (rows with a location)."""
+    if query.source != "police":
+        raise InputRejected([Problem("query", "only police.uk data has point locations; ED data is held by LSOA",
+                                     column="source")])
+    con, has_data = _connection(query)
+    try:
+        if not has_data:
+            return [], []
+        where, params = _where(query)
+        rows = con.execute(f"SELECT e.longitude, e.latitude FROM {FROM_EVENTS} WHERE {where} "
+                           "AND e.longitude IS NOT NULL", params).fetchnumpy()
+        return rows["longitude"], rows["latitude"]
+    finally:
+        con.close()

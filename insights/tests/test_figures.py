@@ -107,3 +107,18 @@ def test_hotspots_command_prints_one_row_per_lsoa_of_the_region(demo: dict) -> N
 def test_hotspots_need_boundaries() -> None:
     with pytest.raises(CommandError, match="have boundaries and population"):
         call_command("hotspots", "--area", "E08000025")
+
+
+def test_kde_command_counts_every_located_point(demo: dict, tmp_path: Path) -> None:
+    out = io.StringIO()
+    call_command("hotspots", "--method", "kde", "--from", "2024-06", "--to", "2024-06", "--cell-size", "250",
+                 "--bandwidth", "500", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    located = sum(1 for r in demo_rows(tmp_path) if r["Month"] == "2024-06" and r["Longitude"])
+    assert sum(int(r["count"]) for r in rows) == located
+    assert list(rows[0]) == ["cell", "longitude", "latitude", "easting", "northing", "count", "density_per_km2"]
+
+
+def test_kde_refuses_ed_data() -> None:
+    with pytest.raises(CommandError, match="only police.uk data has point locations"):
+        call_command("hotspots", "--method", "kde", "--source", "ed")

@@ -66,3 +66,28 @@ def test_gi_star_refuses_too_few_or_missing_values() -> None:
 
     with pytest.raises(ValueError):
         g_local_star(np.array([1.0, np.nan, 2.0, 3.0]), sparse.csr_matrix((4, 4)))
+
+
+def test_quartic_kde_integrates_to_the_number_of_points_and_peaks_at_the_cluster() -> None:
+    from insights.hotspots.kde import quartic_kde, to_british_national_grid, to_wgs84
+
+    rng = np.random.default_rng(2)
+    x, y = to_british_national_grid(np.array([-1.9]), np.array([52.48]))
+    px = np.concatenate([x + rng.normal(0, 80, 300), x + rng.uniform(-3000, 3000, 100)])
+    py = np.concatenate([y + rng.normal(0, 80, 300), y + rng.uniform(-3000, 3000, 100)])
+    lon, lat = to_wgs84(px, py)
+    grid = quartic_kde(lon, lat, cell_size_m=100, bandwidth_m=300)
+    cell_km2 = (grid.cell_size_m / 1000) ** 2
+    assert grid.density_per_km2.sum() * cell_km2 == pytest.approx(400, rel=0.02)
+    assert grid.count.sum() == 400
+    peak = np.argmax(grid.density_per_km2)
+    assert abs(grid.easting[peak] - x[0]) < 200 and abs(grid.northing[peak] - y[0]) < 200
+
+
+def test_quartic_kde_refuses_unchecked_parameters() -> None:
+    from insights.hotspots.kde import quartic_kde
+
+    with pytest.raises(ValueError, match="smaller than the cell size"):
+        quartic_kde(np.array([-1.9]), np.array([52.48]), cell_size_m=500, bandwidth_m=100)
+    with pytest.raises(ValueError, match="cells"):
+        quartic_kde(np.array([-3.0, 1.0]), np.array([51.0, 53.0]), cell_size_m=50, bandwidth_m=100)

@@ -1,21 +1,25 @@
-"""``vrp hotspots --method gistar [--from YYYY-MM] [--to YYYY-MM] [--area CODE] [--crime-type T] --format csv``."""
+"""``vrp hotspots --method gistar|kde [--from YYYY-MM] [--to YYYY-MM] [--area CODE] [--crime-type T]``."""
 
 import csv
 import json
 from typing import Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from core.management.cli import PlatformCommand
-from insights.services.figures import SOURCES, FigureQuery
+from insights.hotspots.kde import quartic_kde
+from insights.services.figures import SOURCES, FigureQuery, event_points
 from insights.services.hotspots import gistar_hotspots
 
 
 class Command(PlatformCommand):
-    help = "Getis-Ord Gi* hotspots of the rate per 1,000 residents, one row per LSOA (FDR-corrected classes)."
+    help = ("Hotspots: Getis-Ord Gi* of the rate per 1,000 residents, one row per LSOA (FDR-corrected classes), "
+            "or quartic kernel density of police.uk points, one row per grid cell.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--method", choices=["gistar"], default="gistar")
+        parser.add_argument("--method", choices=["gistar", "kde"], default="gistar")
+        parser.add_argument("--cell-size", type=float, default=200.0, help="KDE grid cell, metres (default 200)")
+        parser.add_argument("--bandwidth", type=float, default=400.0, help="KDE bandwidth, metres (default 400)")
         parser.add_argument("--from", dest="month_from")
         parser.add_argument("--to", dest="month_to")
         parser.add_argument("--area", help="local authority, ward or MSOA code; default: the configured region")
@@ -27,6 +31,9 @@ class Command(PlatformCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         query = FigureQuery(options["source"], options["month_from"], options["month_to"], options["area"],
                             tuple(options["crime_type"]))
+        if options["method"] == "kde":
+            self._kde(query, options)
+            return
         rows = gistar_hotspots(query, options["alpha"])
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, indent=1))
@@ -35,3 +42,21 @@ class Command(PlatformCommand):
         writer.writerow(["lsoa", "value", "z", "p", "p_fdr", "class"])
         writer.writerows([r["lsoa"], r["value"], r["z"], f"{r['p']:.6g}", f"{r['p_fdr']:.6g}", r["class"]]
                          for r in rows)
+
+    def _kde(self, query: FigureQuery, options: dict) -> None:
+        longitude, latitude = event_points(query)
+        try:
+            grid = quartic_kde(longitude, latitude, options["cell_size"], options["bandwidth"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        columns = ["cell", "longitude", "latitude", "easting", "northing", "count", "density_per_km2"]
+        rows = [[i, round(float(grid.longitude[i]), 6), round(float(grid.latitude[i]), 6),
+                 round(float(grid.easting[i])), round(float(grid.northing[i])), int(grid.count[i]),
+                 round(float(grid.density_per_km2[i]), 3)]
+                for i in range(len(grid.count)) if grid.density_per_km2[i] > 0]
+        if options["format"] == "json":
+            self.stdout.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=1))
+            return
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)

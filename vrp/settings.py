@@ -102,7 +102,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VRP_DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves static files from the apps' folders too, so `make run` needs no collectstatic;
+# a production deployment runs `vrp collectstatic` once per release all the same.
+WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

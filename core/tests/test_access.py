@@ -88,3 +88,13 @@ def test_admin_admits_staff_only(client, users) -> None:
     admin.save()
     client.force_login(admin)
     assert client.get("/admin/").status_code == 200
+
+
+def test_stylesheet_is_served_without_collectstatic(client) -> None:
+    """`make run` serves the pages styled: WhiteNoise finds static files in place."""
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("css/vrp.css")
+    response = client.get("/")
+    assert response.status_code == 200 and b"/static/css/vrp.css" in response.content
+    assert client.get("/static/css/vrp.css").status_code == 200

@@ -4,7 +4,10 @@ from insights import views
 
 app_name = "insights"
 urlpatterns = [
-    path("figures/", views.stats, name="stats"),
-    path("figures.<str:fmt>", views.stats, name="stats-export"),
-    path("ingests/", views.ingests, name="ingests"),
+    path("", views.overview, name="overview"),
+    path("figures/<slug:name>.<str:fmt>", views.figure_data, name="figure"),
+    path("api/openapi.json", views.openapi, name="openapi"),
+    path("analyst/figures/", views.stats, name="stats"),
+    path("analyst/figures.<str:fmt>", views.stats, name="stats-export"),
+    path("analyst/ingests/", views.ingests, name="ingests"),
 ]

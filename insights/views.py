@@ -1,4 +1,4 @@
-"""Figures pages: thin views over ``insights.services.figures``; each page also as CSV and JSON."""
+"""Insights pages and their data: thin views over ``insights.services``; every figure also as CSV and JSON."""
 
 import csv
 
@@ -7,11 +7,128 @@ from django.shortcuts import render
 
 from core.access import allow
 from core.problems import InputRejected
-from core.roles import Role
+from core.roles import EVERYONE, Role
+from insights import charts
+from insights.forms import OverviewFilters
 from insights.models import IngestBatch
+from insights.services.catalogue import FIGURES, default_query, figure_rows, sees_unsuppressed
 from insights.services.figures import FigureQuery, counts
+from insights.services.public import NotPublic
 
-ANALYSTS = (Role.ANALYST, Role.ADMINISTRATOR, Role.COMMISSIONER)
+
+def _filters(request: HttpRequest) -> tuple[OverviewFilters, FigureQuery | None]:
+    form = OverviewFilters(request.GET or None)
+    source = request.GET.get("source") or "police"
+    default = default_query(source if source in ("police", "ed") else "police")
+    if not request.GET:
+        return form, default
+    if not form.is_valid():
+        return form, None
+    return form, form.query(default)
+
+
+def _figure(name: str, query: FigureQuery, unsuppressed: bool) -> dict:
+    try:
+        rows = figure_rows(name, query, unsuppressed)
+        note = ""
+    except NotPublic as exc:
+        rows, note = [], str(exc)
+    return {"name": name, "title": FIGURES[name].title, "description": FIGURES[name].description,
+            "rows": rows, "columns": list(rows[0]) if rows else [], "note": note,
+            "chart": _chart(name, rows)}
+
+
+def _chart(name: str, rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    if name == "trend":
+        return charts.line_chart([r["month"] for r in rows],
+                                 {"Count per month": [r["count"] for r in rows],
+                                  "Rolling 12 months ÷ 12": [None if r["rolling_12_months"] is None
+                                                             else r["rolling_12_months"] / 12 for r in rows]},
+                                 "Monthly trend", "Count per month with the rolling 12-month average.")
+    if name in ("types", "local_authorities", "places"):
+        label = {"types": "type", "local_authorities": "name", "places": "name"}[name]
+        return charts.bar_chart([str(r[label] or r.get("lad") or r.get("lsoa")) for r in rows],
+                                [r["count"] for r in rows], FIGURES[name].title, FIGURES[name].description)
+    if name == "seasonality":
+        return charts.bar_chart([r["name"] for r in rows], [r["average"] for r in rows], "Seasonality",
+                                "Average count per calendar month.")
+    if name == "day_and_hour":
+        days = list(dict.fromkeys(r["day"] for r in rows))
+        return charts.heatmap(days, [f"{h:02d}" for h in range(24)],
+                              {(r["day"], f"{r['hour']:02d}"): r["count"] for r in rows},
+                              "Day of week and hour", "ED assault attendances by day of week and hour.")
+    return ""
+
+
+@allow(EVERYONE)
+def overview(request: HttpRequest) -> HttpResponse:
+    """Region overview (or an area's profile with ?area=): every figure with its chart, table and downloads.
+
+    Anonymous visitors and providers see disclosure-controlled figures; see ``sees_unsuppressed``.
+    """
+    form, query = _filters(request)
+    figures, unsuppressed = [], False
+    if query is not None:
+        unsuppressed = sees_unsuppressed(request.user, query)
+        names = [n for n in FIGURES if query.source == "ed" or n != "day_and_hour"]
+        figures = [_figure(name, query, unsuppressed) for name in names]
+    return render(request, "insights/overview.html", {
+        "form": form, "query": query, "figures": figures, "unsuppressed": unsuppressed,
+        "query_string": request.GET.urlencode()})
+
+
+@allow(EVERYONE)
+def figure_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    """One figure as CSV or JSON, for the same filters and the same viewer rules as the page."""
+    if name not in FIGURES or fmt not in ("csv", "json"):
+        raise Http404
+    form, query = _filters(request)
+    if query is None:
+        return JsonResponse({"errors": form.errors}, status=400)
+    figure = _figure(name, query, sees_unsuppressed(request.user, query))
+    if figure["note"]:
+        return JsonResponse({"errors": {"source": [figure["note"]]}}, status=403)
+    if fmt == "json":
+        return JsonResponse({"figure": name, "title": figure["title"], "query": _describe(query),
+                             "disclosure_controlled": not sees_unsuppressed(request.user, query),
+                             "rows": figure["rows"]})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(figure["columns"])
+    writer.writerows([row[c] for c in figure["columns"]] for row in figure["rows"])
+    return response
+
+
+def _describe(query: FigureQuery) -> dict:
+    return {"source": query.source, "from": query.month_from, "to": query.month_to, "area": query.area,
+            "types": list(query.types), "local_authorities": list(query.lad_codes)}
+
+
+@allow(EVERYONE)
+def openapi(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI 3.1 document of the figures API."""
+    parameters = [
+        {"name": "source", "in": "query", "schema": {"type": "string", "enum": ["police", "ed"]}},
+        {"name": "from", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}},
+        {"name": "to", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}},
+        {"name": "area", "in": "query", "schema": {"type": "string", "pattern": "^[EW]0[1256]\\d{6}$"}},
+        {"name": "type", "in": "query", "schema": {"type": "string"}},
+    ]
+    paths = {f"/insights/figures/{f.name}.json": {"get": {
+        "summary": f.title, "description": f.description, "operationId": f"figure_{f.name}",
+        "parameters": parameters,
+        "responses": {"200": {"description": "The figure's rows",
+                              "content": {"application/json": {"schema": {"type": "object", "properties": {
+                                  "figure": {"type": "string"}, "rows": {"type": "array",
+                                                                          "items": {"type": "object"}}}}}}},
+                      "400": {"description": "Invalid filters, with the error for each field"},
+                      "403": {"description": "Not published at this level for this viewer"}}}}
+        for f in FIGURES.values()}
+    return JsonResponse({"openapi": "3.1.0", "info": {"title": "VRP Platform figures", "version": "1"},
+                         "paths": paths})
 
 
 @allow(Role.ANALYST, Role.ADMINISTRATOR)

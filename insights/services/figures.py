@@ -35,6 +35,8 @@ class FigureQuery:
     month_to: str | None = None
     area: str | None = None
     types: tuple[str, ...] = field(default_factory=tuple)
+    #: Local authorities to keep (a region's); empty keeps all.
+    lad_codes: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         problems = []
@@ -45,9 +47,11 @@ class FigureQuery:
             value = getattr(self, name)
             if value is not None and parse_month(value) is None:
                 problems.append(Problem("query", f"{value!r} is not a month (YYYY-MM)", column=name))
-        if self.area is not None and level_of(self.area) not in (*AREA_KEYS, "region"):
+        if self.area is not None and level_of(self.area) not in AREA_KEYS:
             problems.append(Problem("query", f"{self.area!r} is not an LSOA, MSOA, ward or local authority code",
                                     column="area"))
+        problems += [Problem("query", f"{code!r} is not a local authority code", column="lad_codes")
+                     for code in self.lad_codes if level_of(code) != "lad"]
         if problems:
             raise InputRejected(problems)
 
@@ -91,6 +95,9 @@ def _where(query: FigureQuery) -> tuple[str, list]:
         else:
             clauses.append(f"{AREA_SQL[level]} = ?")
             params.append(query.area)
+    if query.lad_codes:
+        clauses.append(f"g.lad_code IN ({', '.join('?' for _ in query.lad_codes)})")
+        params += list(query.lad_codes)
     if query.types:
         clauses.append(f"{TYPE_COLUMN[query.source]} IN ({', '.join('?' for _ in query.types)})")
         params += list(query.types)
@@ -100,6 +107,21 @@ def _where(query: FigureQuery) -> tuple[str, list]:
 FROM_EVENTS = """events e
     LEFT JOIN lsoa_best_fit b ON b.lsoa_code = e.lsoa_code
     LEFT JOIN lsoa21_areas g ON g.lsoa21_code = coalesce(b.lsoa21_code, e.lsoa_code)"""
+
+
+def select(query: FigureQuery, sql: str, params: list | None = None) -> list[dict]:
+    """Run ``sql`` over the query's events: ``{events}`` stands for the joined events, ``{where}`` for the
+    query's filter (its parameters come first). Returns plain dict rows; no data loaded gives []."""
+    con, has_data = _connection(query)
+    try:
+        if not has_data:
+            return []
+        where, where_params = _where(query)
+        cursor = con.execute(sql.format(events=FROM_EVENTS, where=where), [*where_params, *(params or [])])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
 
 
 def counts(query: FigureQuery, by: list[str]) -> list[dict]:

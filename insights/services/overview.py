@@ -1,0 +1,142 @@
+"""The figures of the region overview and area profile, as plain rows (each downloadable as CSV/JSON).
+
+Every function takes a FigureQuery (period, area or region's local authorities, source) and returns a list
+of dicts. Disclosure control for public views is applied to these rows by ``insights.services.public``.
+"""
+
+import math
+from dataclasses import replace
+
+from geography.models import Area, DeprivationRecord
+from insights.services.figures import FigureQuery, counts, monthly_trend, parse_month, select
+
+VIOLENCE = "Violence and sexual offences"
+WEAPONS = "Possession of weapons"
+ROBBERY = "Robbery"
+KNIFE = "knife or sharp object"
+UNDER_25_BANDS = ("0-9", "10-17", "18-24")
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def previous_year(query: FigureQuery) -> FigureQuery:
+    """The same query one year earlier (needs month_from and month_to)."""
+    start, end = parse_month(query.month_from), parse_month(query.month_to)
+    return replace(query, month_from=f"{start.year - 1}-{start.month:02d}",
+                   month_to=f"{end.year - 1}-{end.month:02d}")
+
+
+def _total(query: FigureQuery, extra: str = "", params: list | None = None) -> int:
+    rows = select(query, "SELECT count(*) AS count FROM {events} WHERE {where}" + extra, params)
+    return int(rows[0]["count"]) if rows else 0
+
+
+def headline_figures(query: FigureQuery) -> list[dict]:
+    """The overview's headline counts for the period, each with the same period a year before.
+
+    Police: violence and sexual offences, possession of weapons, robbery. ED: assault attendances, of which
+    with a knife or sharp object, of which aged under 25. Needs month_from and month_to.
+    """
+    measures = [
+        ("violence", "Violence and sexual offences (police recorded)",
+         replace(query, source="police", types=(VIOLENCE,)), ""),
+        ("weapons", "Possession of weapons (police recorded)", replace(query, source="police", types=(WEAPONS,)), ""),
+        ("robbery", "Robbery (police recorded)", replace(query, source="police", types=(ROBBERY,)), ""),
+        ("ed_assaults", "Emergency department assault attendances", replace(query, source="ed", types=()), ""),
+        ("ed_knife", "of which with a knife or sharp object", replace(query, source="ed", types=(KNIFE,)), ""),
+        ("ed_under_25", "of which aged under 25", replace(query, source="ed", types=()),
+         f" AND e.age_band IN ({', '.join(repr(b) for b in UNDER_25_BANDS)})"),
+    ]
+    rows = []
+    for key, label, measure_query, extra in measures:
+        now = _total(measure_query, extra)
+        before = _total(previous_year(measure_query), extra)
+        change = now - before
+        rows.append({"measure": key, "label": label, "source": measure_query.source, "count": now,
+                     "previous_year_count": before, "change": change,
+                     "change_percent": round(100 * change / before, 1) if before else None})
+    return rows
+
+
+def trend(query: FigureQuery) -> list[dict]:
+    """Monthly counts with the rolling 12-month total (``monthly_trend``)."""
+    return monthly_trend(query)
+
+
+def by_type(query: FigureQuery) -> list[dict]:
+    """Counts by crime type (police) or means of assault (ED), largest first, with each one's share."""
+    rows = counts(query, ["crime_type"])
+    total = sum(r["count"] for r in rows) or 1
+    return sorted(({"type": r["crime_type"], "count": r["count"], "share_percent": round(100 * r["count"] / total, 1)}
+                   for r in rows), key=lambda r: -r["count"])
+
+
+def by_local_authority(query: FigureQuery) -> list[dict]:
+    """Counts and rates per 1,000 residents (and aged 24 and under) by local authority."""
+    names = _names()
+    return [{"lad": r["lad"], "name": names.get(r["lad"], ""), "count": r["count"], "population": r["population"],
+             "rate_per_1000": r["rate_per_1000"],
+             "rate_per_1000_aged_24_and_under": r["rate_per_1000_aged_24_and_under"]}
+            for r in counts(query, ["lad"]) if r["lad"] is not None]
+
+
+def places_most_affected(query: FigureQuery, limit: int = 20) -> list[dict]:
+    """The LSOAs with the most events: count, share of the total, rate, and IMD decile (1 = most deprived)."""
+    rows = [r for r in counts(query, ["lsoa"]) if r["lsoa"] is not None]
+    total = sum(r["count"] for r in rows) or 1
+    top = sorted(rows, key=lambda r: (-r["count"], r["lsoa"]))[:limit]
+    deciles = _imd_deciles([r["lsoa"] for r in top])
+    names = _names([r["lsoa"] for r in top])
+    return [{"rank": i, "lsoa": r["lsoa"], "name": names.get(r["lsoa"], ""), "count": r["count"],
+             "share_percent": round(100 * r["count"] / total, 2), "rate_per_1000": r["rate_per_1000"],
+             "imd_decile": deciles.get(r["lsoa"])} for i, r in enumerate(top, start=1)]
+
+
+def concentration(query: FigureQuery, universe: list[str]) -> list[dict]:
+    """Share of all events in the top 1%, 5%, 10%, 20% and 50% of LSOAs (``universe``: the LSOAs of the area,
+    so that LSOAs with none count)."""
+    by_lsoa = {r["lsoa"]: r["count"] for r in counts(query, ["lsoa"]) if r["lsoa"] is not None}
+    values = sorted((by_lsoa.get(code, 0) for code in universe), reverse=True)
+    total = sum(values)
+    rows = []
+    for percent in (1, 5, 10, 20, 50):
+        n = max(1, math.ceil(len(values) * percent / 100)) if values else 0
+        rows.append({"top_percent_of_lsoas": percent, "lsoas": n, "count": sum(values[:n]),
+                     "share_percent": round(100 * sum(values[:n]) / total, 1) if total else None})
+    return rows
+
+
+def seasonality(query: FigureQuery) -> list[dict]:
+    """Average count in each calendar month over the months of the period that have data."""
+    rows = select(query, """SELECT month(e.month) AS month_of_year, count(*) AS count,
+                                   count(DISTINCT e.month) AS months
+                            FROM {events} WHERE {where} GROUP BY 1 ORDER BY 1""")
+    return [{"month_of_year": r["month_of_year"], "name": MONTHS[r["month_of_year"] - 1], "count": r["count"],
+             "months": r["months"], "average": round(r["count"] / r["months"], 1)} for r in rows]
+
+
+def day_and_hour(query: FigureQuery) -> list[dict]:
+    """ED attendances by day of week and hour of the assault (arrival time where the assault time is unknown)."""
+    rows = select(replace(query, source="ed"), """
+        SELECT isodow(coalesce(e.incident_at, e.arrival_at)) AS day,
+               hour(coalesce(e.incident_at, e.arrival_at)) AS hour, count(*) AS count
+        FROM {events} WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2""")
+    return [{"day": DAYS[r["day"] - 1], "day_number": r["day"], "hour": r["hour"], "count": r["count"]} for r in rows]
+
+
+def _names(codes: list[str] | None = None) -> dict[str, str]:
+    areas = Area.objects.exclude(name="")
+    if codes is not None:
+        areas = areas.filter(code__in=codes)
+    return dict(areas.values_list("code", "name"))
+
+
+def _imd_deciles(codes: list[str]) -> dict[str, int | None]:
+    """IMD decile of each LSOA: the 2025 edition (LSOA 2021), else 2019."""
+    found: dict[str, int | None] = {}
+    for record in DeprivationRecord.objects.filter(area_code__in=codes).order_by("edition"):
+        decile = record.values.get("imd_decile")
+        if decile is not None:
+            found[record.area_code] = int(decile)
+    return found

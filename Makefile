@@ -15,6 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 install: $(VENV)/.installed
 
+# axe-core for the browser tests' accessibility checks (skipped, with the reason, where npm is missing).
+.ci/node/node_modules/axe-core/axe.min.js: .ci/node/package.json
+	if command -v npm >/dev/null 2>&1; then cd .ci/node && npm ci --no-audit --no-fund --silent; fi
+
 run: install
 	$(BIN)/vrp migrate --no-input
 	$(BIN)/vrp demo
@@ -23,7 +27,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 
-test: install lint
+test: install lint .ci/node/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest
 
 bench: install

@@ -8,7 +8,7 @@ import zlib
 from html import escape
 
 WIDTH, HEIGHT = 720, 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 48
+LEFT, RIGHT, TOP, BOTTOM = 64, 40, 16, 48
 COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92"]
 
 

@@ -60,8 +60,13 @@ def headline_figures(query: FigureQuery) -> list[dict]:
 
 
 def trend(query: FigureQuery) -> list[dict]:
-    """Monthly counts with the rolling 12-month total (``monthly_trend``)."""
-    return monthly_trend(query)
+    """Monthly counts of the period with the rolling 12-month total and the change on a year before, each
+    month's rolling total taken over its own 12 months (so the 11 months before the period are read too)."""
+    if not (query.month_from and query.month_to):
+        return monthly_trend(query)
+    start = parse_month(query.month_from)
+    earlier = f"{start.year - 1}-{start.month:02d}"
+    return [row for row in monthly_trend(replace(query, month_from=earlier)) if row["month"] >= query.month_from]
 
 
 def by_type(query: FigureQuery) -> list[dict]:

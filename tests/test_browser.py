@@ -1,0 +1,102 @@
+"""Real-browser tests: Debian's chromium driven by Playwright, WCAG 2.2 AA checked with axe-core.
+
+They need /usr/bin/chromium and axe-core (installed into .ci/node by `make test`). Where either is absent
+they skip and say why; in CI (VRP_TEST_REQUIRE_BROWSER=1) their absence is a failure.
+"""
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from demo.region import build_demo_region
+from insights.services.catalogue import default_query, figure_rows
+
+CHROMIUM = Path(os.environ.get("VRP_CHROMIUM", "/usr/bin/chromium"))
+AXE = Path(__file__).resolve().parent.parent / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"no chromium at {CHROMIUM} (apt-get install chromium)"
+    if not AXE.exists():
+        return f"no axe-core at {AXE} (npm install in .ci/node)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+if _missing():
+    if os.environ.get("VRP_TEST_REQUIRE_BROWSER"):
+        pytest.fail(f"browser tests are required here but cannot run: {_missing()}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {_missing()}", allow_module_level=True)
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(accept_downloads=True)
+        yield context.new_page()
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db, tmp_path: Path) -> dict:
+    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=400, ed_per_month=40)
+
+
+def axe_violations(page) -> list:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("options => axe.run(document, options)", {"runOnly": {"type": "tag", "values": WCAG}})
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+
+
+def test_overview_figures_filters_download_and_accessibility(demo, live_server, page) -> None:
+    page.goto(f"{live_server.url}/insights/")
+    headline = {r["measure"]: r for r in figure_rows("headline", default_query(), unsuppressed=False)}
+    shown = page.locator('[data-measure="violence"]').inner_text()
+    assert shown.replace(",", "") == str(headline["violence"]["count"])
+    assert axe_violations(page) == []
+
+    page.select_option("#id_source", "ed")
+    page.fill("#id_from", "2024-01")
+    page.fill("#id_to", "2024-06")
+    page.click("text=Apply filters")
+    page.wait_for_url("**source=ed**")
+    assert "emergency department" in page.locator(".lead").inner_text()
+    assert page.locator("#day_and_hour-title").is_visible()
+    assert axe_violations(page) == []
+
+    with page.expect_download() as download:
+        page.click("text=Download by local authority (CSV)")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    query = default_query("ed")
+    from dataclasses import replace
+
+    expected = figure_rows("local_authorities", replace(query, month_from="2024-01", month_to="2024-06"),
+                           unsuppressed=False)
+    assert [r["lad"] for r in rows] == [r["lad"] for r in expected]
+
+
+def test_bad_filter_is_reported_accessibly(live_server, page, transactional_db) -> None:
+    page.goto(f"{live_server.url}/insights/?from=2024-13")
+    assert "Enter a month as YYYY-MM" in page.locator(".error-summary").inner_text()
+    assert axe_violations(page) == []
+
+
+def test_home_and_sign_in_pages_are_accessible(live_server, page, transactional_db) -> None:
+    for path in ("/", "/accounts/login/"):
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page) == [], path

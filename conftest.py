@@ -15,9 +15,11 @@ def data_dir(settings, tmp_path: Path) -> Path:
     settings.VRP_DATA_DIR.mkdir()
     from geography.services.locate import _lsoa_index
     from insights.services.areas import _build
+    from insights.services.figures import SHARED
 
     _build.cache_clear()
     _lsoa_index.cache_clear()
+    SHARED.reset()
     return settings.VRP_DATA_DIR
 
 

@@ -5,13 +5,16 @@ Counts come from the current warehouse partitions (DuckDB over Parquet), joined 
 1,000 residents aged 24 and under, using the population of the finest area in the grouping.
 """
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
+from django.conf import settings
 
 from core.problems import InputRejected, Problem
 from geography.codes import level_of
+from geography.services.manifest import geography_version
 from insights.services.areas import area_tables
 from insights.services.duck import connect, sql_list, sql_text
 from insights.services.warehouse import current_files
@@ -67,16 +70,59 @@ def parse_month(text: str) -> date | None:
         return None
 
 
+class _SharedDatabase:
+    """One in-process DuckDB database per state of the warehouse and geography, shared by every query.
+
+    Building it (geography tables, views over the current Parquet files) costs tens of milliseconds, so it
+    is built once and rebuilt only when an ingest or a geography import changes what it holds. Each query
+    runs on its own cursor (DuckDB cursors are separate connections to the same database, safe across
+    threads).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._sources: set[str] = set()
+
+    def cursor(self, source: str) -> tuple[duckdb.DuckDBPyConnection, bool]:
+        files = {s: current_files(s) for s in SOURCES}
+        key = (str(settings.VRP_DATA_DIR), geography_version(), tuple(tuple(files[s]) for s in SOURCES))
+        with self._lock:
+            if key != self._key:
+                self._rebuild(files)
+                self._key = key
+            cursor = self._con.cursor()
+        if source in self._sources:
+            cursor.execute(f"CREATE TEMP VIEW events AS SELECT * FROM events_{source}")
+        return cursor, source in self._sources
+
+    def _rebuild(self, files: dict[str, list[str]]) -> None:
+        if self._con is not None:
+            self._con.close()
+        con = connect()
+        best_fit, lsoa21 = area_tables()
+        con.register("best_fit_arrow", best_fit)
+        con.register("lsoa21_arrow", lsoa21)
+        con.execute("CREATE TABLE lsoa_best_fit AS SELECT * FROM best_fit_arrow")
+        con.execute("CREATE TABLE lsoa21_areas AS SELECT * FROM lsoa21_arrow")
+        con.unregister("best_fit_arrow")
+        con.unregister("lsoa21_arrow")
+        self._sources = {s for s, paths in files.items() if paths}
+        for source in self._sources:
+            con.execute(f"CREATE VIEW events_{source} AS SELECT * FROM read_parquet({sql_list(files[source])})")
+        self._con = con
+
+    def reset(self) -> None:
+        with self._lock:
+            self._key = None
+
+
+SHARED = _SharedDatabase()
+
+
 def _connection(query: FigureQuery) -> tuple[duckdb.DuckDBPyConnection, bool]:
-    con = connect()
-    best_fit, lsoa21 = area_tables()
-    con.register("lsoa_best_fit", best_fit)
-    con.register("lsoa21_areas", lsoa21)
-    files = current_files(query.source)
-    if not files:
-        return con, False
-    con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet({sql_list(files)})")
-    return con, True
+    return SHARED.cursor(query.source)
 
 
 def _where(query: FigureQuery) -> tuple[str, list]:

@@ -27,35 +27,45 @@ def previous_year(query: FigureQuery) -> FigureQuery:
                    month_to=f"{end.year - 1}-{end.month:02d}")
 
 
-def _total(query: FigureQuery, extra: str = "", params: list | None = None) -> int:
-    rows = select(query, "SELECT count(*) AS count FROM {events} WHERE {where}" + extra, params)
-    return int(rows[0]["count"]) if rows else 0
+#: Headline measures: key, label, source, SQL condition picking the measure's events.
+HEADLINE = [
+    ("violence", "Violence and sexual offences (police recorded)", "police", f"e.crime_type = '{VIOLENCE}'"),
+    ("weapons", "Possession of weapons (police recorded)", "police", f"e.crime_type = '{WEAPONS}'"),
+    ("robbery", "Robbery (police recorded)", "police", f"e.crime_type = '{ROBBERY}'"),
+    ("ed_assaults", "Emergency department assault attendances", "ed", "TRUE"),
+    ("ed_knife", "of which with a knife or sharp object", "ed", f"e.assault_method = '{KNIFE}'"),
+    ("ed_under_25", "of which aged under 25", "ed",
+     "e.age_band IN (" + ", ".join(f"'{b}'" for b in UNDER_25_BANDS) + ")"),
+]
 
 
 def headline_figures(query: FigureQuery) -> list[dict]:
     """The overview's headline counts for the period, each with the same period a year before.
 
     Police: violence and sexual offences, possession of weapons, robbery. ED: assault attendances, of which
-    with a knife or sharp object, of which aged under 25. Needs month_from and month_to.
+    with a knife or sharp object, of which aged under 25. One scan per source covers both years.
+    Needs month_from and month_to; the query's own type filter is ignored (each measure has its own).
     """
-    measures = [
-        ("violence", "Violence and sexual offences (police recorded)",
-         replace(query, source="police", types=(VIOLENCE,)), ""),
-        ("weapons", "Possession of weapons (police recorded)", replace(query, source="police", types=(WEAPONS,)), ""),
-        ("robbery", "Robbery (police recorded)", replace(query, source="police", types=(ROBBERY,)), ""),
-        ("ed_assaults", "Emergency department assault attendances", replace(query, source="ed", types=()), ""),
-        ("ed_knife", "of which with a knife or sharp object", replace(query, source="ed", types=(KNIFE,)), ""),
-        ("ed_under_25", "of which aged under 25", replace(query, source="ed", types=()),
-         f" AND e.age_band IN ({', '.join(repr(b) for b in UNDER_25_BANDS)})"),
-    ]
+    before = previous_year(query)
+    now_from, now_to = parse_month(query.month_from), parse_month(query.month_to)
     rows = []
-    for key, label, measure_query, extra in measures:
-        now = _total(measure_query, extra)
-        before = _total(previous_year(measure_query), extra)
-        change = now - before
-        rows.append({"measure": key, "label": label, "source": measure_query.source, "count": now,
-                     "previous_year_count": before, "change": change,
-                     "change_percent": round(100 * change / before, 1) if before else None})
+    for source in ("police", "ed"):
+        measures = [m for m in HEADLINE if m[2] == source]
+        filters = []
+        for key, _, _, condition in measures:
+            # Dates are computed here, not typed by a user, so they are written into the SQL as literals.
+            filters.append(f"count(*) FILTER (e.month >= DATE '{now_from}' AND {condition}) AS {key}_now")
+            filters.append(f"count(*) FILTER (e.month < DATE '{now_from}' AND {condition}) AS {key}_before")
+        scanned = select(replace(query, source=source, types=(), month_from=before.month_from),
+                         "SELECT " + ", ".join(filters) + " FROM {events} WHERE {where}"
+                         f" AND e.month <= DATE '{now_to}'")
+        found = scanned[0] if scanned else {}
+        for key, label, _, _ in measures:
+            now, previous = int(found.get(f"{key}_now", 0)), int(found.get(f"{key}_before", 0))
+            change = now - previous
+            rows.append({"measure": key, "label": label, "source": source, "count": now,
+                         "previous_year_count": previous, "change": change,
+                         "change_percent": round(100 * change / previous, 1) if previous else None})
     return rows
 
 

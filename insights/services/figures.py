@@ -98,8 +98,8 @@ class _SharedDatabase:
         return cursor, source in self._sources
 
     def _rebuild(self, files: dict[str, list[str]]) -> None:
-        if self._con is not None:
-            self._con.close()
+        # The previous database is not closed here: queries still running on its cursors keep it alive,
+        # and it goes when they finish.
         con = connect()
         best_fit, lsoa21 = area_tables()
         con.register("best_fit_arrow", best_fit)

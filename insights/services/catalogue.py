@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from core.access import role_of
 from core.region import current_region
 from core.roles import Role
-from insights.services import overview, public
+from insights.services import overview, priority, public
 from insights.services.figures import FigureQuery
 from insights.services.hotspots import lsoas_in
 from insights.services.manifest import warehouse_summary
@@ -37,6 +37,10 @@ FIGURES: dict[str, Figure] = {f.name: f for f in [
     Figure("seasonality", "Seasonality", "Average count in each calendar month.", overview.seasonality),
     Figure("day_and_hour", "Day of week and hour (ED)", "ED assault attendances by day and hour.",
            overview.day_and_hour),
+    Figure("priority", "Priority places",
+           "LSOAs ranked by an index of rate, trend, deprivation and youth population (weights 0.4, 0.2, 0.25, "
+           "0.15); every component is shown.",
+           lambda q: priority.priority_places(q, lsoas_in(q.area) if q.area else _region_lsoas(), limit=30)),
 ]}
 
 

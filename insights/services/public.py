@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 from core.disclosure import is_primary, suppress_list, suppress_table
 
-RATE_KEYS = ("rate_per_1000", "rate_per_1000_aged_24_and_under", "share_percent", "population")
-ED_TOO_FINE = {"places"}
+RATE_KEYS = ("rate_per_1000", "rate_per_1000_aged_24_and_under", "share_percent", "population",
+             "change_per_1000")
+ED_TOO_FINE = {"places", "priority"}
 
 
 class NotPublic(Exception):  # noqa: N818 - read as "this figure is not public"
@@ -82,6 +83,7 @@ def day_and_hour(rows: list[dict]) -> list[dict]:
 PUBLISHERS: dict[str, Callable[[list[dict]], list[dict]]] = {
     "headline": headline, "trend": trend, "types": line, "local_authorities": line, "places": line,
     "concentration": concentration, "seasonality": seasonality, "day_and_hour": day_and_hour,
+    "priority": line,
 }
 
 

@@ -43,6 +43,10 @@ def test_concentration_shares_rise_and_end_below_100(demo: dict) -> None:
 def test_no_public_figure_shows_a_small_count(demo: dict, name: str) -> None:
     for source in ("police", "ed"):
         query = default_query(source)
+        if source == "ed" and name in public.ED_TOO_FINE:
+            with pytest.raises(public.NotPublic):
+                figure_rows(name, query, unsuppressed=False)
+            continue
         rows = figure_rows(name, query, unsuppressed=False)
         for row in rows:
             for key in ("count", "previous_year_count"):
@@ -114,3 +118,25 @@ def test_openapi_lists_every_figure(client: Client) -> None:
     document = client.get("/insights/api/openapi.json").json()
     assert document["openapi"].startswith("3.")
     assert {p.split("/")[-1][:-5] for p in document["paths"]} == set(FIGURES)
+
+
+def test_priority_index_is_the_weighted_mean_of_its_percentiles(demo: dict) -> None:
+    from insights.services.hotspots import lsoas_in
+    from insights.services.priority import DEFAULT_WEIGHTS, priority_places
+
+    rows = priority_places(default_query(), lsoas_in(None), limit=None)
+    assert len(rows) == demo["lsoas"]
+    assert [r["priority_index"] for r in rows] == sorted((r["priority_index"] for r in rows), reverse=True)
+    top = rows[0]
+    expected = sum(DEFAULT_WEIGHTS[k] * top[f"{k}_percentile"] for k in DEFAULT_WEIGHTS)
+    assert top["priority_index"] == pytest.approx(expected, abs=0.1)
+    only_rate = priority_places(default_query(), lsoas_in(None), {"rate": 1, "trend": 0, "deprivation": 0,
+                                                                  "youth": 0}, limit=1)[0]
+    assert only_rate["rate_per_1000"] == max(r["rate_per_1000"] for r in rows)
+
+
+def test_priority_weights_are_checked(demo: dict) -> None:
+    from insights.services.priority import priority_places
+
+    with pytest.raises(ValueError):
+        priority_places(default_query(), ["E01900001"], {"rate": -1})

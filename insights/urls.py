@@ -6,6 +6,7 @@ app_name = "insights"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("figures/<slug:name>.<str:fmt>", views.figure_data, name="figure"),
+    path("maps/<slug:level>.geojson", views.map_layer, name="map"),
     path("api/openapi.json", views.openapi, name="openapi"),
     path("analyst/figures/", views.stats, name="stats"),
     path("analyst/figures.<str:fmt>", views.stats, name="stats-export"),

@@ -13,6 +13,7 @@ from insights.forms import OverviewFilters
 from insights.models import IngestBatch
 from insights.services.catalogue import FIGURES, default_query, figure_rows, sees_unsuppressed
 from insights.services.figures import FigureQuery, counts
+from insights.services.maps import LEVELS, choropleth
 from insights.services.public import NotPublic
 
 
@@ -105,6 +106,26 @@ def figure_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 def _describe(query: FigureQuery) -> dict:
     return {"source": query.source, "from": query.month_from, "to": query.month_to, "area": query.area,
             "types": list(query.types), "local_authorities": list(query.lad_codes)}
+
+
+@allow(EVERYONE)
+def map_layer(request: HttpRequest, level: str) -> HttpResponse:
+    """The choropleth layer (local authorities or LSOAs) for the filters, as GeoJSON."""
+    if level not in LEVELS:
+        raise Http404
+    form, query = _filters(request)
+    if query is None:
+        return JsonResponse({"errors": form.errors}, status=400)
+    if not (query.month_from and query.month_to):
+        return HttpResponse('{"type":"FeatureCollection","features":[]}', content_type="application/geo+json")
+    try:
+        layer = choropleth(query, level, sees_unsuppressed(request.user, query))
+    except NotPublic as exc:
+        return JsonResponse({"errors": {"source": [str(exc)]}}, status=403)
+    response = HttpResponse(layer, content_type="application/geo+json")
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{level}-rates.geojson"'
+    return response
 
 
 @allow(EVERYONE)

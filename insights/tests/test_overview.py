@@ -140,3 +140,17 @@ def test_priority_weights_are_checked(demo: dict) -> None:
 
     with pytest.raises(ValueError):
         priority_places(default_query(), ["E01900001"], {"rate": -1})
+
+
+def test_map_layers_are_geojson_with_public_figures(demo: dict, client: Client) -> None:
+    import json
+
+    lsoa = json.loads(client.get("/insights/maps/lsoa.geojson?from=2024-01&to=2024-03").content)
+    assert lsoa["type"] == "FeatureCollection" and len(lsoa["features"]) == demo["lsoas"]
+    counts_shown = [f["properties"]["count"] for f in lsoa["features"]]
+    assert all(c is None or not 1 <= c <= THRESHOLD for c in counts_shown)
+    assert any(c is None for c in counts_shown)  # small counts at LSOA level over three months are withheld
+    lad = json.loads(client.get("/insights/maps/lad.geojson").content)
+    assert {f["properties"]["code"] for f in lad["features"]} == set(default_query().lad_codes)
+    assert client.get("/insights/maps/lsoa.geojson?source=ed").status_code == 403
+    assert client.get("/insights/maps/ward.geojson").status_code == 404

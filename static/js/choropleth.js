@@ -1,0 +1,57 @@
+// Choropleth of rate per 1,000 residents (the platform's only client-side script; every figure it shows is
+// also in the page's tables and downloads). Leaflet is served by the platform itself.
+(function () {
+  "use strict";
+  var element = document.getElementById("map");
+  if (!element || !window.L) { return; }
+  var colours = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"];
+  var map = L.map(element, { attributionControl: true, scrollWheelZoom: false });
+  map.attributionControl.addAttribution("Contains OS data © Crown copyright and database right");
+  var layer = null;
+
+  function breaks(values) {
+    var sorted = values.filter(function (v) { return v !== null; }).sort(function (a, b) { return a - b; });
+    if (!sorted.length) { return [0, 0, 0, 0]; }
+    return [0.2, 0.4, 0.6, 0.8].map(function (q) { return Math.round(sorted[Math.floor(q * (sorted.length - 1))] * 10) / 10; });
+  }
+
+  function colour(value, cuts) {
+    if (value === null || value === undefined) { return "#dddddd"; }
+    for (var i = 0; i < cuts.length; i++) { if (value <= cuts[i]) { return colours[i]; } }
+    return colours[4];
+  }
+
+  function show(url) {
+    fetch(url, { credentials: "same-origin" }).then(function (response) { return response.json(); }).then(function (data) {
+      var cuts = breaks(data.features.map(function (f) { return f.properties.rate_per_1000; }));
+      if (layer) { map.removeLayer(layer); }
+      layer = L.geoJSON(data, {
+        style: function (f) { return { color: "#505a5f", weight: 0.6, fillOpacity: 0.8, fillColor: colour(f.properties.rate_per_1000, cuts) }; },
+        onEachFeature: function (f, l) {
+          var p = f.properties;
+          l.bindTooltip((p.name || p.code) + ": " + (p.rate_per_1000 === null ? "withheld" : p.rate_per_1000 + " per 1,000") +
+                        " (" + (p.count === null ? "withheld" : p.count) + ")");
+        }
+      }).addTo(map);
+      if (data.features.length) { map.fitBounds(layer.getBounds()); }
+      var legend = document.getElementById("map-legend");
+      if (legend) {
+        legend.innerHTML = "";
+        var lower = 0;
+        cuts.concat([null]).forEach(function (cut, i) {
+          var item = document.createElement("li");
+          item.innerHTML = '<span class="swatch" style="background:' + colours[i] + '"></span>' +
+            (cut === null ? "over " + lower : lower + " to " + cut) + " per 1,000";
+          legend.appendChild(item);
+          lower = cut;
+        });
+      }
+    });
+  }
+
+  var chooser = document.getElementById("map-level");
+  show(element.getAttribute("data-" + (chooser ? chooser.value : "lad") + "-url"));
+  if (chooser) {
+    chooser.addEventListener("change", function () { show(element.getAttribute("data-" + chooser.value + "-url")); });
+  }
+}());

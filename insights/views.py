@@ -13,7 +13,8 @@ from insights.forms import OverviewFilters
 from insights.models import IngestBatch
 from insights.services.catalogue import FIGURES, default_query, figure_rows, sees_unsuppressed
 from insights.services.figures import FigureQuery, counts
-from insights.services.maps import LEVELS, choropleth
+from insights.services.hotspots import gistar_hotspots, public_hotspots
+from insights.services.maps import LEVELS, choropleth, hotspot_layer
 from insights.services.public import NotPublic
 
 
@@ -126,6 +127,38 @@ def map_layer(request: HttpRequest, level: str) -> HttpResponse:
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="{level}-rates.geojson"'
     return response
+
+
+@allow(EVERYONE)
+def hotspots(request: HttpRequest, fmt: str = "html") -> HttpResponse:
+    """Gi* hotspots of the rate per 1,000 residents by LSOA, FDR-corrected, with caveats; also CSV/GeoJSON."""
+    if fmt not in ("html", "csv", "geojson"):
+        raise Http404
+    form, query = _filters(request)
+    rows, error = [], ""
+    if query is not None and query.month_from and query.month_to:
+        try:
+            rows = gistar_hotspots(query)
+        except InputRejected as exc:
+            error = "; ".join(p.message for p in exc.problems)
+        if query.source == "ed" and not sees_unsuppressed(request.user, query):
+            rows, error = [], "Emergency department figures are published for local authorities and the region only."
+        elif not sees_unsuppressed(request.user, query):
+            rows = public_hotspots(rows)
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8", status=400 if query is None else 200)
+        response["Content-Disposition"] = 'attachment; filename="hotspots.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["lsoa", "count", "value", "z", "p", "p_fdr", "class"])
+        writer.writerows([r["lsoa"], r["count"], r["value"], r["z"], r["p"], r["p_fdr"], r["class"]] for r in rows)
+        return response
+    if fmt == "geojson":
+        return HttpResponse(hotspot_layer(rows), content_type="application/geo+json")
+    classes = {name: sum(1 for r in rows if r["class"] == name) for name in ("hot spot", "cold spot",
+                                                                              "not significant")}
+    return render(request, "insights/hotspots.html", {
+        "form": form, "query": query, "rows": [r for r in rows if r["class"] != "not significant"],
+        "classes": classes, "error": error, "query_string": request.GET.urlencode()})
 
 
 @allow(EVERYONE)

@@ -29,8 +29,13 @@ def test_every_platform_view_declares_its_roles() -> None:
     assert platform_views() and undeclared == []
 
 
+EXAMPLE_ARGUMENTS = {"<str:fmt>": "csv", "<slug:name>": "trend", "<slug:level>": "lad"}
+
+
 def concrete(route: str) -> str:
-    return "/" + route.replace("<str:fmt>", "csv").replace("<slug:name>", "trend").replace("<slug:level>", "lad").replace("^", "").replace("$", "")
+    for pattern, example in EXAMPLE_ARGUMENTS.items():
+        route = route.replace(pattern, example)
+    return "/" + route
 
 
 @pytest.fixture

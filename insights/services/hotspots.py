@@ -1,5 +1,7 @@
 """LSOA hotspots for a period, area and crime types: the query layer's rates through Gi*."""
 
+from dataclasses import replace
+
 import numpy as np
 import shapely
 
@@ -29,13 +31,13 @@ def lsoas_in(area: str | None) -> list[str]:
 
 
 def gistar_hotspots(query: FigureQuery, alpha: float = 0.05) -> list[dict]:
-    """One row per LSOA of the area: rate per 1,000 residents, Gi* z, p, FDR-adjusted p and class.
+    """One row per LSOA of the area: count, rate per 1,000 residents (``value``), Gi* z, p, FDR-adjusted p
+    and class.
 
     LSOAs with no boundary or no population are left out (they cannot be placed or given a rate).
     """
     codes = lsoas_in(query.area)
-    counted = {r["lsoa"]: r for r in counts(FigureQuery(query.source, query.month_from, query.month_to, None,
-                                                         query.types), ["lsoa"])}
+    counted = {r["lsoa"]: r for r in counts(replace(query, area=None), ["lsoa"])}
     _, lsoa21 = area_tables()
     population = dict(zip(lsoa21.column("lsoa21_code").to_pylist(), lsoa21.column("population").to_pylist(),
                           strict=True))
@@ -49,7 +51,15 @@ def gistar_hotspots(query: FigureQuery, alpha: float = 0.05) -> list[dict]:
                                               "population; load them with `vrp geography`", column="area")])
     values = np.array([counted.get(c, {}).get("count", 0) * 1000.0 / population[c] for c in usable])
     result = g_local_star(values, queen_weights(shapely.from_wkb([geometry[c] for c in usable])), alpha)
-    return [{"lsoa": code, "value": round(float(v), 3), "z": round(float(z), 4), "p": float(p),
-             "p_fdr": float(q), "class": cls}
+    return [{"lsoa": code, "count": counted.get(code, {}).get("count", 0), "value": round(float(v), 3),
+             "z": round(float(z), 4), "p": float(p), "p_fdr": float(q), "class": cls}
             for code, v, z, p, q, cls in zip(usable, values, result.z, result.p, result.p_fdr, result.classes,
                                              strict=True)]
+
+
+def public_hotspots(rows: list[dict]) -> list[dict]:
+    """The public version: an LSOA's count and rate are withheld where its count is 1–7 (its class and z,
+    which describe its whole neighbourhood, are published)."""
+    from core.disclosure import is_primary
+
+    return [{**r, "count": None, "value": None} if is_primary(r["count"]) else r for r in rows]

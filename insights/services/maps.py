@@ -44,3 +44,15 @@ def choropleth(query: FigureQuery, level: str, unsuppressed: bool) -> str:
                       "rate_per_1000": row.get("rate_per_1000")}
         features.append(f'{{"type":"Feature","properties":{json.dumps(properties)},"geometry":{geometry}}}')
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+def hotspot_layer(rows: list[dict]) -> str:
+    """GeoJSON of the LSOAs in ``rows`` (from ``gistar_hotspots``) with their class, z and rate."""
+    by_code = {r["lsoa"]: r for r in rows}
+    features = []
+    for code, geometry in Boundary.objects.filter(area_code__in=list(by_code)).values_list("area_code", "map_geojson"):
+        row = by_code[code]
+        properties = {"code": code, "class": row["class"], "z": row["z"], "p_fdr": row["p_fdr"],
+                      "rate_per_1000": row["value"], "count": row["count"]}
+        features.append(f'{{"type":"Feature","properties":{json.dumps(properties)},"geometry":{geometry}}}')
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"

@@ -154,3 +154,17 @@ def test_map_layers_are_geojson_with_public_figures(demo: dict, client: Client) 
     assert {f["properties"]["code"] for f in lad["features"]} == set(default_query().lad_codes)
     assert client.get("/insights/maps/lsoa.geojson?source=ed").status_code == 403
     assert client.get("/insights/maps/ward.geojson").status_code == 404
+
+
+def test_hotspots_page_csv_and_layer(demo: dict, client: Client) -> None:
+    import json
+
+    page = client.get("/insights/hotspots/?from=2024-01&to=2024-12")
+    assert page.status_code == 200 and b"false discovery rate" in page.content
+    rows = list(csv.DictReader(io.StringIO(client.get("/insights/hotspots.csv?from=2024-01&to=2024-12")
+                                           .content.decode())))
+    assert len(rows) == demo["lsoas"]
+    assert all(r["count"] == "" or not 1 <= int(r["count"]) <= THRESHOLD for r in rows)
+    layer = json.loads(client.get("/insights/hotspots.geojson?from=2024-01&to=2024-12").content)
+    assert len(layer["features"]) == demo["lsoas"]
+    assert {f["properties"]["class"] for f in layer["features"]} <= {"hot spot", "cold spot", "not significant"}

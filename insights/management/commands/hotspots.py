@@ -39,8 +39,8 @@ class Command(PlatformCommand):
             self.stdout.write(json.dumps(rows, indent=1))
             return
         writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(["lsoa", "value", "z", "p", "p_fdr", "class"])
-        writer.writerows([r["lsoa"], r["value"], r["z"], f"{r['p']:.6g}", f"{r['p_fdr']:.6g}", r["class"]]
+        writer.writerow(["lsoa", "value", "z", "p", "p_fdr", "class", "count"])
+        writer.writerows([r["lsoa"], r["value"], r["z"], f"{r['p']:.6g}", f"{r['p_fdr']:.6g}", r["class"], r["count"]]
                          for r in rows)
 
     def _kde(self, query: FigureQuery, options: dict) -> None:

@@ -63,3 +63,27 @@ def public_hotspots(rows: list[dict]) -> list[dict]:
     from core.disclosure import is_primary
 
     return [{**r, "count": None, "value": None} if is_primary(r["count"]) else r for r in rows]
+
+
+def persistence(query: FigureQuery, period_months: int = 12) -> list[dict]:
+    """Each LSOA's Gi* class in consecutive periods of ``period_months`` ending at ``month_to`` (as many as
+    fit from ``month_from``), and its persistence pattern (``insights.hotspots.persistence``)."""
+    from insights.hotspots.persistence import classify_persistence
+    from insights.services.figures import parse_month
+
+    start, end = parse_month(query.month_from), parse_month(query.month_to)
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    periods = []
+    for k in range(months // period_months):
+        last = end.year * 12 + end.month - 1 - k * period_months
+        first = last - period_months + 1
+        periods.insert(0, (f"{first // 12}-{first % 12 + 1:02d}", f"{last // 12}-{last % 12 + 1:02d}"))
+    if len(periods) < 2:
+        raise InputRejected([Problem("query", f"persistence needs at least two periods of {period_months} months "
+                                              "between from and to", column="month_from")])
+    by_period = [{r["lsoa"]: r["class"] for r in gistar_hotspots(replace(query, month_from=a, month_to=b))}
+                 for a, b in periods]
+    codes = sorted(by_period[-1])
+    return [{"lsoa": code, **{f"{a}..{b}": classes.get(code, "") for (a, b), classes in zip(periods, by_period,
+                                                                                           strict=True)},
+             "pattern": classify_persistence([classes.get(code, "") for classes in by_period])} for code in codes]

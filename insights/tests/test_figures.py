@@ -122,3 +122,13 @@ def test_kde_command_counts_every_located_point(demo: dict, tmp_path: Path) -> N
 def test_kde_refuses_ed_data() -> None:
     with pytest.raises(CommandError, match="only police.uk data has point locations"):
         call_command("hotspots", "--method", "kde", "--source", "ed")
+
+
+def test_persistence_command_classifies_every_lsoa_over_yearly_periods(demo: dict) -> None:
+    out = io.StringIO()
+    call_command("hotspots", "--method", "persistence", "--from", "2023-01", "--to", "2024-12", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(rows[0]) == ["lsoa", "2023-01..2023-12", "2024-01..2024-12", "pattern"]
+    assert len(rows) == demo["lsoas"]
+    with pytest.raises(CommandError, match="at least two periods"):
+        call_command("hotspots", "--method", "persistence", "--from", "2024-01", "--to", "2024-12")

@@ -91,3 +91,19 @@ def test_quartic_kde_refuses_unchecked_parameters() -> None:
         quartic_kde(np.array([-1.9]), np.array([52.48]), cell_size_m=500, bandwidth_m=100)
     with pytest.raises(ValueError, match="cells"):
         quartic_kde(np.array([-3.0, 1.0]), np.array([51.0, 53.0]), cell_size_m=50, bandwidth_m=100)
+
+
+@pytest.mark.parametrize("classes,pattern", [
+    (["hot spot"] * 9 + ["not significant"], "persistent hotspot"),
+    (["not significant"] * 8 + ["hot spot"] * 2, "emerging hotspot"),
+    (["hot spot"] * 3 + ["not significant"] * 7, "former hotspot"),
+    (["hot spot", "not significant", "hot spot", "not significant", "not significant", "hot spot",
+      "not significant", "not significant", "hot spot", "not significant"], "intermittent hotspot"),
+    (["not significant"] * 10, "no pattern"),
+    (["cold spot"] * 10, "persistent coldspot"),
+    ([], "no pattern"),
+])
+def test_persistence_patterns(classes: list[str], pattern: str) -> None:
+    from insights.hotspots.persistence import classify_persistence
+
+    assert classify_persistence(classes) == pattern

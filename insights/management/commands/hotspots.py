@@ -9,7 +9,7 @@ from django.core.management.base import CommandError, CommandParser
 from core.management.cli import PlatformCommand
 from insights.hotspots.kde import quartic_kde
 from insights.services.figures import SOURCES, FigureQuery, event_points
-from insights.services.hotspots import gistar_hotspots
+from insights.services.hotspots import gistar_hotspots, persistence
 
 
 class Command(PlatformCommand):
@@ -17,7 +17,9 @@ class Command(PlatformCommand):
             "or quartic kernel density of police.uk points, one row per grid cell.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--method", choices=["gistar", "kde"], default="gistar")
+        parser.add_argument("--method", choices=["gistar", "kde", "persistence"], default="gistar",
+                            help="gistar: one period; persistence: Gi* per --period-months, classified; kde: grid")
+        parser.add_argument("--period-months", type=int, default=12)
         parser.add_argument("--cell-size", type=float, default=200.0, help="KDE grid cell, metres (default 200)")
         parser.add_argument("--bandwidth", type=float, default=400.0, help="KDE bandwidth, metres (default 400)")
         parser.add_argument("--from", dest="month_from")
@@ -33,6 +35,12 @@ class Command(PlatformCommand):
                             tuple(options["crime_type"]))
         if options["method"] == "kde":
             self._kde(query, options)
+            return
+        if options["method"] == "persistence":
+            rows = persistence(query, options["period_months"])
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(list(rows[0]) if rows else ["lsoa", "pattern"])
+            writer.writerows(list(r.values()) for r in rows)
             return
         rows = gistar_hotspots(query, options["alpha"])
         if options["format"] == "json":

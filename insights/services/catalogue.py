@@ -24,6 +24,8 @@ class Figure:
 
 
 FIGURES: dict[str, Figure] = {f.name: f for f in [
+    Figure("comparison", "Compared with neighbours and the region",
+           "The area beside the areas that border it and the region, with its rank by rate.", overview.comparison),
     Figure("headline", "Headline figures", "Counts for the period with the same period a year before.",
            overview.headline_figures),
     Figure("trend", "Monthly trend", "Count per month and the rolling 12-month total.", overview.trend),

@@ -155,3 +155,35 @@ def _imd_deciles(codes: list[str]) -> dict[str, int | None]:
         if decile is not None:
             found[record.area_code] = int(decile)
     return found
+
+
+def comparison(query: FigureQuery) -> list[dict]:
+    """An area beside its neighbours (areas of the same level sharing a boundary) and the region: count, rate
+    per 1,000 residents and the area's rank by rate among all areas of its level in the region.
+
+    Without an area, the region's local authorities are compared. Rank 1 is the highest rate.
+    """
+    from geography.codes import level_of
+    from insights.services.neighbours import neighbours_of
+
+    level = level_of(query.area) if query.area else "lad"
+    if level not in ("lad", "ward", "msoa", "lsoa"):
+        return []
+    region_query = replace(query, area=None)
+    rows = [r for r in counts(region_query, [level]) if r[level] is not None and r["rate_per_1000"] is not None]
+    ranked = sorted(rows, key=lambda r: -r["rate_per_1000"])
+    rank = {r[level]: i for i, r in enumerate(ranked, start=1)}
+    wanted = ([query.area, *neighbours_of(query.area)] if query.area else [r[level] for r in rows])
+    by_code = {r[level]: r for r in rows}
+    names = _names(wanted)
+    result = [{"area": code, "name": names.get(code, ""), "relation": "this area" if code == query.area
+               else ("neighbour" if query.area else "local authority"),
+               "count": by_code.get(code, {}).get("count", 0),
+               "rate_per_1000": by_code.get(code, {}).get("rate_per_1000"),
+               "rank_by_rate": rank.get(code), "of": len(ranked)} for code in wanted]
+    total = sum(r["count"] for r in rows)
+    population = sum(r["population"] or 0 for r in rows)
+    result.append({"area": "region", "name": "The region", "relation": "region", "count": total,
+                   "rate_per_1000": round(total * 1000 / population, 3) if population else None,
+                   "rank_by_rate": None, "of": None})
+    return result

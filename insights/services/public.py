@@ -84,6 +84,7 @@ PUBLISHERS: dict[str, Callable[[list[dict]], list[dict]]] = {
     "headline": headline, "trend": trend, "types": line, "local_authorities": line, "places": line,
     "concentration": concentration, "seasonality": seasonality, "day_and_hour": day_and_hour,
     "priority": line,
+    "comparison": lambda rows: line(rows[:-1]) + rows[-1:] if rows else rows,
 }
 
 

@@ -168,3 +168,18 @@ def test_hotspots_page_csv_and_layer(demo: dict, client: Client) -> None:
     layer = json.loads(client.get("/insights/hotspots.geojson?from=2024-01&to=2024-12").content)
     assert len(layer["features"]) == demo["lsoas"]
     assert {f["properties"]["class"] for f in layer["features"]} <= {"hot spot", "cold spot", "not significant"}
+
+
+def test_area_profile_compares_with_bordering_areas_and_the_region(demo: dict, client: Client) -> None:
+    from insights.services.neighbours import neighbours_of
+
+    # Local authorities are vertical strips: the second borders the first and third only.
+    assert neighbours_of("E08900002") == ["E08900001", "E08900003"]
+    rows = figure_rows("comparison", FigureQuery("police", "2024-01", "2024-12", area="E08900002"),
+                       unsuppressed=True)
+    assert [r["relation"] for r in rows] == ["this area", "neighbour", "neighbour", "region"]
+    assert sorted(r["rank_by_rate"] for r in rows[:3]) == sorted({r["rank_by_rate"] for r in rows[:3]})
+    assert rows[-1]["count"] == counts(FigureQuery("police", "2024-01", "2024-12",
+                                                   lad_codes=default_query().lad_codes), [])[0]["count"]
+    page = client.get("/insights/?area=E08900002&from=2024-01&to=2024-12")
+    assert page.status_code == 200 and b"Area profile: E08900002" in page.content

@@ -116,7 +116,7 @@ def group_by_baselines(files: list[str]) -> dict:
 
     frame = con.execute(f"SELECT lsoa_code, month, crime_type FROM read_parquet({files})").df()
     start = time.perf_counter()
-    pandas_rows = len(frame.groupby(["lsoa_code", "month", "crime_type"]).size())
+    pandas_rows = len(frame.groupby(["lsoa_code", "month", "crime_type"], dropna=False).size())
     pandas_seconds = time.perf_counter() - start
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as pg:

@@ -25,8 +25,11 @@ BY_KEYS = ("month", "crime_type", *AREA_KEYS, "age_band", "sex", "location_type"
 ED_ONLY = ("age_band", "sex", "location_type")
 #: For ED data the "type" of an event is its means of assault.
 TYPE_COLUMN = {"police": "e.crime_type", "ed": "e.assault_method"}
-AREA_SQL = {"lsoa": "coalesce(b.lsoa21_code, e.lsoa_code)", "msoa": "g.msoa_code", "ward": "g.ward_code",
-            "lad": "g.lad_code"}
+AREA_SQL = {"lsoa": "e.lsoa21_code", "msoa": "e.msoa_code", "ward": "e.ward_code", "lad": "e.lad_code"}
+#: The columns each source's events keep in the shared database (with their 2021 LSOA, MSOA, ward and local
+#: authority added); identifiers and free text stay in the Parquet files.
+EVENT_COLUMNS = {"police": "e.month, e.crime_type, e.force, e.lsoa_code, e.longitude, e.latitude",
+                 "ed": "e.*"}
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,14 @@ class _SharedDatabase:
         con.unregister("lsoa21_arrow")
         self._sources = {s for s, paths in files.items() if paths}
         for source in self._sources:
-            con.execute(f"CREATE VIEW events_{source} AS SELECT * FROM read_parquet({sql_list(files[source])})")
+            # Materialised once per warehouse state with the geography joined in, so that a page's queries
+            # scan columns in memory instead of opening every Parquet file and joining each time.
+            con.execute(f"""CREATE TABLE events_{source} AS
+                SELECT {EVENT_COLUMNS[source]}, coalesce(b.lsoa21_code, e.lsoa_code) AS lsoa21_code,
+                       g.msoa_code, g.ward_code, g.lad_code
+                FROM read_parquet({sql_list(files[source])}) e
+                LEFT JOIN lsoa_best_fit b ON b.lsoa_code = e.lsoa_code
+                LEFT JOIN lsoa21_areas g ON g.lsoa21_code = coalesce(b.lsoa21_code, e.lsoa_code)""")
         self._con = con
 
     def reset(self) -> None:
@@ -136,13 +146,13 @@ def _where(query: FigureQuery) -> tuple[str, list]:
     if query.area:
         level = level_of(query.area)
         if level == "lsoa":
-            clauses.append("(coalesce(b.lsoa21_code, e.lsoa_code) = ? OR e.lsoa_code = ?)")
+            clauses.append("(e.lsoa21_code = ? OR e.lsoa_code = ?)")
             params += [query.area, query.area]
         else:
             clauses.append(f"{AREA_SQL[level]} = ?")
             params.append(query.area)
     if query.lad_codes:
-        clauses.append(f"g.lad_code IN ({', '.join('?' for _ in query.lad_codes)})")
+        clauses.append(f"e.lad_code IN ({', '.join('?' for _ in query.lad_codes)})")
         params += list(query.lad_codes)
     if query.types:
         clauses.append(f"{TYPE_COLUMN[query.source]} IN ({', '.join('?' for _ in query.types)})")
@@ -150,9 +160,7 @@ def _where(query: FigureQuery) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-FROM_EVENTS = """events e
-    LEFT JOIN lsoa_best_fit b ON b.lsoa_code = e.lsoa_code
-    LEFT JOIN lsoa21_areas g ON g.lsoa21_code = coalesce(b.lsoa21_code, e.lsoa_code)"""
+FROM_EVENTS = "events e"
 
 
 def select(query: FigureQuery, sql: str, params: list | None = None) -> list[dict]:

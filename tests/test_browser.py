@@ -100,3 +100,15 @@ def test_home_and_sign_in_pages_are_accessible(live_server, page, transactional_
     for path in ("/", "/accounts/login/"):
         page.goto(f"{live_server.url}{path}")
         assert axe_violations(page) == [], path
+
+
+def test_hotspots_and_area_profile_pages_are_accessible(demo, live_server, page) -> None:
+    page.goto(f"{live_server.url}/insights/hotspots/?from=2024-01&to=2024-12")
+    assert "false discovery rate" in page.content()
+    assert axe_violations(page) == []
+    with page.expect_download() as download:
+        page.click("text=Download every LSOA's result (CSV)")
+    assert len(Path(download.value.path()).read_text().splitlines()) == demo["lsoas"] + 1
+    page.goto(f"{live_server.url}/insights/?area=E08900002&from=2024-01&to=2024-12")
+    assert page.locator("#comparison-title").is_visible()
+    assert axe_violations(page) == []

@@ -88,6 +88,9 @@ def _latest_population() -> dict[str, tuple[float, float | None]]:
     return {code: (total, young[code][1] if code in young else None) for code, (_, total) in totals.items()}
 
 
-def area_names() -> dict[str, str]:
-    """ONS code → name, for labelling figures."""
-    return dict(Area.objects.exclude(name="").values_list("code", "name"))
+def area_names(codes: list[str] | None = None) -> dict[str, str]:
+    """ONS code → name, for labelling figures (all areas, or just ``codes``)."""
+    areas = Area.objects.exclude(name="")
+    if codes is not None:
+        areas = areas.filter(code__in=codes)
+    return dict(areas.values_list("code", "name"))

@@ -9,9 +9,9 @@ from dataclasses import replace
 
 from geography.models import Boundary
 from insights.services import public
+from insights.services.areas import area_names
 from insights.services.figures import FigureQuery, counts
 from insights.services.hotspots import lsoas_in
-from insights.services.overview import _names
 
 LEVELS = ("lad", "lsoa")
 
@@ -36,7 +36,7 @@ def choropleth(query: FigureQuery, level: str, unsuppressed: bool) -> str:
     if not unsuppressed:
         rows = public.line(rows)
     figures = {r[level]: r for r in rows}
-    names = _names(codes)
+    names = area_names(codes)
     features = []
     for code, geometry in Boundary.objects.filter(area_code__in=codes).values_list("area_code", "map_geojson"):
         row = figures.get(code, {"count": 0, "rate_per_1000": 0.0})

@@ -7,7 +7,8 @@ of dicts. Disclosure control for public views is applied to these rows by ``insi
 import math
 from dataclasses import replace
 
-from geography.models import Area, DeprivationRecord
+from geography.models import DeprivationRecord
+from insights.services.areas import area_names
 from insights.services.figures import FigureQuery, counts, monthly_trend, parse_month, select
 
 VIOLENCE = "Violence and sexual offences"
@@ -89,7 +90,7 @@ def by_type(query: FigureQuery) -> list[dict]:
 
 def by_local_authority(query: FigureQuery) -> list[dict]:
     """Counts and rates per 1,000 residents (and aged 24 and under) by local authority."""
-    names = _names()
+    names = area_names()
     return [{"lad": r["lad"], "name": names.get(r["lad"], ""), "count": r["count"], "population": r["population"],
              "rate_per_1000": r["rate_per_1000"],
              "rate_per_1000_aged_24_and_under": r["rate_per_1000_aged_24_and_under"]}
@@ -102,7 +103,7 @@ def places_most_affected(query: FigureQuery, limit: int = 20) -> list[dict]:
     total = sum(r["count"] for r in rows) or 1
     top = sorted(rows, key=lambda r: (-r["count"], r["lsoa"]))[:limit]
     deciles = _imd_deciles([r["lsoa"] for r in top])
-    names = _names([r["lsoa"] for r in top])
+    names = area_names([r["lsoa"] for r in top])
     return [{"rank": i, "lsoa": r["lsoa"], "name": names.get(r["lsoa"], ""), "count": r["count"],
              "share_percent": round(100 * r["count"] / total, 2), "rate_per_1000": r["rate_per_1000"],
              "imd_decile": deciles.get(r["lsoa"])} for i, r in enumerate(top, start=1)]
@@ -140,13 +141,6 @@ def day_and_hour(query: FigureQuery) -> list[dict]:
     return [{"day": DAYS[r["day"] - 1], "day_number": r["day"], "hour": r["hour"], "count": r["count"]} for r in rows]
 
 
-def _names(codes: list[str] | None = None) -> dict[str, str]:
-    areas = Area.objects.exclude(name="")
-    if codes is not None:
-        areas = areas.filter(code__in=codes)
-    return dict(areas.values_list("code", "name"))
-
-
 def _imd_deciles(codes: list[str]) -> dict[str, int | None]:
     """IMD decile of each LSOA: the 2025 edition (LSOA 2021), else 2019."""
     found: dict[str, int | None] = {}
@@ -175,7 +169,7 @@ def comparison(query: FigureQuery) -> list[dict]:
     rank = {r[level]: i for i, r in enumerate(ranked, start=1)}
     wanted = ([query.area, *neighbours_of(query.area)] if query.area else [r[level] for r in rows])
     by_code = {r[level]: r for r in rows}
-    names = _names(wanted)
+    names = area_names(wanted)
     result = [{"area": code, "name": names.get(code, ""), "relation": "this area" if code == query.area
                else ("neighbour" if query.area else "local authority"),
                "count": by_code.get(code, {}).get("count", 0),

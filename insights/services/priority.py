@@ -20,9 +20,9 @@ import numpy as np
 from scipy.stats import rankdata
 
 from geography.models import DeprivationRecord, PopulationRecord
-from insights.services.areas import area_tables
+from insights.services.areas import area_names, area_tables
 from insights.services.figures import FigureQuery, counts
-from insights.services.overview import _names, previous_year
+from insights.services.overview import previous_year
 
 DEFAULT_WEIGHTS = {"rate": 0.4, "trend": 0.2, "deprivation": 0.25, "youth": 0.15}
 
@@ -65,7 +65,7 @@ def priority_places(query: FigureQuery, universe: list[str], weights: dict[str, 
     present = ~np.isnan(stacked)
     # A missing component (no IMD for the LSOA, say) is left out and the other weights rescaled.
     index = np.where(present, stacked, 0).__mul__(w).sum(axis=0) / np.where(present, w, 0).sum(axis=0)
-    names = _names(codes)
+    names = area_names(codes)
     order = np.argsort(-index, kind="stable")
     rows = []
     for rank, i in enumerate(order[:limit] if limit else order, start=1):

@@ -70,6 +70,8 @@ def test_overview_figures_filters_download_and_accessibility(demo, live_server, 
     assert shown.replace(",", "") == str(headline["violence"]["count"])
     assert axe_violations(page) == []
 
+    page.wait_for_selector("#map path.leaflet-interactive")
+    page.evaluate("window.vrpMarker = 1")  # survives an htmx update, not a full page load
     page.select_option("#id_source", "ed")
     page.fill("#id_from", "2024-01")
     page.fill("#id_to", "2024-06")
@@ -77,6 +79,8 @@ def test_overview_figures_filters_download_and_accessibility(demo, live_server, 
     page.wait_for_url("**source=ed**")
     assert "emergency department" in page.locator(".lead").inner_text()
     assert page.locator("#day_and_hour-title").is_visible()
+    assert page.evaluate("window.vrpMarker") == 1, "the filters updated the figures in place"
+    page.wait_for_selector("#map path.leaflet-interactive")  # the map is drawn again after the update
     assert axe_violations(page) == []
 
     with page.expect_download() as download:

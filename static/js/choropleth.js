@@ -1,9 +1,10 @@
 // Choropleth of rate per 1,000 residents (the platform's only client-side script; every figure it shows is
 // also in the page's tables and downloads). Leaflet is served by the platform itself.
-(function () {
+function vrpChoropleth() {
   "use strict";
   var element = document.getElementById("map");
-  if (!element || !window.L) { return; }
+  if (!element || !window.L || element.getAttribute("data-ready")) { return; }
+  element.setAttribute("data-ready", "1");
   var colours = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"];
   var map = L.map(element, { attributionControl: true, scrollWheelZoom: false });
   map.attributionControl.addAttribution("Contains OS data © Crown copyright and database right");
@@ -54,4 +55,7 @@
   if (chooser) {
     chooser.addEventListener("change", function () { show(element.getAttribute("data-" + chooser.value + "-url")); });
   }
-}());
+}
+vrpChoropleth();
+// Filters update the figures in place (htmx); the new map container is drawn when it arrives.
+document.body.addEventListener("htmx:afterSettle", vrpChoropleth);

@@ -29,6 +29,10 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
+    org_identifier = models.CharField(
+        max_length=100, blank=True,
+        help_text="Organisation identifier from org-id.guide (GB-CHC-…, GB-COH-…), used in 360Giving data.",
+    )
     area_codes = models.JSONField(
         default=list, blank=True, validators=[validate_area_codes],
         help_text="ONS codes of the areas this organisation works in; its partners see these areas only.",

@@ -251,5 +251,47 @@ def build_demo_region(folder: Path, first_month: str = "2023-01", months: int = 
     ed = ingest_ed([write_ed(lsoas, month_list, folder / "ed", rng, ed_per_month)], actor)
     set_region(actor, "Synthetic demo region", [FORCE_SLUG], [lad_code(i) for i in range(len(LAD_NAMES))],
                is_synthetic=True)
+    projects, returns = load_demo_commissioning(lsoas, folder / "commissioning", rng, actor)
     return {"lsoas": len(lsoas), "police_rows": police.rows_accepted, "ed_rows": ed.rows_accepted,
-            "months": f"{month_list[0]} to {month_list[-1]}"}
+            "months": f"{month_list[0]} to {month_list[-1]}", "projects": projects, "returns": returns}
+
+
+def load_demo_commissioning(lsoas: list[Lsoa], folder: Path, rng: np.random.Generator, actor: str) -> tuple[str, int]:
+    """Synthetic projects (through the spreadsheet import) and their monitoring returns."""
+    from commissioning.services.projects import import_project_rows, read_project_file
+    from demo.commissioning import add_returns, write_projects
+
+    centres: dict[str, list[tuple[float, float]]] = {}
+    for x in lsoas:
+        x0, y0, x1, y1 = x.bounds
+        centres.setdefault(lad_code(x.lad), []).append(((x0 + x1) / 2, (y0 + y1) / 2))
+    codes = [lad_code(i) for i in range(len(LAD_NAMES))]
+    path = write_projects(folder, codes, LAD_NAMES, centres, rng)
+    summary = import_project_rows(read_project_file(path), actor, path.name)
+    return str(summary), add_returns(rng, actor)
+
+
+def create_demo_accounts() -> list[tuple[str, str]]:
+    """One account per role for trying the demo, each with a random password returned once.
+
+    Accounts that exist are left alone (their password is not shown again). The provider account belongs to
+    the first synthetic provider, so it sees that organisation's projects only.
+    """
+    import secrets
+
+    from core.models import Organisation, User
+    from core.roles import Role
+    from demo.commissioning import PROVIDERS
+
+    provider = Organisation.objects.filter(name=PROVIDERS[0]).first()
+    created = []
+    for role in (Role.COMMISSIONER, Role.PROVIDER, Role.ANALYST, Role.ADMINISTRATOR):
+        username = f"demo-{role.value.replace('_', '-')}"
+        if User.objects.filter(username=username).exists():
+            continue
+        password = secrets.token_urlsafe(12)
+        User.objects.create_user(username, password=password, role=role.value,
+                                 organisation=provider if role is Role.PROVIDER else None,
+                                 is_staff=role is Role.ADMINISTRATOR, is_superuser=role is Role.ADMINISTRATOR)
+        created.append((username, password))
+    return created

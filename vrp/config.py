@@ -32,6 +32,9 @@ SETTINGS: dict[str, Setting] = {
                 "Django email backend used for notifications."),
         Setting("VRP_DUCKDB_MEMORY_LIMIT", "2GB", "Memory DuckDB may use per query before spilling to disk."),
         Setting("VRP_DUCKDB_THREADS", "2", "Threads DuckDB may use per query."),
+        Setting("VRP_360GIVING_PREFIX", "360G-vrp",
+                "The partnership's 360Giving identifier prefix (allocated by 360Giving); grant identifiers "
+                "are this prefix, a hyphen and the project's reference."),
         Setting("VRP_POLICE_UK_BASE_URL", "https://data.police.uk",
                 "Where `vrp fetch police-uk` downloads monthly archives from."),
     ]

@@ -23,6 +23,7 @@ VRP_DATA_DIR.mkdir(parents=True, exist_ok=True)
 VRP_DUCKDB_MEMORY_LIMIT = env_str("VRP_DUCKDB_MEMORY_LIMIT")
 VRP_DUCKDB_THREADS = int(env_str("VRP_DUCKDB_THREADS"))
 VRP_POLICE_UK_BASE_URL = env_str("VRP_POLICE_UK_BASE_URL")
+VRP_360GIVING_PREFIX = env_str("VRP_360GIVING_PREFIX")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "core",
     "geography",
     "insights",
+    "commissioning",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

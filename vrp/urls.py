@@ -14,4 +14,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("insights/", include("insights.urls")),
+    path("commissioning/", include("commissioning.urls")),
+    path("monitoring/", include("monitoring.urls")),
 ]

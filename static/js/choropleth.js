@@ -37,7 +37,7 @@ function vrpChoropleth() {
       if (data.features.length) { map.fitBounds(layer.getBounds()); }
       var legend = document.getElementById("map-legend");
       if (legend) {
-        legend.innerHTML = "";
+        Array.prototype.slice.call(legend.querySelectorAll("li:not([data-keep])")).forEach(function (li) { legend.removeChild(li); });
         var lower = 0;
         cuts.concat([null]).forEach(function (cut, i) {
           var item = document.createElement("li");
@@ -46,6 +46,32 @@ function vrpChoropleth() {
           legend.appendChild(item);
           lower = cut;
         });
+      }
+    });
+  }
+
+  // Optional point layer (the commissioning dashboard's delivery locations), drawn over the areas.
+  var pointsUrl = element.getAttribute("data-points-url");
+  if (pointsUrl) {
+    fetch(pointsUrl, { credentials: "same-origin" }).then(function (response) { return response.json(); }).then(function (data) {
+      var points = L.geoJSON(data, {
+        pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, color: "#0b0c0c", weight: 1, fillColor: "#ffdd00", fillOpacity: 1 }); },
+        onEachFeature: function (f, l) {
+          var link = document.createElement("a");
+          link.href = "projects/" + encodeURIComponent(f.properties.project) + "/";
+          link.textContent = f.properties.title;
+          var box = document.createElement("div");
+          box.appendChild(document.createTextNode(f.properties.name + ": "));
+          box.appendChild(link);
+          l.bindPopup(box);
+        }
+      }).addTo(map);
+      var legend = document.getElementById("map-legend");
+      if (legend && data.features.length) {
+        var item = document.createElement("li");
+        item.setAttribute("data-keep", "1");
+        item.innerHTML = '<span class="swatch" style="background:#ffdd00;border-radius:50%"></span>delivery location';
+        legend.appendChild(item);
       }
     });
   }

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import CommandParser
 
 from core.management.cli import PlatformCommand
-from demo.region import build_demo_region
+from demo.region import build_demo_region, create_demo_accounts
 
 
 class Command(PlatformCommand):
@@ -25,3 +25,6 @@ class Command(PlatformCommand):
         self.stdout.write(f"Synthetic demo region: {result['lsoas']} LSOAs, {result['months']}; "
                           f"police rows landed {result['police_rows']:,}, ED rows {result['ed_rows']:,} "
                           "(0 when already loaded).")
+        self.stdout.write(f"Commissioning: {result['projects']}; {result['returns']} monitoring returns added.")
+        for username, password in create_demo_accounts():
+            self.stdout.write(f"Demo account {username}, password {password} (shown once; synthetic region only)")

@@ -1,0 +1,225 @@
+"""Commissioning pages: the public dashboard and project pages, 360Giving downloads, and commissioners' forms.
+
+Thin views over ``commissioning.services``. The dashboard, its downloads and the JSON all come from
+``dashboard.find_projects`` and ``dashboard.project_table``, published projects only.
+"""
+
+import io
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from commissioning.forms import (
+    DashboardFilters,
+    FunderForm,
+    ImportForm,
+    OutcomeMeasureForm,
+    ProgrammeForm,
+    ProjectForm,
+)
+from commissioning.models import Project
+from commissioning.services import dashboard, threesixty
+from commissioning.services.projects import (
+    PROJECT_COLUMNS,
+    import_project_rows,
+    project_row,
+    read_project_file,
+    save_project,
+)
+from core import audit
+from core.access import allow, role_of
+from core.downloads import XLSX_TYPE, table_response
+from core.problems import InputRejected
+from core.roles import EVERYONE, Role
+from insights import charts
+from insights.services.areas import area_names
+from monitoring.services.reach import MEASURE_LABELS, published_project_reach
+
+MANAGERS = (Role.COMMISSIONER, Role.ADMINISTRATOR)
+TABLE_COLUMNS = ["identifier", "title", "provider", "funder", "programme", "theme", "status", "amount_awarded",
+                 "currency", "award_date", "financial_year", "planned_start", "planned_end", "target_cohort",
+                 "age_range", "areas", "reach_under_25", "reach_over_24", "professionals_trained"]
+
+
+def _selection(request: HttpRequest) -> tuple[DashboardFilters, list[Project] | None]:
+    form = DashboardFilters(request.GET or None)
+    if not request.GET:
+        return form, dashboard.find_projects(dashboard.ProjectFilters())
+    if not form.is_valid():
+        return form, None
+    return form, dashboard.find_projects(form.filters())
+
+
+@allow(EVERYONE)
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    """The public commissioning dashboard: what the partnership and the PCC fund, filtered, totalled, mapped."""
+    form, projects = _selection(request)
+    context = {"form": form, "query_string": request.GET.urlencode()}
+    if projects is not None:
+        themes = dashboard.by_theme(projects)
+        context.update({
+            "projects": projects, "totals": dashboard.totals(projects), "themes": themes,
+            "funders": dashboard.by_funder(projects), "rows": dashboard.project_table(projects),
+            "theme_chart": charts.bar_chart([t["name"] for t in themes], [float(t["amount_awarded"]) for t in themes],
+                                            "Amount awarded by theme", "Amount awarded (£) per theme."),
+        })
+    return render(request, "commissioning/dashboard.html", context, status=200 if projects is not None else 400)
+
+
+@allow(EVERYONE)
+def projects_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The dashboard's project table as CSV, XLSX or JSON, for the same filters."""
+    form, projects = _selection(request)
+    if projects is None:
+        return JsonResponse({"errors": form.errors}, status=400)
+    meta = {"filters": request.GET.dict(), "definitions": {
+        "financial_year": "April to March, named by the year it starts; the year a project was awarded",
+        **{m: label + " (accepted returns, new participants; 1 to 7 withheld as null)"
+           for m, label in MEASURE_LABELS.items()}}}
+    return table_response(dashboard.project_table(projects), TABLE_COLUMNS, fmt, "projects", meta)
+
+
+@allow(EVERYONE)
+def delivery_map(request: HttpRequest) -> HttpResponse:
+    """Delivery locations of the selected projects as GeoJSON points."""
+    form, projects = _selection(request)
+    if projects is None:
+        return JsonResponse({"errors": form.errors}, status=400)
+    return JsonResponse(dashboard.delivery_points(projects), content_type="application/geo+json")
+
+
+def _visible_project(request: HttpRequest, identifier: str) -> Project:
+    """A project the visitor may see: published, or theirs (providers), or any (commissioners, admins)."""
+    project = get_object_or_404(Project.objects.select_related("provider", "funder", "programme"),
+                                identifier=identifier)
+    role = role_of(request.user)
+    if project.is_published or role in MANAGERS or role is Role.ANALYST:
+        return project
+    if role is Role.PROVIDER and request.user.organisation_id == project.provider_id:
+        return project
+    raise Http404("No such project.")
+
+
+@allow(EVERYONE)
+def project_page(request: HttpRequest, identifier: str) -> HttpResponse:
+    """One project: what, who, where, how much, its published reach, and the violence in the areas it serves."""
+    project = _visible_project(request, identifier)
+    names = area_names(project.area_codes or [])
+    reach = published_project_reach([project.pk]).get(project.pk)
+    return render(request, "commissioning/project.html", {
+        "project": project, "areas": [(code, names.get(code, "")) for code in project.area_codes or []],
+        "reach": [(MEASURE_LABELS[m], v) for m, v in (reach or {}).items()],
+        "can_manage": role_of(request.user) in MANAGERS,
+    })
+
+
+@allow(EVERYONE)
+def threesixty_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Published projects in the 360Giving Data Standard, as JSON or the standard's spreadsheet."""
+    if fmt not in ("json", "xlsx"):
+        raise Http404("360Giving data comes as json or xlsx.")
+    if fmt == "json":
+        buffer = io.StringIO()
+        threesixty.export_file("json", buffer)
+        response = HttpResponse(buffer.getvalue(), content_type="application/json")
+    else:
+        buffer = io.BytesIO()
+        threesixty.export_file("xlsx", buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="360giving.{fmt}"'
+    return response
+
+
+@allow(MANAGERS)
+def manage(request: HttpRequest) -> HttpResponse:
+    """Commissioners' list of every project, published or not."""
+    projects = Project.objects.select_related("provider", "funder").order_by("-award_date", "identifier")
+    return render(request, "commissioning/manage.html", {"projects": projects})
+
+
+@allow(MANAGERS)
+def manage_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every project in the import spreadsheet's columns: download, edit, upload again."""
+    projects = Project.objects.select_related("provider", "funder", "programme").prefetch_related("locations")
+    return table_response([project_row(p) for p in projects], PROJECT_COLUMNS, fmt, "projects-all")
+
+
+@allow(MANAGERS)
+def project_edit(request: HttpRequest, identifier: str | None = None) -> HttpResponse:
+    project = get_object_or_404(Project, identifier=identifier) if identifier else None
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        saved = save_project(request.user, form.save(commit=False), form.cleaned_data["delivery_locations"])
+        messages.success(request, f"Saved {saved.identifier}.")
+        return redirect("commissioning:project", identifier=saved.identifier)
+    return render(request, "commissioning/form.html", {
+        "form": form, "title": f"Edit {project.identifier}" if project else "New project"},
+        status=400 if form.errors else 200)
+
+
+def _simple_create(request: HttpRequest, form_class: type, title: str) -> HttpResponse:
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = form.save()
+        audit.record(request.user, "create", created)
+        messages.success(request, f"Added {created}.")
+        return redirect("commissioning:manage")
+    return render(request, "commissioning/form.html", {"form": form, "title": title},
+                  status=400 if form.errors else 200)
+
+
+@allow(MANAGERS)
+def funder_new(request: HttpRequest) -> HttpResponse:
+    return _simple_create(request, FunderForm, "New funder")
+
+
+@allow(MANAGERS)
+def programme_new(request: HttpRequest) -> HttpResponse:
+    return _simple_create(request, ProgrammeForm, "New programme")
+
+
+@allow(MANAGERS)
+def measure_new(request: HttpRequest, identifier: str) -> HttpResponse:
+    """Add an outcome measure (name, unit, target) that the project's returns must report."""
+    project = get_object_or_404(Project, identifier=identifier)
+    form = OutcomeMeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        measure = form.save(commit=False)
+        measure.project = project
+        if project.outcome_measures.filter(name=measure.name).exists():
+            form.add_error("name", "This project already has a measure with that name.")
+        else:
+            measure.save()
+            audit.record(request.user, "create", measure, summary=f"{project.identifier}: {measure}")
+            return redirect("monitoring:project", identifier=project.identifier)
+    return render(request, "commissioning/form.html", {"form": form, "title": f"New outcome measure for "
+                                                       f"{project.identifier}"}, status=400 if form.errors else 200)
+
+
+@allow(MANAGERS)
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Bulk import: a project spreadsheet or a 360Giving file; all rows land or none, with every problem named."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems, summary = [], None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(upload.name).name
+            with path.open("wb") as target:
+                for chunk in upload.chunks():
+                    target.write(chunk)
+            try:
+                if form.cleaned_data["kind"] == "360giving":
+                    summary = threesixty.import_360giving(path, request.user, form.cleaned_data["theme"] or None)
+                else:
+                    summary = import_project_rows(read_project_file(path), request.user, path.name)
+            except InputRejected as exc:
+                problems = exc.problems
+    return render(request, "commissioning/import.html", {
+        "form": form, "problems": problems, "summary": summary,
+        "columns": PROJECT_COLUMNS, "download": reverse("commissioning:manage-download", args=["csv"])},
+        status=400 if problems or form.errors else 200)

@@ -7,7 +7,7 @@ rows again changes nothing and writes no audit entries.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -49,7 +49,7 @@ class ProjectInput:
     provider: dict[str, str]
     funder: dict[str, str]
     programme: dict[str, str] | None
-    locations: list[tuple[str, float, float]] = field(default_factory=list)
+    locations: list[tuple[str, float, float]] | None = None
 
 
 @dataclass
@@ -130,6 +130,7 @@ def read_project_row(row: dict[str, str], line: int | None, file_name: str) -> t
     """Parse one spreadsheet row; returns the project and the problems found (file, line, column)."""
     problems: list[Problem] = []
     value = {k: (row.get(k) or "").strip() for k in PROJECT_COLUMNS}
+    given = set(row)
 
     def fail(column: str, message: str) -> None:
         problems.append(Problem(file_name, message, line=line, column=column))
@@ -138,9 +139,16 @@ def read_project_row(row: dict[str, str], line: int | None, file_name: str) -> t
         if not value[column]:
             fail(column, "is required")
     fields: dict[str, Any] = {"title": value["title"][:200], "description": value["description"],
-                              "target_cohort": value["target_cohort"][:300],
-                              "currency": (value["currency"] or "GBP").upper(),
-                              "external_id": value["external_id"][:200]}
+                              "currency": (value["currency"] or "GBP").upper()}
+    # A column the row does not have keeps the project's value; a blank cell in a given column clears it.
+    for name in ("target_cohort", "external_id"):
+        if name in given:
+            fields[name] = value[name][:300 if name == "target_cohort" else 200]
+    for name in ("planned_start", "planned_end", "age_from", "age_to"):
+        if name in given and not value[name]:
+            fields[name] = None
+    if "area_codes" in given and not value["area_codes"]:
+        fields["area_codes"] = []
     parsers = {
         "amount_awarded": ("amount_awarded", parse_amount),
         "award_date": ("award_date", parse_date),
@@ -163,10 +171,11 @@ def read_project_row(row: dict[str, str], line: int | None, file_name: str) -> t
     published = value["published"].lower()
     if published not in TRUE_WORDS | FALSE_WORDS:
         fail("published", f"{value['published']!r} is not yes or no")
-    fields["is_published"] = published in TRUE_WORDS
-    locations: list[tuple[str, float, float]] = []
+    if "published" in given:
+        fields["is_published"] = published in TRUE_WORDS
+    locations: list[tuple[str, float, float]] | None = None
     try:
-        locations = parse_locations(value["delivery_locations"])
+        locations = parse_locations(value["delivery_locations"]) if "delivery_locations" in given else None
     except ValueError as exc:
         fail("delivery_locations", str(exc))
     if value["identifier"] and not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", value["identifier"]):
@@ -201,16 +210,13 @@ def _code_from(title: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:60] or "programme"
 
 
-def import_project_rows(rows: list[tuple[int | None, dict[str, str]]], actor: object, file_name: str,
-                        defaults: dict[str, Any] | None = None) -> ImportSummary:
-    """Validate every row, then save them all in one transaction (or nothing, raising InputRejected).
-
-    ``rows`` pairs each row's file line with its cells; ``defaults`` fills fields a row leaves blank
-    (e.g. a theme for grants imported from another funder's 360Giving file).
-    """
+def validate_project_rows(rows: list[tuple[int | None, dict[str, str]]], file_name: str,
+                          defaults: dict[str, Any] | None = None) -> tuple[list[ProjectInput], list[Problem]]:
+    """Parse every row; returns the projects read and every problem found (nothing is written)."""
     inputs, problems, seen = [], [], {}
     for line, row in rows:
         filled = {**{k: str(v) for k, v in (defaults or {}).items()}, **{k: v for k, v in row.items() if v}}
+        filled.update({k: "" for k, v in row.items() if not v and k not in (defaults or {})})
         project, row_problems = read_project_row(filled, line, file_name)
         problems.extend(row_problems)
         if project is None:
@@ -222,6 +228,18 @@ def import_project_rows(rows: list[tuple[int | None, dict[str, str]]], actor: ob
         inputs.append(project)
     if not rows:
         problems.append(Problem(file_name, "there are no projects in the file"))
+    return inputs, problems
+
+
+def import_project_rows(rows: list[tuple[int | None, dict[str, str]]], actor: object, file_name: str,
+                        defaults: dict[str, Any] | None = None) -> ImportSummary:
+    """Validate every row, then save them all in one transaction (or nothing, raising InputRejected).
+
+    ``rows`` pairs each row's file line with its cells; a column left out of a row keeps the project's
+    current value, a blank cell clears it. ``defaults`` fills fields a row leaves blank (e.g. a theme for
+    grants imported from another funder's 360Giving file).
+    """
+    inputs, problems = validate_project_rows(rows, file_name, defaults)
     if problems:
         raise InputRejected(problems)
     return _save_inputs(inputs, actor, file_name)
@@ -247,12 +265,12 @@ def _save_inputs(inputs: list[ProjectInput], actor: object, file_name: str) -> I
             for column, messages in exc.message_dict.items():
                 problems.extend(Problem(file_name, m, line=item.line, column=column) for m in messages)
             continue
-        locations_changed = before is None or _location_key(project) != sorted(item.locations)
+        locations_changed = item.locations is not None and _location_key(project) != sorted(item.locations)
         if before is not None and before == _snapshot(project) and not locations_changed:
             summary.unchanged += 1
             continue
         project.save()
-        if locations_changed:
+        if locations_changed or (before is None and item.locations):
             set_locations(project, item.locations)
         audit.record(actor, "create" if before is None else "update", project,
                      changes={"source": file_name} if before is None else
@@ -268,10 +286,11 @@ def _save_inputs(inputs: list[ProjectInput], actor: object, file_name: str) -> I
 
 
 def _snapshot(project: Project) -> dict[str, Any]:
+    """The compared fields as JSON-ready values (they go into the audit log's changes)."""
     snapshot = model_to_dict(project, fields=COMPARED_FIELDS)
-    snapshot["amount_awarded"] = Decimal(project.amount_awarded).quantize(Decimal("0.01"))
+    snapshot["amount_awarded"] = str(Decimal(project.amount_awarded).quantize(Decimal("0.01")))
     snapshot["area_codes"] = sorted(project.area_codes or [])
-    return snapshot
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in snapshot.items()}
 
 
 def _location_key(project: Project) -> list[tuple[str, float, float]]:

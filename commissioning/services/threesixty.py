@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from commissioning.models import Project, Theme
-from commissioning.services.projects import ImportSummary, import_project_rows
+from commissioning.services.projects import ImportSummary, import_project_rows, validate_project_rows
 from core.problems import InputRejected, Problem
 from geography.codes import level_of
 from geography.models import Area
@@ -260,18 +260,27 @@ def import_360giving(path: Path, actor: object, theme: str | None = None) -> Imp
     changes nothing.
     """
     grants = read_grants(path)
-    problems = [p for where, grant in grants for p in check_grant(grant, where, path.name)]
+    problems, rows = [], []
+    existing = set(Project.objects.values_list("identifier", flat=True))
+    for where, grant in grants:
+        found = check_grant(grant, where, path.name)
+        problems += found
+        if not found:
+            row = grant_to_row(grant)
+            if row["identifier"] in existing:
+                # What 360Giving does not carry (status, publication) stays as the platform has it.
+                row.pop("status")
+                row.pop("published")
+            rows.append((_line_number(where), row))
     if not grants:
         problems.append(Problem(path.name, "there are no grants in the file"))
+    defaults = {"theme": Theme(theme).label} if theme else None
+    is_json = path.name.lower().endswith(".json")
+    if rows:
+        problems += [_in_standard_terms(p, is_json) for p in validate_project_rows(rows, path.name, defaults)[1]]
     if problems:
         raise InputRejected(problems)
-    rows = [(_line_number(where), grant_to_row(grant)) for where, grant in grants]
-    defaults = {"theme": Theme(theme).label} if theme else None
-    try:
-        return import_project_rows(rows, actor, path.name, defaults=defaults)
-    except InputRejected as exc:
-        is_json = path.name.lower().endswith(".json")
-        raise InputRejected([_in_standard_terms(p, is_json) for p in exc.problems]) from exc
+    return import_project_rows(rows, actor, path.name, defaults=defaults)
 
 
 def _line_number(where: str) -> int:

@@ -29,10 +29,13 @@ def test_every_platform_view_declares_its_roles() -> None:
     assert platform_views() and undeclared == []
 
 
-EXAMPLE_ARGUMENTS = {"<str:fmt>": "csv", "<slug:name>": "trend", "<slug:level>": "lad"}
+EXAMPLE_ARGUMENTS = {"<str:fmt>": "csv", "<slug:name>": "trend", "<slug:level>": "lad",
+                     "<slug:identifier>": "P-1", "<str:period>": "2024-04-01"}
 
 
 def concrete(route: str) -> str:
+    if "360giving" in route:
+        route = route.replace("<str:fmt>", "json")  # the standard comes as JSON or XLSX, not CSV
     for pattern, example in EXAMPLE_ARGUMENTS.items():
         route = route.replace(pattern, example)
     return "/" + route
@@ -47,6 +50,10 @@ def users() -> dict[Role, User]:
             continue
         found[role] = User.objects.create_user(f"user-{role.value}", password="a-long-password-1",
                                                role=role.value, organisation=org)
+    # The example project every <identifier> route is walked with; the provider's own organisation delivers it.
+    from commissioning.tests.factories import project
+
+    project("P-1", provider=org)
     return found
 
 

@@ -116,3 +116,79 @@ def test_hotspots_and_area_profile_pages_are_accessible(demo, live_server, page)
     page.goto(f"{live_server.url}/insights/?area=E08900002&from=2024-01&to=2024-12")
     assert page.locator("#comparison-title").is_visible()
     assert axe_violations(page) == []
+
+
+def sign_in(page, base_url: str, username: str, next_path: str) -> None:
+    page.goto(f"{base_url}/accounts/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "a-long-password-1")
+    page.click("main button")
+    page.wait_for_url(f"**{next_path}")
+
+
+def sign_out(page) -> None:
+    page.click("text=Sign out")
+
+
+def test_a_provider_return_once_accepted_changes_the_public_dashboard(live_server, page, transactional_db) -> None:
+    from commissioning.tests.factories import organisation, project, user
+    from core.roles import Role
+
+    provider = organisation("Second Chance Football")
+    project("BR-1", provider=provider, title="Midnight football")
+    user(Role.PROVIDER, provider, "provider-user")
+    user(Role.COMMISSIONER, None, "commissioner-user")
+
+    page.goto(f"{live_server.url}/commissioning/")
+    total = page.locator('[data-total="reach_under_25"]')
+    assert total.inner_text() == "0"
+    assert axe_violations(page) == []
+
+    return_path = "/monitoring/projects/BR-1/returns/2024-04-01/"
+    sign_in(page, live_server.url, "provider-user", return_path)
+    page.fill("#id_reach__10_17__male__new", "30")
+    page.fill("#id_reach__18_24__female__new", "12")
+    page.fill("#id_professionals_trained", "9")
+    assert axe_violations(page) == []
+    page.click("text=Submit for review")
+    assert page.locator("#return-status").inner_text() == "Submitted"
+    sign_out(page)
+
+    sign_in(page, live_server.url, "commissioner-user", return_path)
+    page.check("#id_decision_0")
+    page.fill("#id_comment", "Thank you")
+    assert axe_violations(page) == []
+    page.click("text=Record decision")
+    assert page.locator("#return-status").inner_text() == "Accepted"
+    sign_out(page)
+
+    page.goto(f"{live_server.url}/commissioning/")
+    assert page.locator('[data-total="reach_under_25"]').inner_text() == "42"
+    assert page.locator('[data-total="professionals_trained"]').inner_text() == "9"
+    page.evaluate("window.vrpMarker = 1")
+    page.select_option("#id_theme", "vawg")
+    page.click("text=Apply filters")
+    page.wait_for_url("**theme=vawg**")
+    assert page.locator('[data-total="projects"]').inner_text() == "0"
+    assert page.evaluate("window.vrpMarker") == 1, "the filters updated the totals in place"
+    page.goto(f"{live_server.url}/commissioning/projects/BR-1/")
+    assert "42" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+
+
+def test_commissioning_and_monitoring_pages_are_accessible(live_server, page, transactional_db) -> None:
+    from commissioning.tests.factories import project, user
+    from core.roles import Role
+
+    project("AX-1")
+    user(Role.COMMISSIONER, None, "commissioner-user")
+    sign_in(page, live_server.url, "commissioner-user", "/monitoring/")
+    for path in ("/monitoring/", "/monitoring/reach/", "/monitoring/late/", "/monitoring/upload/",
+                 "/monitoring/projects/AX-1/", "/monitoring/projects/AX-1/returns/2024-04-01/",
+                 "/commissioning/manage/", "/commissioning/manage/projects/new/", "/commissioning/manage/import/"):
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page) == [], path
+    page.goto(f"{live_server.url}/commissioning/manage/projects/new/")
+    page.click("text=Save")
+    assert page.locator(".error-summary").is_visible()
+    assert axe_violations(page) == []

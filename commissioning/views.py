@@ -223,3 +223,25 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "form": form, "problems": problems, "summary": summary,
         "columns": PROJECT_COLUMNS, "download": reverse("commissioning:manage-download", args=["csv"])},
         status=400 if problems or form.errors else 200)
+
+
+_FILTERS = [{"name": name, "in": "query", "schema": {"type": kind}, "description": text} for name, kind, text in (
+    ("q", "string", "words to find in title, description, cohort or provider"),
+    ("theme", "string", "theme code, e.g. sport"), ("funder", "integer", "funder id"),
+    ("provider", "integer", "provider organisation id"), ("area", "string", "ONS area code; overlapping areas match"),
+    ("year", "integer", "financial year awarded, by its first calendar year (2024 = 2024/25)"),
+    ("status", "string", "planned, active, completed or cancelled"))]
+#: The public commissioning API, merged into the platform's OpenAPI document (``/insights/api/openapi.json``).
+OPENAPI_PATHS = {
+    "/commissioning/projects.json": {"get": {
+        "summary": "Published projects", "operationId": "commissioning_projects", "parameters": _FILTERS,
+        "description": "One row per published project; reach figures from 1 to 7 are null (withheld).",
+        "responses": {"200": {"description": "filters, definitions and rows"},
+                      "400": {"description": "invalid filters, with the error for each field"}}}},
+    "/commissioning/delivery.geojson": {"get": {
+        "summary": "Delivery locations of published projects", "operationId": "commissioning_delivery",
+        "parameters": _FILTERS, "responses": {"200": {"description": "GeoJSON FeatureCollection of points"}}}},
+    "/commissioning/360giving.json": {"get": {
+        "summary": "Published projects in the 360Giving Data Standard", "operationId": "commissioning_360giving",
+        "responses": {"200": {"description": "a 360Giving JSON package ({\"grants\": [...]})"}}}},
+}

@@ -181,6 +181,9 @@ def openapi(request: HttpRequest) -> JsonResponse:
                       "400": {"description": "Invalid filters, with the error for each field"},
                       "403": {"description": "Not published at this level for this viewer"}}}}
         for f in FIGURES.values()}
+    from commissioning.views import OPENAPI_PATHS
+
+    paths.update(OPENAPI_PATHS)
     return JsonResponse({"openapi": "3.1.0", "info": {"title": "VRP Platform figures", "version": "1"},
                          "paths": paths})
 

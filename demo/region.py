@@ -223,7 +223,7 @@ def write_ed(lsoas: list[Lsoa], months: list[str], folder: Path, rng: np.random.
 
 
 def build_demo_region(folder: Path, first_month: str = "2023-01", months: int = 36, seed: int = 20261124,
-                      police_per_month: int = 6000, ed_per_month: int = 280) -> dict:
+                      police_per_month: int = 6000, ed_per_month: int = 280, with_commissioning: bool = True) -> dict:
     """Generate every demo file under ``folder``, load them through the real importers, set the region.
 
     Returns what was loaded (file counts, rows). Running it again loads nothing new (same seed, same files).
@@ -251,7 +251,8 @@ def build_demo_region(folder: Path, first_month: str = "2023-01", months: int = 
     ed = ingest_ed([write_ed(lsoas, month_list, folder / "ed", rng, ed_per_month)], actor)
     set_region(actor, "Synthetic demo region", [FORCE_SLUG], [lad_code(i) for i in range(len(LAD_NAMES))],
                is_synthetic=True)
-    projects, returns = load_demo_commissioning(lsoas, folder / "commissioning", rng, actor)
+    projects, returns = load_demo_commissioning(lsoas, folder / "commissioning", rng, actor) \
+        if with_commissioning else ("not loaded", 0)
     return {"lsoas": len(lsoas), "police_rows": police.rows_accepted, "ed_rows": ed.rows_accepted,
             "months": f"{month_list[0]} to {month_list[-1]}", "projects": projects, "returns": returns}
 

@@ -70,3 +70,29 @@ class WarehousePartition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.month} {self.provider}"
+
+
+class HarmWeight(models.Model):
+    """The harm weight of one police.uk crime type under one scheme (ONS Crime Severity Score or Cambridge CHI).
+
+    The platform ships no weights: the published tables are loaded by an analyst with ``vrp harm_weights
+    import`` (see ``insights.services.harm``), and ``source`` says where they came from.
+    """
+
+    class Scheme(models.TextChoices):
+        CSS = "css", "ONS Crime Severity Score"
+        CHI = "chi", "Cambridge Crime Harm Index"
+
+    scheme = models.CharField(max_length=3, choices=Scheme.choices)
+    crime_type = models.CharField(max_length=100)
+    weight = models.FloatField()
+    offences = models.PositiveIntegerField(null=True, blank=True,
+                                           help_text="Recorded offences the weight was averaged over, if derived.")
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["scheme", "crime_type"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "crime_type"], name="one_weight_per_type")]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.crime_type}: {self.weight}"

@@ -10,7 +10,7 @@ from core.problems import InputRejected
 from core.roles import EVERYONE, Role
 from insights import charts
 from insights.forms import OverviewFilters
-from insights.models import IngestBatch
+from insights.models import HarmWeight, IngestBatch
 from insights.services.catalogue import FIGURES, default_query, figure_rows, sees_unsuppressed
 from insights.services.figures import FigureQuery, counts
 from insights.services.hotspots import gistar_hotspots, public_hotspots
@@ -136,9 +136,14 @@ def hotspots(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         raise Http404
     form, query = _filters(request)
     rows, error = [], ""
+    schemes = [(code, HarmWeight.Scheme(code).label, source) for code, source in
+               HarmWeight.objects.values_list("scheme", "source").distinct().order_by("scheme")]
+    weights = request.GET.get("weights", "none")
+    if weights not in {"none", *(code for code, _, _ in schemes)}:
+        weights, error = "none", "Those harm weights are not loaded; the counts are unweighted."
     if query is not None and query.month_from and query.month_to:
         try:
-            rows = gistar_hotspots(query)
+            rows = gistar_hotspots(query, weights=weights)
         except InputRejected as exc:
             error = "; ".join(p.message for p in exc.problems)
         if query.source == "ed" and not sees_unsuppressed(request.user, query):
@@ -158,7 +163,8 @@ def hotspots(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                                                                               "not significant")}
     return render(request, "insights/hotspots.html", {
         "form": form, "query": query, "rows": [r for r in rows if r["class"] != "not significant"],
-        "classes": classes, "error": error, "query_string": request.GET.urlencode()})
+        "classes": classes, "error": error, "query_string": request.GET.urlencode(), "schemes": schemes,
+        "weights": weights})
 
 
 @allow(EVERYONE)

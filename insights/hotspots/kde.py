@@ -49,8 +49,10 @@ def to_wgs84(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def quartic_kde(longitude: np.ndarray, latitude: np.ndarray, cell_size_m: float = 200.0,
-                bandwidth_m: float = 400.0) -> DensityGrid:
+                bandwidth_m: float = 400.0, point_weights: np.ndarray | None = None) -> DensityGrid:
     """Density of the points on a grid covering them (plus one bandwidth of margin).
+
+    ``point_weights`` (e.g. harm weights) makes each point count that much instead of once.
 
     Raises ValueError for no points, a bandwidth smaller than a cell (the surface would be spiky), or a
     grid of more than MAX_CELLS cells (choose a larger cell or a smaller area).
@@ -75,6 +77,8 @@ def quartic_kde(longitude: np.ndarray, latitude: np.ndarray, cell_size_m: float 
                                                         output_type="coo_matrix")
     u2 = (distances.data / bandwidth_m) ** 2
     weights = 3.0 / (np.pi * bandwidth_m ** 2) * (1 - u2) ** 2
+    if point_weights is not None:
+        weights = weights * np.asarray(point_weights, dtype=float)[distances.col]
     density = np.bincount(distances.row, weights=weights, minlength=len(centres)) * 1e6
     cell_index = ((np.floor((y - y0) / cell_size_m)) * columns + np.floor((x - x0) / cell_size_m)).astype(int)
     count = np.bincount(cell_index, minlength=len(centres))

@@ -299,18 +299,21 @@ def change_on_previous_year(query: FigureQuery) -> dict:
             "change_percent": round(100.0 * change / previous, 1) if previous else None}
 
 
-def event_points(query: FigureQuery) -> tuple[list[float], list[float]]:
-    """Longitudes and latitudes of the police.uk events the query selects (rows with a location)."""
+def event_points(query: FigureQuery, with_types: bool = False) -> tuple:
+    """Longitudes and latitudes of the police.uk events the query selects (rows with a location); with
+    ``with_types``, their crime types as a third array."""
     if query.source != "police":
         raise InputRejected([Problem("query", "only police.uk data has point locations; ED data is held by LSOA",
                                      column="source")])
     con, has_data = _connection(query)
     try:
         if not has_data:
-            return [], []
+            return ([], [], []) if with_types else ([], [])
         where, params = _where(query)
-        rows = con.execute(f"SELECT e.longitude, e.latitude FROM {FROM_EVENTS} WHERE {where} "
+        rows = con.execute(f"SELECT e.longitude, e.latitude, e.crime_type FROM {FROM_EVENTS} WHERE {where} "
                            "AND e.longitude IS NOT NULL", params).fetchnumpy()
+        if with_types:
+            return rows["longitude"], rows["latitude"], rows["crime_type"]
         return rows["longitude"], rows["latitude"]
     finally:
         con.close()

@@ -30,14 +30,24 @@ def lsoas_in(area: str | None) -> list[str]:
     return sorted(c for c, parent in zip(table["lsoa21_code"], column, strict=True) if parent == area)
 
 
-def gistar_hotspots(query: FigureQuery, alpha: float = 0.05) -> list[dict]:
+def gistar_hotspots(query: FigureQuery, alpha: float = 0.05, weights: str = "none") -> list[dict]:
     """One row per LSOA of the area: count, rate per 1,000 residents (``value``), Gi* z, p, FDR-adjusted p
     and class.
 
-    LSOAs with no boundary or no population are left out (they cannot be placed or given a rate).
+    With ``weights`` ``css`` or ``chi`` (police data only), ``value`` is harm per 1,000 residents: each
+    crime counted by its type's loaded harm weight (``insights.services.harm``). LSOAs with no boundary or
+    no population are left out (they cannot be placed or given a rate).
     """
     codes = lsoas_in(query.area)
     counted = {r["lsoa"]: r for r in counts(replace(query, area=None), ["lsoa"])}
+    harm = None
+    if weights != "none":
+        from insights.services.harm import harm_weights, weighted_counts
+
+        if query.source != "police":
+            raise InputRejected([Problem("query", "harm weights apply to police recorded crime only",
+                                         column="weights")])
+        harm = weighted_counts(counts(replace(query, area=None), ["lsoa", "crime_type"]), harm_weights(weights))
     _, lsoa21 = area_tables()
     population = dict(zip(lsoa21.column("lsoa21_code").to_pylist(), lsoa21.column("population").to_pylist(),
                           strict=True))
@@ -49,7 +59,8 @@ def gistar_hotspots(query: FigureQuery, alpha: float = 0.05) -> list[dict]:
     if len(usable) < 3:
         raise InputRejected([Problem("query", f"only {len(usable)} LSOAs of this area have boundaries and "
                                               "population; load them with `vrp geography`", column="area")])
-    values = np.array([counted.get(c, {}).get("count", 0) * 1000.0 / population[c] for c in usable])
+    measure = harm if harm is not None else {c: r["count"] for c, r in counted.items()}
+    values = np.array([measure.get(c, 0) * 1000.0 / population[c] for c in usable])
     result = g_local_star(values, queen_weights(shapely.from_wkb([geometry[c] for c in usable])), alpha)
     return [{"lsoa": code, "count": counted.get(code, {}).get("count", 0), "value": round(float(v), 3),
              "z": round(float(z), 4), "p": float(p), "p_fdr": float(q), "class": cls}

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError, CommandParser
 from core.management.cli import PlatformCommand
 from insights.hotspots.kde import quartic_kde
 from insights.services.figures import SOURCES, FigureQuery, event_points
+from insights.services.harm import harm_weights
 from insights.services.hotspots import gistar_hotspots, persistence
 
 
@@ -28,6 +29,9 @@ class Command(PlatformCommand):
         parser.add_argument("--source", choices=SOURCES, default="police")
         parser.add_argument("--crime-type", action="append", default=[])
         parser.add_argument("--alpha", type=float, default=0.05, help="false discovery rate (default 0.05)")
+        parser.add_argument("--weights", choices=["none", "css", "chi"], default="none",
+                            help="harm weights (Gi* only): ONS Crime Severity Score or Cambridge Crime Harm Index, "
+                                 "as loaded with `vrp harm_weights import`; value is then harm per 1,000 residents")
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,7 +46,7 @@ class Command(PlatformCommand):
             writer.writerow(list(rows[0]) if rows else ["lsoa", "pattern"])
             writer.writerows(list(r.values()) for r in rows)
             return
-        rows = gistar_hotspots(query, options["alpha"])
+        rows = gistar_hotspots(query, options["alpha"], options["weights"])
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, indent=1))
             return
@@ -52,9 +56,18 @@ class Command(PlatformCommand):
                          for r in rows)
 
     def _kde(self, query: FigureQuery, options: dict) -> None:
-        longitude, latitude = event_points(query)
+        point_weights = None
+        if options["weights"] == "none":
+            longitude, latitude = event_points(query)
+        else:
+            longitude, latitude, types = event_points(query, with_types=True)
+            weights = harm_weights(options["weights"])
+            missing = sorted(set(types) - set(weights))
+            if missing:
+                raise CommandError(f"the loaded {options['weights']} weights have none for {', '.join(missing)}")
+            point_weights = [weights[t] for t in types]
         try:
-            grid = quartic_kde(longitude, latitude, options["cell_size"], options["bandwidth"])
+            grid = quartic_kde(longitude, latitude, options["cell_size"], options["bandwidth"], point_weights)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         columns = ["cell", "longitude", "latitude", "easting", "northing", "count", "density_per_km2"]

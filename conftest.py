@@ -13,10 +13,12 @@ def data_dir(settings, tmp_path: Path) -> Path:
     """A fresh VRP_DATA_DIR (warehouse, scratch, reports) for every test."""
     settings.VRP_DATA_DIR = tmp_path / "var"
     settings.VRP_DATA_DIR.mkdir()
+    from evidence.services.search import reset_cache
     from geography.services.locate import _lsoa_index
     from insights.services.areas import _build
     from insights.services.figures import SHARED
 
+    reset_cache()
     _build.cache_clear()
     _lsoa_index.cache_clear()
     SHARED.reset()

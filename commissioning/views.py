@@ -35,6 +35,7 @@ from core.access import allow, role_of
 from core.downloads import XLSX_TYPE, table_response
 from core.problems import InputRejected
 from core.roles import EVERYONE, Role
+from evidence.services.items import visible_items
 from insights import charts
 from insights.services.areas import area_names
 from monitoring.services.reach import MEASURE_LABELS, published_project_reach
@@ -114,6 +115,7 @@ def project_page(request: HttpRequest, identifier: str) -> HttpResponse:
         "project": project, "areas": [(code, names.get(code, "")) for code in project.area_codes or []],
         "reach": [(MEASURE_LABELS[m], v) for m, v in (reach or {}).items()],
         "can_manage": role_of(request.user) in MANAGERS,
+        "evidence": visible_items(request.user).filter(projects=project).order_by("-published_on", "title"),
     })
 
 

@@ -269,7 +269,11 @@ def load_demo_commissioning(lsoas: list[Lsoa], folder: Path, rng: np.random.Gene
     codes = [lad_code(i) for i in range(len(LAD_NAMES))]
     path = write_projects(folder, codes, LAD_NAMES, centres, rng)
     summary = import_project_rows(read_project_file(path), actor, path.name)
-    return str(summary), add_returns(rng, actor)
+    returns = add_returns(rng, actor)
+    from demo.evidence import add_evidence
+
+    add_evidence(actor)
+    return str(summary), returns
 
 
 def create_demo_accounts() -> list[tuple[str, str]]:

@@ -192,3 +192,27 @@ def test_commissioning_and_monitoring_pages_are_accessible(live_server, page, tr
     page.click("text=Save")
     assert page.locator(".error-summary").is_visible()
     assert axe_violations(page) == []
+
+
+def test_evidence_search_facets_and_accessibility(live_server, page, transactional_db) -> None:
+    from demo.evidence import add_evidence
+
+    add_evidence("test")
+    page.goto(f"{live_server.url}/evidence/")
+    assert axe_violations(page) == []
+    page.fill("#id_q", "navigators")
+    page.click("main form button")
+    page.wait_for_url("**q=navigators**")
+    titles = page.locator(".results h3").all_inner_texts()
+    assert titles and all("navigator" in t.lower() for t in titles)
+    assert not any("Custody" in t for t in titles), "a partners-only item is not shown to the public"
+    page.fill("#id_q", "")
+    page.click("main form button")
+    page.click(".facets >> text=Systematic review")
+    page.wait_for_url("**kind=systematic_review**")
+    assert page.locator(".results h3").all_inner_texts() == [
+        "Systematic review: focused deterrence and group violence (synthetic)"]
+    assert axe_violations(page) == []
+    page.click(".results h3 a")
+    assert "systematic review or meta-analysis" in page.locator("main").inner_text().lower()
+    assert axe_violations(page) == []

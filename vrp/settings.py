@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "insights",
     "commissioning",
     "monitoring",
+    "evidence",
 ]
 
 MIDDLEWARE = [

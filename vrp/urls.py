@@ -16,4 +16,5 @@ urlpatterns = [
     path("insights/", include("insights.urls")),
     path("commissioning/", include("commissioning.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("evidence/", include("evidence.urls")),
 ]

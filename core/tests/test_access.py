@@ -33,7 +33,9 @@ EXAMPLE_ARGUMENTS = {"<str:fmt>": "csv", "<slug:name>": "trend", "<slug:level>":
                      "<slug:identifier>": "P-1", "<str:period>": "2024-04-01"}
 
 
-def concrete(route: str) -> str:
+def concrete(route: str, extra: dict[str, str] | None = None) -> str:
+    for pattern, example in (extra or {}).items():
+        route = route.replace(pattern, example)
     if "360giving" in route:
         route = route.replace("<str:fmt>", "json")  # the standard comes as JSON or XLSX, not CSV
     for pattern, example in EXAMPLE_ARGUMENTS.items():
@@ -57,10 +59,22 @@ def users() -> dict[Role, User]:
     return found
 
 
-def test_each_role_reaches_exactly_the_views_it_is_allowed(client, users) -> None:
+@pytest.fixture
+def example_objects() -> dict[str, str]:
+    """Objects behind the ``<int:…>`` routes: a published public evidence item with an attachment."""
+    from evidence.models import EvidenceItem
+    from evidence.services.items import add_attachment, save_item
+    from evidence.tests.documents import pdf_with_text
+
+    item = save_item("test", EvidenceItem(title="Example", summary="s", kind="toolkit", status="published"))
+    attachment = add_attachment("test", item, "example.pdf", pdf_with_text("example"))
+    return {"<int:pk>": str(item.pk), "<int:attachment_id>": str(attachment.pk)}
+
+
+def test_each_role_reaches_exactly_the_views_it_is_allowed(client, users, example_objects) -> None:
     for route, pattern in platform_views():
         allowed = declared_roles(pattern.callback)
-        url = concrete(route)
+        url = concrete(route, example_objects)
         for role in Role:
             client.logout()
             if role is not Role.PUBLIC:

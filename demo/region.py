@@ -273,6 +273,12 @@ def load_demo_commissioning(lsoas: list[Lsoa], folder: Path, rng: np.random.Gene
     from demo.evidence import add_evidence
 
     add_evidence(actor)
+    from django.utils import timezone
+
+    from demo.incidents import add_incidents
+
+    x0, y0, x1, y1 = lsoas[len(lsoas) // 2].bounds
+    add_incidents(actor, ((x0 + x1) / 2, (y0 + y1) / 2), timezone.now())
     return str(summary), returns
 
 
@@ -290,13 +296,15 @@ def create_demo_accounts() -> list[tuple[str, str]]:
 
     provider = Organisation.objects.filter(name=PROVIDERS[0]).first()
     created = []
-    for role in (Role.COMMISSIONER, Role.PROVIDER, Role.ANALYST, Role.ADMINISTRATOR):
+    partner = Organisation.objects.filter(name="Synthetic Hillside Academy").first()
+    for role in (Role.COMMISSIONER, Role.PROVIDER, Role.PARTNER, Role.ANALYST, Role.INCIDENT_COORDINATOR,
+                 Role.ADMINISTRATOR):
         username = f"demo-{role.value.replace('_', '-')}"
         if User.objects.filter(username=username).exists():
             continue
         password = secrets.token_urlsafe(12)
         User.objects.create_user(username, password=password, role=role.value,
-                                 organisation=provider if role is Role.PROVIDER else None,
+                                 organisation={Role.PROVIDER: provider, Role.PARTNER: partner}.get(role),
                                  is_staff=role is Role.ADMINISTRATOR, is_superuser=role is Role.ADMINISTRATOR)
         created.append((username, password))
     return created

@@ -216,3 +216,52 @@ def test_evidence_search_facets_and_accessibility(live_server, page, transaction
     page.click(".results h3 a")
     assert "systematic review or meta-analysis" in page.locator("main").inner_text().lower()
     assert axe_violations(page) == []
+
+
+def test_incident_response_whole_flow(live_server, page, transactional_db) -> None:
+    from commissioning.tests.factories import organisation, user
+    from core.roles import Role
+    from incidents.models import Action
+
+    school = organisation("Hillside Academy", "school")
+    organisation("The VRP", "partnership")
+    user(Role.INCIDENT_COORDINATOR, None, "coordinator-user")
+    user(Role.PARTNER, school, "school-user")
+
+    sign_in(page, live_server.url, "coordinator-user", "/incidents/new/")
+    assert axe_violations(page) == []
+    page.fill("#id_occurred_at", "2026-03-28T15:00")
+    page.select_option("#id_incident_type", "stabbing")
+    page.select_option("#id_severity", "life_threatening")
+    page.fill("#id_summary", "Mr Jones was hurt")
+    page.click("text=Save")
+    assert "a name with a title" in page.locator(".error-summary").inner_text()
+    page.fill("#id_summary", "A young person was injured near the school gates.")
+    page.click("text=Save")
+    page.wait_for_url("**/incidents/INC-2026-0001/")
+    page.select_option("#id_invite-organisation", label="Hillside Academy")
+    page.click("button:has-text('Invite')")
+    page.select_option("#id_start-protocol", label="Serious youth violence response")
+    page.click("button:has-text('Start response')")
+    assert page.locator("tbody tr").count() == 10  # the protocol's six steps, the daily update five times
+    assert axe_violations(page) == []
+    sign_out(page)
+
+    sign_in(page, live_server.url, "school-user", "/incidents/")
+    page.click("text=INC-2026-0001")
+    rows = page.locator("tbody tr").all_inner_texts()
+    assert len(rows) == 1 and "Contact the school" in rows[0]  # only the school's own action
+    page.click("td a:has-text('Update')")
+    page.select_option("#id_status", "done")
+    page.fill("#id_completion_evidence", "Head teacher briefed by phone at 16:10")
+    assert axe_violations(page) == []
+    page.click("text=Save")
+    assert "Head teacher briefed" in page.locator(".timeline").inner_text()
+    sign_out(page)
+
+    assert Action.objects.get(organisation=school).status == "done"
+    sign_in(page, live_server.url, "coordinator-user", "/incidents/dashboard/")
+    page.goto(f"{live_server.url}/incidents/dashboard/?from=2026-01-01&to=2026-12-31")
+    assert page.locator('[data-total="responded"]').inner_text() == "1"
+    assert "Time to first contact" in page.locator("main").inner_text()
+    assert axe_violations(page) == []

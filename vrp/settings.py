@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "commissioning",
     "monitoring",
     "evidence",
+    "incidents",
 ]
 
 MIDDLEWARE = [

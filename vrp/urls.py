@@ -17,4 +17,5 @@ urlpatterns = [
     path("commissioning/", include("commissioning.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("evidence/", include("evidence.urls")),
+    path("incidents/", include("incidents.urls")),
 ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
+from django.urls import reverse
 
 from commissioning.models import Project, Theme
 from geography.models import AreaLink
@@ -128,7 +129,8 @@ def delivery_points(projects: list[Project]) -> dict:
     """Where the projects deliver, as a GeoJSON FeatureCollection of points (places, never home addresses)."""
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [loc.longitude, loc.latitude]},
-         "properties": {"name": loc.name, "project": p.identifier, "title": p.title,
+         "properties": {"name": loc.name, "project": p.identifier, "title": p.title, "label": p.title,
+                        "url": reverse("commissioning:project", args=[p.identifier]),
                         "theme": p.get_theme_display(), "lsoa": loc.lsoa_code}}
         for p in projects for loc in p.locations.all()]}
 

@@ -60,15 +60,26 @@ def users() -> dict[Role, User]:
 
 
 @pytest.fixture
-def example_objects() -> dict[str, str]:
-    """Objects behind the ``<int:…>`` routes: a published public evidence item with an attachment."""
+def example_objects(users) -> dict[str, str]:
+    """Objects behind the other routes: a published public evidence item with an attachment, and an incident
+    the users' organisation is invited to, with an action of theirs."""
+    from datetime import UTC, datetime
+
     from evidence.models import EvidenceItem
     from evidence.services.items import add_attachment, save_item
     from evidence.tests.documents import pdf_with_text
+    from incidents.models import Incident
+    from incidents.services.response import add_action, invite, record_incident
 
     item = save_item("test", EvidenceItem(title="Example", summary="s", kind="toolkit", status="published"))
     attachment = add_attachment("test", item, "example.pdf", pdf_with_text("example"))
-    return {"<int:pk>": str(item.pk), "<int:attachment_id>": str(attachment.pk)}
+    org = users[Role.PARTNER].organisation
+    incident = record_incident("test", Incident(occurred_at=datetime(2026, 1, 5, 20, tzinfo=UTC),
+                                                incident_type="assault", severity="serious", summary="Example."))
+    invite("test", incident, org)
+    action = add_action("test", incident, "Example action", org, datetime(2026, 1, 6, 9, tzinfo=UTC))
+    return {"<int:pk>": str(item.pk), "<int:attachment_id>": str(attachment.pk),
+            "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk)}
 
 
 def test_each_role_reaches_exactly_the_views_it_is_allowed(client, users, example_objects) -> None:

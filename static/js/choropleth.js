@@ -57,11 +57,12 @@ function vrpChoropleth() {
       var points = L.geoJSON(data, {
         pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, color: "#0b0c0c", weight: 1, fillColor: "#ffdd00", fillOpacity: 1 }); },
         onEachFeature: function (f, l) {
+          // Each point says where it links to (properties.url) and what to call it (properties.label).
           var link = document.createElement("a");
-          link.href = "projects/" + encodeURIComponent(f.properties.project) + "/";
-          link.textContent = f.properties.title;
+          link.href = f.properties.url;
+          link.textContent = f.properties.label;
           var box = document.createElement("div");
-          box.appendChild(document.createTextNode(f.properties.name + ": "));
+          if (f.properties.name) { box.appendChild(document.createTextNode(f.properties.name + ": ")); }
           box.appendChild(link);
           l.bindPopup(box);
         }
@@ -70,7 +71,7 @@ function vrpChoropleth() {
       if (legend && data.features.length) {
         var item = document.createElement("li");
         item.setAttribute("data-keep", "1");
-        item.innerHTML = '<span class="swatch" style="background:#ffdd00;border-radius:50%"></span>delivery location';
+        item.innerHTML = '<span class="swatch" style="background:#ffdd00;border-radius:50%"></span>' + (element.getAttribute("data-points-label") || "location");
         legend.appendChild(item);
       }
     });

@@ -1,0 +1,242 @@
+"""The response to an incident: record it, invite partners, start the protocol, update actions, close it.
+
+Every change goes through a function here, in one transaction with its timeline entry and audit entry.
+Who may see an incident: incident coordinators and administrators see all; users of an invited
+organisation see that incident and only their own organisation's actions; nobody else learns it exists.
+"""
+
+from datetime import datetime, timedelta
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from core import audit
+from core.access import role_of
+from core.models import Organisation, User
+from core.problems import InputRejected, Problem
+from core.roles import Role
+from incidents.models import Action, Incident, ProtocolStep, ResponseProtocol, TimelineEntry
+from incidents.services.deadlines import due_at
+from incidents.services.identifiers import identifiers_in
+
+COORDINATORS = frozenset({Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR})
+INVITABLE = frozenset({Role.PARTNER, Role.PROVIDER})
+
+
+def is_coordinator(user: object) -> bool:
+    return role_of(user) in COORDINATORS
+
+
+def visible_incidents(user: object) -> QuerySet[Incident]:
+    """Coordinators: every incident. Partners and providers: those their organisation is invited to."""
+    role = role_of(user)
+    if role in COORDINATORS:
+        return Incident.objects.all()
+    if role in INVITABLE and getattr(user, "organisation_id", None):
+        return Incident.objects.filter(invited=user.organisation_id)
+    return Incident.objects.none()
+
+
+def visible_actions(user: object, incident: Incident) -> QuerySet[Action]:
+    actions = incident.actions.select_related("organisation")
+    if is_coordinator(user):
+        return actions
+    return actions.filter(organisation_id=getattr(user, "organisation_id", None))
+
+
+def check_text(fields: dict[str, str], where: str = "form") -> None:
+    """Refuse text holding obvious identifiers, naming the field and what was found."""
+    problems = [Problem(where, f"remove {found}: incident records hold no names, addresses or contact details",
+                        column=name) for name, text in fields.items() for found in identifiers_in(text)]
+    if problems:
+        raise InputRejected(problems)
+
+
+def _entry(incident: Incident, actor: object, kind: str, text: str) -> TimelineEntry:
+    user = actor if getattr(actor, "pk", None) else None
+    return TimelineEntry.objects.create(
+        incident=incident, actor=user, actor_label=user.get_username() if user else str(actor),
+        organisation=getattr(user, "organisation", None), kind=kind, text=text)
+
+
+def next_reference(occurred_at: datetime) -> str:
+    year = timezone.localtime(occurred_at).year
+    count = Incident.objects.filter(reference__startswith=f"INC-{year}-").count()
+    return f"INC-{year}-{count + 1:04d}"
+
+
+@transaction.atomic
+def record_incident(actor: object, incident: Incident) -> Incident:
+    """Save a new incident (validated by its form), rounding the point to about 100 m."""
+    check_text({"summary": incident.summary, "settings_affected": incident.settings_affected})
+    if incident.latitude is not None and incident.longitude is not None:
+        incident.latitude, incident.longitude = round(incident.latitude, 3), round(incident.longitude, 3)
+        if not incident.lsoa_code:
+            from geography.services.locate import lsoa_for_points
+
+            found = lsoa_for_points([incident.longitude], [incident.latitude])
+            incident.lsoa_code = (found or [None])[0] or ""
+    incident.reference = incident.reference or next_reference(incident.occurred_at)
+    incident.save()
+    _entry(incident, actor, TimelineEntry.Kind.CREATED, f"{incident.get_incident_type_display()} recorded "
+           f"({incident.get_severity_display().lower()}).")
+    audit.record(actor, "create", incident)
+    return incident
+
+
+@transaction.atomic
+def invite(actor: object, incident: Incident, organisation: Organisation) -> None:
+    if incident.invited.filter(pk=organisation.pk).exists():
+        return
+    incident.invited.add(organisation)
+    _entry(incident, actor, TimelineEntry.Kind.INVITATION, f"{organisation.name} invited.")
+    audit.record(actor, "invite", incident, summary=f"{incident.reference}: {organisation.name}")
+
+
+def _owner(step: ProtocolStep, incident: Incident) -> Organisation | None:
+    """The invited organisation of the step's kind, else any organisation of that kind for partnership steps."""
+    invited = incident.invited.filter(kind=step.owner_kind).order_by("name").first()
+    if invited or step.owner_kind != Organisation.Kind.PARTNERSHIP:
+        return invited
+    return Organisation.objects.filter(kind=Organisation.Kind.PARTNERSHIP).order_by("name").first()
+
+
+@transaction.atomic
+def start_response(actor: object, incident: Incident, protocol: ResponseProtocol) -> list[Action]:
+    """Instantiate the protocol's steps as actions with their due times; each owner is told by email.
+
+    A step whose kind of organisation is not invited is left unassigned for the coordinator to give out.
+    """
+    if incident.actions.filter(step__protocol=protocol).exists():
+        raise InputRejected([Problem("response", f"the {protocol.name} protocol has already been started")])
+    actions = []
+    for step in protocol.steps.all():
+        owner = _owner(step, incident)
+        for index in range(step.repeat):
+            title = step.title if step.repeat == 1 else f"{step.title} ({index + 1} of {step.repeat})"
+            actions.append(Action.objects.create(
+                incident=incident, step=step, title=title, organisation=owner,
+                due_at=due_at(incident.occurred_at, step.due_after_hours, step.due_after_days, step.due_time,
+                              index, step.repeat_every_days)))
+    _entry(incident, actor, TimelineEntry.Kind.RESPONSE, f"{protocol.name} started: {len(actions)} actions.")
+    audit.record(actor, "start_response", incident, summary=f"{incident.reference}: {protocol.name}")
+    for action in actions:
+        notify_assigned(action)
+    return actions
+
+
+@transaction.atomic
+def add_action(actor: object, incident: Incident, title: str, organisation: Organisation | None,
+               due: datetime) -> Action:
+    check_text({"title": title})
+    action = Action.objects.create(incident=incident, title=title, organisation=organisation, due_at=due)
+    _entry(incident, actor, TimelineEntry.Kind.ACTION, f"Action added: {title} "
+           f"({organisation.name if organisation else 'unassigned'}, due {timezone.localtime(due):%d %b %H:%M}).")
+    audit.record(actor, "create", action, summary=f"{incident.reference}: {title}")
+    notify_assigned(action)
+    return action
+
+
+@transaction.atomic
+def update_action(actor: object, action: Action, changes: dict) -> Action:
+    """Change an action's status, notes, evidence (anyone who may see it); owner and due (coordinators)."""
+    check_text({k: v for k, v in changes.items() if k in ("notes", "completion_evidence", "title")
+                and isinstance(v, str)})
+    allowed = {"status", "notes", "completion_evidence"} | ({"organisation", "due_at", "title"}
+                                                            if is_coordinator(actor) else set())
+    refused = set(changes) - allowed
+    if refused:
+        raise InputRejected([Problem("action", "only a coordinator may change this", column=c) for c in refused])
+    before = {k: str(getattr(action, k)) for k in changes}
+    reassigned = "organisation" in changes and changes["organisation"] != action.organisation
+    for name, value in changes.items():
+        setattr(action, name, value)
+    if action.status == Action.Status.DONE and action.completed_at is None:
+        action.completed_at = timezone.now()
+    elif action.status != Action.Status.DONE:
+        action.completed_at = None
+    action.save()
+    described = ", ".join(f"{k} {before[k]!s} → {getattr(action, k)!s}" for k in changes
+                          if before[k] != str(getattr(action, k)) and k not in ("notes", "completion_evidence"))
+    notes = " ".join(f"{label}: {changes[k]}" for k, label in (("notes", "Note"), ("completion_evidence",
+                     "Evidence")) if changes.get(k))
+    _entry(action.incident, actor, TimelineEntry.Kind.ACTION, f"{action.title}: {described or 'updated'}. {notes}"
+           .strip())
+    audit.record(actor, "update", action, changes={k: [before[k], str(getattr(action, k))] for k in changes})
+    if reassigned:
+        notify_assigned(action)
+    return action
+
+
+@transaction.atomic
+def add_note(actor: object, incident: Incident, kind: str, text: str) -> TimelineEntry:
+    """An update or a meeting note on the timeline (append-only)."""
+    if kind not in (TimelineEntry.Kind.UPDATE, TimelineEntry.Kind.MEETING):
+        raise InputRejected([Problem("note", "a note is an update or a meeting note", column="kind")])
+    if not text.strip():
+        raise InputRejected([Problem("note", "write the note", column="text")])
+    check_text({"text": text})
+    entry = _entry(incident, actor, kind, text.strip())
+    audit.record(actor, "note", incident, summary=f"{incident.reference}: {kind}")
+    return entry
+
+
+@transaction.atomic
+def change_status(actor: object, incident: Incident, status: str, follow_up: str = "",
+                  follow_up_owner: Organisation | None = None, follow_up_due: datetime | None = None) -> Incident:
+    """Move an incident to open, monitoring or closed; closing can create follow-up work that stays open."""
+    if status not in Incident.Status.values:
+        raise InputRejected([Problem("status", f"{status!r} is not a status", column="status")])
+    check_text({"follow_up": follow_up})
+    before = incident.status
+    incident.status = status
+    incident.closed_at = timezone.now() if status == Incident.Status.CLOSED else None
+    incident.save()
+    _entry(incident, actor, TimelineEntry.Kind.STATUS, f"Status {before} → {status}.")
+    audit.record(actor, "status", incident, changes={"status": [before, status]})
+    if status == Incident.Status.CLOSED and follow_up.strip():
+        action = Action.objects.create(incident=incident, title=follow_up.strip()[:200], organisation=follow_up_owner,
+                                       due_at=follow_up_due or timezone.now() + timedelta(days=30),
+                                       is_follow_up=True)
+        _entry(incident, actor, TimelineEntry.Kind.ACTION, f"Follow-up work: {action.title}.")
+        notify_assigned(action)
+    return incident
+
+
+def _recipients(organisation: Organisation | None) -> list[str]:
+    if organisation is None:
+        return []
+    return list(User.objects.filter(organisation=organisation, is_active=True).exclude(email="")
+                .values_list("email", flat=True))
+
+
+def notify_assigned(action: Action) -> int:
+    """Email the owning organisation's users that an action is theirs (sent when the transaction commits)."""
+    recipients = _recipients(action.organisation)
+    if not recipients:
+        return 0
+    due = timezone.localtime(action.due_at)
+    subject = f"[{action.incident.reference}] Action for {action.organisation.name}: {action.title}"
+    body = (f"Your organisation has an action in the response to incident {action.incident.reference}:\n\n"
+            f"{action.title}\nDue: {due:%A %d %B %Y, %H:%M}\n\nSign in to the VRP Platform to see it and update it.")
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    return len(recipients)
+
+
+def notify_overdue(now: datetime) -> int:
+    """Email owners of overdue open actions once each; returns how many actions were notified."""
+    overdue = Action.objects.filter(due_at__lt=now, overdue_notified_at__isnull=True,
+                                    status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]
+                                    ).select_related("incident", "organisation")
+    count = 0
+    for action in overdue:
+        recipients = _recipients(action.organisation)
+        if recipients:
+            send_mail(f"[{action.incident.reference}] Overdue: {action.title}",
+                      f"This action was due {timezone.localtime(action.due_at):%A %d %B %Y, %H:%M} and is not done.\n"
+                      "Sign in to the VRP Platform to update it.", None, recipients)
+        Action.objects.filter(pk=action.pk).update(overdue_notified_at=now)
+        count += 1
+    return count

@@ -1,0 +1,179 @@
+"""Incident pages. Restricted: coordinators and administrators see all incidents; partners and providers only
+those their organisation is invited to (any other answers 404, so its existence is not revealed)."""
+
+import json
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from core.access import allow
+from core.downloads import table_response
+from core.problems import InputRejected
+from core.roles import Role
+from incidents.forms import (
+    ActionUpdateForm,
+    IncidentForm,
+    InviteForm,
+    NewActionForm,
+    NoteForm,
+    StartResponseForm,
+    StatusForm,
+)
+from incidents.models import Action, Incident
+from incidents.services import metrics
+from incidents.services.response import (
+    add_action,
+    add_note,
+    change_status,
+    invite,
+    is_coordinator,
+    record_incident,
+    start_response,
+    update_action,
+    visible_actions,
+    visible_incidents,
+)
+
+COORDINATORS = (Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR)
+INVOLVED = (*COORDINATORS, Role.PARTNER, Role.PROVIDER)
+
+
+@allow(INVOLVED)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    incidents = visible_incidents(request.user)
+    now = timezone.now()
+    overdue = {a.incident_id for a in metrics.overdue_actions(incidents, now)
+               if is_coordinator(request.user) or a.organisation_id == request.user.organisation_id}
+    return render(request, "incidents/list.html", {"incidents": incidents, "overdue": overdue,
+                                                   "coordinator": is_coordinator(request.user)})
+
+
+@allow(COORDINATORS)
+def incident_new(request: HttpRequest) -> HttpResponse:
+    form = IncidentForm(request.POST or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = record_incident(request.user, form.save(commit=False))
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            return redirect("incidents:detail", reference=incident.reference)
+    return render(request, "incidents/form.html", {"form": form, "problems": problems, "title": "Record an incident"},
+                  status=400 if form.errors or problems else 200)
+
+
+POST_FORMS = {"note": NoteForm, "invite": InviteForm, "start": StartResponseForm, "status": StatusForm,
+              "action": NewActionForm}
+COORDINATOR_FORMS = {"invite", "start", "status", "action"}
+
+
+@allow(INVOLVED)
+def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = get_object_or_404(visible_incidents(request.user), reference=reference)
+    coordinator = is_coordinator(request.user)
+    chosen = request.POST.get("form") if request.method == "POST" else None
+    forms = {name: form_class(request.POST if chosen == name else None, prefix=name)
+             for name, form_class in POST_FORMS.items() if coordinator or name not in COORDINATOR_FORMS}
+    problems = []
+    if chosen in forms and forms[chosen].is_valid():
+        data = forms[chosen].cleaned_data
+        try:
+            if chosen == "note":
+                add_note(request.user, incident, data["kind"], data["text"])
+            elif chosen == "invite":
+                invite(request.user, incident, data["organisation"])
+            elif chosen == "start":
+                start_response(request.user, incident, data["protocol"])
+            elif chosen == "status":
+                change_status(request.user, incident, data["status"], data["follow_up"], data["follow_up_owner"],
+                              data["follow_up_due"])
+            else:
+                add_action(request.user, incident, data["title"], data["organisation"], data["due_at"])
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, "Saved.")
+            return redirect("incidents:detail", reference=reference)
+    elif chosen is not None and chosen not in forms:
+        return HttpResponse("Only incident coordinators can do that.", status=403)
+    now = timezone.now()
+    return render(request, "incidents/detail.html", {
+        "incident": incident, "actions": visible_actions(request.user, incident), "now": now,
+        "timeline": incident.timeline.select_related("organisation"), "forms": forms, "coordinator": coordinator,
+        "problems": problems, "invited": incident.invited.all()},
+        status=400 if problems or (chosen and forms[chosen].errors) else 200)
+
+
+@allow(INVOLVED)
+def action_update(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    incident = get_object_or_404(visible_incidents(request.user), reference=reference)
+    action = get_object_or_404(visible_actions(request.user, incident), pk=action_id)
+    coordinator = is_coordinator(request.user)
+    form = ActionUpdateForm(request.POST or None, instance=action, coordinator=coordinator)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        before = Action.objects.get(pk=action.pk)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            update_action(request.user, before, changes)
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, "Action updated.")
+            return redirect("incidents:detail", reference=reference)
+    return render(request, "incidents/action.html", {"incident": incident, "action": action, "form": form,
+                                                     "problems": problems},
+                  status=400 if form.errors or problems else 200)
+
+
+def _period(request: HttpRequest) -> tuple[date, date]:
+    today = timezone.localdate()
+    try:
+        first = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        first = today - timedelta(days=365)
+    try:
+        last = date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        last = today
+    return first, last
+
+
+@allow(COORDINATORS)
+def dashboard(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    """Open incidents, overdue actions, response times (median, 90th percentile), counts by month and area."""
+    first, last = _period(request)
+    incidents = metrics.in_period(Incident.objects.all(), first, last)
+    times = metrics.response_times(incidents)
+    months = metrics.counts_by_month(incidents)
+    if fmt:
+        table = request.GET.get("table", "response_times")
+        rows, columns = {"response_times": (times, ["step", "incidents", "median_hours", "p90_hours"]),
+                         "months": (months, ["month", "incidents", "responded_to"]),
+                         "areas": (metrics.by_area(incidents), ["lad", "name", "incidents"])}.get(
+            table, (times, ["step", "incidents", "median_hours", "p90_hours"]))
+        return table_response(rows, columns, fmt, f"incidents-{table}", {"from": first, "to": last})
+    now = timezone.now()
+    return render(request, "incidents/dashboard.html", {
+        "first": first, "last": last, "open": Incident.objects.exclude(status=Incident.Status.CLOSED),
+        "overdue": metrics.overdue_actions(Incident.objects.all(), now), "times": times, "months": months,
+        "areas": metrics.by_area(incidents), "responded": sum(m["responded_to"] for m in months),
+        "total": sum(m["incidents"] for m in months), "query_string": request.GET.urlencode()})
+
+
+@allow(COORDINATORS)
+def incident_map(request: HttpRequest) -> HttpResponse:
+    """Approximate incident points (about 100 m) for the restricted map."""
+    first, last = _period(request)
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [i.longitude, i.latitude]},
+                 "properties": {"reference": i.reference, "type": i.get_incident_type_display(), "label": i.reference,
+                                "url": reverse("incidents:detail", args=[i.reference]),
+                                "status": i.status, "lsoa": i.lsoa_code}}
+                for i in metrics.in_period(Incident.objects.all(), first, last) if i.latitude is not None]
+    return HttpResponse(json.dumps({"type": "FeatureCollection", "features": features}),
+                        content_type="application/geo+json")

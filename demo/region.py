@@ -59,22 +59,22 @@ def lad_code(index: int) -> str:
     return f"E089{index + 1:05d}"
 
 
-def build_lsoas(rng: np.random.Generator) -> list[Lsoa]:
+def build_lsoas(rng: np.random.Generator, columns: int = COLUMNS, rows: int = ROWS) -> list[Lsoa]:
     """The fictional LSOAs: a grid, five local authorities in strips, wards of 4×4 and MSOAs of 2×2."""
     centres = [(5, 6), (14, 12), (20, 4)]  # deprived inner areas
     town_centres = [(6, 7), (15, 12), (19, 3), (10, 16)]
     lsoas = []
-    for row in range(ROWS):
-        for column in range(COLUMNS):
+    for row in range(rows):
+        for column in range(columns):
             n = len(lsoas)
-            lad = min(column * len(LAD_NAMES) // COLUMNS, len(LAD_NAMES) - 1)
+            lad = min(column * len(LAD_NAMES) // columns, len(LAD_NAMES) - 1)
             distance = min(math.hypot(column - cx, row - cy) for cx, cy in centres)
             deprivation = float(np.clip(1.0 - distance / 12 + rng.normal(0, 0.12), 0, 1))
             # Town centres (night-time economy) make violence cluster over several neighbouring areas.
             centre = min(math.hypot(column - tx, row - ty) for tx, ty in town_centres)
             hotspot = float(rng.lognormal(0, 0.5)) * (1 + 6 * math.exp(-centre ** 2 / 6))
-            ward = f"E059{(row // 4) * (COLUMNS // 4) + column // 4 + 1:05d}"
-            msoa = f"E029{(row // 2) * (COLUMNS // 2) + column // 2 + 1:05d}"
+            ward = f"E059{(row // 4) * (columns // 4) + column // 4 + 1:05d}"
+            msoa = f"E029{(row // 2) * (columns // 2) + column // 2 + 1:05d}"
             lsoas.append(Lsoa(f"E019{n + 1:05d}", f"{LAD_NAMES[lad]} {n + 1:03d}A", column, row, lad, ward, msoa,
                               deprivation, hotspot, int(rng.normal(1600, 250)),
                               float(np.clip(0.28 + 0.1 * deprivation + rng.normal(0, 0.03), 0.18, 0.45))))
@@ -95,7 +95,7 @@ def write_geography(lsoas: list[Lsoa], folder: Path) -> dict[str, Path]:
         cols = [x.column for x in lsoas if x.lad == index]
         x0 = ORIGIN_LON + min(cols) * CELL_LON
         x1 = ORIGIN_LON + (max(cols) + 1) * CELL_LON
-        y0, y1 = ORIGIN_LAT, ORIGIN_LAT + ROWS * CELL_LAT
+        y0, y1 = ORIGIN_LAT, ORIGIN_LAT + (max(x.row for x in lsoas) + 1) * CELL_LAT
         lad_features.append({"type": "Feature", "properties": {"lad_code": lad_code(index), "lad_name": name},
                              "geometry": {"type": "Polygon",
                                           "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}})
@@ -223,7 +223,8 @@ def write_ed(lsoas: list[Lsoa], months: list[str], folder: Path, rng: np.random.
 
 
 def build_demo_region(folder: Path, first_month: str = "2023-01", months: int = 36, seed: int = 20261124,
-                      police_per_month: int = 6000, ed_per_month: int = 280, with_commissioning: bool = True) -> dict:
+                      police_per_month: int = 6000, ed_per_month: int = 280, with_commissioning: bool = True,
+                      grid: tuple[int, int] = (COLUMNS, ROWS)) -> dict:
     """Generate every demo file under ``folder``, load them through the real importers, set the region.
 
     Returns what was loaded (file counts, rows). Running it again loads nothing new (same seed, same files).
@@ -238,7 +239,7 @@ def build_demo_region(folder: Path, first_month: str = "2023-01", months: int = 
 
     assert CRIME_MIX.keys() <= set(CRIME_TYPES.values())
     rng = np.random.default_rng(seed)
-    lsoas = build_lsoas(rng)
+    lsoas = build_lsoas(rng, *grid)
     geo = write_geography(lsoas, folder / "geography")
     actor = "demo"
     import_lookup(geo["lookup"], actor)

@@ -4,6 +4,7 @@ Each chart is a ``<figure>``-ready ``<svg role="img">`` with a title and descrip
 page always shows the data table beside it (WCAG 1.1.1), and None values are gaps, not zeros.
 """
 
+import itertools
 import zlib
 from html import escape
 
@@ -22,8 +23,12 @@ def _nice_max(value: float) -> float:
     return 10 * magnitude
 
 
+_serial = itertools.count(1)
+
+
 def _frame(title: str, description: str, body: list[str]) -> str:
-    ident = f"chart-{zlib.crc32(title.encode()):08x}"
+    # A serial number keeps ids unique when a page or report shows two charts with the same title.
+    ident = f"chart-{zlib.crc32(title.encode()):08x}-{next(_serial)}"
     return (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{ident}-t {ident}-d" '
             f'xmlns="http://www.w3.org/2000/svg" class="chart" font-family="system-ui, sans-serif" font-size="12">'
             f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(description)}</desc>'
@@ -126,3 +131,30 @@ def heatmap(rows: list[str], columns: list[str], cells: dict[tuple[str, str], fl
                         f'fill="#0b0c0c">{escape(column)}</text>')
     svg = _frame(title, description, body)
     return svg.replace(f'viewBox="0 0 {WIDTH} {HEIGHT}"', f'viewBox="0 0 {WIDTH} {height}"', 1)
+
+
+def figure_chart(name: str, rows: list[dict]) -> str:
+    """The chart of one of the overview's figures (by its catalogue name) from its rows; "" if none."""
+    from insights.services.catalogue import FIGURES
+
+    if not rows:
+        return ""
+    if name == "trend":
+        return line_chart([r["month"] for r in rows],
+                                 {"Count per month": [r["count"] for r in rows],
+                                  "Rolling 12 months ÷ 12": [None if r["rolling_12_months"] is None
+                                                             else r["rolling_12_months"] / 12 for r in rows]},
+                                 "Monthly trend", "Count per month with the rolling 12-month average.")
+    if name in ("types", "local_authorities", "places"):
+        label = {"types": "type", "local_authorities": "name", "places": "name"}[name]
+        return bar_chart([str(r[label] or r.get("lad") or r.get("lsoa")) for r in rows],
+                                [r["count"] for r in rows], FIGURES[name].title, FIGURES[name].description)
+    if name == "seasonality":
+        return bar_chart([r["name"] for r in rows], [r["average"] for r in rows], "Seasonality",
+                                "Average count per calendar month.")
+    if name == "day_and_hour":
+        days = list(dict.fromkeys(r["day"] for r in rows))
+        return heatmap(days, [f"{h:02d}" for h in range(24)],
+                              {(r["day"], f"{r['hour']:02d}"): r["count"] for r in rows},
+                              "Day of week and hour", "ED assault attendances by day of week and hour.")
+    return ""

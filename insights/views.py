@@ -37,31 +37,7 @@ def _figure(name: str, query: FigureQuery, unsuppressed: bool) -> dict:
         rows, note = [], str(exc)
     return {"name": name, "title": FIGURES[name].title, "description": FIGURES[name].description,
             "rows": rows, "columns": list(rows[0]) if rows else [], "note": note,
-            "chart": _chart(name, rows)}
-
-
-def _chart(name: str, rows: list[dict]) -> str:
-    if not rows:
-        return ""
-    if name == "trend":
-        return charts.line_chart([r["month"] for r in rows],
-                                 {"Count per month": [r["count"] for r in rows],
-                                  "Rolling 12 months ÷ 12": [None if r["rolling_12_months"] is None
-                                                             else r["rolling_12_months"] / 12 for r in rows]},
-                                 "Monthly trend", "Count per month with the rolling 12-month average.")
-    if name in ("types", "local_authorities", "places"):
-        label = {"types": "type", "local_authorities": "name", "places": "name"}[name]
-        return charts.bar_chart([str(r[label] or r.get("lad") or r.get("lsoa")) for r in rows],
-                                [r["count"] for r in rows], FIGURES[name].title, FIGURES[name].description)
-    if name == "seasonality":
-        return charts.bar_chart([r["name"] for r in rows], [r["average"] for r in rows], "Seasonality",
-                                "Average count per calendar month.")
-    if name == "day_and_hour":
-        days = list(dict.fromkeys(r["day"] for r in rows))
-        return charts.heatmap(days, [f"{h:02d}" for h in range(24)],
-                              {(r["day"], f"{r['hour']:02d}"): r["count"] for r in rows},
-                              "Day of week and hour", "ED assault attendances by day of week and hour.")
-    return ""
+            "chart": charts.figure_chart(name, rows)}
 
 
 @allow(EVERYONE)

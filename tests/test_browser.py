@@ -265,3 +265,14 @@ def test_incident_response_whole_flow(live_server, page, transactional_db) -> No
     assert page.locator('[data-total="responded"]').inner_text() == "1"
     assert "Time to first contact" in page.locator("main").inner_text()
     assert axe_violations(page) == []
+
+
+def test_the_generated_sna_is_accessible(demo, page, tmp_path) -> None:
+    from reports.services.sna import ReportPeriod, build_sna, write_report
+
+    report = build_sna(ReportPeriod(2024), edition="public")
+    report["stem"] = "sna"
+    written = write_report(report, tmp_path / "sna", pdf=False)
+    page.goto(written["html"].as_uri())
+    assert "Strategic Needs Assessment 2024" in page.title()
+    assert axe_violations(page) == []

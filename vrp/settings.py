@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "monitoring",
     "evidence",
     "incidents",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -18,4 +18,5 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("evidence/", include("evidence.urls")),
     path("incidents/", include("incidents.urls")),
+    path("reports/", include("reports.urls")),
 ]

@@ -78,8 +78,15 @@ def example_objects(users) -> dict[str, str]:
                                                 incident_type="assault", severity="serious", summary="Example."))
     invite("test", incident, org)
     action = add_action("test", incident, "Example action", org, datetime(2026, 1, 6, 9, tzinfo=UTC))
+    from reports.models import ReportJob
+    from reports.services.jobs import job_folder
+
+    job = ReportJob.objects.create(kind="sna", year=2024, status="done", files=["report.html"])
+    job_folder(job).mkdir(parents=True)
+    (job_folder(job) / "report.html").write_text("<p>report</p>")
     return {"<int:pk>": str(item.pk), "<int:attachment_id>": str(attachment.pk),
-            "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk)}
+            "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk),
+            "<int:job_id>": str(job.pk), "<path:name>": "report.html"}
 
 
 def test_each_role_reaches_exactly_the_views_it_is_allowed(client, users, example_objects) -> None:

@@ -1,0 +1,47 @@
+"""``vrp report sna --year 2023 [--financial-year 2023] [--area CODE] [--edition public|partner] --out DIR``
+and ``vrp report annual --year 2023 --out DIR``."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from core.management.cli import PlatformCommand
+from reports.services.annual import build_annual
+from reports.services.sna import ReportPeriod, build_sna, write_report
+
+
+class Command(PlatformCommand):
+    help = "Generate the Strategic Needs Assessment or the annual report (HTML, PDF and a CSV per figure)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        kinds = parser.add_subparsers(dest="kind", required=True)
+        sna = kinds.add_parser("sna", help="the Strategic Needs Assessment")
+        when = sna.add_mutually_exclusive_group(required=True)
+        when.add_argument("--year", type=int, help="calendar year of data")
+        when.add_argument("--financial-year", type=int, help="financial year, April to March, by its first year")
+        sna.add_argument("--area", help="ONS code of a local authority (default: the region)")
+        sna.add_argument("--edition", choices=["public", "partner"], default="public")
+        sna.add_argument("--out", required=True)
+        sna.add_argument("--no-pdf", action="store_true", help="HTML and CSV only")
+        annual = kinds.add_parser("annual", help="the annual report's figures for a financial year")
+        annual.add_argument("--year", type=int, required=True, help="financial year by its first year (2023 = 2023/24)")
+        annual.add_argument("--out", required=True)
+        annual.add_argument("--no-pdf", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        out = Path(options["out"])
+        if options["kind"] == "sna":
+            financial = options.get("financial_year") is not None
+            period = ReportPeriod(options["financial_year"] if financial else options["year"], financial)
+            report = build_sna(period, options.get("area"), options["edition"],
+                               lambda percent, message: self.stderr.write(f"{percent:3d}% {message}"))
+            report["stem"] = f"sna-{period.label.replace('/', '-')}-{options['edition']}"
+            written = write_report(report, out, pdf=not options["no_pdf"])
+        else:
+            if options["year"] < 2000:
+                raise CommandError("give the financial year by its first calendar year, e.g. 2023")
+            report = build_annual(options["year"])
+            written = write_report(report, out, pdf=not options["no_pdf"])
+        for kind, path in written.items():
+            self.stdout.write(f"{kind}: {path}")

@@ -1,0 +1,69 @@
+"""Analysts' report page: start a report in the background, watch its progress, open its files."""
+
+from pathlib import Path
+
+from django import forms
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from core.access import allow
+from core.roles import Role
+from geography.codes import level_of
+from reports.models import ReportJob
+from reports.services.jobs import job_folder, start
+
+ANALYSTS = (Role.ANALYST, Role.ADMINISTRATOR)
+
+
+class JobForm(forms.ModelForm):
+    class Meta:
+        model = ReportJob
+        fields = ["kind", "year", "financial", "area", "edition"]
+        widgets = {"edition": forms.Select(choices=[("public", "Public (disclosure-controlled)"),
+                                                    ("partner", "Partner (not for publication)")])}
+        labels = {"financial": "Financial year (April to March)", "area": "Local authority code (blank: region)"}
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError("Enter a year such as 2024.")
+        return year
+
+    def clean_area(self) -> str:
+        area = self.cleaned_data["area"].strip().upper()
+        if area and level_of(area) != "lad":
+            raise forms.ValidationError("Enter a local authority code (E06…, E07…, E08…, E09… or W06…).")
+        return area
+
+
+@allow(ANALYSTS)
+def jobs(request: HttpRequest) -> HttpResponse:
+    form = JobForm(request.POST or None, initial={"kind": "sna", "edition": "public"})
+    if request.method == "POST" and form.is_valid():
+        job = form.save(commit=False)
+        job.requested_by = request.user
+        job.save()
+        start(job)
+        return redirect("reports:job", job_id=job.pk)
+    return render(request, "reports/jobs.html", {"form": form, "jobs": ReportJob.objects.all()[:30]},
+                  status=400 if form.errors else 200)
+
+
+@allow(ANALYSTS)
+def job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """One job's progress (the page polls this while it runs) and, when done, its files."""
+    found = get_object_or_404(ReportJob, pk=job_id)
+    return render(request, "reports/job.html", {"job": found})
+
+
+@allow(ANALYSTS)
+def job_file(request: HttpRequest, job_id: int, name: str) -> FileResponse:
+    found = get_object_or_404(ReportJob, pk=job_id)
+    if name not in found.files:
+        raise Http404("No such file in this job.")
+    path = job_folder(found) / Path(name)
+    if not path.is_file():
+        raise Http404("The file is no longer there.")
+    response = FileResponse(path.open("rb"), as_attachment=not name.endswith(".html"))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

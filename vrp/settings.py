@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "evidence",
     "incidents",
     "reports",
+    "places",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,116 @@
+"""Step Together route analysis: crime within a buffer of each route, before and after it started, and a
+difference-in-differences estimate against comparison routes.
+
+The estimate is the interaction coefficient of an ordinary least squares fit of monthly counts on route
+(treated or comparison), period (before or after the start) and their product (Angrist & Pischke 2009,
+*Mostly Harmless Econometrics*, ch. 5), with its classical standard error and 95% confidence interval.
+It assumes comparison routes would have followed the same trend (parallel trends); with few routes and
+small monthly counts the interval is wide, and the page says so.
+"""
+
+import json
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import shapely
+from scipy import stats
+
+from insights.services.figures import FigureQuery
+from places.models import Route
+from places.services.nearby import events_near_geometry
+
+DEFAULT_BUFFER_M = 250.0
+
+
+def line_of(route: Route) -> shapely.LineString:
+    geometry = shapely.from_geojson(route.line_geojson)
+    if geometry.geom_type != "LineString":
+        raise ValueError("a route is a GeoJSON LineString")
+    return geometry
+
+
+def validate_line(text: str) -> str:
+    """A GeoJSON LineString (bare or as a Feature) in the UK, normalised; raises ValueError with the reason."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {exc}") from None
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        data = data.get("geometry") or {}
+    if not isinstance(data, dict) or data.get("type") != "LineString":
+        raise ValueError("draw a line, or give a GeoJSON LineString")
+    points = data.get("coordinates") or []
+    if len(points) < 2 or not all(isinstance(p, list) and len(p) >= 2 for p in points):
+        raise ValueError("a route needs at least two points")
+    for lon, lat, *_ in points:
+        if not (-8.7 <= float(lon) <= 2.0 and 49.0 <= float(lat) <= 61.0):
+            raise ValueError("the line is not in the UK (coordinates are longitude, latitude)")
+    return json.dumps({"type": "LineString", "coordinates": [[round(float(p[0]), 6), round(float(p[1]), 6)]
+                                                             for p in points]})
+
+
+def months_between(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return months
+
+
+def route_panel(routes: list[Route], month_from: str, month_to: str, buffer_m: float = DEFAULT_BUFFER_M,
+                types: tuple[str, ...] = ()) -> list[dict]:
+    """One row per route and month: treated (a chaperoned route) or comparison, after its start or not, count."""
+    query = FigureQuery("police", month_from, month_to, types=types)
+    months = months_between(month_from, month_to)
+    panel = []
+    for route in routes:
+        counts = dict.fromkeys(months, 0)
+        for event in events_near_geometry(replace(query), line_of(route), buffer_m):
+            month = event["month"].strftime("%Y-%m") if isinstance(event["month"], date) else str(event["month"])[:7]
+            if month in counts:
+                counts[month] += 1
+        start = route.start_date.strftime("%Y-%m")
+        panel += [{"route": route.name, "route_id": route.pk, "treated": int(not route.is_comparison),
+                   "post": int(month >= start), "month": month, "count": n} for month, n in counts.items()]
+    return panel
+
+
+def before_after(panel: list[dict]) -> list[dict]:
+    """Per route: months and mean monthly count before and after its start."""
+    rows = {}
+    for r in panel:
+        entry = rows.setdefault(r["route"], {"route": r["route"], "treated": r["treated"], "months_before": 0,
+                                             "count_before": 0, "months_after": 0, "count_after": 0})
+        side = "after" if r["post"] else "before"
+        entry[f"months_{side}"] += 1
+        entry[f"count_{side}"] += r["count"]
+    for entry in rows.values():
+        for side in ("before", "after"):
+            months = entry[f"months_{side}"]
+            entry[f"mean_{side}"] = round(entry[f"count_{side}"] / months, 3) if months else None
+    return list(rows.values())
+
+
+def difference_in_differences(panel: list[dict]) -> dict:
+    """The DiD estimate (change in monthly count on chaperoned routes beyond the comparison routes' change),
+    its standard error, 95% confidence interval and the observations used."""
+    y = np.array([r["count"] for r in panel], dtype=float)
+    treated = np.array([r["treated"] for r in panel], dtype=float)
+    post = np.array([r["post"] for r in panel], dtype=float)
+    if len(set(treated)) < 2 or len(set(post)) < 2:
+        raise ValueError("a difference-in-differences estimate needs chaperoned and comparison routes, with months "
+                         "before and after the start")
+    design = np.column_stack([np.ones_like(y), treated, post, treated * post])
+    coefficients, _, rank, _ = np.linalg.lstsq(design, y, rcond=None)
+    if rank < design.shape[1]:
+        raise ValueError("the routes and months do not separate route, period and their interaction")
+    residuals = y - design @ coefficients
+    freedom = len(y) - design.shape[1]
+    variance = residuals @ residuals / freedom * np.linalg.inv(design.T @ design)
+    error = float(np.sqrt(variance[3, 3]))
+    margin = float(stats.t.ppf(0.975, freedom)) * error
+    estimate = float(coefficients[3])
+    return {"estimate": estimate, "standard_error": error, "ci_low": estimate - margin, "ci_high": estimate + margin,
+            "observations": len(y), "degrees_of_freedom": freedom}

@@ -280,6 +280,9 @@ def load_demo_commissioning(lsoas: list[Lsoa], folder: Path, rng: np.random.Gene
 
     x0, y0, x1, y1 = lsoas[len(lsoas) // 2].bounds
     add_incidents(actor, ((x0 + x1) / 2, (y0 + y1) / 2), timezone.now())
+    from demo.places import add_places
+
+    add_places(lsoas, LAD_NAMES, np.random.default_rng(7))
     return str(summary), returns
 
 

@@ -276,3 +276,57 @@ def test_the_generated_sna_is_accessible(demo, page, tmp_path) -> None:
     page.goto(written["html"].as_uri())
     assert "Strategic Needs Assessment 2024" in page.title()
     assert axe_violations(page) == []
+
+
+def test_directory_map_search_and_drawing_a_route(demo, live_server, page) -> None:
+    from commissioning.tests.factories import user
+    from core.roles import Role
+    from places.models import Postcode, Route
+
+    postcode = Postcode.objects.first()
+    page.goto(f"{live_server.url}/places/directory/")
+    page.wait_for_selector("#directory-map path.leaflet-interactive")
+    assert axe_violations(page) == []
+    page.fill("#id_postcode", postcode.postcode)
+    page.fill("#id_proximity", "2000")
+    page.click("main form button")
+    page.wait_for_url("**postcode=**")
+    found = int(page.locator("#found").get_attribute("data-total"))
+    assert found >= 1 and "m away" in page.locator(".results").inner_text()
+    assert axe_violations(page) == []
+
+    user(Role.PARTNER, None, "partner-user")
+    sign_in(page, live_server.url, "partner-user", "/places/routes/new/")
+    page.wait_for_selector("#draw-map")
+    box = page.locator("#draw-map").bounding_box()
+    for dx, dy in ((100, 100), (220, 160), (320, 200)):
+        page.mouse.click(box["x"] + dx, box["y"] + dy)
+    assert page.locator("#point-count").inner_text() == "3 points"
+    page.fill("#id_name", "Drawn walk")
+    page.fill("#id_start_date", "2024-09-02")
+    assert axe_violations(page) == []
+    page.click("text=Save route")
+    page.wait_for_url("**/places/routes/*/")
+    route = Route.objects.get(name="Drawn walk")
+    import json
+
+    assert len(json.loads(route.line_geojson)["coordinates"]) == 3
+    assert "Difference in differences" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+
+
+def test_places_pages_are_accessible(demo, live_server, page) -> None:
+    from commissioning.tests.factories import user
+    from core.roles import Role
+    from places.models import PreventionPlan, Route, School
+
+    school = School.objects.filter(phase="Secondary").first()
+    plan = PreventionPlan.objects.create(school=school, academic_year=2025)
+    route = Route.objects.filter(is_comparison=False).first()
+    user(Role.COMMISSIONER, None, "commissioner-user")
+    sign_in(page, live_server.url, "commissioner-user", "/places/schools/")
+    for path in ("/places/schools/", f"/places/schools/{school.urn}/", "/places/provision/", "/places/routes/",
+                 "/places/routes/planning/", f"/places/routes/{route.pk}/", f"/places/plans/{plan.pk}/",
+                 "/places/directory/moderate/", "/places/directory/submit/", "/reports/", "/evidence/manage/new/"):
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page) == [], path

@@ -19,4 +19,6 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("incidents/", include("incidents.urls")),
     path("reports/", include("reports.urls")),
+    path("places/", include("places.urls")),
+    path("openreferral/", include("places.api_urls")),
 ]

@@ -84,7 +84,17 @@ def example_objects(users) -> dict[str, str]:
     job = ReportJob.objects.create(kind="sna", year=2024, status="done", files=["report.html"])
     job_folder(job).mkdir(parents=True)
     (job_folder(job) / "report.html").write_text("<p>report</p>")
-    return {"<int:pk>": str(item.pk), "<int:attachment_id>": str(attachment.pk),
+    from datetime import date
+
+    from places.models import PreventionPlan, Route, School
+
+    school = School.objects.create(urn=100001, name="Example School", latitude=52.48, longitude=-1.89)
+    plan = PreventionPlan.objects.create(school=school, academic_year=2025)
+    route = Route.objects.create(name="Example route", start_date=date(2024, 9, 1), line_geojson=(
+        '{"type": "LineString", "coordinates": [[-1.89, 52.48], [-1.88, 52.481]]}'))
+    return {"<int:urn>": str(school.urn), "<int:plan_id>": str(plan.pk), "<int:route_id>": str(route.pk),
+            "<str:service_id>": str(_published_service().id),
+            "<int:pk>": str(item.pk), "<int:attachment_id>": str(attachment.pk),
             "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk),
             "<int:job_id>": str(job.pk), "<path:name>": "report.html"}
 
@@ -103,6 +113,14 @@ def test_each_role_reaches_exactly_the_views_it_is_allowed(client, users, exampl
             else:
                 expected = (302,) if role is Role.PUBLIC else (403,)
                 assert status in expected, (url, role, status)
+
+
+def _published_service():
+    from places.models import DirectoryOrganisation, Service
+
+    organisation = DirectoryOrganisation.objects.create(name="Youth club", description="Evenings.")
+    return Service.objects.create(organisation=organisation, name="Friday club", description="Games.",
+                                  moderation=Service.Moderation.PUBLISHED)
 
 
 def test_undeclared_view_is_refused(rf) -> None:

@@ -1,0 +1,121 @@
+"""The Open Referral UK API (``/openreferral/``): open to all, read-only, CORS ``*``, paged.
+
+Endpoints and filters as the UK profile lists them: ``/services`` (``search``, ``taxonomy_term_id``,
+``minimum_age``, ``maximum_age``, ``day``, ``start_time``, ``end_time``, ``postcode``, ``proximity``,
+``page``, ``per_page``), ``/services/{id}``, ``/service_at_locations``, ``/taxonomies``, ``/taxonomy_terms``.
+A bad filter answers 400 with what was wrong, as JSON.
+"""
+
+import uuid
+from collections.abc import Callable
+from datetime import time
+from functools import wraps
+
+from django.http import Http404, HttpRequest, JsonResponse
+
+from core.access import allow
+from core.roles import EVERYONE
+from places.models import TaxonomyTerm
+from places.services import directory
+
+MAX_PER_PAGE = 200
+
+
+def _open(view: Callable) -> Callable:
+    """Any origin may read the API (the profile requires ``Access-Control-Allow-Origin: *``)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except ValueError as exc:
+            response = JsonResponse({"error": str(exc)}, status=400)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return allow(EVERYONE)(wrapped)
+
+
+def _paging(request: HttpRequest) -> tuple[int, int]:
+    page, per_page = request.GET.get("page", "1"), request.GET.get("per_page", "50")
+    if not page.isdigit() or not per_page.isdigit() or int(per_page) < 1:
+        raise ValueError("page and per_page are positive whole numbers")
+    return int(page), min(int(per_page), MAX_PER_PAGE)
+
+
+def _int(request: HttpRequest, name: str) -> int | None:
+    text = request.GET.get(name, "")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(f"{name} is a whole number")
+    return int(text)
+
+
+def _time(request: HttpRequest, name: str) -> time | None:
+    text = request.GET.get(name, "")
+    if not text:
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{name} is a time such as 17:30") from None
+
+
+@_open
+def root(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"version": "3.0", "profile": "https://github.com/OpenReferralUK/uk-profile",
+                         "openapi_url": None})
+
+
+@_open
+def services(request: HttpRequest) -> JsonResponse:
+    page, per_page = _paging(request)
+    proximity = _int(request, "proximity")
+    filters = directory.DirectoryFilters(
+        search=request.GET.get("search", ""), taxonomy_term_id=request.GET.get("taxonomy_term_id", ""),
+        minimum_age=_int(request, "minimum_age"), maximum_age=_int(request, "maximum_age"),
+        day=request.GET.get("day", ""), start_time=_time(request, "start_time"), end_time=_time(request, "end_time"),
+        postcode=request.GET.get("postcode", ""), proximity=float(proximity) if proximity else None)
+    found, note = directory.search(filters)
+    if note:
+        raise ValueError(note)
+    return JsonResponse(directory.envelope([directory.oruk_service(s) for s, _ in found], page, per_page))
+
+
+@_open
+def service(request: HttpRequest, service_id: str) -> JsonResponse:
+    try:
+        wanted = uuid.UUID(service_id)
+    except ValueError:
+        raise Http404("No such service.") from None
+    found = directory.published().filter(id=wanted).first()
+    if found is None:
+        raise Http404("No such service.")
+    return JsonResponse(directory.oruk_service(found))
+
+
+@_open
+def service_at_locations(request: HttpRequest) -> JsonResponse:
+    page, per_page = _paging(request)
+    rows = [{"id": str(uuid.uuid5(loc.id, "service_at_location")), "service_id": str(s.id),
+             "service": {"id": str(s.id), "name": s.name, "status": s.status},
+             "location": directory.oruk_location(loc)}
+            for s in directory.published() for loc in s.locations.all()]
+    return JsonResponse(directory.envelope(rows, page, per_page))
+
+
+@_open
+def taxonomies(request: HttpRequest) -> JsonResponse:
+    page, per_page = _paging(request)
+    vocabularies = sorted(set(TaxonomyTerm.objects.values_list("vocabulary", flat=True)))
+    rows = [{"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"vrp-platform/taxonomy/{v}")), "name": v,
+             "description": f"Activity terms ({v})"} for v in vocabularies]
+    return JsonResponse(directory.envelope(rows, page, per_page))
+
+
+@_open
+def taxonomy_terms(request: HttpRequest) -> JsonResponse:
+    page, per_page = _paging(request)
+    rows = [directory.oruk_term(t) for t in TaxonomyTerm.objects.all()]
+    return JsonResponse(directory.envelope(rows, page, per_page))

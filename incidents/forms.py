@@ -25,6 +25,20 @@ class CheckedTextMixin:
 
 class IncidentForm(CheckedTextMixin, forms.ModelForm):
     checked_fields = ("summary", "settings_affected")
+    school_urns = forms.CharField(required=False, label="Schools affected (URNs)",
+                                  help_text="Get Information About Schools URNs, separated by spaces.")
+
+    def clean_school_urns(self) -> list:
+        from places.models import School
+
+        urns = [u for u in self.cleaned_data["school_urns"].replace(",", " ").split() if u]
+        if any(not u.isdigit() for u in urns):
+            raise forms.ValidationError("A URN is a number, e.g. 103120.")
+        found = {s.urn: s for s in School.objects.filter(urn__in=[int(u) for u in urns])}
+        missing = [u for u in urns if int(u) not in found]
+        if missing:
+            raise forms.ValidationError(f"No school has the URN {', '.join(missing)}.")
+        return list(found.values())
     age_bands = forms.MultipleChoiceField(required=False, choices=AgeBand.choices,
                                           widget=forms.CheckboxSelectMultiple, label="Age bands of those involved")
 
@@ -84,3 +98,5 @@ class StatusForm(CheckedTextMixin, forms.Form):
     follow_up_owner = forms.ModelChoiceField(queryset=Organisation.objects.all(), required=False,
                                              label="Follow-up owner")
     follow_up_due = forms.DateTimeField(required=False, widget=LOCAL_DATETIME, label="Follow-up due (UK time)")
+    create_plans = forms.BooleanField(required=False, label="When closing, start a prevention plan for each school "
+                                                            "affected")

@@ -53,6 +53,8 @@ class Incident(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     summary = models.TextField(help_text="Short and pseudonymous: no names, addresses or dates of birth.")
     invited = models.ManyToManyField(Organisation, blank=True, related_name="incidents")
+    schools = models.ManyToManyField("places.School", blank=True, related_name="incidents",
+                                     help_text="Schools and colleges affected (from Get Information About Schools).")
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

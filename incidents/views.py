@@ -58,7 +58,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            incident = record_incident(request.user, form.save(commit=False))
+            incident = record_incident(request.user, form.save(commit=False), form.cleaned_data["school_urns"])
         except InputRejected as exc:
             problems = exc.problems
         else:
@@ -91,7 +91,7 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 start_response(request.user, incident, data["protocol"])
             elif chosen == "status":
                 change_status(request.user, incident, data["status"], data["follow_up"], data["follow_up_owner"],
-                              data["follow_up_due"])
+                              data["follow_up_due"], data["create_plans"])
             else:
                 add_action(request.user, incident, data["title"], data["organisation"], data["due_at"])
         except InputRejected as exc:

@@ -85,6 +85,7 @@ class DirectorySearchForm(forms.Form):
 
 
 class SubmissionForm(forms.ModelForm):
+    url = forms.URLField(required=False, assume_scheme="https", label="Web page")
     organisation_name = forms.CharField(max_length=200)
     organisation_description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     faith_alliance_member = forms.BooleanField(required=False, label="We are a Faith Alliance member")

@@ -117,8 +117,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Django 6 behaviour now: a URL typed without a scheme is taken as https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Uploads: small in memory, larger spooled to disk; anything bigger than this is refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

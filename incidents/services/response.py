@@ -68,7 +68,7 @@ def next_reference(occurred_at: datetime) -> str:
 
 
 @transaction.atomic
-def record_incident(actor: object, incident: Incident) -> Incident:
+def record_incident(actor: object, incident: Incident, schools: list | None = None) -> Incident:
     """Save a new incident (validated by its form), rounding the point to about 100 m."""
     check_text({"summary": incident.summary, "settings_affected": incident.settings_affected})
     if incident.latitude is not None and incident.longitude is not None:
@@ -80,6 +80,8 @@ def record_incident(actor: object, incident: Incident) -> Incident:
             incident.lsoa_code = (found or [None])[0] or ""
     incident.reference = incident.reference or next_reference(incident.occurred_at)
     incident.save()
+    if schools:
+        incident.schools.set(schools)
     _entry(incident, actor, TimelineEntry.Kind.CREATED, f"{incident.get_incident_type_display()} recorded "
            f"({incident.get_severity_display().lower()}).")
     audit.record(actor, "create", incident)
@@ -185,8 +187,10 @@ def add_note(actor: object, incident: Incident, kind: str, text: str) -> Timelin
 
 @transaction.atomic
 def change_status(actor: object, incident: Incident, status: str, follow_up: str = "",
-                  follow_up_owner: Organisation | None = None, follow_up_due: datetime | None = None) -> Incident:
-    """Move an incident to open, monitoring or closed; closing can create follow-up work that stays open."""
+                  follow_up_owner: Organisation | None = None, follow_up_due: datetime | None = None,
+                  create_plans: bool = False) -> Incident:
+    """Move an incident to open, monitoring or closed. Closing can create follow-up work that stays open, and a
+    prevention plan for this academic year for each school affected that has none."""
     if status not in Incident.Status.values:
         raise InputRejected([Problem("status", f"{status!r} is not a status", column="status")])
     check_text({"follow_up": follow_up})
@@ -202,6 +206,17 @@ def change_status(actor: object, incident: Incident, status: str, follow_up: str
                                        is_follow_up=True)
         _entry(incident, actor, TimelineEntry.Kind.ACTION, f"Follow-up work: {action.title}.")
         notify_assigned(action)
+    if status == Incident.Status.CLOSED and create_plans:
+        from places.models import PreventionPlan
+
+        today = timezone.localdate()
+        year = today.year if today.month >= 9 else today.year - 1  # the academic year starts in September
+        for school in incident.schools.all():
+            plan, created = PreventionPlan.objects.get_or_create(school=school, academic_year=year,
+                                                                 defaults={"incident": incident})
+            if created:
+                _entry(incident, actor, TimelineEntry.Kind.ACTION, f"Prevention plan started for {school.name}.")
+                audit.record(actor, "create", plan)
     return incident
 
 

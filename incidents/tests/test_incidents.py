@@ -191,3 +191,16 @@ def test_coordinator_dashboard_and_downloads(client, scene) -> None:
     client.force_login(scene["school_user"])
     assert client.get("/incidents/dashboard/").status_code == 403
     assert Organisation.objects.filter(name="Hillside Academy").exists()
+
+
+def test_closing_can_start_a_prevention_plan_for_each_school_affected(scene) -> None:
+    from places.models import PreventionPlan, School
+
+    school = School.objects.create(urn=654321, name="Hillside Academy", phase="Secondary")
+    incident = record_incident(scene["coordinator"], Incident(
+        occurred_at=datetime(2026, 5, 1, 16, 0, tzinfo=LONDON), incident_type="assault", severity="serious",
+        summary="Fight at the school gates."), [school])
+    change_status(scene["coordinator"], incident, "closed", create_plans=True)
+    plan = PreventionPlan.objects.get(school=school)
+    assert plan.incident == incident
+    assert "Prevention plan started for Hillside Academy" in incident.timeline.last().text

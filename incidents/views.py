@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core import audit
 from core.access import allow
 from core.downloads import table_response
 from core.problems import InputRejected
@@ -102,6 +103,9 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
     elif chosen is not None and chosen not in forms:
         return HttpResponse("Only incident coordinators can do that.", status=403)
     now = timezone.now()
+    if request.method == "GET":
+        # Incidents are restricted records: every view is in the audit log.
+        audit.record(request.user, "view", incident)
     return render(request, "incidents/detail.html", {
         "incident": incident, "actions": visible_actions(request.user, incident), "now": now,
         "timeline": incident.timeline.select_related("organisation"), "forms": forms, "coordinator": coordinator,

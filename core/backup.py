@@ -104,7 +104,8 @@ def restore(source: Path) -> dict:
             incoming.mkdir()
         staged[folder] = incoming
     with transaction.atomic():
-        call_command("flush", interactive=False, verbosity=0)
+        # No post-migrate defaults (the default protocol, say): the backup brings its own rows.
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         call_command("loaddata", str(source / "database.json"), verbosity=0)
     for folder, incoming in staged.items():
         current, retired = data_dir / folder, data_dir / f".{folder}.retired"

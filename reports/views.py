@@ -66,4 +66,13 @@ def job_file(request: HttpRequest, job_id: int, name: str) -> FileResponse:
         raise Http404("The file is no longer there.")
     response = FileResponse(path.open("rb"), as_attachment=not name.endswith(".html"))
     response["X-Content-Type-Options"] = "nosniff"
+    if name.endswith(".html"):
+        # The report is one self-contained file with one inline stylesheet: allow exactly that stylesheet.
+        import re
+
+        from core.security import policy_with_style_hash
+
+        found = re.search(r"<style>(.*?)</style>", path.read_text(encoding="utf-8"), re.S)
+        if found:
+            response["Content-Security-Policy"] = policy_with_style_hash(found.group(1))
     return response

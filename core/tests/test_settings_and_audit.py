@@ -54,3 +54,10 @@ def test_sign_in_is_throttled_after_five_failures(client) -> None:
     assert b"Too many failed attempts" in blocked.content and "_auth_user_id" not in client.session
     cache.clear()
     assert client.post("/accounts/login/", {"username": "alice", "password": "the-right-password-1"}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_every_page_has_a_content_security_policy_without_unsafe_inline(client) -> None:
+    for path in ("/", "/insights/", "/commissioning/", "/evidence/", "/places/directory/", "/openreferral/services"):
+        policy = client.get(path)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, path

@@ -41,8 +41,12 @@ function vrpChoropleth() {
         var lower = 0;
         cuts.concat([null]).forEach(function (cut, i) {
           var item = document.createElement("li");
-          item.innerHTML = '<span class="swatch" style="background:' + colours[i] + '"></span>' +
-            (cut === null ? "over " + lower : lower + " to " + cut) + " per 1,000";
+          // Colours are set through the DOM, not a style attribute, so the page's CSP needs no 'unsafe-inline'.
+          var swatch = document.createElement("span");
+          swatch.className = "swatch";
+          swatch.style.background = colours[i];
+          item.appendChild(swatch);
+          item.appendChild(document.createTextNode((cut === null ? "over " + lower : lower + " to " + cut) + " per 1,000"));
           legend.appendChild(item);
           lower = cut;
         });
@@ -71,7 +75,10 @@ function vrpChoropleth() {
       if (legend && data.features.length) {
         var item = document.createElement("li");
         item.setAttribute("data-keep", "1");
-        item.innerHTML = '<span class="swatch" style="background:#ffdd00;border-radius:50%"></span>' + (element.getAttribute("data-points-label") || "location");
+        var dot = document.createElement("span");
+        dot.className = "swatch swatch--point";
+        item.appendChild(dot);
+        item.appendChild(document.createTextNode(element.getAttribute("data-points-label") || "location"));
         legend.appendChild(item);
       }
     });

@@ -15,11 +15,12 @@ def data_dir(settings, tmp_path: Path) -> Path:
     settings.VRP_DATA_DIR.mkdir()
     from evidence.services.search import reset_cache
     from geography.services.locate import _lsoa_index
-    from insights.services.areas import _build
+    from insights.services.areas import _build, _local_authorities
     from insights.services.figures import SHARED
 
     reset_cache()
     _build.cache_clear()
+    _local_authorities.cache_clear()
     _lsoa_index.cache_clear()
     SHARED.reset()
     return settings.VRP_DATA_DIR

@@ -94,3 +94,30 @@ def area_names(codes: list[str] | None = None) -> dict[str, str]:
     if codes is not None:
         areas = areas.filter(code__in=codes)
     return dict(areas.values_list("code", "name"))
+
+
+def local_authority_of(area_code: str) -> str | None:
+    """The local authority an LSOA (2011 or 2021), MSOA, ward or local authority lies in; None if unknown.
+
+    LSOAs, MSOAs and wards nest within local authorities, so an area belongs to exactly one.
+    """
+    return _local_authorities(geography_version()).get(area_code)
+
+
+@lru_cache(maxsize=2)
+def _local_authorities(version: int) -> dict[str, str]:
+    best_fit, lsoa21 = _build(version)
+    table = lsoa21.to_pydict()
+    found: dict[str, str] = {}
+    for index, lad in enumerate(table["lad_code"]):
+        if lad is None:
+            continue
+        found[lad] = lad
+        for column in ("lsoa21_code", "msoa_code", "ward_code"):
+            if table[column][index]:
+                found[table[column][index]] = lad
+    fits = best_fit.to_pydict()
+    for old, new in zip(fits["lsoa_code"], fits["lsoa21_code"], strict=True):
+        if new in found:
+            found.setdefault(old, found[new])
+    return found

@@ -10,6 +10,7 @@ from core.access import role_of
 from core.region import current_region
 from core.roles import Role
 from insights.services import overview, priority, public
+from insights.services.areas import local_authority_of
 from insights.services.figures import FigureQuery
 from insights.services.hotspots import lsoas_in
 from insights.services.manifest import warehouse_summary
@@ -63,12 +64,14 @@ def default_query(source: str = "police") -> FigureQuery:
 
 def sees_unsuppressed(user: object, query: FigureQuery) -> bool:
     """Analysts, commissioners, coordinators and administrators see unsuppressed figures; a partner only for
-    an area of its organisation; the public and providers see disclosure-controlled figures."""
+    an area of its organisation or an area within one (an LSOA, MSOA or ward of its local authority); the
+    public and providers see disclosure-controlled figures."""
     role = role_of(user)
     if role in (Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR):
         return True
     if role == Role.PARTNER:
-        return query.area is not None and query.area in getattr(user, "area_codes", [])
+        areas = set(getattr(user, "area_codes", []))
+        return query.area is not None and (query.area in areas or local_authority_of(query.area) in areas)
     return False
 
 

@@ -30,6 +30,18 @@ AREA_SQL = {"lsoa": "e.lsoa21_code", "msoa": "e.msoa_code", "ward": "e.ward_code
 #: authority added); identifiers and free text stay in the Parquet files.
 EVENT_COLUMNS = {"police": "e.month, e.crime_type, e.force, e.lsoa_code, e.longitude, e.latitude",
                  "ed": "e.*"}
+#: The dimensions of each source's pre-aggregated counts ("cubes"): every column a figure groups or filters
+#: by, so that a count over millions of events becomes a sum over thousands of cells.
+CUBE_DIMENSIONS = {"police": ["month", "crime_type"], "ed": ["month", "assault_method", *ED_ONLY]}
+LSOA_CUBE_AREAS = ["lsoa_code", "lsoa21_code", "msoa_code", "ward_code", "lad_code"]
+
+
+def cube_columns(source: str) -> dict[str, list[str]]:
+    """Each cube's columns, smallest cube first: by local authority; by LSOA over all types (the places and
+    maps of the default view); by LSOA, type and (ED) age band, sex and location type."""
+    return {"cube_lad": [*CUBE_DIMENSIONS[source], "lad_code"],
+            "cube_lsoa_month": ["month", *LSOA_CUBE_AREAS],
+            "cube_lsoa": [*CUBE_DIMENSIONS[source], *LSOA_CUBE_AREAS]}
 
 
 @dataclass(frozen=True)
@@ -96,8 +108,6 @@ class _SharedDatabase:
                 self._rebuild(files)
                 self._key = key
             cursor = self._con.cursor()
-        if source in self._sources:
-            cursor.execute(f"CREATE TEMP VIEW events AS SELECT * FROM events_{source}")
         return cursor, source in self._sources
 
     def _rebuild(self, files: dict[str, list[str]]) -> None:
@@ -121,6 +131,16 @@ class _SharedDatabase:
                 FROM read_parquet({sql_list(files[source])}) e
                 LEFT JOIN lsoa_best_fit b ON b.lsoa_code = e.lsoa_code
                 LEFT JOIN lsoa21_areas g ON g.lsoa21_code = coalesce(b.lsoa21_code, e.lsoa_code)""")
+            # Pre-aggregated counts: a figure sums the cells of the smallest cube holding its keys (a few
+            # thousand for the region's figures) instead of counting millions of events.
+            finest, *coarser = reversed(cube_columns(source).items())
+            con.execute(f"""CREATE TABLE {finest[0]}_{source} AS
+                SELECT {', '.join(finest[1])}, count(*) AS events
+                FROM events_{source} GROUP BY ALL ORDER BY lad_code, month""")
+            for name, columns in coarser:
+                con.execute(f"""CREATE TABLE {name}_{source} AS
+                    SELECT {', '.join(columns)}, sum(events)::BIGINT AS events
+                    FROM {finest[0]}_{source} GROUP BY ALL ORDER BY lad_code, month""")
         self._con = con
 
     def reset(self) -> None:
@@ -160,18 +180,38 @@ def _where(query: FigureQuery) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-FROM_EVENTS = "events e"
+def _events(query: FigureQuery) -> str:
+    """The query's source's events, as ``e`` (one row per event, geography joined)."""
+    return f"events_{query.source} e"
+
+
+def _cube(query: FigureQuery, by: list[str] | tuple[str, ...] = (), all_dimensions: bool = False) -> str:
+    """The smallest pre-aggregated table (as ``e``) holding every column the query groups or filters by; with
+    ``all_dimensions``, also every type and ED column (for SQL written against ``{cube}``)."""
+    needed = {"month"} | {_key_sql(k, query.source).removeprefix("e.") for k in by if k != "month"}
+    if query.types or all_dimensions:
+        needed |= set(CUBE_DIMENSIONS[query.source])
+    if query.area:
+        level = level_of(query.area)
+        needed |= {"lsoa_code", "lsoa21_code"} if level == "lsoa" else {AREA_SQL[level].removeprefix("e.")}
+    if query.lad_codes:
+        needed.add("lad_code")
+    return next(f"{name}_{query.source} e" for name, columns in cube_columns(query.source).items()
+                if needed <= set(columns))
 
 
 def select(query: FigureQuery, sql: str, params: list | None = None) -> list[dict]:
-    """Run ``sql`` over the query's events: ``{events}`` stands for the joined events, ``{where}`` for the
-    query's filter (its parameters come first). Returns plain dict rows; no data loaded gives []."""
+    """Run ``sql`` over the query's events: ``{events}`` stands for the joined events, ``{cube}`` for their
+    counts by month, type and area (count with ``sum(e.events)``; for ED also by age band, sex and location
+    type), ``{where}`` for the query's filter (its parameters come first). Returns plain dict rows; no data
+    loaded gives []."""
     con, has_data = _connection(query)
     try:
         if not has_data:
             return []
         where, where_params = _where(query)
-        cursor = con.execute(sql.format(events=FROM_EVENTS, where=where), [*where_params, *(params or [])])
+        cursor = con.execute(sql.format(events=_events(query), cube=_cube(query, all_dimensions=True), where=where),
+                             [*where_params, *(params or [])])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
@@ -197,7 +237,7 @@ def counts(query: FigureQuery, by: list[str]) -> list[dict]:
             return []
         selects = [_key_sql(k, query.source) + f" AS {k}" for k in by]
         where, params = _where(query)
-        sql = f"SELECT {', '.join(selects + ['count(*) AS count'])} FROM {FROM_EVENTS} WHERE {where}"
+        sql = f"SELECT {', '.join(selects + ['sum(e.events)::BIGINT AS count'])} FROM {_cube(query, by)} WHERE {where}"
         sql += (" GROUP BY ALL ORDER BY ALL" if by else "")
         finest = next((k for k in AREA_KEYS if k in by), None)
         if finest is not None:
@@ -207,6 +247,36 @@ def counts(query: FigureQuery, by: list[str]) -> list[dict]:
         cursor = con.execute(sql, params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def top_areas(query: FigureQuery, level: str, limit: int) -> tuple[list[dict], int]:
+    """The ``limit`` areas of ``level`` (lsoa, msoa, ward, lad) with the most events, most first (ties by
+    code), each with its count and rates per 1,000 residents; and the total over all areas of that level.
+
+    The ranking runs in the database, so only ``limit`` rows leave it however many areas there are.
+    """
+    if level not in AREA_KEYS:
+        raise InputRejected([Problem("query", f"{level!r} is not an area level; use {', '.join(AREA_KEYS)}",
+                                     column="level")])
+    con, has_data = _connection(query)
+    try:
+        if not has_data:
+            return [], 0
+        where, params = _where(query)
+        column = AREA_SQL[level]
+        ranked = f"""SELECT {column} AS area, sum(e.events)::BIGINT AS count,
+                            sum(sum(e.events)) OVER ()::BIGINT AS total
+                     FROM {_cube(query, [level])} WHERE {where} AND {column} IS NOT NULL
+                     GROUP BY 1 ORDER BY count DESC, area LIMIT {int(limit)}"""
+        cursor = con.execute(f"""SELECT c.area AS {level}, c.count, c.total, {_rate_columns()} FROM ({ranked}) c
+                                 LEFT JOIN ({_population_sql(level)}) p ON p.area_code = c.area
+                                 ORDER BY c.count DESC, c.area""", params)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        total = rows[0]["total"] if rows else 0
+        return [{k: v for k, v in row.items() if k != "total"} for row in rows], total
     finally:
         con.close()
 
@@ -254,7 +324,7 @@ def monthly_trend(query: FigureQuery) -> list[dict]:
         if not has_data:
             return []
         where, params = _where(query)
-        bounds = con.execute(f"SELECT min(e.month), max(e.month) FROM {FROM_EVENTS} WHERE {where}",
+        bounds = con.execute(f"SELECT min(e.month), max(e.month) FROM {_cube(query)} WHERE {where}",
                              params).fetchall()[0]
         if bounds[0] is None:
             return []
@@ -263,7 +333,8 @@ def monthly_trend(query: FigureQuery) -> list[dict]:
         sql = f"""
             WITH months AS (SELECT CAST(range AS DATE) AS month FROM range(?::DATE, ?::DATE + INTERVAL 1 MONTH,
                                                                           INTERVAL 1 MONTH)),
-                 counted AS (SELECT e.month, count(*) AS count FROM {FROM_EVENTS} WHERE {where} GROUP BY 1),
+                 counted AS (SELECT e.month, sum(e.events)::BIGINT AS count FROM {_cube(query)} WHERE {where}
+                             GROUP BY 1),
                  filled AS (SELECT m.month, coalesce(c.count, 0) AS count FROM months m
                             LEFT JOIN counted c USING (month))
             SELECT strftime(month, '%Y-%m') AS month, count,
@@ -310,7 +381,7 @@ def event_points(query: FigureQuery, with_types: bool = False) -> tuple:
         if not has_data:
             return ([], [], []) if with_types else ([], [])
         where, params = _where(query)
-        rows = con.execute(f"SELECT e.longitude, e.latitude, e.crime_type FROM {FROM_EVENTS} WHERE {where} "
+        rows = con.execute(f"SELECT e.longitude, e.latitude, e.crime_type FROM {_events(query)} WHERE {where} "
                            "AND e.longitude IS NOT NULL", params).fetchnumpy()
         if with_types:
             return rows["longitude"], rows["latitude"], rows["crime_type"]

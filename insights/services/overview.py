@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from geography.models import DeprivationRecord
 from insights.services.areas import area_names
-from insights.services.figures import FigureQuery, counts, monthly_trend, parse_month, select
+from insights.services.figures import FigureQuery, counts, monthly_trend, parse_month, select, top_areas
 
 VIOLENCE = "Violence and sexual offences"
 WEAPONS = "Possession of weapons"
@@ -55,10 +55,11 @@ def headline_figures(query: FigureQuery) -> list[dict]:
         filters = []
         for key, _, _, condition in measures:
             # Dates are computed here, not typed by a user, so they are written into the SQL as literals.
-            filters.append(f"count(*) FILTER (e.month >= DATE '{now_from}' AND {condition}) AS {key}_now")
-            filters.append(f"count(*) FILTER (e.month < DATE '{now_from}' AND {condition}) AS {key}_before")
+            for period, compare in (("now", ">="), ("before", "<")):
+                filters.append(f"coalesce(sum(e.events) FILTER (e.month {compare} DATE '{now_from}' AND {condition}),"
+                               f" 0) AS {key}_{period}")
         scanned = select(replace(query, source=source, types=(), month_from=before.month_from),
-                         "SELECT " + ", ".join(filters) + " FROM {events} WHERE {where}"
+                         "SELECT " + ", ".join(filters) + " FROM {cube} WHERE {where}"
                          f" AND e.month <= DATE '{now_to}'")
         found = scanned[0] if scanned else {}
         for key, label, _, _ in measures:
@@ -99,9 +100,8 @@ def by_local_authority(query: FigureQuery) -> list[dict]:
 
 def places_most_affected(query: FigureQuery, limit: int = 20) -> list[dict]:
     """The LSOAs with the most events: count, share of the total, rate, and IMD decile (1 = most deprived)."""
-    rows = [r for r in counts(query, ["lsoa"]) if r["lsoa"] is not None]
-    total = sum(r["count"] for r in rows) or 1
-    top = sorted(rows, key=lambda r: (-r["count"], r["lsoa"]))[:limit]
+    top, total = top_areas(query, "lsoa", limit)
+    total = total or 1
     deciles = _imd_deciles([r["lsoa"] for r in top])
     names = area_names([r["lsoa"] for r in top])
     return [{"rank": i, "lsoa": r["lsoa"], "name": names.get(r["lsoa"], ""), "count": r["count"],
@@ -125,9 +125,9 @@ def concentration(query: FigureQuery, universe: list[str]) -> list[dict]:
 
 def seasonality(query: FigureQuery) -> list[dict]:
     """Average count in each calendar month over the months of the period that have data."""
-    rows = select(query, """SELECT month(e.month) AS month_of_year, count(*) AS count,
+    rows = select(query, """SELECT month(e.month) AS month_of_year, sum(e.events)::BIGINT AS count,
                                    count(DISTINCT e.month) AS months
-                            FROM {events} WHERE {where} GROUP BY 1 ORDER BY 1""")
+                            FROM {cube} WHERE {where} GROUP BY 1 ORDER BY 1""")
     return [{"month_of_year": r["month_of_year"], "name": MONTHS[r["month_of_year"] - 1], "count": r["count"],
              "months": r["months"], "average": round(r["count"] / r["months"], 1)} for r in rows]
 

@@ -132,3 +132,41 @@ def test_persistence_command_classifies_every_lsoa_over_yearly_periods(demo: dic
     assert len(rows) == demo["lsoas"]
     with pytest.raises(CommandError, match="at least two periods"):
         call_command("hotspots", "--method", "persistence", "--from", "2024-01", "--to", "2024-12")
+
+
+def _raw_counts(query: FigureQuery, by: list[str]) -> dict[tuple, int]:
+    """The same counts taken straight from the events, one row per event, not from a pre-aggregated cube."""
+    from insights.services.figures import _key_sql, select
+
+    keys = [_key_sql(k, query.source) for k in by]
+    sql = (f"SELECT {', '.join([*keys, 'count(*) AS n'])} FROM {{events}} WHERE {{where}}"
+           + (f" GROUP BY {', '.join(str(i + 1) for i in range(len(keys)))}" if keys else ""))
+    return {tuple(r[c] for c in r if c != "n"): r["n"] for r in select(query, sql)}
+
+
+@pytest.mark.parametrize("source,by", [
+    ("police", []), ("police", ["lad"]), ("police", ["lsoa"]), ("police", ["ward", "month"]),
+    ("police", ["msoa", "crime_type"]), ("ed", ["age_band", "sex"]), ("ed", ["lad", "crime_type"]),
+    ("ed", ["location_type", "month"]),
+])
+def test_counts_from_cubes_equal_counting_every_event(demo: dict, source: str, by: list[str]) -> None:
+    lsoa = counts(FigureQuery(source, area="E08900001"), ["lsoa"])[0]["lsoa"]
+    type_ = "Robbery" if source == "police" else "knife or sharp object"
+    for query in [FigureQuery(source), FigureQuery(source, "2023-03", "2024-02", area="E08900001"),
+                  FigureQuery(source, types=(type_,)), FigureQuery(source, area=lsoa),
+                  FigureQuery(source, "2024-01", "2024-06", lad_codes=("E08900002", "E08900003"))]:
+        from_cube = {tuple(r[k] for k in by): r["count"] for r in counts(query, by)}
+        assert from_cube == _raw_counts(query, by), (query, by)
+        assert sum(from_cube.values()) > 0
+
+
+def test_top_areas_rank_in_the_database_as_counts_would(demo: dict) -> None:
+    from insights.services.figures import top_areas
+
+    query = FigureQuery(month_from="2023-06", month_to="2024-05", types=("Violence and sexual offences",))
+    every = [r for r in counts(query, ["lsoa"]) if r["lsoa"] is not None]
+    top, total = top_areas(query, "lsoa", 10)
+    assert total == sum(r["count"] for r in every)
+    assert top == sorted(every, key=lambda r: (-r["count"], r["lsoa"]))[:10]
+    with pytest.raises(InputRejected):
+        top_areas(query, "region", 10)

@@ -8,6 +8,7 @@ lines after the data. Readers keep every cell as text and its line number, so er
 import csv
 import gzip
 import io
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,12 @@ def open_text(path: Path) -> io.TextIOBase:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="strict")
+        try:
+            text = data.decode("cp1252", errors="strict")
+        except UnicodeDecodeError as exc:
+            line = data[:exc.start].count(b"\n") + 1
+            raise InputRejected([Problem(path.name, f"is neither UTF-8 nor Windows-1252 text (byte "
+                                         f"{data[exc.start]:#04x} at offset {exc.start})", line=line)]) from exc
     return io.StringIO(text, newline="")
 
 
@@ -49,14 +55,17 @@ def read_tables(path: Path) -> list[Table]:
     try:
         reader = csv.reader(open_text(path))
         header = next(reader, None)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise InputRejected([Problem(name, f"cannot be read as CSV: {exc}")]) from exc
+    except (OSError, EOFError, gzip.BadGzipFile, csv.Error) as exc:
+        raise InputRejected([Problem(name, f"cannot be read as CSV: {exc}", line=1)]) from exc
     if not header or not any(h.strip() for h in header):
         raise InputRejected([Problem(name, "the file has no header row", line=1)])
     rows, lines = [], []
-    for line, row in enumerate(reader, start=2):
-        rows.append(row)
-        lines.append(line)
+    try:
+        for line, row in enumerate(reader, start=2):
+            rows.append(row)
+            lines.append(line)
+    except csv.Error as exc:  # a NUL byte, or a quoted field running past the end of the file
+        raise InputRejected([Problem(name, f"cannot be read as CSV: {exc}", line=reader.line_num)]) from exc
     return [Table(name, [h.strip() for h in header], rows, lines)]
 
 
@@ -90,12 +99,15 @@ def _cell_text(value: object) -> str:
 def parse_number(text: str) -> float | None:
     """A published number as float: thousands separators removed; empty, "NaN" or suppressed ("c", "*") → None.
 
-    Raises ValueError for anything else that is not a number.
+    Raises ValueError for anything else that is not a finite number.
     """
     cleaned = text.strip().replace(",", "")
     if cleaned in {"", "NA", "NaN", "nan", "c", "*", ".", "..", "-", ":"}:
         return None
-    return float(cleaned)
+    value = float(cleaned)
+    if not math.isfinite(value):  # "inf", "1e309": no published count or score is infinite
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
 
 
 def normalise_header(name: str) -> str:

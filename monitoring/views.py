@@ -157,17 +157,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     problems, saved = [], None
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
+        projects = [p for p in projects_in_scope(request.user) if may_edit(request.user, p)]
         try:
-            text = upload_file.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            problems = [f"{upload_file.name}: the file is not UTF-8 text; save it as 'CSV UTF-8'"]
-        else:
-            projects = [p for p in projects_in_scope(request.user) if may_edit(request.user, p)]
-            try:
-                saved = upload_returns(request.user, text, upload_file.name, projects,
-                                       submit=form.cleaned_data["submit_now"])
-            except InputRejected as exc:
-                problems = exc.problems
+            saved = upload_returns(request.user, upload_file.read(), upload_file.name, projects,
+                                   submit=form.cleaned_data["submit_now"])
+        except InputRejected as exc:
+            problems = exc.problems
     return render(request, "monitoring/upload.html", {"form": form, "problems": problems, "saved": saved,
                                                       "columns": CSV_COLUMNS},
                   status=400 if problems or form.errors else 200)

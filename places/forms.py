@@ -61,8 +61,11 @@ def gpx_to_geojson(text: str) -> str:
         root = ElementTree.fromstring(text)  # noqa: S314 - no external entities are fetched by the stdlib parser
     except ElementTree.ParseError as exc:
         return f"not GPX: {exc}"
-    points = [[float(p.get("lon")), float(p.get("lat"))] for p in root.iter()
-              if p.tag.endswith(("trkpt", "rtept")) and p.get("lat") and p.get("lon")]
+    try:
+        points = [[float(p.get("lon")), float(p.get("lat"))] for p in root.iter()
+                  if p.tag.endswith(("trkpt", "rtept")) and p.get("lat") and p.get("lon")]
+    except ValueError as exc:
+        return f"not GPX: a point's lat or lon is not a number ({exc})"
     import json
 
     return json.dumps({"type": "LineString", "coordinates": points})

@@ -114,8 +114,10 @@ def read_header(input_file: InputFile) -> tuple[list[str] | None, list[Problem]]
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, [Problem(input_file.name, "the header is not UTF-8 text (police.uk files are UTF-8)", 1)]
-    header = next(csv.reader(io.StringIO(text)))
-    header = [h.strip() for h in header]
+    try:
+        header = [h.strip() for h in next(csv.reader(io.StringIO(text, newline="")), [])]
+    except csv.Error as exc:  # a stray carriage return or NUL byte in the header
+        return None, [Problem(input_file.name, f"the header cannot be read as CSV ({exc})", 1)]
     problems = [Problem(input_file.name, "missing column", 1, c) for c in COLUMNS if c not in header]
     problems += [Problem(input_file.name, "unexpected column (not in the police.uk street-level format)", 1, c)
                  for c in header if c not in COLUMNS]

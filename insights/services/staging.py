@@ -123,7 +123,9 @@ def stage(con: duckdb.DuckDBPyConnection, source: str, table: str, name: str, pa
                         SELECT {line_sql} AS _line, {typed_sql}, {problem_sql} AS _problem
                         FROM {source_sql}""")
     except duckdb.Error as exc:
-        return StagedFile(name, path, checksum, None, problems=[Problem(name, f"cannot be read: {exc}")])
+        # DuckDB's first line says what went wrong; the rest lists its reader options.
+        reason = str(exc).splitlines()[0]
+        return StagedFile(name, path, checksum, None, problems=[Problem(name, f"cannot be read: {reason}")])
     staged = StagedFile(name, path, checksum, table)
     structural = []
     if rejects_table:
@@ -152,6 +154,19 @@ def stage(con: duckdb.DuckDBPyConnection, source: str, table: str, name: str, pa
     return staged
 
 
+def _bulk_copy(con: duckdb.DuckDBPyConnection, paths: list[str], read_options: str, typed_sql: str, ok_sql: str,
+               join_sql: str, provider_column: str, out: Path) -> None:
+    # Partition keys are kept cheap (an integer and a date): they are computed for every row.
+    con.execute(f"""COPY (SELECT * EXCLUDE (filename), hash(filename) AS _pf,
+                                 coalesce(month, DATE '1900-01-01') AS _pm,
+                                 coalesce({provider_column}, 'none') AS _pp
+                          FROM (SELECT {typed_sql}, filename, coalesce({ok_sql}, FALSE) AS _ok
+                                FROM read_csv({sql_list(paths)}, filename = true, {read_options},
+                                              store_rejects = true, rejects_table = 'bulk_rejects',
+                                              rejects_scan = 'bulk_scans') {join_sql}))
+                    TO {sql_text(str(out))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (_pf, _pm, _pp, _ok))""")
+
+
 def stage_csv_files(con: duckdb.DuckDBPyConnection, inputs: list[tuple[str, Path]], read_options: str,
                     typed_sql: str, checks: list[tuple[str, str]], workdir: Path, join_sql: str,
                     restage: Callable[[str, Path, str, int], StagedFile], checksum_of: Callable[[Path], str],
@@ -176,15 +191,12 @@ def stage_csv_files(con: duckdb.DuckDBPyConnection, inputs: list[tuple[str, Path
     # Flush each partition every 100,000 rows (about one row group) so memory stays flat as files grow;
     # DuckDB's default buffers half a million rows per thread and partition.
     con.execute("SET partitioned_write_flush_threshold = 100000")
-    # Partition keys are kept cheap (an integer and a date): they are computed for every row.
-    con.execute(f"""COPY (SELECT * EXCLUDE (filename), hash(filename) AS _pf,
-                                 coalesce(month, DATE '1900-01-01') AS _pm,
-                                 coalesce({provider_column}, 'none') AS _pp
-                          FROM (SELECT {typed_sql}, filename, coalesce({ok_sql}, FALSE) AS _ok
-                                FROM read_csv({sql_list(paths)}, filename = true, {read_options},
-                                              store_rejects = true, rejects_table = 'bulk_rejects',
-                                              rejects_scan = 'bulk_scans') {join_sql}))
-                    TO {sql_text(str(out))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (_pf, _pm, _pp, _ok))""")
+    try:
+        _bulk_copy(con, paths, read_options, typed_sql, ok_sql, join_sql, provider_column, out)
+    except duckdb.Error:
+        # A file DuckDB's reader cannot get through at all (e.g. line endings that change part-way): read
+        # each file on its own, which names the file that failed and what stopped it.
+        return [restage(name, path, checksum_of(path), index) for index, (name, path) in enumerate(inputs)]
     rejected = {row[0] for row in con.execute("""SELECT DISTINCT hash(s.file_path)::VARCHAR FROM bulk_rejects e
                                                  JOIN bulk_scans s USING (scan_id, file_id)""").fetchall()}
     partitions: dict[str, list[tuple[str, str, bool, list[Path]]]] = {}

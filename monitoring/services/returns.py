@@ -240,10 +240,16 @@ def _figure_key(row: dict[str, str], project: Project | None, fail: object) -> t
     return (measure,)
 
 
-def upload_returns(actor: object, path_or_text: Path | str, file_name: str, projects: list[Project],
+def upload_returns(actor: object, upload: Path | bytes | str, file_name: str, projects: list[Project],
                    submit: bool = False) -> list[MonitoringReturn]:
-    """Save every return in an uploaded CSV as drafts (and submit them if asked), all or nothing."""
-    text = path_or_text.read_text(encoding="utf-8-sig") if isinstance(path_or_text, Path) else path_or_text
+    """Save every return in an uploaded CSV (a file, its bytes or its text) as drafts (and submit them if
+    asked), all or nothing. A file that is not UTF-8 text is rejected by name."""
+    raw = upload.read_bytes() if isinstance(upload, Path) else upload
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise InputRejected([Problem(file_name, "the file is not UTF-8 text; save it as 'CSV UTF-8'",
+                                     line=raw[:exc.start].count(b"\n") + 1)]) from exc
     by_identifier = {p.identifier: p for p in projects}
     parsed = read_returns_csv(text, file_name, by_identifier)
     with transaction.atomic():

@@ -7,11 +7,13 @@ Open Referral UK follows the UK profile of HSDS 3.0 (github.com/OpenReferralUK/u
 published entries are ever served; moderation fields and who submitted an entry never are.
 """
 
+import json
 import math
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import time
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -172,6 +174,15 @@ def moderate(actor: object, service: Service, publish: bool, note: str = "") -> 
     service.save(update_fields=["moderation", "review_note", "last_modified"])
     audit.record(actor, "publish" if publish else "reject", service)
     return service
+
+
+def import_oruk_file(path: Path, actor: object = "cli") -> dict[str, int]:
+    """``import_oruk`` for a JSON file; a file that is not UTF-8 JSON is rejected by name."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise InputRejected([Problem(path.name, f"cannot be read as JSON: {exc}")]) from exc
+    return import_oruk(data, path.name, actor)
 
 
 def import_oruk(data: Any, source: str, actor: object = "cli") -> dict[str, int]:

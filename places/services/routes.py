@@ -34,7 +34,7 @@ def validate_line(text: str) -> str:
     """A GeoJSON LineString (bare or as a Feature) in the UK, normalised; raises ValueError with the reason."""
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ValueError(f"not JSON: {exc}") from None
     if isinstance(data, dict) and data.get("type") == "Feature":
         data = data.get("geometry") or {}
@@ -44,6 +44,8 @@ def validate_line(text: str) -> str:
     if len(points) < 2 or not all(isinstance(p, list) and len(p) >= 2 for p in points):
         raise ValueError("a route needs at least two points")
     for lon, lat, *_ in points:
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lon, lat)):
+            raise ValueError("every point needs a numeric longitude and latitude")
         if not (-8.7 <= float(lon) <= 2.0 and 49.0 <= float(lat) <= 61.0):
             raise ValueError("the line is not in the UK (coordinates are longitude, latitude)")
     return json.dumps({"type": "LineString", "coordinates": [[round(float(p[0]), 6), round(float(p[1]), 6)]

@@ -8,6 +8,7 @@ line and column; the import lands whole, or with ``accept_partial`` lands the go
 Re-importing the same file changes nothing.
 """
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,11 +46,19 @@ class SchoolImport:
                 f"{self.skipped_closed} closed skipped, {len(self.rejected)} rows rejected")
 
 
+#: The largest number any GIAS column holds (URNs are six digits; pupils, eastings and northings fewer).
+LARGEST = 10**8
+
+
 def _number(text: str, kind: type) -> float | int | None:
+    """A GIAS cell as a number (None for GIAS's blanks); ValueError for text, NaN, infinity or absurd sizes."""
     text = text.strip()
     if text in ("", "NULL", "NA", "SUPP", "NP"):
         return None
-    return kind(float(text)) if kind is int else kind(text)
+    value = float(text)
+    if not math.isfinite(value) or abs(value) > LARGEST:
+        raise ValueError(text)
+    return int(value) if kind is int else value
 
 
 def import_schools(path: Path, actor: object = "cli", accept_partial: bool = False) -> SchoolImport:
@@ -72,11 +81,10 @@ def import_schools(path: Path, actor: object = "cli", accept_partial: bool = Fal
         if cell(row, "status") and not cell(row, "status").startswith("Open"):
             result.skipped_closed += 1
             continue
+        values, column = {}, "urn"
         try:
-            values = {"urn": _number(cell(row, "urn"), int)}
-            column = "urn"
-            for column, kind in (("pupils", int), ("free_school_meals_percent", float), ("longitude", float),
-                                 ("latitude", float), ("easting", float), ("northing", float)):
+            for column, kind in (("urn", int), ("pupils", int), ("free_school_meals_percent", float),
+                                 ("longitude", float), ("latitude", float), ("easting", float), ("northing", float)):
                 values[column] = _number(cell(row, column), kind)
         except ValueError:
             result.rejected.append(Problem(table.source, f"{cell(row, column)!r} is not a number", line=line,

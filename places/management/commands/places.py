@@ -1,17 +1,13 @@
 """``vrp places schools FILE [--accept-partial]``, ``vrp places postcodes FILE``, ``vrp places openreferral FILE``."""
 
-import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
-from django.db import transaction
 
 from core.management.cli import PlatformCommand
-from core.problems import InputRejected, Problem
-from geography.tables import read_tables
-from places.models import Postcode
-from places.services.directory import import_oruk, normalise_postcode
+from places.services.directory import import_oruk_file
+from places.services.postcodes import load_postcodes
 from places.services.schools import import_schools
 
 
@@ -38,34 +34,5 @@ class Command(PlatformCommand):
         elif options["action"] == "postcodes":
             self.stdout.write(f"{path.name}: {load_postcodes(path)} postcodes loaded.")
         else:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8-sig"))
-            except (OSError, json.JSONDecodeError) as exc:
-                raise InputRejected([Problem(path.name, f"cannot be read as JSON: {exc}")]) from exc
-            result = import_oruk(data, path.name, "cli:places")
+            result = import_oruk_file(path, "cli:places")
             self.stdout.write(f"{path.name}: {result['created']} services created, {result['updated']} updated.")
-
-
-def load_postcodes(path: Path) -> int:
-    table = read_tables(path)[0]
-    header = [h.lower() for h in table.header]
-    try:
-        code, lat, lon = header.index("postcode"), header.index("latitude"), header.index("longitude")
-    except ValueError as exc:
-        raise InputRejected([Problem(table.source, "needs postcode, latitude and longitude columns", line=1)]) from exc
-    rows, problems = {}, []
-    for line, row in zip(table.lines, table.rows, strict=True):
-        postcode = normalise_postcode(row[code])
-        try:
-            rows[postcode] = (float(row[lat]), float(row[lon]))
-        except (ValueError, IndexError):
-            problems.append(Problem(table.source, "latitude and longitude must be numbers", line=line))
-        if postcode is None:
-            problems.append(Problem(table.source, f"{row[code]!r} is not a postcode", line=line, column="postcode"))
-    if problems:
-        raise InputRejected(problems)
-    with transaction.atomic():
-        Postcode.objects.all().delete()
-        Postcode.objects.bulk_create([Postcode(postcode=p, latitude=a, longitude=b) for p, (a, b) in rows.items()],
-                                     batch_size=5000)
-    return len(rows)

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench fuzz clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ lint: install
 
 test: install lint .ci/node/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest
+
+# Coverage-guided fuzzing (atheris) of every parser, FUZZ_SECONDS per parser; fails on any crash.
+FUZZ_SECONDS ?= 10
+fuzz: install
+	$(BIN)/python fuzz/run.py --seconds $(FUZZ_SECONDS)
 
 bench: install
 	$(BIN)/python bench/ingest.py

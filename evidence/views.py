@@ -128,3 +128,18 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evidence/edit.html", {"form": ItemForm(instance=item), "item": item,
                                                   "attachment_form": form, "problems": problems},
                   status=400 if problems or form.errors else 200)
+
+
+def _query(name: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "schema": schema}
+
+
+OPENAPI_PATHS = {
+    "/evidence/catalogue.json": {"get": {
+        "summary": "The evidence catalogue the viewer may see", "operationId": "evidence_catalogue",
+        "parameters": [_query("q", {"type": "string", "maxLength": 200}),
+                       _query("kind", {"type": "string"}), _query("theme", {"type": "string"}),
+                       _query("design", {"type": "string"}), _query("impact", {"type": "string"}),
+                       _query("year", {"type": "integer"}), _query("area", {"type": "string", "maxLength": 9})],
+        "responses": {"200": {"description": "filters and one row per item"}}}},
+}

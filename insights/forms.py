@@ -6,7 +6,8 @@ from django.core.validators import RegexValidator
 from geography.codes import level_of
 from insights.services.figures import FigureQuery
 
-MONTH = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", "Enter a month as YYYY-MM, for example 2024-03.")
+# Years 1900–2099: police.uk starts in 2010, and a year 0000 is not a date at all.
+MONTH = RegexValidator(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", "Enter a month as YYYY-MM, for example 2024-03.")
 
 
 class OverviewFilters(forms.Form):

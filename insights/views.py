@@ -145,7 +145,8 @@ def hotspots(request: HttpRequest, fmt: str = "html") -> HttpResponse:
 
 @allow(EVERYONE)
 def openapi(request: HttpRequest) -> JsonResponse:
-    """The OpenAPI 3.1 document of the figures API."""
+    """The OpenAPI 3.1 document of every JSON and GeoJSON endpoint: figures, maps, hotspots, projects,
+    evidence, provision against need and the Open Referral UK directory."""
     parameters = [
         {"name": "source", "in": "query", "schema": {"type": "string", "enum": ["police", "ed"]}},
         {"name": "from", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}},
@@ -163,9 +164,23 @@ def openapi(request: HttpRequest) -> JsonResponse:
                       "400": {"description": "Invalid filters, with the error for each field"},
                       "403": {"description": "Not published at this level for this viewer"}}}}
         for f in FIGURES.values()}
-    from commissioning.views import OPENAPI_PATHS
+    paths["/insights/maps/{level}.geojson"] = {"get": {
+        "summary": "Rates per 1,000 residents as a GeoJSON choropleth layer", "operationId": "insights_map",
+        "parameters": [{"name": "level", "in": "path", "required": True,
+                        "schema": {"type": "string", "enum": list(LEVELS)}}, *parameters],
+        "responses": {"200": {"description": "GeoJSON FeatureCollection of areas with count and rate"},
+                      "400": {"description": "Invalid filters"}, "403": {"description": "Not published"}}}}
+    paths["/insights/hotspots.geojson"] = {"get": {
+        "summary": "Getis-Ord Gi* hotspots by LSOA", "operationId": "insights_hotspots",
+        "parameters": [*parameters, {"name": "weights", "in": "query",
+                                     "schema": {"type": "string", "enum": ["none", "css", "chi"]}}],
+        "responses": {"200": {"description": "GeoJSON FeatureCollection of LSOAs with z, p, p_fdr and class"}}}}
+    from commissioning.views import OPENAPI_PATHS as COMMISSIONING
+    from evidence.views import OPENAPI_PATHS as EVIDENCE
+    from places.api import OPENAPI_PATHS as PLACES
 
-    paths.update(OPENAPI_PATHS)
+    for app_paths in (COMMISSIONING, EVIDENCE, PLACES):
+        paths.update(app_paths)
     return JsonResponse({"openapi": "3.1.0", "info": {"title": "VRP Platform figures", "version": "1"},
                          "paths": paths})
 

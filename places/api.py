@@ -119,3 +119,40 @@ def taxonomy_terms(request: HttpRequest) -> JsonResponse:
     page, per_page = _paging(request)
     rows = [directory.oruk_term(t) for t in TaxonomyTerm.objects.all()]
     return JsonResponse(directory.envelope(rows, page, per_page))
+
+
+def _query(name: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "schema": schema}
+
+
+_PAGING = [_query("page", {"type": "integer", "minimum": 1}), _query("per_page", {"type": "integer", "minimum": 1})]
+_LISTED = {"200": {"description": "a page of results in the Open Referral UK envelope"},
+           "400": {"description": "a filter that cannot be understood, with the reason"}}
+OPENAPI_PATHS = {
+    "/places/provision.json": {"get": {
+        "summary": "Youth provision against need, highest need and least provision first",
+        "operationId": "places_provision",
+        "parameters": [_query("activity", {"type": "string"}),
+                       _query("level", {"type": "string", "enum": ["ward", "lsoa"]})],
+        "responses": {"200": {"description": "one row per area"}}}},
+    "/openreferral/services": {"get": {
+        "summary": "Published services (Open Referral UK / HSDS 3.0)", "operationId": "oruk_services",
+        "parameters": [*_PAGING, _query("search", {"type": "string"}), _query("taxonomy_term_id", {"type": "string"}),
+                       _query("minimum_age", {"type": "integer"}), _query("maximum_age", {"type": "integer"}),
+                       _query("day", {"type": "string"}), _query("start_time", {"type": "string"}),
+                       _query("end_time", {"type": "string"}), _query("postcode", {"type": "string"}),
+                       _query("proximity", {"type": "integer"})],
+        "responses": _LISTED}},
+    "/openreferral/services/{service_id}": {"get": {
+        "summary": "One published service", "operationId": "oruk_service",
+        "parameters": [{"name": "service_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "the service"}, "404": {"description": "no such published service"}}}},
+    "/openreferral/service_at_locations": {"get": {
+        "summary": "Where each published service is delivered", "operationId": "oruk_service_at_locations",
+        "parameters": _PAGING, "responses": _LISTED}},
+    "/openreferral/taxonomies": {"get": {
+        "summary": "Taxonomies", "operationId": "oruk_taxonomies", "parameters": _PAGING, "responses": _LISTED}},
+    "/openreferral/taxonomy_terms": {"get": {
+        "summary": "Taxonomy terms", "operationId": "oruk_taxonomy_terms", "parameters": _PAGING,
+        "responses": _LISTED}},
+}

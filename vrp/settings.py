@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Deny by default: a view that does not declare its roles answers 403 to everyone.
     "core.access.DenyByDefaultMiddleware",
+    # A rejected input that reaches no form answers 400 with its problems, never 500.
+    "core.rejections.InputRejectedMiddleware",
 ]
 
 ROOT_URLCONF = "vrp.urls"

@@ -61,3 +61,14 @@ def test_every_page_has_a_content_security_policy_without_unsafe_inline(client) 
     for path in ("/", "/insights/", "/commissioning/", "/evidence/", "/places/directory/", "/openreferral/services"):
         policy = client.get(path)["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy, path
+
+
+def test_a_rejected_input_outside_a_form_answers_400_with_its_problems(rf) -> None:
+    from core.problems import InputRejected, Problem
+    from core.rejections import InputRejectedMiddleware
+
+    middleware = InputRejectedMiddleware(lambda r: None)
+    rejected = InputRejected([Problem("query", "'0000-01' is not a month (YYYY-MM)", column="month_from")])
+    response = middleware.process_exception(rf.get("/insights/figures/trend.json"), rejected)
+    assert response.status_code == 400 and b"is not a month" in response.content
+    assert middleware.process_exception(rf.get("/x.json"), ValueError("not ours")) is None

@@ -29,6 +29,8 @@ lint: install
 
 test: install lint .ci/node/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest
+	# Restarts the PostgreSQL server, so it runs alone, after the parallel suite (it skips, saying why, on SQLite).
+	$(BIN)/pytest -n 0 -m restarts_postgres tests/test_faults_web.py
 
 # Coverage-guided fuzzing (atheris) of every parser, FUZZ_SECONDS per parser; fails on any crash.
 FUZZ_SECONDS ?= 10

@@ -84,6 +84,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VRP_DATA_DIR / 'vrp.sqlite3'}",
         conn_max_age=60,
+        # A kept connection is checked before each request, so the app carries on after the database
+        # server restarts instead of failing the first request on every worker.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -13,6 +13,12 @@ def data_dir(settings, tmp_path: Path) -> Path:
     """A fresh VRP_DATA_DIR (warehouse, scratch, reports) for every test."""
     settings.VRP_DATA_DIR = tmp_path / "var"
     settings.VRP_DATA_DIR.mkdir()
+    # Pages are tested fresh; the page cache has its own tests (core/tests/test_public_cache.py), which
+    # switch it on.
+    settings.VRP_PUBLIC_CACHE_SECONDS = 0
+    from django.core.cache import cache
+
+    cache.clear()
     from evidence.services.search import reset_cache
     from geography.services.locate import _lsoa_index
     from insights.services.areas import _build, _local_authorities

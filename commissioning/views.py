@@ -34,6 +34,7 @@ from core import audit
 from core.access import allow, role_of
 from core.downloads import XLSX_TYPE, table_response
 from core.problems import InputRejected
+from core.public_cache import public_page
 from core.roles import EVERYONE, Role
 from evidence.services.items import visible_items
 from insights import charts
@@ -56,6 +57,7 @@ def _selection(request: HttpRequest) -> tuple[DashboardFilters, list[Project] | 
 
 
 @allow(EVERYONE)
+@public_page
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     """The public commissioning dashboard: what the partnership and the PCC fund, filtered, totalled, mapped."""
     form, projects = _selection(request)
@@ -72,6 +74,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 
 @allow(EVERYONE)
+@public_page
 def projects_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's project table as CSV, XLSX or JSON, for the same filters."""
     form, projects = _selection(request)
@@ -85,6 +88,7 @@ def projects_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @allow(EVERYONE)
+@public_page
 def delivery_map(request: HttpRequest) -> HttpResponse:
     """Delivery locations of the selected projects as GeoJSON points."""
     form, projects = _selection(request)
@@ -106,6 +110,7 @@ def _visible_project(request: HttpRequest, identifier: str) -> Project:
 
 
 @allow(EVERYONE)
+@public_page
 def project_page(request: HttpRequest, identifier: str) -> HttpResponse:
     """One project: what, who, where, how much, its published reach, and the violence in the areas it serves."""
     project = _visible_project(request, identifier)
@@ -120,6 +125,7 @@ def project_page(request: HttpRequest, identifier: str) -> HttpResponse:
 
 
 @allow(EVERYONE)
+@public_page
 def threesixty_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """Published projects in the 360Giving Data Standard, as JSON or the standard's spreadsheet."""
     if fmt not in ("json", "xlsx"):

@@ -99,3 +99,13 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type} {self.object_id}"
+
+
+class DataVersion(models.Model):
+    """One row counting changes to the platform's data: cached public pages are keyed on it, so any change
+    (a form saved, an import, an ingest) retires every cached page at once, in every worker."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"data version {self.number}"

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from core.access import allow
 from core.downloads import table_response
 from core.problems import InputRejected
+from core.public_cache import public_page
 from core.roles import EVERYONE
 from evidence.forms import AttachmentForm, ItemForm, SearchForm
 from evidence.models import Design, EvidenceItem, ImpactBand, Kind
@@ -30,6 +31,7 @@ def _search(request: HttpRequest, limit: int) -> tuple[SearchForm, object]:
 
 
 @allow(EVERYONE)
+@public_page
 def search_page(request: HttpRequest) -> HttpResponse:
     """Search titles, summaries, findings and attached documents; refine by kind, theme, design, rating, year."""
     form, result, page = _search(request, limit=25)
@@ -44,6 +46,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 @allow(EVERYONE)
+@public_page
 def catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
     """Every matching item the visitor may see, as CSV or JSON."""
     if fmt not in ("csv", "json"):
@@ -68,6 +71,7 @@ def _visible(request: HttpRequest, pk: int) -> EvidenceItem:
 
 
 @allow(EVERYONE)
+@public_page
 def item_page(request: HttpRequest, pk: int) -> HttpResponse:
     item = _visible(request, pk)
     from monitoring.services.scope import projects_in_scope

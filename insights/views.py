@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from core.access import allow
 from core.problems import InputRejected
+from core.public_cache import public_page
 from core.roles import EVERYONE, Role
 from insights import charts
 from insights.forms import OverviewFilters
@@ -41,6 +42,7 @@ def _figure(name: str, query: FigureQuery, unsuppressed: bool) -> dict:
 
 
 @allow(EVERYONE)
+@public_page
 def overview(request: HttpRequest) -> HttpResponse:
     """Region overview (or an area's profile with ?area=): every figure with its chart, table and downloads.
 
@@ -58,6 +60,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @allow(EVERYONE)
+@public_page
 def figure_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     """One figure as CSV or JSON, for the same filters and the same viewer rules as the page."""
     if name not in FIGURES or fmt not in ("csv", "json"):
@@ -86,6 +89,7 @@ def _describe(query: FigureQuery) -> dict:
 
 
 @allow(EVERYONE)
+@public_page
 def map_layer(request: HttpRequest, level: str) -> HttpResponse:
     """The choropleth layer (local authorities or LSOAs) for the filters, as GeoJSON."""
     if level not in LEVELS:
@@ -106,6 +110,7 @@ def map_layer(request: HttpRequest, level: str) -> HttpResponse:
 
 
 @allow(EVERYONE)
+@public_page
 def hotspots(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """Gi* hotspots of the rate per 1,000 residents by LSOA, FDR-corrected, with caveats; also CSV/GeoJSON."""
     if fmt not in ("html", "csv", "geojson"):
@@ -144,6 +149,7 @@ def hotspots(request: HttpRequest, fmt: str = "html") -> HttpResponse:
 
 
 @allow(EVERYONE)
+@public_page
 def openapi(request: HttpRequest) -> JsonResponse:
     """The OpenAPI 3.1 document of every JSON and GeoJSON endpoint: figures, maps, hotspots, projects,
     evidence, provision against need and the Open Referral UK directory."""

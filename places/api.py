@@ -14,6 +14,7 @@ from functools import wraps
 from django.http import Http404, HttpRequest, JsonResponse
 
 from core.access import allow
+from core.public_cache import public_page
 from core.roles import EVERYONE
 from places.models import TaxonomyTerm
 from places.services import directory
@@ -33,7 +34,7 @@ def _open(view: Callable) -> Callable:
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
-    return allow(EVERYONE)(wrapped)
+    return allow(EVERYONE)(public_page(wrapped))
 
 
 def _paging(request: HttpRequest) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from core import audit
 from core.access import allow, role_of
 from core.disclosure import is_primary
 from core.downloads import table_response
+from core.public_cache import public_page
 from core.roles import EVERYONE, Role
 from incidents.models import Incident
 from insights.services.catalogue import default_query
@@ -29,6 +30,7 @@ UNSUPPRESSED = (Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR, Role
 
 
 @allow(EVERYONE)
+@public_page
 def schools(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     found = School.objects.all()
@@ -44,6 +46,7 @@ def _radius(request: HttpRequest) -> int:
 
 
 @allow(EVERYONE)
+@public_page
 def school_page(request: HttpRequest, urn: int, fmt: str | None = None) -> HttpResponse:
     """A school: violence within a radius by month and type (last 12 months), its plans and routes."""
     school = get_object_or_404(School, urn=urn)
@@ -184,6 +187,7 @@ def _filters(form: DirectorySearchForm) -> directory.DirectoryFilters:
 
 
 @allow(EVERYONE)
+@public_page
 def directory_search(request: HttpRequest) -> HttpResponse:
     """What is on near me: search by postcode, day, age, activity and time of year; a map and a list."""
     form = DirectorySearchForm(request.GET or None)
@@ -245,6 +249,7 @@ def directory_moderate(request: HttpRequest) -> HttpResponse:
 
 
 @allow(EVERYONE)
+@public_page
 def provision_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """High need, low provision first, by LSOA or ward, for any activity."""
     activity = request.GET.get("activity", "")

@@ -24,6 +24,11 @@ VRP_DUCKDB_MEMORY_LIMIT = env_str("VRP_DUCKDB_MEMORY_LIMIT")
 VRP_DUCKDB_THREADS = int(env_str("VRP_DUCKDB_THREADS"))
 VRP_POLICE_UK_BASE_URL = env_str("VRP_POLICE_UK_BASE_URL")
 VRP_360GIVING_PREFIX = env_str("VRP_360GIVING_PREFIX")
+VRP_PUBLIC_CACHE_SECONDS = int(env_str("VRP_PUBLIC_CACHE_SECONDS"))
+# Each worker keeps its own rendered pages; the data version that retires them is in the database, so
+# every worker sees a change at once.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vrp-pages",
+                      "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors' public pages, kept until the data changes (before sessions: a hit costs one query).
+    "core.public_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

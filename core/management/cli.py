@@ -11,7 +11,13 @@ class PlatformCommand(BaseCommand):
     """A command whose input problems end as a CommandError listing file, line and column."""
 
     def execute(self, *args: Any, **options: Any) -> Any:
+        from core.public_cache import bump_data_version
+
         try:
             return super().execute(*args, **options)
         except InputRejected as exc:
             raise CommandError(f"nothing was imported; fix these problems and run again:\n{exc}") from exc
+        finally:
+            # A command may have changed the data (most do): cached public pages are retired. A failed
+            # command changed nothing, but counting it costs only a retired cache.
+            bump_data_version()

@@ -1,0 +1,75 @@
+"""The public page cache: anonymous public pages are kept until the data changes, and nothing else is."""
+
+import pytest
+from django.core.management import call_command
+
+from commissioning.tests.factories import project, user
+from core.public_cache import data_version
+from core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cache_on(settings):
+    settings.VRP_PUBLIC_CACHE_SECONDS = 300
+
+
+def _titles(client, path: str = "/commissioning/projects.json") -> tuple[list[str], str]:
+    response = client.get(path)
+    assert response.status_code == 200
+    return [row["title"] for row in response.json()["rows"]], response.get("X-VRP-Cache", "miss")
+
+
+def test_a_second_anonymous_request_is_served_from_the_cache(client, cache_on) -> None:
+    project("P-1", title="First")
+    assert _titles(client) == (["First"], "miss")
+    assert _titles(client) == (["First"], "hit")
+    assert client.get("/commissioning/projects.json?q=First").get("X-VRP-Cache") is None  # its own entry
+
+
+def test_a_write_through_the_site_retires_cached_pages_at_once(client, cache_on) -> None:
+    project("P-1", title="First")
+    _titles(client)
+    commissioner = user(Role.COMMISSIONER)
+    writer = client.__class__()
+    writer.force_login(commissioner)
+    before = data_version()
+    response = writer.post("/commissioning/manage/funders/new/", {"name": "Another funder"})
+    assert response.status_code in (200, 302)
+    assert data_version() != before
+    project("P-2", title="Second")  # (the page must come from the data, not the earlier cache)
+    assert _titles(client) == (["First", "Second"], "miss")
+
+
+def test_a_rejected_write_and_a_read_leave_the_version_alone(client, cache_on) -> None:
+    commissioner = user(Role.COMMISSIONER)
+    client.force_login(commissioner)
+    before = data_version()
+    assert client.post("/commissioning/manage/funders/new/", {"name": ""}).status_code == 400
+    client.get("/commissioning/")
+    assert data_version() == before
+
+
+def test_a_management_command_retires_cached_pages(client, cache_on, tmp_path) -> None:
+    project("P-1", title="First")
+    _titles(client)
+    before = data_version()
+    call_command("commissioning", "export-360giving", "--out", str(tmp_path / "grants.json"))
+    assert data_version() != before
+    assert _titles(client)[1] == "miss"
+
+
+def test_signed_in_users_and_restricted_views_are_never_cached(client, cache_on) -> None:
+    project("P-1", title="First")
+    client.force_login(user(Role.COMMISSIONER))
+    client.get("/commissioning/projects.json")
+    assert client.get("/commissioning/projects.json").get("X-VRP-Cache") is None
+    assert client.get("/commissioning/manage/").get("X-VRP-Cache") is None
+
+
+def test_the_cache_can_be_switched_off(client, settings) -> None:
+    settings.VRP_PUBLIC_CACHE_SECONDS = 0
+    project("P-1", title="First")
+    _titles(client)
+    assert _titles(client)[1] == "miss"

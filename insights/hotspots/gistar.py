@@ -34,12 +34,18 @@ def g_local_star(values: np.ndarray, contiguity: sparse.spmatrix, alpha: float =
     """Gi* for ``values`` (one per area) with binary ``contiguity`` (zero diagonal).
 
     Returns G, z, two-sided p, FDR-adjusted p and a class per area: "hot spot" (z > 0, p_fdr ≤ alpha),
-    "cold spot" (z < 0, p_fdr ≤ alpha) or "not significant".
+    "cold spot" (z < 0, p_fdr ≤ alpha) or "not significant". Areas that all have the same value are all
+    "not significant" with z = 0 and p = 1.
     """
     y = np.asarray(values, dtype=float)
     n = len(y)
     if n < 3 or not np.isfinite(y).all():
         raise ValueError("Gi* needs at least 3 areas and a finite value for each")
+    if np.ptp(y) == 0:
+        # Every area has the same value (often none at all): there is no clustering to find, and the
+        # statistic's variance is 0/0. Say so plainly rather than return NaN z-scores.
+        ones = np.ones(n)
+        return GiStar(ones / n, np.zeros(n), ones, ones, [NOT_SIGNIFICANT] * n)
     weights = sparse.csr_matrix(contiguity, dtype=float, copy=True)
     weights.setdiag(1.0)
     row_sums = np.asarray(weights.sum(axis=1)).ravel()

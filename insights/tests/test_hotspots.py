@@ -68,6 +68,16 @@ def test_gi_star_refuses_too_few_or_missing_values() -> None:
         g_local_star(np.array([1.0, np.nan, 2.0, 3.0]), sparse.csr_matrix((4, 4)))
 
 
+def test_gi_star_of_equal_values_finds_nothing_rather_than_nan() -> None:
+    from scipy import sparse
+
+    chain = sparse.diags([1, 1], [-1, 1], shape=(5, 5))
+    for values in (np.zeros(5), np.full(5, 3.0)):
+        result = g_local_star(values, chain)
+        assert result.classes == ["not significant"] * 5
+        assert np.isfinite(result.z).all() and (result.p == 1).all()
+
+
 def test_quartic_kde_integrates_to_the_number_of_points_and_peaks_at_the_cluster() -> None:
     from insights.hotspots.kde import quartic_kde, to_british_national_grid, to_wgs84
 

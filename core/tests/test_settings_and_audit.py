@@ -72,3 +72,29 @@ def test_a_rejected_input_outside_a_form_answers_400_with_its_problems(rf) -> No
     response = middleware.process_exception(rf.get("/insights/figures/trend.json"), rejected)
     assert response.status_code == 400 and b"is not a month" in response.content
     assert middleware.process_exception(rf.get("/x.json"), ValueError("not ours")) is None
+
+
+PRODUCTION = {"VRP_DEBUG": "false", "VRP_SECURE_COOKIES": "true", "VRP_SSL_REDIRECT": "true",
+              "VRP_HSTS_SECONDS": "31536000", "VRP_ALLOWED_HOSTS": "vrp.example.org"}
+
+
+def _deploy_check(tmp_path, **env: str):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "vrp.cli", "check", "--deploy", "--fail-level", "WARNING"],
+                          env={**os.environ, "VRP_DATA_DIR": str(tmp_path), **env}, capture_output=True,
+                          text=True, check=False)
+
+
+def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path) -> None:
+    """The README's production settings pass Django's deployment checks and ours, with no warning."""
+    text = README.read_text()
+    assert all(f"{name}={value}" in text for name, value in PRODUCTION.items() if name != "VRP_ALLOWED_HOSTS")
+    clean = _deploy_check(tmp_path, **PRODUCTION, VRP_SECRET_KEY="x" * 20 + "-production-secret-0123456789-abcdefghij")
+    assert clean.returncode == 0, clean.stderr
+    # The development defaults are not fit to deploy, and the check says so (the shipped key included).
+    development = _deploy_check(tmp_path, VRP_DEBUG="false")
+    assert development.returncode != 0
+    assert all(code in development.stderr for code in ("security.W004", "security.W012", "vrp.W001"))

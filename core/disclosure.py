@@ -17,14 +17,14 @@ disclosure control", JASA 75(370). It protects against differencing within one t
 are the caller's concern (the query layer publishes one geography level per table).
 """
 
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 THRESHOLD = 7
 
-__all__ = ["THRESHOLD", "SuppressedTable", "is_primary", "suppress_list", "suppress_table"]
+__all__ = ["THRESHOLD", "SuppressedTable", "is_primary", "suppress_groups", "suppress_list", "suppress_table"]
 
 
 def is_primary(count: int | None) -> bool:
@@ -158,3 +158,29 @@ def suppress_list(counts: dict[Hashable, int]) -> tuple[dict[Hashable, int | Non
     """
     table = suppress_table({("all", key): n for key, n in counts.items()})
     return {key: table.cells[("all", key)] for key in counts}, table.grand_total
+
+
+def suppress_groups(counts: dict[Hashable, int], groups: Iterable[Collection[Hashable]]
+                    ) -> dict[Hashable, int | None]:
+    """Apply the rule to counts that belong to groups whose totals are published elsewhere.
+
+    Each group (e.g. the LSOAs of one ward, of one MSOA, of one local authority) is a line whose total a
+    reader knows from another table; groups may overlap. Primary suppression hides 1–``THRESHOLD``; then,
+    until no group changes, a group with exactly one hidden member hides its smallest non-zero published
+    member too (the rule's second part, applied over every group at once, so that the pattern is the same
+    whichever group a reader starts from). Returns the published counts, None where suppressed.
+    """
+    value = {key: int(n) for key, n in counts.items()}
+    hidden = {key for key, n in value.items() if is_primary(n)}
+    lines = [[key for key in group if key in value] for group in groups]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(1 for key in line if key in hidden) != 1:
+                continue
+            candidates = sorted((value[key], str(key), key) for key in line if key not in hidden and value[key] > 0)
+            if candidates:
+                hidden.add(candidates[0][2])
+                changed = True
+    return {key: None if key in hidden else n for key, n in value.items()}

@@ -1,6 +1,7 @@
 """Insights pages and their data: thin views over ``insights.services``; every figure also as CSV and JSON."""
 
 import csv
+from dataclasses import replace
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,18 +17,29 @@ from insights.services.catalogue import FIGURES, default_query, figure_rows, see
 from insights.services.figures import FigureQuery, counts
 from insights.services.hotspots import gistar_hotspots, public_hotspots
 from insights.services.maps import LEVELS, choropleth, hotspot_layer
-from insights.services.public import NotPublic
+from insights.services.public import PERIOD_RULE, NotPublic, is_public_period
 
 
 def _filters(request: HttpRequest) -> tuple[OverviewFilters, FigureQuery | None]:
+    """The filters in the URL as a query. A viewer who sees public figures gets the latest calendar year
+    unless they chose a period, and a period that is not a whole calendar year is refused for them."""
     form = OverviewFilters(request.GET or None)
     source = request.GET.get("source") or "police"
-    default = default_query(source if source in ("police", "ed") else "police")
-    if not request.GET:
-        return form, default
-    if not form.is_valid():
+    source = source if source in ("police", "ed") else "police"
+    default = default_query(source)
+    if request.GET and not form.is_valid():
         return form, None
-    return form, form.query(default)
+    query = form.query(default) if request.GET else default
+    if sees_unsuppressed(request.user, query):
+        return form, query
+    public_default = default_query(source, for_public=True)
+    chose_period = bool(request.GET.get("from") or request.GET.get("to"))
+    if not chose_period:
+        return form, replace(query, month_from=public_default.month_from, month_to=public_default.month_to)
+    if not is_public_period(query):
+        form.add_error("from", PERIOD_RULE)
+        return form, None
+    return form, query
 
 
 def _figure(name: str, query: FigureQuery, unsuppressed: bool) -> dict:
@@ -122,6 +134,8 @@ def hotspots(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     weights = request.GET.get("weights", "none")
     if weights not in {"none", *(code for code, _, _ in schemes)}:
         weights, error = "none", "Those harm weights are not loaded; the counts are unweighted."
+    if query is None and fmt == "geojson":
+        return JsonResponse({"errors": form.errors}, status=400)
     if query is not None and query.month_from and query.month_to:
         try:
             rows = gistar_hotspots(query, weights=weights)
@@ -130,7 +144,7 @@ def hotspots(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         if query.source == "ed" and not sees_unsuppressed(request.user, query):
             rows, error = [], "Emergency department figures are published for local authorities and the region only."
         elif not sees_unsuppressed(request.user, query):
-            rows = public_hotspots(rows)
+            rows = public_hotspots(rows, query)
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8", status=400 if query is None else 200)
         response["Content-Disposition"] = 'attachment; filename="hotspots.csv"'

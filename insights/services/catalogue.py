@@ -51,12 +51,17 @@ def _region_lsoas() -> list[str]:
     return lsoas_in(None)
 
 
-def default_query(source: str = "police") -> FigureQuery:
-    """The configured region over the latest 12 months the source has data for."""
-    last = next((r["last_month"] for r in warehouse_summary() if r["source"] == source), None)
+def default_query(source: str = "police", for_public: bool = False) -> FigureQuery:
+    """The configured region over the latest 12 months the source has data for; for the public, over the
+    latest calendar year (``public.public_year``), the only periods published to the public."""
+    summary = next((r for r in warehouse_summary() if r["source"] == source), None)
+    last = summary["last_month"] if summary else None
     region = current_region()
     if last is None:
         return FigureQuery(source, lad_codes=tuple(region.lad_codes))
+    if for_public:
+        year = public.public_year(summary["first_month"], last)
+        return FigureQuery(source, f"{year}-01", f"{year}-12", lad_codes=tuple(region.lad_codes))
     year, month = int(last[:4]), int(last[5:])
     first_year, first_month = (year, month + 1) if month < 12 else (year + 1, 1)
     return FigureQuery(source, f"{first_year - 1}-{first_month:02d}", last, lad_codes=tuple(region.lad_codes))
@@ -83,4 +88,4 @@ def figure_rows(name: str, query: FigureQuery, unsuppressed: bool) -> list[dict]
     if name == "day_and_hour":
         query = replace(query, source="ed", types=())
     rows = figure.compute(query)
-    return rows if unsuppressed else public.publish(name, query.source, rows)
+    return rows if unsuppressed else public.publish(name, query, rows)

@@ -68,12 +68,13 @@ def gistar_hotspots(query: FigureQuery, alpha: float = 0.05, weights: str = "non
                                              strict=True)]
 
 
-def public_hotspots(rows: list[dict]) -> list[dict]:
-    """The public version: an LSOA's count and rate are withheld where its count is 1–7 (its class and z,
-    which describe its whole neighbourhood, are published)."""
-    from core.disclosure import is_primary
+def public_hotspots(rows: list[dict], query: FigureQuery) -> list[dict]:
+    """The public version: each LSOA's class, and its count and rate as every public figure by LSOA
+    publishes them (``public.lsoa_counts``). The z-scores and p-values are not public: each is computed from
+    the LSOA's and its neighbours' rates, so together they would let a reader solve for a withheld count."""
+    from insights.services.public import by_lsoa
 
-    return [{**r, "count": None, "value": None} if is_primary(r["count"]) else r for r in rows]
+    return [{**r, "z": None, "p": None, "p_fdr": None} for r in by_lsoa(rows, query)]
 
 
 def persistence(query: FigureQuery, period_months: int = 12) -> list[dict]:

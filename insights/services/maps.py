@@ -24,6 +24,8 @@ def choropleth(query: FigureQuery, level: str, unsuppressed: bool) -> str:
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
+    if not unsuppressed and not public.is_public_period(query):
+        raise public.NotPublic(public.PERIOD_RULE)
     if level == "lsoa" and query.source == "ed" and not unsuppressed:
         raise public.NotPublic("Emergency department figures are published for local authorities and the region only.")
     rows = [r for r in counts(replace(query, area=None) if level == "lsoa" else query, [level]) if r[level]]
@@ -34,7 +36,7 @@ def choropleth(query: FigureQuery, level: str, unsuppressed: bool) -> str:
     else:
         codes = sorted({r["lad"] for r in rows} | set(query.lad_codes))
     if not unsuppressed:
-        rows = public.line(rows)
+        rows = public.by_lsoa(rows, query) if level == "lsoa" else public.line(rows)
     figures = {r[level]: r for r in rows}
     names = area_names(codes)
     features = []

@@ -147,11 +147,15 @@ def test_priority_weights_are_checked(demo: dict) -> None:
 def test_map_layers_are_geojson_with_public_figures(demo: dict, client: Client) -> None:
     import json
 
-    lsoa = json.loads(client.get("/insights/maps/lsoa.geojson?from=2024-01&to=2024-03").content)
+    lsoa = json.loads(client.get("/insights/maps/lsoa.geojson?from=2024-01&to=2024-12").content)
     assert lsoa["type"] == "FeatureCollection" and len(lsoa["features"]) == demo["lsoas"]
     counts_shown = [f["properties"]["count"] for f in lsoa["features"]]
     assert all(c is None or not 1 <= c <= THRESHOLD for c in counts_shown)
-    assert any(c is None for c in counts_shown)  # small counts at LSOA level over three months are withheld
+    assert any(c is None for c in counts_shown)  # small counts at LSOA level are withheld
+    # The public get whole calendar or financial years only; a quarter is refused, with the reason.
+    quarter = client.get("/insights/maps/lsoa.geojson?from=2024-01&to=2024-03")
+    assert quarter.status_code == 400 and "calendar years" in quarter.json()["errors"]["from"][0]
+    assert client.get("/insights/maps/lsoa.geojson?from=2024-04&to=2025-03").status_code == 200
     lad = json.loads(client.get("/insights/maps/lad.geojson").content)
     assert {f["properties"]["code"] for f in lad["features"]} == set(default_query().lad_codes)
     assert client.get("/insights/maps/lsoa.geojson?source=ed").status_code == 403

@@ -240,7 +240,7 @@ def _places_section(violence: FigureQuery, area: str | None, open_data: bool) ->
     except Exception as exc:  # noqa: BLE001 - a region without boundaries still gets its report, with the reason
         section.figures.append(_figure("hotspots", "Hot spots (Getis-Ord Gi*)", [], note=str(exc)))
     else:
-        shown = spots if open_data else public_hotspots(spots)
+        shown = spots if open_data else public_hotspots(spots, violence)
         hot = [r for r in shown if r["class"] == "hot spot"]
         section.sentences.append(f"{len(hot)} LSOAs were hot spots of violence and sexual offences (Getis-Ord Gi*, "
                                  "false discovery rate 5%).")

@@ -9,14 +9,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.age_bands import AgeBand  # noqa: F401 - shared, re-exported here
 from core.models import Organisation
-
-
-class AgeBand(models.TextChoices):
-    UNDER_10 = "under_10", "Under 10"
-    AGED_10_17 = "10_17", "10 to 17"
-    AGED_18_24 = "18_24", "18 to 24"
-    AGED_25_PLUS = "25_plus", "25 and over"
 
 
 class Incident(models.Model):

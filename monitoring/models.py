@@ -8,17 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from commissioning.models import Project
-
-
-class AgeBand(models.TextChoices):
-    UNDER_10 = "under_10", "Under 10"
-    AGED_10_17 = "10_17", "10 to 17"
-    AGED_18_24 = "18_24", "18 to 24"
-    AGED_25_PLUS = "25_plus", "25 and over"
-
-
-#: The bands that make up "young people aged 24 and under" in the partnership's reach figures.
-YOUNG_PEOPLE_BANDS = (AgeBand.UNDER_10, AgeBand.AGED_10_17, AgeBand.AGED_18_24)
+from core.age_bands import YOUNG_PEOPLE_BANDS, AgeBand  # noqa: F401 - shared, re-exported here
 
 
 class Sex(models.TextChoices):

@@ -83,8 +83,10 @@ def _deploy_check(tmp_path, **env: str):
     import subprocess
     import sys
 
+    # (The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright in this process; a deployment never.)
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run([sys.executable, "-m", "vrp.cli", "check", "--deploy", "--fail-level", "WARNING"],
-                          env={**os.environ, "VRP_DATA_DIR": str(tmp_path), **env}, capture_output=True,
+                          env={**inherited, "VRP_DATA_DIR": str(tmp_path), **env}, capture_output=True,
                           text=True, check=False)
 
 

@@ -100,6 +100,12 @@ def _pdf(_: Path) -> bytes:
     return pdf_with_text("Mentoring in schools: an evaluation")
 
 
+def _docx(_: Path) -> bytes:
+    from evidence.tests.documents import docx_with_text
+
+    return docx_with_text("Mentoring in schools", "An evaluation of one year's delivery.")
+
+
 def _geojson(_: Path) -> bytes:
     return b'{"type": "LineString", "coordinates": [[-1.89, 52.48], [-1.885, 52.4805], [-1.88, 52.481]]}'
 
@@ -250,6 +256,7 @@ TARGETS: dict[str, Target] = {
     "project_spreadsheet": Target("projects.csv", _projects, _run_projects),
     "harm_weights": Target("css-weights.csv", _harm, _run_harm),
     "evidence_pdf": Target("evaluation.pdf", _pdf, _run_attachment, _evidence_item),
+    "evidence_docx": Target("evaluation.docx", _docx, _run_attachment, _evidence_item),
     "route_geojson": Target("route.geojson", _geojson, _route_form),
     "route_gpx": Target("route.gpx", _gpx, _route_form),
 }

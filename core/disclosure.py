@@ -17,7 +17,7 @@ disclosure control", JASA 75(370). It protects against differencing within one t
 are the caller's concern (the query layer publishes one geography level per table).
 """
 
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,18 +64,8 @@ def suppress_table(cells: dict[tuple[Hashable, Hashable], int]) -> SuppressedTab
     # Each line is an equation: its cells add up to its margin cell.
     lines = [[(r, c) for c in [*columns, TOTAL]] for r in [*rows, TOTAL]] + \
             [[(r, c) for r in [*rows, TOTAL]] for c in [*columns, TOTAL]]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(1 for k in line if k in hidden) != 1:
-                continue
-            candidates = sorted((value[k], k[0] == TOTAL or k[1] == TOTAL, str(k), k)
-                                for k in line if k not in hidden and value[k] > 0)
-            if not candidates:
-                continue  # the one hidden cell is 0 by the equation, and zeros are never hidden
-            hidden.add(candidates[0][3])
-            changed = True
+    # A total is a partner only when no cell will do.
+    _hide_partners(value, hidden, lines, lambda k: (value[k], k[0] == TOTAL or k[1] == TOTAL, str(k)))
     _audit(value, hidden, rows, columns)
     published = {k: None if k in hidden else value[k] for k in value}
     return SuppressedTable(
@@ -173,14 +163,21 @@ def suppress_groups(counts: dict[Hashable, int], groups: Iterable[Collection[Has
     value = {key: int(n) for key, n in counts.items()}
     hidden = {key for key, n in value.items() if is_primary(n)}
     lines = [[key for key in group if key in value] for group in groups]
+    _hide_partners(value, hidden, lines, lambda key: (value[key], str(key)))
+    return {key: None if key in hidden else n for key, n in value.items()}
+
+
+def _hide_partners(value: dict, hidden: set, lines: list[list], order: Callable[[Hashable], tuple]) -> None:
+    """The rule's second part: until no line changes, a line with exactly one hidden entry hides its first
+    published non-zero entry by ``order`` too. (A line whose other entries are all 0 is left: its one hidden
+    entry is then its whole total, and zeros are never hidden.)"""
     changed = True
     while changed:
         changed = False
         for line in lines:
             if sum(1 for key in line if key in hidden) != 1:
                 continue
-            candidates = sorted((value[key], str(key), key) for key in line if key not in hidden and value[key] > 0)
+            candidates = sorted((key for key in line if key not in hidden and value[key] > 0), key=order)
             if candidates:
-                hidden.add(candidates[0][2])
+                hidden.add(candidates[0])
                 changed = True
-    return {key: None if key in hidden else n for key, n in value.items()}

@@ -271,6 +271,18 @@ def problems_of(target: Target, path: Path, context: dict) -> list[Problem] | No
     return None
 
 
+def rejection_fault(target: Target, problems: list[Problem], before: dict[str, Any]) -> str | None:
+    """What is wrong with a rejection, or None: it must say what was wrong, name the file (a form names
+    its fields), and leave what is stored (``before``, from ``counted_state``) as it was."""
+    if not problems or not all(p.file and p.message.strip() for p in problems):
+        return f"a rejection that does not say what was wrong: {problems!r}"
+    if not any(p.file == "form" or target.file_name in p.file for p in problems):
+        return f"a rejection that does not name the file: {problems!r}"
+    if counted_state() != before:
+        return "a rejected input changed what is stored"
+    return None
+
+
 def counted_state() -> dict[str, Any]:
     """Rows in every table but the journals, and the data files of the warehouse and of stored attachments."""
     state: dict[str, Any] = {}

@@ -30,3 +30,17 @@ class InputRejected(Exception):  # noqa: N818 - "rejected" reads better than "Er
         if len(problems) > shown:
             lines.append(f"… and {len(problems) - shown} more problems")
         super().__init__("\n".join(lines))
+
+
+def nul_problems(data: object, file_name: str, where: str = "") -> list[Problem]:
+    """Problems for every text in decoded JSON (``data``) that holds a NUL character: no real value does,
+    and PostgreSQL cannot store one. Each names the path to the text, e.g. ``grants[3].title``."""
+    if isinstance(data, str):
+        return [Problem(file_name, "holds a NUL character", column=where or None)] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [p for key, value in data.items()
+                for p in nul_problems(key, file_name, where) + nul_problems(value, file_name, f"{where}.{key}"
+                                                                              if where else str(key))]
+    if isinstance(data, list):
+        return [p for i, value in enumerate(data) for p in nul_problems(value, file_name, f"{where}[{i}]")]
+    return []

@@ -40,6 +40,9 @@ def open_text(path: Path) -> io.TextIOBase:
             line = data[:exc.start].count(b"\n") + 1
             raise InputRejected([Problem(path.name, f"is neither UTF-8 nor Windows-1252 text (byte "
                                          f"{data[exc.start]:#04x} at offset {exc.start})", line=line)]) from exc
+    if "\x00" in text:  # no published table holds one, and PostgreSQL text cannot
+        raise InputRejected([Problem(path.name, "holds a NUL byte, so it is not a text file",
+                                     line=text[:text.index("\x00")].count("\n") + 1)])
     return io.StringIO(text, newline="")
 
 

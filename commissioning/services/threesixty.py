@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from commissioning.models import Project, Theme
 from commissioning.services.projects import ImportSummary, import_project_rows, validate_project_rows
-from core.problems import InputRejected, Problem
+from core.problems import InputRejected, Problem, nul_problems
 from geography.codes import level_of
 from geography.models import Area
 
@@ -182,8 +182,10 @@ def read_grants(path: Path) -> list[tuple[str, dict[str, Any]]]:
     if name.lower().endswith(".json"):
         try:
             package = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise InputRejected([Problem(name, f"is not valid JSON: {exc}")]) from exc
+        if nul_problems(package, name):
+            raise InputRejected(nul_problems(package, name))
         grants = package.get("grants") if isinstance(package, dict) else None
         if not isinstance(grants, list):
             raise InputRejected([Problem(name, "a 360Giving JSON file holds a 'grants' list at its top level")])

@@ -57,7 +57,8 @@ def extract_text(name: str, data: bytes) -> tuple[str, str]:
         return "", str(exc)
     except Exception as exc:  # noqa: BLE001 - any parser failure on hostile input becomes a note, never an error
         return "", f"the text could not be extracted ({type(exc).__name__}); the file is stored but not searchable"
-    text = " ".join(text.split())[:MAX_TEXT]
+    # NUL and other control characters are not words (and PostgreSQL cannot store a NUL).
+    text = " ".join(text.replace("\x00", " ").split())[:MAX_TEXT]
     if not text:
         return "", "the document has no text layer (a scanned image?); it is stored but not searchable"
     return text, ""

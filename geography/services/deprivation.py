@@ -15,6 +15,7 @@ from pathlib import Path
 from django.db import transaction
 
 from core.problems import InputRejected, Problem
+from geography.codes import level_of
 from geography.columns import detect_code_columns, find_column
 from geography.models import DeprivationRecord
 from geography.services.manifest import ImportResult, previous_import, record_import
@@ -109,6 +110,9 @@ def _read_table(table: Table, code_column: str | None, values: dict[str, dict[st
     for row, line in zip(table.rows, table.lines, strict=True):
         area = row[code.index].strip() if code.index < len(row) else ""
         if not area:
+            continue
+        if level_of(area) is None:
+            problems.append(Problem(table.source, f"{area[:40]!r} is not an ONS area code", line, code.header))
             continue
         domain = None
         if domain_index is not None:

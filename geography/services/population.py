@@ -14,6 +14,7 @@ from django.db import transaction
 
 from core.batches import chunked
 from core.problems import InputRejected, Problem
+from geography.codes import level_of
 from geography.columns import detect_code_columns, find_column
 from geography.models import PopulationRecord
 from geography.services.manifest import ImportResult, previous_import, record_import
@@ -126,6 +127,9 @@ def _read_table(table: Table, year: int | None, code_column: str | None, count_c
         area = row[code.index].strip() if code.index < len(row) else ""
         if not area:
             continue  # blank and footnote lines after the table
+        if level_of(area) is None:
+            problems.append(Problem(table.source, f"{area[:40]!r} is not an ONS area code", line, code.header))
+            continue
         try:
             count = parse_number(row[count_index])
         except (ValueError, IndexError):
@@ -140,8 +144,10 @@ def _read_table(table: Table, year: int | None, code_column: str | None, count_c
         if year_index is not None:
             try:
                 yr = int(float(row[year_index]))
-            except ValueError:
-                problems.append(Problem(table.source, f"year {row[year_index]!r} is not a year", line,
+                if not 1900 <= yr <= 2100:
+                    raise ValueError(yr)
+            except (ValueError, OverflowError, IndexError):
+                problems.append(Problem(table.source, f"year {row[year_index][:20]!r} is not a year", line,
                                         headers[year_index]))
                 continue
         if age_index is None:

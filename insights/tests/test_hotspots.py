@@ -71,7 +71,7 @@ def test_gi_star_refuses_too_few_or_missing_values() -> None:
 def test_gi_star_of_equal_values_finds_nothing_rather_than_nan() -> None:
     from scipy import sparse
 
-    chain = sparse.diags([1, 1], [-1, 1], shape=(5, 5))
+    chain = sparse.diags([1.0, 1.0], [-1, 1], shape=(5, 5))
     for values in (np.zeros(5), np.full(5, 3.0)):
         result = g_local_star(values, chain)
         assert result.classes == ["not significant"] * 5

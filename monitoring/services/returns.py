@@ -250,6 +250,9 @@ def upload_returns(actor: object, upload: Path | bytes | str, file_name: str, pr
     except UnicodeDecodeError as exc:
         raise InputRejected([Problem(file_name, "the file is not UTF-8 text; save it as 'CSV UTF-8'",
                                      line=raw[:exc.start].count(b"\n") + 1)]) from exc
+    if "\x00" in text:  # not text at all (and PostgreSQL cannot store a NUL)
+        raise InputRejected([Problem(file_name, "holds a NUL byte, so it is not a CSV file",
+                                     line=text[:text.index("\x00")].count("\n") + 1)])
     by_identifier = {p.identifier: p for p in projects}
     parsed = read_returns_csv(text, file_name, by_identifier)
     with transaction.atomic():

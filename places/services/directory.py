@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from core import audit
-from core.problems import InputRejected, Problem
+from core.problems import InputRejected, Problem, nul_problems
 from places.models import DirectoryOrganisation, Postcode, Schedule, Service, ServiceLocation, TaxonomyTerm
 
 DAY_CODES = {code: code for code, _ in Schedule.DAYS} | {name.lower(): code for code, name in Schedule.DAYS}
@@ -182,6 +182,8 @@ def import_oruk_file(path: Path, actor: object = "cli") -> dict[str, int]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputRejected([Problem(path.name, f"cannot be read as JSON: {exc}")]) from exc
+    if nul_problems(data, path.name):
+        raise InputRejected(nul_problems(data, path.name))
     return import_oruk(data, path.name, actor)
 
 

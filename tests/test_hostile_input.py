@@ -103,3 +103,32 @@ def test_every_parser_is_a_target() -> None:
         "postcodes", "project_spreadsheet", "harm_weights", "evidence_pdf", "evidence_docx", "route_geojson",
         "route_gpx"}
 
+
+
+def test_what_atheris_found_is_refused_by_name(tmp_path: Path) -> None:
+    """Inputs atheris found (CI): an API record whose month is '2018-0>', and a .docx whose archive names a
+    member in bytes that are not UTF-8 although its flags say UTF-8."""
+    import io
+    import json
+    import zipfile
+
+    from core.problems import InputRejected
+    from evidence.models import EvidenceItem
+    from evidence.services.items import add_attachment, save_item
+    from insights.services.police_api import ingest_police_api
+
+    api = tmp_path / "api.json"
+    api.write_text(json.dumps([{"category": "burglary", "month": "2018-0>",
+                                "location": {"latitude": "52.4", "longitude": "-1.9"}}]))
+    with pytest.raises(InputRejected) as caught:
+        ingest_police_api([api], force="west-midlands")
+    assert caught.value.problems[0].column == "month"
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("wörd/document.xml", "<w:document/>")
+    damaged = buffer.getvalue().replace("ö".encode(), b"\xb6\xb6")
+    item = save_item("test", EvidenceItem(title="Fuzzed", summary="s", kind="toolkit"))
+    with pytest.raises(InputRejected) as caught:
+        add_attachment("test", item, "evaluation.docx", damaged)
+    assert "not a Word document" in caught.value.problems[0].message

@@ -44,7 +44,8 @@ def check_upload(name: str, data: bytes) -> list[Problem]:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 if "word/document.xml" not in archive.namelist():
                     return [Problem(name, "the file is named .docx but is not a Word document")]
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, EOFError, NotImplementedError):
+            # (a damaged archive can fail in any of these ways, e.g. a member name that is not UTF-8)
             return [Problem(name, "the file is named .docx but is not a Word document")]
     return []
 

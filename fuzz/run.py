@@ -1,6 +1,6 @@
 """Coverage-guided fuzzing of every parser with atheris, each for a bounded time.
 
-    .venv/bin/python fuzz/run.py --seconds 10 [TARGET ...]
+    .venv/bin/python fuzz/run.py --seconds 10 [--seed 1] [TARGET ...]
 
 Each target (``fuzz/targets.py``) runs in its own process on a fresh copy of one migrated SQLite database
 and data folder, starting from its valid sample. An input must land, or be rejected with problems that
@@ -42,7 +42,7 @@ def prepare_template(folder: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-def fuzz_one(name: str, folder: Path, seconds: int) -> None:
+def fuzz_one(name: str, folder: Path, seconds: int, seed: int) -> None:
     """Run inside the target's own process: atheris calls ``one_input`` until the time is up."""
     import atheris
 
@@ -77,8 +77,8 @@ def fuzz_one(name: str, folder: Path, seconds: int) -> None:
             raise AssertionError(fault)
         shutil.rmtree(path.parent)
 
-    atheris.Setup([sys.argv[0], str(corpus), f"-max_total_time={seconds}", "-print_final_stats=1",
-                   "-rss_limit_mb=4096", "-max_len=8192"], one_input)
+    atheris.Setup([sys.argv[0], str(corpus), f"-max_total_time={seconds}", f"-seed={seed}",
+                   "-print_final_stats=1", "-rss_limit_mb=4096", "-max_len=8192"], one_input)
     atheris.Fuzz()
 
 
@@ -86,11 +86,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="*", help="target names (default: all)")
     parser.add_argument("--seconds", type=int, default=10, help="time per target")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="libFuzzer's seed: the same seed tries the same inputs first (CI uses 1); 0 picks one")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        fuzz_one(args.one, Path(args.folder), args.seconds)
+        fuzz_one(args.one, Path(args.folder), args.seconds, args.seed)
         return 0
     sys.path.insert(0, str(ROOT))
     from fuzz.targets import TARGETS  # noqa: E402 - after the path is set
@@ -105,7 +107,8 @@ def main() -> int:
             folder = Path(scratch) / name
             shutil.copytree(template, folder)
             run = subprocess.run([sys.executable, __file__, "--one", name, "--folder", str(folder),
-                                  "--seconds", str(args.seconds)], capture_output=True, text=True, check=False,
+                                  "--seconds", str(args.seconds), "--seed", str(args.seed)], capture_output=True,
+                                 text=True, check=False,
                                  cwd=folder)
             executed = re.search(r"stat::number_of_executed_units: (\d+)", run.stderr)
             tried = int(executed.group(1)) if executed else 0

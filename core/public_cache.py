@@ -2,26 +2,40 @@
 
 The public dashboards are the same for every anonymous visitor, and rendering one runs a dozen figure
 queries; so the rendered response is kept in the cache under the URL, the htmx headers and the data
-version. The version (``core.DataVersion``, one row read per request) changes after every successful
-write request and every management command (imports, ingests, restores), so no visitor sees a page older
-than the data. A change made any other way (a Python shell) shows once the entry expires, after
-``VRP_PUBLIC_CACHE_SECONDS`` (0 switches the cache off). Signed-in users (anyone with a session cookie)
-always get a fresh page: their figures depend on who they are.
+version. The version (``core.DataVersion``, one row read per request) changes when a request writes to a
+table that pages are made from, and after every management command (imports, ingests, restores), so no
+visitor sees a page older than the data. A change made any other way (a Python shell) shows once the entry
+expires, after ``VRP_PUBLIC_CACHE_SECONDS`` (0 switches the cache off).
+
+Only a change to data retires pages: a request that writes only sessions, the audit log, sign-in counters
+or users (a sign-in, failed or not; a password reset) leaves the version alone, so a stream of failed
+sign-ins cannot empty the cache. Signed-in users always get a fresh page (their figures depend on who they
+are); a session cookie that names no session, or an empty one, is anonymous, so a made-up cookie cannot
+bypass the cache either.
 """
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
+from contextlib import ExitStack
+from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
 from core.models import DataVersion
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+#: Tables no public page is made from: writing them does not retire cached pages.
+NOT_DATA_TABLES = frozenset({"django_session", "django_admin_log", "core_auditentry", "core_dataversion",
+                             "core_user", "core_user_groups", "core_user_user_permissions"})
+NOT_DATA_PREFIXES = ("auth_",)
+_WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)"
+                    r"\s+[\"`]?([\w.]+)", re.IGNORECASE)
 
 
 def public_page(view: Callable) -> Callable:
@@ -48,16 +62,54 @@ def bump_data_version() -> None:
         pass  # no tables yet (before the first migrate): no page can have been cached either
 
 
+def _cache_tables() -> set[str]:
+    return {c["LOCATION"] for c in settings.CACHES.values() if c["BACKEND"].endswith("DatabaseCache")}
+
+
+def changes_data(sql: str) -> bool:
+    """Whether an SQL statement writes a table that public pages are made from."""
+    match = _WRITE.match(sql)
+    if match is None:
+        return False
+    table = match[1].split(".")[-1].lower()
+    return not (table in NOT_DATA_TABLES or table.startswith(NOT_DATA_PREFIXES) or table in _cache_tables())
+
+
+class _WriteWatcher:
+    """A database execute wrapper noting whether a request wrote data (any statement, ORM or raw)."""
+
+    def __init__(self) -> None:
+        self.changed = False
+
+    def __call__(self, execute: Callable, sql: str, params: object, many: bool, context: dict) -> object:
+        if not self.changed and changes_data(sql):
+            self.changed = True
+        return execute(sql, params, many, context)
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    """Whether the request is anonymous: no session cookie, or one naming no (or an empty) session.
+
+    A cookie naming no session is then dropped from the request, so the response is the anonymous one
+    (Django would otherwise answer with a cookie deletion, which cannot be shared).
+    """
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return True
+    if import_module(settings.SESSION_ENGINE).SessionStore(key).load():
+        return False
+    del request.COOKIES[settings.SESSION_COOKIE_NAME]
+    return True
+
+
 def _cacheable(request: HttpRequest) -> bool:
     if settings.VRP_PUBLIC_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
-        return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
     try:
         match = resolve(request.path_info)
     except Resolver404:
         return False
-    return getattr(match.func, "public_cache", False)
+    return getattr(match.func, "public_cache", False) and _anonymous(request)
 
 
 def _key(request: HttpRequest) -> str:
@@ -71,11 +123,17 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not _cacheable(request):
-            response = self.get_response(request)
-            if request.method not in SAFE_METHODS and response.status_code < 400:
+        if request.method not in SAFE_METHODS:
+            watcher = _WriteWatcher()
+            with ExitStack() as stack:
+                for alias in connections:
+                    stack.enter_context(connections[alias].execute_wrapper(watcher))
+                response = self.get_response(request)
+            if watcher.changed:
                 bump_data_version()
             return response
+        if not _cacheable(request):
+            return self.get_response(request)
         key = _key(request)
         cached = cache.get(key)
         if cached is not None:

@@ -73,3 +73,43 @@ def test_the_cache_can_be_switched_off(client, settings) -> None:
     project("P-1", title="First")
     _titles(client)
     assert _titles(client)[1] == "miss"
+
+
+def test_a_failed_or_successful_sign_in_leaves_the_version_alone(client, cache_on) -> None:
+    """Signing in writes sessions and counters, not data: a stream of failed sign-ins cannot empty the cache."""
+    user(Role.ANALYST, None, "analyst-cache")
+    project("P-1", title="First")
+    _titles(client)
+    before = data_version()
+    for _ in range(3):
+        assert client.post("/accounts/login/", {"username": "analyst-cache", "password": "wrong"}).status_code == 200
+    assert data_version() == before
+    assert _titles(client.__class__()) == (["First"], "hit")
+    assert client.post("/accounts/login/", {"username": "analyst-cache",
+                                            "password": "a-long-password-1"}).status_code == 302
+    assert data_version() == before
+
+
+def test_an_unknown_session_cookie_is_anonymous(client, cache_on) -> None:
+    """A made-up or expired session cookie gets the cached anonymous page, with no cookie set."""
+    project("P-1", title="First")
+    _titles(client)
+    stranger = client.__class__()
+    stranger.cookies["sessionid"] = "x"
+    response = stranger.get("/commissioning/projects.json")
+    assert response.get("X-VRP-Cache") == "hit" and not response.cookies
+    stranger.cookies["sessionid"] = "made-up-but-well-formed-0123456789abcdef"
+    assert stranger.get("/commissioning/projects.json?q=First").get("X-VRP-Cache") is None  # first: stored
+    assert stranger.get("/commissioning/projects.json?q=First").get("X-VRP-Cache") == "hit"
+
+
+def test_only_statements_that_write_data_count_as_a_change() -> None:
+    from core.public_cache import changes_data
+
+    assert changes_data('INSERT INTO "places_service" ("id") VALUES (%s)')
+    assert changes_data('UPDATE "commissioning_project" SET "title" = %s')
+    assert changes_data('DELETE FROM "places_schedule" WHERE "id" IN (%s)')
+    assert not changes_data('SELECT * FROM "places_service"')
+    assert not changes_data('UPDATE "django_session" SET "session_data" = %s')
+    assert not changes_data('INSERT INTO "core_auditentry" ("at") VALUES (%s)')
+    assert not changes_data('UPDATE "core_user" SET "last_login" = %s WHERE "id" = %s')

@@ -65,6 +65,10 @@ class NoteForm(CheckedTextMixin, forms.Form):
     kind = forms.ChoiceField(choices=[(TimelineEntry.Kind.UPDATE, "Update"),
                                       (TimelineEntry.Kind.MEETING, "Meeting note")], label="Kind of note")
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Note", help_text=NO_IDENTIFIERS)
+    audience = forms.ChoiceField(choices=[(TimelineEntry.Audience.INCIDENT, "Everyone working on this incident"),
+                                          (TimelineEntry.Audience.ORGANISATION,
+                                           "Only the coordinators and my organisation")],
+                                 widget=forms.RadioSelect, label="Who sees this note")
 
 
 class NewActionForm(CheckedTextMixin, forms.Form):

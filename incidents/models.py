@@ -126,7 +126,16 @@ class Action(models.Model):
 
 
 class TimelineEntry(models.Model):
-    """One event in an incident's history. Append-only: entries are never changed or deleted."""
+    """One event in an incident's history. Append-only: entries are never changed or deleted.
+
+    Each entry has an audience, fixed when it is written: everyone who may see the incident, or the
+    coordinators and one organisation (an action's owner; the writer's organisation for a note it keeps to
+    itself). An entry about an unassigned action is for the coordinators alone (no organisation).
+    """
+
+    class Audience(models.TextChoices):
+        INCIDENT = "incident", "Everyone working on the incident"
+        ORGANISATION = "organisation", "Coordinators and one organisation"
 
     class Kind(models.TextChoices):
         CREATED = "created", "Incident recorded"
@@ -146,6 +155,11 @@ class TimelineEntry(models.Model):
                                      related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     text = models.TextField()
+    audience = models.CharField(max_length=12, choices=Audience.choices, default=Audience.ORGANISATION)
+    audience_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="With the organisation audience: the one organisation (besides coordinators) that sees it; "
+                  "none means coordinators only.")
 
     class Meta:
         ordering = ["at", "id"]

@@ -1,5 +1,6 @@
 """Incident pages. Restricted: coordinators and administrators see all incidents; partners and providers only
-those their organisation is invited to (any other answers 404, so its existence is not revealed)."""
+those their organisation is invited to (any other answers 404, so its existence is not revealed), and of each
+only what is theirs or for everyone on it. Every page that shows an incident's details is in the audit log."""
 
 import json
 from datetime import date, timedelta
@@ -24,7 +25,7 @@ from incidents.forms import (
     StartResponseForm,
     StatusForm,
 )
-from incidents.models import Action, Incident
+from incidents.models import Action, Incident, TimelineEntry
 from incidents.services import metrics
 from incidents.services.response import (
     add_action,
@@ -37,18 +38,31 @@ from incidents.services.response import (
     update_action,
     visible_actions,
     visible_incidents,
+    visible_timeline,
 )
 
 COORDINATORS = (Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR)
 INVOLVED = (*COORDINATORS, Role.PARTNER, Role.PROVIDER)
 
 
+def _audit_shown(user: object, action: str, incidents: list[Incident], what: str) -> None:
+    """Incidents are restricted records: a page or download showing any is in the audit log, naming them."""
+    references = ", ".join(i.reference for i in incidents)
+    audit.record(user, action, object_type="incidents.Incident",
+                 object_id=incidents[0].reference if len(incidents) == 1 else "",
+                 summary=f"{what}: {len(incidents)} incident{'s' if len(incidents) != 1 else ''}"
+                         f"{' (' + references + ')' if references else ''}")
+
+
 @allow(INVOLVED)
 def incident_list(request: HttpRequest) -> HttpResponse:
-    incidents = visible_incidents(request.user)
+    incidents = list(visible_incidents(request.user))
     now = timezone.now()
-    overdue = {a.incident_id for a in metrics.overdue_actions(incidents, now)
-               if is_coordinator(request.user) or a.organisation_id == request.user.organisation_id}
+    overdue_actions = metrics.overdue_actions(visible_incidents(request.user), now)
+    if not is_coordinator(request.user):
+        overdue_actions = overdue_actions.filter(organisation_id=request.user.organisation_id)
+    overdue = set(overdue_actions.values_list("incident_id", flat=True))
+    _audit_shown(request.user, "view_list", incidents, "incident list")
     return render(request, "incidents/list.html", {"incidents": incidents, "overdue": overdue,
                                                    "coordinator": is_coordinator(request.user)})
 
@@ -80,12 +94,16 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
     chosen = request.POST.get("form") if request.method == "POST" else None
     forms = {name: form_class(request.POST if chosen == name else None, prefix=name)
              for name, form_class in POST_FORMS.items() if coordinator or name not in COORDINATOR_FORMS}
+    # A coordinator's note is for everyone by default; a partner's stays with its own organisation unless it
+    # chooses otherwise.
+    forms["note"].initial["audience"] = (TimelineEntry.Audience.INCIDENT if coordinator
+                                         else TimelineEntry.Audience.ORGANISATION)
     problems = []
     if chosen in forms and forms[chosen].is_valid():
         data = forms[chosen].cleaned_data
         try:
             if chosen == "note":
-                add_note(request.user, incident, data["kind"], data["text"])
+                add_note(request.user, incident, data["kind"], data["text"], data["audience"])
             elif chosen == "invite":
                 invite(request.user, incident, data["organisation"])
             elif chosen == "start":
@@ -103,12 +121,12 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
     elif chosen is not None and chosen not in forms:
         return HttpResponse("Only incident coordinators can do that.", status=403)
     now = timezone.now()
-    if request.method == "GET":
-        # Incidents are restricted records: every view is in the audit log.
-        audit.record(request.user, "view", incident)
+    # Incidents are restricted records: every page showing one is in the audit log (a form sent back with its
+    # errors shows the incident too).
+    audit.record(request.user, "view", incident)
     return render(request, "incidents/detail.html", {
         "incident": incident, "actions": visible_actions(request.user, incident), "now": now,
-        "timeline": incident.timeline.select_related("organisation"), "forms": forms, "coordinator": coordinator,
+        "timeline": visible_timeline(request.user, incident), "forms": forms, "coordinator": coordinator,
         "problems": problems, "invited": incident.invited.all()},
         status=400 if problems or (chosen and forms[chosen].errors) else 200)
 
@@ -130,6 +148,7 @@ def action_update(request: HttpRequest, reference: str, action_id: int) -> HttpR
         else:
             messages.success(request, "Action updated.")
             return redirect("incidents:detail", reference=reference)
+    audit.record(request.user, "view", action, summary=f"{incident.reference}: {action.title}")
     return render(request, "incidents/action.html", {"incident": incident, "action": action, "form": form,
                                                      "problems": problems},
                   status=400 if form.errors or problems else 200)
@@ -163,9 +182,12 @@ def dashboard(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
             table, (times, ["step", "incidents", "median_hours", "p90_hours"]))
         return table_response(rows, columns, fmt, f"incidents-{table}", {"from": first, "to": last})
     now = timezone.now()
+    overdue = list(metrics.overdue_actions(Incident.objects.all(), now))
+    _audit_shown(request.user, "view_dashboard", list({a.incident_id: a.incident for a in overdue}.values()),
+                 "coordinator dashboard, overdue actions")
     return render(request, "incidents/dashboard.html", {
         "first": first, "last": last, "open": Incident.objects.exclude(status=Incident.Status.CLOSED),
-        "overdue": metrics.overdue_actions(Incident.objects.all(), now), "times": times, "months": months,
+        "overdue": overdue, "times": times, "months": months,
         "areas": metrics.by_area(incidents), "responded": sum(m["responded_to"] for m in months),
         "total": sum(m["incidents"] for m in months), "query_string": request.GET.urlencode()})
 
@@ -174,10 +196,12 @@ def dashboard(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
 def incident_map(request: HttpRequest) -> HttpResponse:
     """Approximate incident points (about 100 m) for the restricted map."""
     first, last = _period(request)
+    located = [i for i in metrics.in_period(Incident.objects.all(), first, last) if i.latitude is not None]
     features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [i.longitude, i.latitude]},
                  "properties": {"reference": i.reference, "type": i.get_incident_type_display(), "label": i.reference,
                                 "url": reverse("incidents:detail", args=[i.reference]),
                                 "status": i.status, "lsoa": i.lsoa_code}}
-                for i in metrics.in_period(Incident.objects.all(), first, last) if i.latitude is not None]
+                for i in located]
+    _audit_shown(request.user, "view_map", located, "restricted incident map")
     return HttpResponse(json.dumps({"type": "FeatureCollection", "features": features}),
                         content_type="application/geo+json")

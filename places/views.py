@@ -16,7 +16,7 @@ from core.disclosure import is_primary
 from core.downloads import table_response
 from core.public_cache import public_page
 from core.roles import EVERYONE, Role
-from incidents.models import Incident
+from incidents.services.response import visible_incidents
 from insights.services.catalogue import default_query
 from places.forms import DirectorySearchForm, PlanForm, PlanItemForm, RouteForm, SubmissionForm
 from places.models import DirectoryOrganisation, PreventionPlan, Route, Schedule, School, Service, ServiceLocation
@@ -74,9 +74,10 @@ def plan_new(request: HttpRequest, urn: int) -> HttpResponse:
     form = PlanForm(request.POST or None, initial={"incident_reference": request.GET.get("incident", "")})
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["incident_reference"].strip()
-        incident = Incident.objects.filter(reference=reference).first() if reference else None
+        # Only an incident the user may see can be cited (any other is "not found", which reveals nothing).
+        incident = visible_incidents(request.user).filter(reference=reference).first() if reference else None
         if reference and incident is None:
-            form.add_error("incident_reference", "No incident has that reference.")
+            form.add_error("incident_reference", "No incident you can see has that reference.")
         elif PreventionPlan.objects.filter(school=school, academic_year=form.cleaned_data["academic_year"]).exists():
             form.add_error("academic_year", "This school already has a plan for that year.")
         else:
@@ -107,7 +108,10 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
         return redirect("places:plan", plan_id=plan.pk)
     items = list(plan.items.select_related("project"))
     delivered = sum(1 for i in items if i.status == "delivered")
-    return render(request, "places/plan.html", {"plan": plan, "items": items, "form": form,
+    # The incident a plan follows is named only to those who may see the incident.
+    incident = plan.incident if plan.incident_id and visible_incidents(request.user).filter(
+        pk=plan.incident_id).exists() else None
+    return render(request, "places/plan.html", {"plan": plan, "items": items, "form": form, "incident": incident,
                                                 "delivered": delivered, "total": len(items)},
                   status=400 if form.errors else 200)
 

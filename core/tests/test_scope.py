@@ -5,11 +5,16 @@ monitoring return, an incident they alone are invited to and an action of their 
 carries a marker. Every route of the URL map (from the resolver, so a new one cannot be missed) is requested
 by Alpha's users with Bravo's objects in the URL: no page, CSV, JSON, GeoJSON or API response may hold
 Bravo's marker. Bravo's own users see it on the pages that are theirs, which shows the marker is findable.
+
+Both are also invited to one shared incident, where each has an action, notes on it ("Bravoscope ONLY: two
+arrests made") and an update kept to its own organisation: on that incident's page, its timeline, the list
+and in every email, each sees only its own and the incident-wide entries.
 """
 
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core import mail
 
 from commissioning.tests.factories import project
 from core.access import declared_roles
@@ -17,7 +22,7 @@ from core.models import Organisation, User
 from core.roles import Role
 from core.tests.test_access import concrete, platform_views
 from incidents.models import Incident
-from incidents.services.response import add_action, invite, record_incident
+from incidents.services.response import add_action, add_note, invite, record_incident, update_action
 from monitoring.services.returns import ReturnFigures, save_return
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +35,11 @@ def _organisation_world(name: str) -> dict:
     org = Organisation.objects.create(name=f"{name.title()} Trust", kind="local_authority", area_codes=[AREA[name]])
     marker = MARKER[name]
     users = {role: User.objects.create_user(f"{name}-{role.value}", password="a-long-password-1", role=role.value,
-                                            organisation=org) for role in (Role.PROVIDER, Role.PARTNER)}
+                                            organisation=org, email=f"{name}-{role.value}@example.org")
+             for role in (Role.PROVIDER, Role.PARTNER)}
+    # A member of the organisation whose role does not see incidents (they are never emailed about one).
+    User.objects.create_user(f"{name}-analyst", password="a-long-password-1", role=Role.ANALYST.value,
+                             organisation=org, email=f"{name}-analyst@example.org")
     theirs = project(f"P-{name.upper()}", provider=org, title=f"{marker} project", is_published=False,
                      area_codes=[AREA[name]], description=f"{marker} mentoring.")
     save_return("test", theirs, date(2024, 4, 1), ReturnFigures(reach={("10_17", "female", "new"): 12},
@@ -40,14 +49,31 @@ def _organisation_world(name: str) -> dict:
                                                 summary=f"{marker} incident."))
     invite("test", incident, org)
     action = add_action("test", incident, f"{marker} action", org, datetime(2026, 1, 6, 9, tzinfo=UTC))
-    return {"users": users, "arguments": {
+    return {"users": users, "organisation": org, "arguments": {
         "<slug:identifier>": theirs.identifier, "<str:period>": "2024-04-01",
         "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk)}}
 
 
 @pytest.fixture
-def worlds() -> dict[str, dict]:
-    return {name: _organisation_world(name) for name in MARKER}
+def worlds(django_capture_on_commit_callbacks) -> dict[str, dict]:
+    with django_capture_on_commit_callbacks(execute=True):  # (the emails are sent on commit)
+        found = {name: _organisation_world(name) for name in MARKER}
+        coordinator = User.objects.create_user("coordinator-scope", password="a-long-password-1",
+                                               role=Role.INCIDENT_COORDINATOR.value)
+        shared = record_incident(coordinator, Incident(occurred_at=datetime(2026, 2, 1, 18, tzinfo=UTC),
+                                                       incident_type="stabbing", severity="serious",
+                                                       summary="Shared incident near a school."))
+        for world in found.values():
+            invite(coordinator, shared, world["organisation"])
+        for name, world in found.items():
+            action = add_action(coordinator, shared, f"{MARKER[name]} shared action", world["organisation"],
+                                datetime(2026, 2, 2, 9, tzinfo=UTC))
+            partner = world["users"][Role.PARTNER]
+            update_action(partner, action, {"status": "in_progress", "notes": f"{MARKER[name]} ONLY: two arrests made"})
+            add_note(partner, shared, "update", f"{MARKER[name]} private update", audience="organisation")
+            world["shared"] = {"<slug:reference>": shared.reference, "<int:action_id>": str(action.pk)}
+        add_note(coordinator, shared, "meeting", "Partnership meeting held: everyone sees this.")
+    return found
 
 
 def _bodies(client, user: User, arguments: dict[str, str]) -> dict[str, tuple[int, str]]:
@@ -72,6 +98,10 @@ def test_no_route_shows_one_organisation_the_other_organisations_objects(client,
         for route, (status, body) in _bodies(client, user, bravo).items():
             assert status < 500, (role, route, status)
             assert not [g for g in giveaways if g in body], (role, route, status)
+        # The incident both are invited to, with Bravo's action on it: Alpha sees the incident, not Bravo's work.
+        for route, (status, body) in _bodies(client, user, {**bravo, **worlds["bravo"]["shared"]}).items():
+            assert status < 500, (role, route, status)
+            assert bravo_marker not in body, (role, route, status)
     # The marker is there to be found: Bravo's own users see it on their own project's, return's, incident's
     # and action's pages.
     shown_to_bravo = {
@@ -79,6 +109,12 @@ def test_no_route_shows_one_organisation_the_other_organisations_objects(client,
         for route, (status, body) in _bodies(client, user, worlds["bravo"]["arguments"]).items()
         if status == 200 and bravo_marker in body}
     assert bravo["<slug:reference>"] in _bodies(client, worlds["bravo"]["users"][Role.PARTNER], bravo)["incidents/"][1]
+    shared_page = _bodies(client, worlds["bravo"]["users"][Role.PARTNER], worlds["bravo"]["shared"])[
+        "incidents/<slug:reference>/"][1]
+    assert f"{bravo_marker} ONLY: two arrests made" in shared_page and f"{bravo_marker} private update" in shared_page
+    alpha_page = _bodies(client, worlds["alpha"]["users"][Role.PARTNER], worlds["alpha"]["shared"])[
+        "incidents/<slug:reference>/"][1]
+    assert "everyone sees this" in alpha_page and f"{MARKER['alpha']} ONLY" in alpha_page
     assert {"monitoring/", "monitoring/projects/<slug:identifier>/",
             "monitoring/projects/<slug:identifier>/returns/<str:period>/", "incidents/<slug:reference>/",
             "incidents/<slug:reference>/actions/<int:action_id>/"} <= shown_to_bravo
@@ -122,3 +158,20 @@ def test_partners_see_unsuppressed_figures_for_their_own_area_only(client, world
         assert unsuppressed != public  # small LSOA counts: suppression changes what is shown
         assert rows(partner, lsoa) == (unsuppressed if name == "alpha" else public)
         assert rows(partner, AREA[name]) == rows(analyst if name == "alpha" else None, AREA[name])
+
+
+def test_emails_about_incidents_reach_only_those_who_may_see_them(worlds) -> None:
+    """Each organisation's users are told of their own actions only, and a member whose role does not see
+    incidents (an analyst) is never emailed about one."""
+    from incidents.models import Action
+    from incidents.services.response import notify_overdue
+
+    notify_overdue(datetime(2026, 3, 1, tzinfo=UTC))
+    assert mail.outbox and Action.objects.filter(overdue_notified_at__isnull=False).exists()
+    for message in mail.outbox:
+        for name in MARKER:
+            if any(address.startswith(f"{name}-") for address in message.to):
+                other = MARKER["bravo" if name == "alpha" else "alpha"]
+                assert other not in message.subject + message.body, (message.to, message.subject)
+        assert not [a for a in message.to if "-analyst@" in a], message.to
+    assert {a for m in mail.outbox for a in m.to} >= {"alpha-partner@example.org", "bravo-partner@example.org"}

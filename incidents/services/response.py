@@ -2,14 +2,15 @@
 
 Every change goes through a function here, in one transaction with its timeline entry and audit entry.
 Who may see an incident: incident coordinators and administrators see all; users of an invited
-organisation see that incident and only their own organisation's actions; nobody else learns it exists.
+organisation see that incident and only their own organisation's actions, the timeline entries about them
+and the incident-wide ones; nobody else learns it exists. The same rule picks who is emailed.
 """
 
 from datetime import datetime, timedelta
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core import audit
@@ -43,7 +44,21 @@ def visible_actions(user: object, incident: Incident) -> QuerySet[Action]:
     actions = incident.actions.select_related("organisation")
     if is_coordinator(user):
         return actions
-    return actions.filter(organisation_id=getattr(user, "organisation_id", None))
+    organisation_id = getattr(user, "organisation_id", None)
+    return actions.filter(organisation_id=organisation_id) if organisation_id else actions.none()
+
+
+def visible_timeline(user: object, incident: Incident) -> QuerySet[TimelineEntry]:
+    """The incident's timeline as ``user`` may see it: coordinators all of it; an invited organisation's users
+    the incident-wide entries and those whose audience is their organisation (filtered in the query)."""
+    entries = incident.timeline.select_related("organisation", "audience_organisation")
+    if is_coordinator(user):
+        return entries
+    shared = Q(audience=TimelineEntry.Audience.INCIDENT)
+    organisation_id = getattr(user, "organisation_id", None)
+    if organisation_id:
+        shared |= Q(audience=TimelineEntry.Audience.ORGANISATION, audience_organisation_id=organisation_id)
+    return entries.filter(shared)
 
 
 def check_text(fields: dict[str, str], where: str = "form") -> None:
@@ -54,11 +69,21 @@ def check_text(fields: dict[str, str], where: str = "form") -> None:
         raise InputRejected(problems)
 
 
-def _entry(incident: Incident, actor: object, kind: str, text: str) -> TimelineEntry:
+#: Pass as ``audience`` to ``_entry`` for an entry everyone working on the incident sees.
+EVERYONE_ON_INCIDENT = "everyone"
+
+
+def _entry(incident: Incident, actor: object, kind: str, text: str,
+           audience: Organisation | str | None) -> TimelineEntry:
+    """Append an entry for ``audience``: ``EVERYONE_ON_INCIDENT``, or the coordinators and one organisation
+    (None: the coordinators alone)."""
     user = actor if getattr(actor, "pk", None) else None
+    shared = audience == EVERYONE_ON_INCIDENT
     return TimelineEntry.objects.create(
         incident=incident, actor=user, actor_label=user.get_username() if user else str(actor),
-        organisation=getattr(user, "organisation", None), kind=kind, text=text)
+        organisation=getattr(user, "organisation", None), kind=kind, text=text,
+        audience=TimelineEntry.Audience.INCIDENT if shared else TimelineEntry.Audience.ORGANISATION,
+        audience_organisation=None if shared else audience)
 
 
 def next_reference(occurred_at: datetime) -> str:
@@ -83,7 +108,7 @@ def record_incident(actor: object, incident: Incident, schools: list | None = No
     if schools:
         incident.schools.set(schools)
     _entry(incident, actor, TimelineEntry.Kind.CREATED, f"{incident.get_incident_type_display()} recorded "
-           f"({incident.get_severity_display().lower()}).")
+           f"({incident.get_severity_display().lower()}).", EVERYONE_ON_INCIDENT)
     audit.record(actor, "create", incident)
     return incident
 
@@ -93,7 +118,7 @@ def invite(actor: object, incident: Incident, organisation: Organisation) -> Non
     if incident.invited.filter(pk=organisation.pk).exists():
         return
     incident.invited.add(organisation)
-    _entry(incident, actor, TimelineEntry.Kind.INVITATION, f"{organisation.name} invited.")
+    _entry(incident, actor, TimelineEntry.Kind.INVITATION, f"{organisation.name} invited.", EVERYONE_ON_INCIDENT)
     audit.record(actor, "invite", incident, summary=f"{incident.reference}: {organisation.name}")
 
 
@@ -122,7 +147,8 @@ def start_response(actor: object, incident: Incident, protocol: ResponseProtocol
                 incident=incident, step=step, title=title, organisation=owner,
                 due_at=due_at(incident.occurred_at, step.due_after_hours, step.due_after_days, step.due_time,
                               index, step.repeat_every_days)))
-    _entry(incident, actor, TimelineEntry.Kind.RESPONSE, f"{protocol.name} started: {len(actions)} actions.")
+    _entry(incident, actor, TimelineEntry.Kind.RESPONSE, f"{protocol.name} started: {len(actions)} actions.",
+           EVERYONE_ON_INCIDENT)
     audit.record(actor, "start_response", incident, summary=f"{incident.reference}: {protocol.name}")
     for action in actions:
         notify_assigned(action)
@@ -135,7 +161,8 @@ def add_action(actor: object, incident: Incident, title: str, organisation: Orga
     check_text({"title": title})
     action = Action.objects.create(incident=incident, title=title, organisation=organisation, due_at=due)
     _entry(incident, actor, TimelineEntry.Kind.ACTION, f"Action added: {title} "
-           f"({organisation.name if organisation else 'unassigned'}, due {timezone.localtime(due):%d %b %H:%M}).")
+           f"({organisation.name if organisation else 'unassigned'}, due {timezone.localtime(due):%d %b %H:%M}).",
+           organisation)
     audit.record(actor, "create", action, summary=f"{incident.reference}: {title}")
     notify_assigned(action)
     return action
@@ -164,8 +191,9 @@ def update_action(actor: object, action: Action, changes: dict) -> Action:
                           if before[k] != str(getattr(action, k)) and k not in ("notes", "completion_evidence"))
     notes = " ".join(f"{label}: {changes[k]}" for k, label in (("notes", "Note"), ("completion_evidence",
                      "Evidence")) if changes.get(k))
+    # An action's history is its owner's: seen by the coordinators and the owning organisation only.
     _entry(action.incident, actor, TimelineEntry.Kind.ACTION, f"{action.title}: {described or 'updated'}. {notes}"
-           .strip())
+           .strip(), action.organisation)
     audit.record(actor, "update", action, changes={k: [before[k], str(getattr(action, k))] for k in changes})
     if reassigned:
         notify_assigned(action)
@@ -173,14 +201,19 @@ def update_action(actor: object, action: Action, changes: dict) -> Action:
 
 
 @transaction.atomic
-def add_note(actor: object, incident: Incident, kind: str, text: str) -> TimelineEntry:
-    """An update or a meeting note on the timeline (append-only)."""
+def add_note(actor: object, incident: Incident, kind: str, text: str,
+             audience: str = TimelineEntry.Audience.INCIDENT) -> TimelineEntry:
+    """An update or a meeting note on the timeline (append-only), for everyone working on the incident
+    (``audience="incident"``) or for the coordinators and the writer's own organisation (``"organisation"``)."""
     if kind not in (TimelineEntry.Kind.UPDATE, TimelineEntry.Kind.MEETING):
         raise InputRejected([Problem("note", "a note is an update or a meeting note", column="kind")])
     if not text.strip():
         raise InputRejected([Problem("note", "write the note", column="text")])
+    if audience not in TimelineEntry.Audience.values:
+        raise InputRejected([Problem("note", f"{audience!r} is not an audience", column="audience")])
     check_text({"text": text})
-    entry = _entry(incident, actor, kind, text.strip())
+    entry = _entry(incident, actor, kind, text.strip(), EVERYONE_ON_INCIDENT
+                   if audience == TimelineEntry.Audience.INCIDENT else getattr(actor, "organisation", None))
     audit.record(actor, "note", incident, summary=f"{incident.reference}: {kind}")
     return entry
 
@@ -198,13 +231,13 @@ def change_status(actor: object, incident: Incident, status: str, follow_up: str
     incident.status = status
     incident.closed_at = timezone.now() if status == Incident.Status.CLOSED else None
     incident.save()
-    _entry(incident, actor, TimelineEntry.Kind.STATUS, f"Status {before} → {status}.")
+    _entry(incident, actor, TimelineEntry.Kind.STATUS, f"Status {before} → {status}.", EVERYONE_ON_INCIDENT)
     audit.record(actor, "status", incident, changes={"status": [before, status]})
     if status == Incident.Status.CLOSED and follow_up.strip():
         action = Action.objects.create(incident=incident, title=follow_up.strip()[:200], organisation=follow_up_owner,
                                        due_at=follow_up_due or timezone.now() + timedelta(days=30),
                                        is_follow_up=True)
-        _entry(incident, actor, TimelineEntry.Kind.ACTION, f"Follow-up work: {action.title}.")
+        _entry(incident, actor, TimelineEntry.Kind.ACTION, f"Follow-up work: {action.title}.", follow_up_owner)
         notify_assigned(action)
     if status == Incident.Status.CLOSED and create_plans:
         from places.models import PreventionPlan
@@ -215,21 +248,30 @@ def change_status(actor: object, incident: Incident, status: str, follow_up: str
             plan, created = PreventionPlan.objects.get_or_create(school=school, academic_year=year,
                                                                  defaults={"incident": incident})
             if created:
-                _entry(incident, actor, TimelineEntry.Kind.ACTION, f"Prevention plan started for {school.name}.")
+                _entry(incident, actor, TimelineEntry.Kind.ACTION, f"Prevention plan started for {school.name}.",
+                       EVERYONE_ON_INCIDENT)
                 audit.record(actor, "create", plan)
     return incident
 
 
-def _recipients(organisation: Organisation | None) -> list[str]:
+def _recipients(action: Action) -> list[str]:
+    """The email addresses of the owning organisation's users who may see the action: its coordinators and
+    administrators, and its partners and providers once the organisation is invited to the incident (an
+    analyst or commissioner of the organisation, or a user of one not invited, would learn of an incident
+    the platform does not show them)."""
+    organisation = action.organisation
     if organisation is None:
         return []
-    return list(User.objects.filter(organisation=organisation, is_active=True).exclude(email="")
-                .values_list("email", flat=True))
+    roles = {role.value for role in COORDINATORS}
+    if action.incident.invited.filter(pk=organisation.pk).exists():
+        roles |= {role.value for role in INVITABLE}
+    return list(User.objects.filter(organisation=organisation, is_active=True, role__in=roles).exclude(email="")
+                .order_by("pk").values_list("email", flat=True))
 
 
 def notify_assigned(action: Action) -> int:
     """Email the owning organisation's users that an action is theirs (sent when the transaction commits)."""
-    recipients = _recipients(action.organisation)
+    recipients = _recipients(action)
     if not recipients:
         return 0
     due = timezone.localtime(action.due_at)
@@ -247,7 +289,7 @@ def notify_overdue(now: datetime) -> int:
                                     ).select_related("incident", "organisation")
     count = 0
     for action in overdue:
-        recipients = _recipients(action.organisation)
+        recipients = _recipients(action)
         if recipients:
             send_mail(f"[{action.incident.reference}] Overdue: {action.title}",
                       f"This action was due {timezone.localtime(action.due_at):%A %d %B %Y, %H:%M} and is not done.\n"

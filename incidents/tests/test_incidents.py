@@ -204,3 +204,82 @@ def test_closing_can_start_a_prevention_plan_for_each_school_affected(scene) -> 
     plan = PreventionPlan.objects.get(school=school)
     assert plan.incident == incident
     assert "Prevention plan started for Hillside Academy" in incident.timeline.last().text
+
+
+def test_every_page_showing_an_incident_is_audit_logged(client, scene) -> None:
+    """The list, the incident, an action, the coordinator dashboard and the restricted map each write who saw
+    which incidents; a partner's own views of its list and action are logged too."""
+    start_response(scene["coordinator"], scene["incident"], ResponseProtocol.objects.get())
+    reference = scene["incident"].reference
+    school_action = Action.objects.get(organisation=scene["school"])
+
+    def logged(viewer, path: str) -> AuditEntry:
+        client.force_login(viewer)
+        before = AuditEntry.objects.count()
+        assert client.get(path).status_code == 200, path
+        entries = list(AuditEntry.objects.order_by("-id")[:AuditEntry.objects.count() - before])
+        assert len(entries) == 1, (path, entries)
+        assert entries[0].actor == viewer
+        return entries[0]
+
+    for viewer in (scene["coordinator"], scene["school_user"]):
+        assert reference in logged(viewer, "/incidents/").summary
+        assert logged(viewer, f"/incidents/{reference}/").object_id == str(scene["incident"].pk)
+        assert logged(viewer, f"/incidents/{reference}/actions/{school_action.pk}/").object_id == str(
+            school_action.pk)
+    assert reference in logged(scene["coordinator"], "/incidents/dashboard/?from=2026-01-01&to=2026-12-31").summary
+    assert reference in logged(scene["coordinator"], "/incidents/map.geojson?from=2026-01-01&to=2026-12-31").summary
+    # A form sent back with its errors shows the incident as well.
+    before = AuditEntry.objects.filter(action="view").count()
+    response = client.post(f"/incidents/{reference}/", {"form": "note", "note-kind": "update", "note-text": "",
+                                                        "note-audience": "incident"})
+    assert response.status_code == 400 and AuditEntry.objects.filter(action="view").count() == before + 1
+
+
+def test_a_partners_notes_on_its_action_stay_with_its_organisation(client, scene) -> None:
+    """The police's note on its own action ("POLICE ONLY…") is not on the timeline the invited school sees;
+    the coordinator sees it, and notes meant for everyone reach everyone."""
+    start_response(scene["coordinator"], scene["incident"], ResponseProtocol.objects.get())
+    police = user(Role.PARTNER, scene["police"], "police-lead")
+    reassurance = Action.objects.get(organisation=scene["police"], title="Community reassurance")
+    update_action(police, reassurance, {"status": "in_progress", "notes": "POLICE ONLY: two arrests made"})
+    add_note(police, scene["incident"], "update", "Police private update", audience="organisation")
+    add_note(police, scene["incident"], "update", "Cordon lifted at 18:00", audience="incident")
+    reference = scene["incident"].reference
+    client.force_login(scene["school_user"])
+    page = client.get(f"/incidents/{reference}/").content.decode()
+    assert "two arrests" not in page and "Community reassurance" not in page and "Police private update" not in page
+    assert "Cordon lifted" in page
+    client.force_login(police)
+    page = client.get(f"/incidents/{reference}/").content.decode()
+    assert "POLICE ONLY: two arrests made" in page and "Police private update" in page
+    client.force_login(scene["coordinator"])
+    page = client.get(f"/incidents/{reference}/").content.decode()
+    assert "two arrests" in page and "Police private update" in page
+    # A partner's note form defaults to its own organisation; a coordinator's to everyone.
+    client.force_login(scene["school_user"])
+    import re
+
+    checked = re.compile(r'<input[^>]*name="note-audience" value="(\w+)"[^>]*checked')
+    assert checked.findall(client.get(f"/incidents/{reference}/").content.decode()) == ["organisation"]
+    client.force_login(scene["coordinator"])
+    assert checked.findall(client.get(f"/incidents/{reference}/").content.decode()) == ["incident"]
+
+
+def test_a_prevention_plan_names_its_incident_only_to_those_who_may_see_it(client, scene) -> None:
+    from places.models import School
+
+    school = School.objects.create(urn=654322, name="Hillside Academy", phase="Secondary")
+    client.force_login(scene["school_user"])
+    response = client.post(f"/places/schools/{school.urn}/plans/new/",
+                           {"academic_year": 2025, "notes": "", "incident_reference": scene["incident"].reference})
+    assert response.status_code == 302
+    plan_url = response["Location"]
+    assert scene["incident"].reference in client.get(plan_url).content.decode()
+    for role in (Role.ANALYST, Role.COMMISSIONER):
+        client.force_login(user(role, None, f"{role.value}-plan"))
+        assert scene["incident"].reference not in client.get(plan_url).content.decode()
+        # Nor can they find out whether a reference exists by citing it.
+        response = client.post(f"/places/schools/{school.urn}/plans/new/",
+                               {"academic_year": 2026, "notes": "", "incident_reference": scene["incident"].reference})
+        assert response.status_code == 400 and b"No incident you can see" in response.content

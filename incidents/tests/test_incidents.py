@@ -107,11 +107,41 @@ def test_an_uninvited_partner_sees_nothing_and_an_invited_one_only_its_actions(c
         assert client.get(f"/incidents/{reference}/").status_code == 403
 
 
-def test_obvious_identifiers_are_blocked() -> None:
-    for text in ("Mr Smith was injured", "the boy named Jayden", "outside 12 Acacia Road", "near B12 9QT",
-                 "call 07700 900123", "email a@b.com", "DOB 01/02/2010"):
-        assert identifiers_in(text), text
-    assert identifiers_in("A 15-year-old boy was injured near the school gates at 15:10.") == []
+IDENTIFYING = [
+    "Mr Smith was injured", "the boy named Jayden", "outside 12 Acacia Road", "near B12 9QT", "call 07700 900123",
+    "email a@b.com", "DOB 01/02/2010",
+    # What a hostile tester got through (issue 15), and variants of each.
+    "Victim Jayden Okafor, 14", "victim jayden okafor, 14", "VICTIM JAYDEN OKAFOR", "the victim Jayden (14)",
+    "suspect jayden aged 16", "Victim Jayden, 14",
+    "lives at 12 acacia road", "outside 4 elm grove", "lives at number 12", "address: 14",
+    "postcode b15 2tt", "B152TT", "ｂ１５ ２ｔｔ",
+    "born 3 April 2010", "born on the 3rd of April", "born April 2010", "born 03/04/2010",
+    "NHS no 943-476-5919", "NHS number 9434765919", "943 476 5919", "943.476.5919",
+    "jayden dot okafor at gmail dot com", "jayden(at)gmail(dot)com", "jayden [at] gmail [dot] co [dot] uk",
+    "jayden.okafor@gmail.com",
+    "Mr Ｓmith", "MR SMITH was injured", "mr smith", "Mr S\u200bmith", "named jayden", "called Jayden",
+    "call (0121) 496 0000", "+44 7700 900123", "Mrs Patel's son",
+]
+ORDINARY = [
+    "A 15-year-old boy was injured near the school gates at 15:10.", "The victim, aged 15, was taken to hospital.",
+    "Victim was stabbed 14 times", "referred to Victim Support Services", "Victim Support contacted",
+    "Officers called the ambulance", "Staff called Police at 15:20", "Daily update meeting at 10:00",
+    "within 2 hours of the incident", "3 officers on the road outside", "Met at school. Then went home",
+    "did not miss school", "The victim, 14, was stabbed", "lives at home with family", "boy aged 14 injured",
+    "girl, 15, witnessed it", "the pupils in year 10, 11 and 12", "Status open → closed.",
+    "Knife arch at the gates on 3 April 2026", "BOY WAS INJURED NEAR THE GATES", "Response started: 10 actions.",
+]
+
+
+@pytest.mark.parametrize("text", IDENTIFYING)
+def test_obvious_identifiers_are_blocked_in_any_case_width_or_spelling(text: str) -> None:
+    """Normalised (NFKC, invisible characters removed) and matched in any case: every one is found."""
+    assert identifiers_in(text), text
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_incident_prose_is_not_mistaken_for_an_identifier(text: str) -> None:
+    assert identifiers_in(text) == [], text
 
 
 def test_forms_and_services_refuse_identifiers_and_save_nothing(client, scene) -> None:

@@ -9,16 +9,22 @@ SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
 
 
 @pytest.fixture(autouse=True)
-def data_dir(settings, tmp_path: Path) -> Path:
+def data_dir(request: pytest.FixtureRequest, settings, tmp_path: Path) -> Path:
     """A fresh VRP_DATA_DIR (warehouse, scratch, reports) for every test."""
     settings.VRP_DATA_DIR = tmp_path / "var"
     settings.VRP_DATA_DIR.mkdir()
     # Pages are tested fresh; the page cache has its own tests (core/tests/test_public_cache.py), which
     # switch it on.
     settings.VRP_PUBLIC_CACHE_SECONDS = 0
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    # Sign-in and submission counts (the shared cache, a database table in tests) start at zero in each test
+    # that may use the database; every test client comes from the same address.
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+            request.fixturenames):
+        request.getfixturevalue("_django_db_helper")  # (the database, as the test asked for it, first)
+        caches["shared"].clear()
     from evidence.services.search import reset_cache
     from geography.services.locate import _lsoa_index
     from insights.services.areas import _build, _local_authorities

@@ -35,6 +35,7 @@ from core.access import allow, role_of
 from core.downloads import XLSX_TYPE, table_response
 from core.problems import InputRejected
 from core.public_cache import public_page
+from core.request_limits import accepts_uploads
 from core.roles import EVERYONE, Role
 from evidence.services.items import visible_items
 from insights import charts
@@ -209,6 +210,7 @@ def measure_new(request: HttpRequest, identifier: str) -> HttpResponse:
 
 
 @allow(MANAGERS)
+@accepts_uploads
 def import_page(request: HttpRequest) -> HttpResponse:
     """Bulk import: a project spreadsheet or a 360Giving file; all rows land or none, with every problem named."""
     form = ImportForm(request.POST or None, request.FILES or None)

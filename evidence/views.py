@@ -8,6 +8,7 @@ from core.access import allow
 from core.downloads import table_response
 from core.problems import InputRejected
 from core.public_cache import public_page
+from core.request_limits import accepts_uploads
 from core.roles import EVERYONE
 from evidence.forms import AttachmentForm, ItemForm, SearchForm
 from evidence.models import Design, EvidenceItem, ImpactBand, Kind
@@ -112,6 +113,7 @@ def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @allow(EDITORS)
+@accepts_uploads
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(EvidenceItem, pk=pk)
     form = AttachmentForm(request.POST or None, request.FILES or None)

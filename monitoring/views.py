@@ -17,6 +17,7 @@ from core.access import allow
 from core.downloads import table_response
 from core.models import AuditEntry
 from core.problems import InputRejected
+from core.request_limits import accepts_uploads
 from core.roles import Role
 from monitoring.forms import ReturnForm, ReviewForm, UploadForm
 from monitoring.models import MonitoringReturn
@@ -151,6 +152,7 @@ def return_download(request: HttpRequest, identifier: str, period: str) -> HttpR
 
 
 @allow(RETURN_ROLES)
+@accepts_uploads
 def upload(request: HttpRequest) -> HttpResponse:
     """Upload returns as CSV: every row checked, then all saved as drafts (or submitted), or none."""
     form = UploadForm(request.POST or None, request.FILES or None)

@@ -1,25 +1,31 @@
 """Schools, plans, routes, the directory and provision versus need: thin views over ``places.services``."""
 
 import json
+import uuid
 from dataclasses import replace
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from shapely.geometry import Point
 
-from core import audit
+from core import audit, ratelimit
 from core.access import allow, role_of
 from core.disclosure import is_primary
 from core.downloads import table_response
 from core.public_cache import public_page
+from core.request_limits import accepts_uploads
 from core.roles import EVERYONE, Role
 from incidents.services.response import visible_incidents
 from insights.services.catalogue import default_query
 from places.forms import DirectorySearchForm, PlanForm, PlanItemForm, RouteForm, SubmissionForm
-from places.models import DirectoryOrganisation, PreventionPlan, Route, Schedule, School, Service, ServiceLocation
+from places.models import PreventionPlan, Route, School, Service
 from places.services import directory, provision
 from places.services.nearby import by_month_and_type, events_near_geometry
 from places.services.routes import before_after, difference_in_differences, route_panel
@@ -122,6 +128,7 @@ def routes(request: HttpRequest) -> HttpResponse:
 
 
 @allow(PARTNERS)
+@accepts_uploads
 def route_new(request: HttpRequest) -> HttpResponse:
     form = RouteForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -211,45 +218,92 @@ def directory_search(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+SUBMISSION_WINDOW_SECONDS = 3600
+MODERATION_PAGE_SIZE = 25
+
+
 @allow(EVERYONE)
 def directory_submit(request: HttpRequest) -> HttpResponse:
-    """Organisations submit a service; it is published once a moderator has reviewed it."""
+    """Organisations submit a service; it is published once a moderator has reviewed it. Anonymous
+    submissions are limited per client address (``VRP_SUBMISSIONS_PER_HOUR``, counted in the shared store)."""
+    title = "Add a service to the directory"
+    anonymous = not request.user.is_authenticated
+    address = ratelimit.client_address(request)
+    if request.method == "POST" and anonymous and ratelimit.count(
+            "directory-submission", address) >= settings.VRP_SUBMISSIONS_PER_HOUR:
+        return render(request, "places/form.html", {
+            "title": title, "lead": f"This address has sent {settings.VRP_SUBMISSIONS_PER_HOUR} services for review "
+            "recently, the most it may send without signing in. Wait an hour and try again, or contact the "
+            "partnership."}, status=429)
     form = SubmissionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        latitude, longitude = directory.postcode_point(data["postcode"])
-        with transaction.atomic():
-            organisation, _ = DirectoryOrganisation.objects.get_or_create(
-                name=data["organisation_name"], defaults={"description": data["organisation_description"],
-                                                         "is_faith_alliance_member": data["faith_alliance_member"]})
-            service = form.save(commit=False)
-            service.organisation = organisation
-            service.moderation = Service.Moderation.PENDING
-            service.submitted_by = request.user if request.user.is_authenticated else None
-            service.save()
-            form.save_m2m()
-            ServiceLocation.objects.create(service=service, name=data["location_name"],
-                                           postcode=directory.normalise_postcode(data["postcode"]) or "",
-                                           latitude=latitude, longitude=longitude)
-            Schedule.objects.create(service=service, byday=data["day"], opens_at=data["opens_at"],
-                                    closes_at=data["closes_at"], season=data["season"])
-            audit.record(request.user if request.user.is_authenticated else "public", "submit", service)
+        service = directory.submit_service(
+            request.user, form.save(commit=False), list(data["terms"]),
+            {"name": data["organisation_name"], "description": data["organisation_description"],
+             "faith_alliance_member": data["faith_alliance_member"]},
+            {"name": data["location_name"], "postcode": data["postcode"]},
+            {"byday": data["day"], "opens_at": data["opens_at"], "closes_at": data["closes_at"],
+             "season": data["season"]})
+        if anonymous:
+            ratelimit.add("directory-submission", address, SUBMISSION_WINDOW_SECONDS)
         return render(request, "places/submitted.html", {"service": service})
-    return render(request, "places/form.html", {"form": form, "title": "Add a service to the directory",
+    return render(request, "places/form.html", {"form": form, "title": title,
                                                 "lead": "A moderator reviews every entry before it is published."},
                   status=400 if form.errors else 200)
 
 
+def _pending(words: str) -> QuerySet[Service]:
+    pending = Service.objects.filter(moderation=Service.Moderation.PENDING)
+    for word in words.split()[:8]:
+        pending = pending.filter(Q(name__icontains=word) | Q(description__icontains=word)
+                                 | Q(organisation__name__icontains=word) | Q(locations__name__icontains=word))
+    return pending.distinct().order_by("last_modified", "name")
+
+
 @allow(MODERATORS)
 def directory_moderate(request: HttpRequest) -> HttpResponse:
+    """Entries awaiting review, every field the public would see, a page at a time; publish or reject one,
+    the ones ticked, or every entry matching the search (a flood of submissions goes in one step)."""
+    words = (request.POST if request.method == "POST" else request.GET).get("q", "").strip()
     if request.method == "POST":
-        service = get_object_or_404(Service, pk=request.POST.get("service"))
-        directory.moderate(request.user, service, request.POST.get("decision") == "publish",
-                           request.POST.get("note", ""))
-        messages.success(request, f"{service.name}: {service.get_moderation_display().lower()}.")
-        return redirect("places:moderate")
-    pending = Service.objects.filter(moderation=Service.Moderation.PENDING).select_related("organisation")
-    return render(request, "places/moderate.html", {"pending": pending})
+        decision = request.POST.get("decision", "")
+        note = request.POST.get("note", "")
+        query = f"?{urlencode({'q': words})}" if words else ""
+        one = request.POST.get("decide", "")  # an entry's own buttons: "publish:<id>" or "reject:<id>"
+        if ":" in one or request.POST.get("service"):
+            decision, pk = one.split(":", 1) if ":" in one else (decision, request.POST["service"])
+            if not _is_uuid(pk):
+                raise Http404("No such entry.")
+            service = get_object_or_404(Service, pk=pk)
+            directory.moderate(request.user, service, decision == "publish", note)
+            messages.success(request, f"{service.name}: {service.get_moderation_display().lower()}.")
+        elif decision in ("publish-selected", "reject-selected"):
+            chosen = Service.objects.filter(pk__in=[pk for pk in request.POST.getlist("selected") if _is_uuid(pk)])
+            done = directory.moderate_many(request.user, chosen, decision == "publish-selected", note)
+            messages.success(request, f"{done} entr{'y' if done == 1 else 'ies'} "
+                                      f"{'published' if decision == 'publish-selected' else 'rejected'}.")
+        elif decision == "reject-matching":
+            matching = _pending(words)
+            # The count the moderator saw must still be the count: entries arriving meanwhile are not swept up.
+            if str(matching.count()) != request.POST.get("matching_count"):
+                messages.error(request, "More entries arrived since the page was shown; check them and try again.")
+            else:
+                done = directory.moderate_many(request.user, Service.objects.filter(
+                    pk__in=list(matching.values_list("pk", flat=True))), False, note)
+                messages.success(request, f"{done} entr{'y' if done == 1 else 'ies'} rejected.")
+        return redirect(reverse("places:moderate") + query)
+    pending = _pending(words).select_related("organisation").prefetch_related("locations", "schedules", "terms")
+    page = Paginator(pending, MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "places/moderate.html", {"page": page, "q": words, "total": page.paginator.count})
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 @allow(EVERYONE)

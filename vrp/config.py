@@ -39,6 +39,40 @@ SETTINGS: dict[str, Setting] = {
                 "are this prefix, a hyphen and the project's reference."),
         Setting("VRP_POLICE_UK_BASE_URL", "https://data.police.uk",
                 "Where `vrp fetch police-uk` downloads monthly archives from."),
+        Setting("VRP_ARCHIVE_MAX_EXPANDED_MB", "2048",
+                "Largest total an archive (.zip, .docx, .xlsx, .gz) may expand to, in MB, checked before it is "
+                "read; a Word attachment is held to 100 MB besides."),
+        Setting("VRP_ARCHIVE_MAX_RATIO", "100",
+                "Largest expanded ÷ compressed size of an archive and of each member (past 10 MB expanded); real "
+                "files are 2–21. A decompression bomb is refused unread."),
+        Setting("VRP_MAX_REQUEST_MB", "2",
+                "Largest request body, in MB, of any request except an upload to a page that takes files; refused "
+                "(413) before it is read. Set the reverse proxy's limit (nginx `client_max_body_size`) to "
+                "`VRP_MAX_UPLOAD_MB`."),
+        Setting("VRP_MAX_UPLOAD_MB", "25",
+                "Largest request body, in MB, of an upload, accepted only on the pages that take files and only "
+                "from the signed-in roles that may use them."),
+        Setting("VRP_SHARED_CACHE_URL", "",
+                "Store shared by every worker for sign-in and submission counters. Empty: the database (the "
+                "`vrp_shared_cache` table, made by `vrp migrate`); `redis://127.0.0.1:6379/1` for Redis."),
+        Setting("VRP_TRUSTED_PROXIES", "0",
+                "Reverse proxies in front of the app that append the client's address to X-Forwarded-For (1 "
+                "behind one nginx); 0 takes the connection's address. Limits per client address use it."),
+        Setting("VRP_SUBMISSIONS_PER_HOUR", "10",
+                "Directory submissions one client address may make anonymously per hour (signed-in users are not "
+                "limited); more are refused (429)."),
+        Setting("VRP_SIGN_IN_FAILURES", "5",
+                "Failed sign-ins for one username from one address before that pair is refused for "
+                "`VRP_SIGN_IN_LOCKOUT_MINUTES` (the sign-in page and the admin's alike)."),
+        Setting("VRP_SIGN_IN_FAILURES_PER_ADDRESS", "20",
+                "Failed sign-ins from one address, across all usernames (password spraying), before the address "
+                "is refused for `VRP_SIGN_IN_LOCKOUT_MINUTES`."),
+        Setting("VRP_SIGN_IN_LOCKOUT_MINUTES", "15", "How long failed sign-ins are counted and a refusal lasts."),
+        Setting("VRP_SESSION_IDLE_MINUTES", "30",
+                "A signed-in session ends after this many minutes without a request."),
+        Setting("VRP_PASSWORD_RESET_MINUTES", "60", "How long a password reset link sent by email works."),
+        Setting("VRP_FROM_EMAIL", "vrp-platform@localhost",
+                "The sender of the platform's emails (password resets, incident actions)."),
     ]
 }
 

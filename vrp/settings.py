@@ -25,10 +25,29 @@ VRP_DUCKDB_THREADS = int(env_str("VRP_DUCKDB_THREADS"))
 VRP_POLICE_UK_BASE_URL = env_str("VRP_POLICE_UK_BASE_URL")
 VRP_360GIVING_PREFIX = env_str("VRP_360GIVING_PREFIX")
 VRP_PUBLIC_CACHE_SECONDS = int(env_str("VRP_PUBLIC_CACHE_SECONDS"))
+VRP_ARCHIVE_MAX_EXPANDED_MB = int(env_str("VRP_ARCHIVE_MAX_EXPANDED_MB"))
+VRP_ARCHIVE_MAX_RATIO = float(env_str("VRP_ARCHIVE_MAX_RATIO"))
+VRP_MAX_REQUEST_BYTES = int(float(env_str("VRP_MAX_REQUEST_MB")) * 1024 * 1024)
+VRP_MAX_UPLOAD_BYTES = int(float(env_str("VRP_MAX_UPLOAD_MB")) * 1024 * 1024)
+VRP_TRUSTED_PROXIES = int(env_str("VRP_TRUSTED_PROXIES"))
+VRP_SUBMISSIONS_PER_HOUR = int(env_str("VRP_SUBMISSIONS_PER_HOUR"))
+VRP_SIGN_IN_FAILURES = int(env_str("VRP_SIGN_IN_FAILURES"))
+VRP_SIGN_IN_FAILURES_PER_ADDRESS = int(env_str("VRP_SIGN_IN_FAILURES_PER_ADDRESS"))
+VRP_SIGN_IN_LOCKOUT_SECONDS = int(env_str("VRP_SIGN_IN_LOCKOUT_MINUTES")) * 60
 # Each worker keeps its own rendered pages; the data version that retires them is in the database, so
-# every worker sees a change at once.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vrp-pages",
-                      "OPTIONS": {"MAX_ENTRIES": 5000}}}
+# every worker sees a change at once. Counters that must add up across workers (sign-in failures,
+# submissions per address) live in the "shared" cache: the database by default, so one machine needs no other
+# server; Redis when VRP_SHARED_CACHE_URL names one.
+VRP_SHARED_CACHE_URL = env_str("VRP_SHARED_CACHE_URL")
+SHARED_CACHE_TABLE = "vrp_shared_cache"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vrp-pages",
+                "OPTIONS": {"MAX_ENTRIES": 5000}},
+    "shared": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": VRP_SHARED_CACHE_URL}
+               if VRP_SHARED_CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+               else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": SHARED_CACHE_TABLE,
+                     "OPTIONS": {"MAX_ENTRIES": 100_000}}),
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,6 +78,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Bodies over the route's limit are refused before anything (the CSRF check) reads and spools them.
+    "core.request_limits.RequestBodyLimitMiddleware",
+    # A signed-in session ends after VRP_SESSION_IDLE_MINUTES without a request.
+    "core.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Deny by default: a view that does not declare its roles answers 403 to everyone.
@@ -131,9 +154,13 @@ WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Uploads: small in memory, larger spooled to disk; anything bigger than this is refused.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies: every route is held to VRP_MAX_REQUEST_BYTES, a route that takes files to
+# VRP_MAX_UPLOAD_BYTES for the roles that may use it, before the body is read (core.request_limits). Form
+# fields (not files) are held to the smaller limit by Django too; files up to 2.5 MB stay in memory and
+# larger ones are spooled to disk, never more than the route's limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = VRP_MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -149,6 +176,13 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 
 EMAIL_BACKEND = env_str("VRP_EMAIL_BACKEND")
+DEFAULT_FROM_EMAIL = env_str("VRP_FROM_EMAIL")
+PASSWORD_RESET_TIMEOUT = int(env_str("VRP_PASSWORD_RESET_MINUTES")) * 60
+
+# A signed-in session ends after VRP_SESSION_IDLE_MINUTES without a request: the expiry is moved on as the
+# user works (core.sessions, at most once a minute, not a write per request).
+SESSION_COOKIE_AGE = int(env_str("VRP_SESSION_IDLE_MINUTES")) * 60
+SESSION_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
     "version": 1,

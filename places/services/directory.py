@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from core import audit
 from core.problems import InputRejected, Problem, nul_problems
@@ -168,12 +169,55 @@ def envelope(items: list[Any], page: int, per_page: int) -> dict[str, Any]:
 
 
 @transaction.atomic
+def submit_service(actor: object, service: Service, terms: list[TaxonomyTerm], organisation: dict[str, Any],
+                   location: dict[str, Any], schedule: dict[str, Any]) -> Service:
+    """Save a submitted service (validated by its form, not yet saved) for moderation, with its organisation
+    (found by name or created), one location at a known postcode and one weekly session; audit-logged."""
+    found, _ = DirectoryOrganisation.objects.get_or_create(
+        name=organisation["name"], defaults={"description": organisation["description"],
+                                             "is_faith_alliance_member": organisation["faith_alliance_member"]})
+    service.organisation = found
+    service.moderation = Service.Moderation.PENDING
+    service.submitted_by = actor if getattr(actor, "pk", None) else None
+    service.save()
+    service.terms.set(terms)
+    latitude, longitude = postcode_point(location["postcode"])
+    ServiceLocation.objects.create(service=service, name=location["name"],
+                                   postcode=normalise_postcode(location["postcode"]) or "", latitude=latitude,
+                                   longitude=longitude)
+    Schedule.objects.create(service=service, **schedule)
+    audit.record(actor if getattr(actor, "pk", None) else "public", "submit", service)
+    return service
+
+
+@transaction.atomic
 def moderate(actor: object, service: Service, publish: bool, note: str = "") -> Service:
     service.moderation = Service.Moderation.PUBLISHED if publish else Service.Moderation.REJECTED
     service.review_note = note[:300]
     service.save(update_fields=["moderation", "review_note", "last_modified"])
     audit.record(actor, "publish" if publish else "reject", service)
     return service
+
+
+@transaction.atomic
+def moderate_many(actor: object, services: QuerySet[Service], publish: bool, note: str = "") -> int:
+    """Publish or reject every pending service in ``services`` at once (a flood of submissions is rejected in
+    one step); each decision is in the audit log. Returns how many were decided."""
+    from core.models import AuditEntry
+
+    chosen = list(services.filter(moderation=Service.Moderation.PENDING).select_for_update())
+    if not chosen:
+        return 0
+    decision = Service.Moderation.PUBLISHED if publish else Service.Moderation.REJECTED
+    Service.objects.filter(pk__in=[s.pk for s in chosen]).update(moderation=decision, review_note=note[:300],
+                                                                 last_modified=timezone.now())
+    user = actor if getattr(actor, "pk", None) else None
+    label = actor.get_username() if user else str(actor)
+    AuditEntry.objects.bulk_create([
+        AuditEntry(actor=user, actor_label=label[:150], action="publish" if publish else "reject",
+                   object_type=Service._meta.label, object_id=str(s.pk), summary=str(s)[:300], changes={})
+        for s in chosen], batch_size=500)
+    return len(chosen)
 
 
 def import_oruk_file(path: Path, actor: object = "cli") -> dict[str, int]:

@@ -75,6 +75,9 @@ def read_tables(path: Path) -> list[Table]:
 def _read_workbook(path: Path) -> Iterator[Table]:
     import openpyxl
 
+    from core.archives import check_zip
+
+    check_zip(path, path.name)  # an XLSX is a zip: a decompression bomb is refused before openpyxl reads it
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook

@@ -337,3 +337,73 @@ def test_places_pages_are_accessible(demo, live_server, page) -> None:
                  "/places/directory/moderate/", "/places/directory/submit/", "/reports/", "/evidence/manage/new/"):
         page.goto(f"{live_server.url}{path}")
         assert axe_violations(page) == [], path
+
+
+def _payload(field: str, room: int) -> str:
+    """An HTML/JS payload naming its field, as long as the field allows: an element to find, a script, an
+    inline handler, and (where it fits) a meta refresh that would navigate away, as in issue 15."""
+    parts = [f'x<b id="injected-{field}">', f"<img src=x onerror=\"window.vrpInjected='{field}'\">",
+             f"<script>window.vrpInjected='{field}'</script>", '<meta http-equiv="refresh" content="0;url=/evidence/">']
+    text = ""
+    for part in parts:
+        if len(text) + len(part) <= room:
+            text += part
+    return text
+
+
+def test_html_in_a_submission_stays_text_everywhere_it_is_shown(live_server, page, transactional_db) -> None:
+    """Every text field of an anonymous directory submission holds HTML and script. On the thank-you page,
+    the moderation page (which shows every field) and, once published, the directory's list and map
+    tooltip (hovered), no element is made, no script runs and the page does not navigate away."""
+    from commissioning.tests.factories import user
+    from core.roles import Role
+    from places.models import Postcode, Service, TaxonomyTerm
+
+    Postcode.objects.create(postcode="B12 9QT", latitude=52.4650, longitude=-1.8870)
+    TaxonomyTerm.objects.create(code="boxing", name="Boxing")
+    user(Role.COMMISSIONER, None, "commissioner-user")
+    room = {"name": 200, "description": 2000, "organisation_name": 200, "organisation_description": 2000,
+            "location_name": 200, "cost": 200, "contact_name": 120, "contact_phone": 40}
+    fields = {name: _payload(name, limit) for name, limit in room.items()}
+    fields["location_name"] = 'Community hall<meta http-equiv="refresh" content="0;url=/evidence/">'
+    fields["url"] = "https://club.example/?q=<b_id=injected-url>"
+
+    def untouched(where: str) -> None:
+        assert page.evaluate("document.querySelector('[id^=injected]')") is None, where
+        assert page.evaluate("window.vrpInjected === undefined"), where
+
+    page.goto(f"{live_server.url}/places/directory/submit/")
+    for name, text in fields.items():
+        page.fill(f"#id_{name}", text)
+    page.fill("#id_postcode", "B12 9QT")
+    page.select_option("#id_day", "TU")
+    page.fill("#id_opens_at", "18:00")
+    page.fill("#id_closes_at", "20:00")
+    page.click("main button")
+    page.wait_for_selector("text=Thank you")
+    untouched("thank-you page")
+    assert fields["name"] in page.locator("main").inner_text()
+    service = Service.objects.get()
+    assert service.name == fields["name"] and service.locations.get().name == fields["location_name"]
+
+    sign_in(page, live_server.url, "commissioner-user", "/places/directory/moderate/")
+    shown = page.locator("main").inner_text()
+    for name, text in fields.items():
+        assert text in shown, f"the moderation page does not show {name} as the public would see it"
+    untouched("moderation page")
+    assert axe_violations(page) == []
+    page.click(f"button[value='publish:{service.pk}']")
+    page.wait_for_selector("text=Nothing is waiting")
+    sign_out(page)
+
+    page.goto(f"{live_server.url}/places/directory/")
+    marker = page.locator("#directory-map path.leaflet-interactive")
+    marker.wait_for()
+    marker.hover()
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert tooltip.inner_text() == f"{fields['name']} ({fields['location_name']})"
+    page.wait_for_timeout(1500)  # a meta refresh of 0 s would have navigated by now
+    assert page.url == f"{live_server.url}/places/directory/"
+    untouched("directory page and map tooltip")
+    assert fields["description"][:40] in page.locator(".results").inner_text()

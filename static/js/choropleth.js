@@ -1,5 +1,21 @@
 // Choropleth of rate per 1,000 residents (the platform's only client-side script; every figure it shows is
 // also in the page's tables and downloads). Leaflet is served by the platform itself.
+// Every text from the data (area, project and place names) goes into the map as text, never as HTML: Leaflet
+// reads a string given to a tooltip or popup as HTML, so each is given a DOM node whose textContent is set.
+function vrpText(text) {
+  "use strict";
+  var span = document.createElement("span");
+  span.textContent = text === null || text === undefined ? "" : String(text);
+  return span;
+}
+
+// A link only to a page of this site (a path or a fragment), never a javascript: or other URL from the data.
+function vrpSafeHref(url) {
+  "use strict";
+  var text = String(url || "");
+  return (text.charAt(0) === "#" || (text.charAt(0) === "/" && text.charAt(1) !== "/")) ? text : "#";
+}
+
 function vrpChoropleth() {
   "use strict";
   var element = document.getElementById("map");
@@ -30,8 +46,8 @@ function vrpChoropleth() {
         style: function (f) { return { color: "#505a5f", weight: 0.6, fillOpacity: 0.8, fillColor: colour(f.properties.rate_per_1000, cuts) }; },
         onEachFeature: function (f, l) {
           var p = f.properties;
-          l.bindTooltip((p.name || p.code) + ": " + (p.rate_per_1000 === null ? "withheld" : p.rate_per_1000 + " per 1,000") +
-                        " (" + (p.count === null ? "withheld" : p.count) + ")");
+          l.bindTooltip(vrpText((p.name || p.code) + ": " + (p.rate_per_1000 === null ? "withheld" : p.rate_per_1000 + " per 1,000") +
+                                " (" + (p.count === null ? "withheld" : p.count) + ")"));
         }
       }).addTo(map);
       if (data.features.length) { map.fitBounds(layer.getBounds()); }
@@ -63,7 +79,7 @@ function vrpChoropleth() {
         onEachFeature: function (f, l) {
           // Each point says where it links to (properties.url) and what to call it (properties.label).
           var link = document.createElement("a");
-          link.href = f.properties.url;
+          link.href = vrpSafeHref(f.properties.url);
           link.textContent = f.properties.label;
           var box = document.createElement("div");
           if (f.properties.name) { box.appendChild(document.createTextNode(f.properties.name + ": ")); }

@@ -32,7 +32,12 @@
     element.setAttribute("data-ready", "1");
     var data = JSON.parse(element.getAttribute("data-points")), directory = baseMap(element);
     var layer = L.geoJSON(data, { pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, color: "#0b0c0c", weight: 1, fillColor: "#ffdd00", fillOpacity: 1 }); },
-      onEachFeature: function (f, l) { l.bindTooltip(f.properties.label + " (" + f.properties.name + ")"); } }).addTo(directory);
+      onEachFeature: function (f, l) {
+        // The service and venue names are submitted by the public: text, never HTML (Leaflet reads a string as HTML).
+        var text = document.createElement("span");
+        text.textContent = f.properties.label + " (" + f.properties.name + ")";
+        l.bindTooltip(text);
+      } }).addTo(directory);
     if (data.features.length) { directory.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 15 }); }
   }
   directoryMap();

@@ -74,7 +74,7 @@ def _wait_until_up(url: str, server: subprocess.Popen) -> None:
         try:
             requests.get(url + "/", timeout=5)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # (a first answer can take seconds on a busy machine)
             time.sleep(0.2)
     raise AssertionError("gunicorn did not answer within 60 s")
 

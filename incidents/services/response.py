@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from core import audit
 from core.access import role_of
-from core.models import Organisation, User
+from core.actions import mark_completion, owner_emails
+from core.actions import notify_overdue as notify_overdue_actions
+from core.models import Organisation
 from core.problems import InputRejected, Problem
 from core.roles import Role
 from incidents.models import Action, Incident, ProtocolStep, ResponseProtocol, TimelineEntry
@@ -155,10 +157,7 @@ def update_action(actor: object, action: Action, changes: dict) -> Action:
     reassigned = "organisation" in changes and changes["organisation"] != action.organisation
     for name, value in changes.items():
         setattr(action, name, value)
-    if action.status == Action.Status.DONE and action.completed_at is None:
-        action.completed_at = timezone.now()
-    elif action.status != Action.Status.DONE:
-        action.completed_at = None
+    mark_completion(action)
     action.save()
     described = ", ".join(f"{k} {before[k]!s} → {getattr(action, k)!s}" for k in changes
                           if before[k] != str(getattr(action, k)) and k not in ("notes", "completion_evidence"))
@@ -220,16 +219,9 @@ def change_status(actor: object, incident: Incident, status: str, follow_up: str
     return incident
 
 
-def _recipients(organisation: Organisation | None) -> list[str]:
-    if organisation is None:
-        return []
-    return list(User.objects.filter(organisation=organisation, is_active=True).exclude(email="")
-                .values_list("email", flat=True))
-
-
 def notify_assigned(action: Action) -> int:
     """Email the owning organisation's users that an action is theirs (sent when the transaction commits)."""
-    recipients = _recipients(action.organisation)
+    recipients = owner_emails(action.organisation)
     if not recipients:
         return 0
     due = timezone.localtime(action.due_at)
@@ -242,16 +234,5 @@ def notify_assigned(action: Action) -> int:
 
 def notify_overdue(now: datetime) -> int:
     """Email owners of overdue open actions once each; returns how many actions were notified."""
-    overdue = Action.objects.filter(due_at__lt=now, overdue_notified_at__isnull=True,
-                                    status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]
-                                    ).select_related("incident", "organisation")
-    count = 0
-    for action in overdue:
-        recipients = _recipients(action.organisation)
-        if recipients:
-            send_mail(f"[{action.incident.reference}] Overdue: {action.title}",
-                      f"This action was due {timezone.localtime(action.due_at):%A %d %B %Y, %H:%M} and is not done.\n"
-                      "Sign in to the VRP Platform to update it.", None, recipients)
-        Action.objects.filter(pk=action.pk).update(overdue_notified_at=now)
-        count += 1
-    return count
+    return notify_overdue_actions(Action.objects.select_related("incident", "organisation"), now,
+                                  lambda action: f"[{action.incident.reference}] Overdue: {action.title}")

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "incidents",
     "reports",
     "places",
+    "strategy",
 ]
 
 MIDDLEWARE = [

@@ -225,6 +225,12 @@ class Consultation(models.Model):
             raise ValidationError({"participants": f"Give whole-number counts by age band ({', '.join(bands)})."})
 
     @property
+    def participants_by_band(self) -> list[tuple[str, int]]:
+        """(age band label, count) in the bands' order, for display."""
+        counts = self.participants if isinstance(self.participants, dict) else {}
+        return [(band.label.lower(), counts[band.value]) for band in AgeBand if counts.get(band.value)]
+
+    @property
     def total_participants(self) -> int:
         return sum(self.participants.values()) if isinstance(self.participants, dict) else 0
 

@@ -66,4 +66,5 @@ def ols(design: np.ndarray, y: np.ndarray, clusters: np.ndarray | None = None) -
     meat = scores.T @ scores
     correction = groups / (groups - 1) * (n - 1) / (n - k)
     variance = correction * bread @ meat @ bread
-    return Fit(coefficients, np.sqrt(np.diag(variance)), groups - 1, n, groups)
+    # Rounding can leave a variance of a term with no within-cluster variation a hair below zero.
+    return Fit(coefficients, np.sqrt(np.clip(np.diag(variance), 0, None)), groups - 1, n, groups)

@@ -96,7 +96,9 @@ def read_figure(figure: str, area: str | None, first_month: str, last_month: str
     if spec is None:
         raise ValueError(f"{figure!r} is not a measure figure; use one of {', '.join(FIGURES)}")
     if spec.source == "returns":
-        return _returns_reading(spec, area, first_month, last_month, subject, today or date.today())  # noqa: DTZ011
+        from django.utils import timezone
+
+        return _returns_reading(spec, area, first_month, last_month, subject, today or timezone.localdate())
     return _warehouse_reading(spec, area, first_month, last_month)
 
 

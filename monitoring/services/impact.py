@@ -344,10 +344,16 @@ def evaluation_report(evaluation: Evaluation) -> dict:
     if synthetic:
         summary.sentences.append(f"Synthetic control (second opinion): {synthetic['estimate']:+.3f} per 1,000 a "
                                  f"quarter, placebo-in-space p-value {synthetic['p_value']:.2f}.")
-    summary.figures.append(Figure("estimates", "Estimates", list(evaluation.estimates[0]), evaluation.estimates))
+    estimates = [{"method": e["method"].replace("_", " "), "estimate": round(e["estimate"], 4),
+                  "ci_low": "not estimated" if e["ci_low"] is None else round(e["ci_low"], 4),
+                  "ci_high": "not estimated" if e["ci_high"] is None else round(e["ci_high"], 4),
+                  "p_value": round(e["p_value"], 4), "places": e["clusters"]} for e in evaluation.estimates]
+    summary.figures.append(Figure("estimates", "Estimates (per 1,000 residents a quarter)", list(estimates[0]),
+                                  estimates))
     trend = Section(2, "Quarter by quarter around the start")
+    events = _rounded(evaluation.event_study)
     trend.figures.append(Figure("event_study", "Event study: treated minus comparison, by quarter",
-                                list(evaluation.event_study[0]), evaluation.event_study,
+                                list(events[0]), events,
                                 event_study_chart(evaluation.event_study, "Event study")))
     if evaluation.synthetic:
         trend.figures.append(Figure("synthetic_control", "The treated places and their synthetic control",
@@ -361,8 +367,8 @@ def evaluation_report(evaluation: Evaluation) -> dict:
                                  evaluation.matched))
     places.figures.append(Figure("balance", "Balance of the matched set", list(evaluation.balance[0]),
                                  evaluation.balance))
-    places.figures.append(Figure("panel", "The panel every estimate is computed from", list(evaluation.panel[0]),
-                                 evaluation.panel))
+    panel = _rounded(evaluation.panel)
+    places.figures.append(Figure("panel", "The panel every estimate is computed from", list(panel[0]), panel))
     caveats_section = Section(4, "Caveats", list(evaluation.caveats))
     method = Section(5, "Method", [line.strip() for line in __doc__.split("\n\n") if line.strip()][1:])
     region = current_region()
@@ -370,3 +376,8 @@ def evaluation_report(evaluation: Evaluation) -> dict:
             "edition": "", "sections": [summary, trend, places, caveats_section, method],
             "generated_at": timezone.now(), "is_synthetic": region.is_synthetic,
             "stem": f"evaluation-{project_obj.identifier}"}
+
+
+def _rounded(rows: list[dict], places: int = 4) -> list[dict]:
+    """Rows with floats rounded for reading (the page's CSV downloads keep full precision)."""
+    return [{k: round(v, places) if isinstance(v, float) else v for k, v in row.items()} for row in rows]

@@ -344,7 +344,7 @@ def evaluation_report(evaluation: Evaluation) -> dict:
     if synthetic:
         summary.sentences.append(f"Synthetic control (second opinion): {synthetic['estimate']:+.3f} per 1,000 a "
                                  f"quarter, placebo-in-space p-value {synthetic['p_value']:.2f}.")
-    estimates = [{"method": e["method"].replace("_", " "), "estimate": round(e["estimate"], 4),
+    estimates = [{"method": e["method"], "estimate": round(e["estimate"], 4),
                   "ci_low": "not estimated" if e["ci_low"] is None else round(e["ci_low"], 4),
                   "ci_high": "not estimated" if e["ci_high"] is None else round(e["ci_high"], 4),
                   "p_value": round(e["p_value"], 4), "places": e["clusters"]} for e in evaluation.estimates]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.actions import OwnedAction
 from core.age_bands import AgeBand  # noqa: F401 - shared, re-exported here
 from core.models import Organisation
 
@@ -98,31 +99,17 @@ class ProtocolStep(models.Model):
         return f"{self.order}. {self.title}"
 
 
-class Action(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
+class Action(OwnedAction):
+    """One action of an incident response (title, owner, due time, status, evidence: ``core.actions``)."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions")
     step = models.ForeignKey(ProtocolStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    title = models.CharField(max_length=200)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="incident_actions")
-    due_at = models.DateTimeField()
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    notes = models.TextField(blank=True)
-    completion_evidence = models.TextField(blank=True, help_text="What shows it was done (no personal details).")
-    completed_at = models.DateTimeField(null=True, blank=True)
     is_follow_up = models.BooleanField(default=False, help_text="Work that continues after the incident closes.")
-    overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["due_at", "id"]
-
-    def __str__(self) -> str:
-        return self.title
+    class Meta(OwnedAction.Meta):
+        pass
 
 
 class TimelineEntry(models.Model):

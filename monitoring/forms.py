@@ -86,3 +86,13 @@ class UploadForm(forms.Form):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("Upload a .csv file.")
         return upload
+
+
+class ImpactForm(forms.Form):
+    """What an impact evaluation counts and how far from the delivery points."""
+
+    radius = forms.IntegerField(label="Radius around delivery points (metres)", min_value=50, max_value=3000,
+                                initial=400, required=False)
+    crime_type = forms.ChoiceField(label="Offences", required=False, choices=[
+        (label, label) for label in ("Violence and sexual offences", "Robbery", "Possession of weapons",
+                                     "Public order", "Anti-social behaviour")])

@@ -208,3 +208,37 @@ def late_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     if fmt:
         return table_response(rows, columns, fmt, "late-and-missing-returns")
     return render(request, "monitoring/late.html", {"rows": rows})
+
+
+IMPACT_ROLES = (Role.ANALYST, Role.COMMISSIONER, Role.ADMINISTRATOR)
+IMPACT_TABLES = ("estimates", "event_study", "synthetic", "treated", "matched", "balance", "panel")
+
+
+@allow(IMPACT_ROLES)
+def impact_page(request: HttpRequest, identifier: str, fmt: str | None = None) -> HttpResponse:
+    """Did violence change where the project works? DiD, event study and synthetic control (police.uk data)."""
+    from monitoring.forms import ImpactForm
+    from monitoring.services.impact import DEFAULT_RADIUS_M, evaluate_project, event_study_chart
+
+    project = get_object_or_404(Project.objects.select_related("provider"), identifier=identifier)
+    form = ImpactForm(request.GET or None)
+    radius, types = DEFAULT_RADIUS_M, ("Violence and sexual offences",)
+    if form.is_bound and form.is_valid():
+        radius = float(form.cleaned_data["radius"] or DEFAULT_RADIUS_M)
+        types = (form.cleaned_data["crime_type"] or types[0],)
+    elif form.is_bound:
+        return render(request, "monitoring/impact.html", {"project": project, "form": form}, status=400)
+    try:
+        evaluation = evaluate_project(project, radius, types)
+    except ValueError as exc:
+        return render(request, "monitoring/impact.html", {"project": project, "form": form, "problem": str(exc)})
+    if fmt:
+        table = request.GET.get("table", "estimates")
+        if table not in IMPACT_TABLES:
+            raise Http404("No such table.")
+        rows = getattr(evaluation, table)
+        return table_response(rows, list(rows[0]) if rows else [], fmt, f"impact-{project.identifier}-{table}",
+                              {"project": project.identifier, "radius_m": radius, "types": list(types)})
+    return render(request, "monitoring/impact.html", {
+        "project": project, "form": form, "evaluation": evaluation, "query_string": request.GET.urlencode(),
+        "chart": event_study_chart(evaluation.event_study, f"Event study for {project.title}")})

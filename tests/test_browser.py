@@ -407,3 +407,56 @@ def test_html_in_a_submission_stays_text_everywhere_it_is_shown(live_server, pag
     assert page.url == f"{live_server.url}/places/directory/"
     untouched("directory page and map tooltip")
     assert fields["description"][:40] in page.locator(".results").inner_text()
+
+
+def test_a_commissioner_adds_a_commitment_with_a_measure_and_sees_its_computed_status(live_server, page,
+                                                                                    transactional_db) -> None:
+    from datetime import date
+
+    from commissioning.tests.factories import organisation, project, user
+    from core.roles import Role
+    from monitoring.services.returns import ReturnFigures, review_return, save_return, submit_return
+    from strategy.models import Strategy
+    from strategy.services import plan
+
+    council = organisation("Northfield Council", "local_authority")
+    sport = project("SP-1", provider=organisation("Second Chance Football"), theme="sport",
+                    planned_start=date(2024, 4, 1), planned_end=date(2024, 9, 30))
+    for start in (date(2024, 4, 1), date(2024, 7, 1)):
+        saved = save_return("test", sport, start, ReturnFigures(reach={("10_17", "female", "new"): 40}))
+        review_return("test", submit_return("test", saved), accept=True)
+    strategy = plan.save_strategy("test", Strategy(year=2024, title="Safer streets 2024/25"))
+    plan.add_priority("test", strategy, "Reach young people early")
+    user(Role.COMMISSIONER, None, "commissioner-user")
+
+    sign_in(page, live_server.url, "commissioner-user", "/strategy/2024/")
+    assert axe_violations(page) == []
+    page.click("text=Add a commitment to this priority")
+    page.fill("#id_title", "Sport for 60 young people")
+    page.select_option("#id_owner", label=council.name)
+    page.fill("#id_due_date", "2025-03-31")
+    page.select_option("#id_projects", label=str(sport))
+    assert axe_violations(page) == []
+    page.click("text=Save")
+    page.wait_for_url("**/strategy/commitments/*/")
+    assert page.locator("#commitment-status [data-status]").get_attribute("data-status") == "no_measures"
+    page.click("text=Add a measure")
+    page.select_option("#id_figure", "reach_under_25")
+    page.select_option("#id_theme", "sport")
+    for field, value in (("baseline_from", "2023-04"), ("baseline_to", "2024-03"), ("period_from", "2024-04"),
+                         ("period_to", "2024-09"), ("target", "60")):
+        page.fill(f"#id_{field}", value)
+    page.select_option("#id_direction", "up")
+    assert axe_violations(page) == []
+    page.click("text=Save")
+    page.wait_for_url("**/strategy/commitments/*/")
+    # 80 young people from the two accepted returns against a target of 60: computed, never typed.
+    status = page.locator("[data-measure-status] [data-status]")
+    assert status.get_attribute("data-status") == "on_track"
+    assert "80 against 60" in page.locator("[data-measure-status]").inner_text()
+    assert page.locator("#commitment-status [data-status]").inner_text() == "On track"
+    assert axe_violations(page) == []
+    for path in ("/strategy/boards/", "/strategy/consultations/", "/strategy/public/",
+                 "/strategy/public/you-said-we-did/", "/strategy/spend/"):
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page) == [], path

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "incidents",
     "reports",
     "places",
+    "strategy",
 ]
 
 MIDDLEWARE = [

@@ -33,4 +33,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("places/", include("places.urls")),
     path("openreferral/", include("places.api_urls")),
+    path("strategy/", include("strategy.urls")),
 ]

@@ -92,7 +92,8 @@ def example_objects(users) -> dict[str, str]:
     plan = PreventionPlan.objects.create(school=school, academic_year=2025)
     route = Route.objects.create(name="Example route", start_date=date(2024, 9, 1), line_geojson=(
         '{"type": "LineString", "coordinates": [[-1.89, 52.48], [-1.88, 52.481]]}'))
-    return {"<int:urn>": str(school.urn), "<int:plan_id>": str(plan.pk), "<int:route_id>": str(route.pk),
+    return {**_strategy_objects(org),
+            "<int:urn>": str(school.urn), "<int:plan_id>": str(plan.pk), "<int:route_id>": str(route.pk),
             "<str:service_id>": str(_published_service().id),
             "<int:pk>": str(item.pk), "<int:attachment_id>": str(attachment.pk),
             "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk),
@@ -113,6 +114,28 @@ def test_each_role_reaches_exactly_the_views_it_is_allowed(client, users, exampl
             else:
                 expected = (302,) if role is Role.PUBLIC else (403,)
                 assert status in expected, (url, role, status)
+
+
+def _strategy_objects(org) -> dict[str, str]:
+    """A strategy with a priority and a commitment of the users' organisation, a board meeting with an action
+    of theirs, and a consultation."""
+    from datetime import UTC, date, datetime
+
+    from strategy.models import Board, Consultation, Strategy
+    from strategy.services import plan
+
+    strategy = plan.save_strategy("test", Strategy(year=2025, title="Example strategy", is_published=True))
+    priority = plan.add_priority("test", strategy, "Example priority")
+    commitment = plan.add_commitment("test", priority, "Example commitment", org, date(2026, 3, 31))
+    board = plan.save_board("test", Board(name="Example board"), [org])
+    meeting = plan.record_meeting("test", board, date(2025, 6, 1), attendance={org: 2})
+    action = plan.add_board_action("test", meeting, "Example board action", org, datetime(2025, 7, 1, tzinfo=UTC))
+    consultation = plan.save_consultation("test", Consultation(name="Example assembly", held_on=date(2025, 5, 1),
+                                                                participants={"10_17": 30}))
+    return {"<int:year>": str(strategy.year), "<int:priority_id>": str(priority.pk),
+            "<int:commitment_id>": str(commitment.pk), "<int:board_id>": str(board.pk),
+            "<int:meeting_id>": str(meeting.pk), "<int:board_action_id>": str(action.pk),
+            "<int:consultation_id>": str(consultation.pk)}
 
 
 def _published_service():

@@ -1,7 +1,8 @@
 """Providers and partners see only their own organisation and area.
 
 Two organisations, Alpha and Bravo, each with a provider and a partner, each with an unpublished project, a
-monitoring return, an incident they alone are invited to and an action of their own; every text of Bravo's
+monitoring return, an incident they alone are invited to and an action of their own, a strategy commitment and
+a board action of their own (at a meeting both attend); every text of Bravo's
 carries a marker. Every route of the URL map (from the resolver, so a new one cannot be missed) is requested
 by Alpha's users with Bravo's objects in the URL: no page, CSV, JSON, GeoJSON or API response may hold
 Bravo's marker. Bravo's own users see it on the pages that are theirs, which shows the marker is findable.
@@ -51,7 +52,29 @@ def _organisation_world(name: str) -> dict:
     action = add_action("test", incident, f"{marker} action", org, datetime(2026, 1, 6, 9, tzinfo=UTC))
     return {"users": users, "organisation": org, "arguments": {
         "<slug:identifier>": theirs.identifier, "<str:period>": "2024-04-01",
-        "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk)}}
+        "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk), **_strategy_world(org, marker)}}
+
+
+def _strategy_world(org: Organisation, marker: str) -> dict[str, str]:
+    """The organisation's own commitment (with a measure and an update) and board action, under a strategy and
+    a meeting both organisations share."""
+    from decimal import Decimal
+
+    from strategy.models import Board, Measure, Meeting, Priority, Strategy
+    from strategy.services import plan
+
+    strategy = Strategy.objects.get_or_create(year=2025, defaults={"title": "Shared strategy"})[0]
+    priority = Priority.objects.get_or_create(strategy=strategy, title="Shared priority")[0]
+    commitment = plan.add_commitment("test", priority, f"{marker} commitment", org, date(2026, 3, 31))
+    plan.add_measure("test", commitment, Measure(figure="violence", baseline_from="2024-04", baseline_to="2025-03",
+                                                 period_from="2025-04", period_to="2026-03", target=Decimal(10),
+                                                 direction="down"))
+    Board.objects.get_or_create(name="Shared board")
+    meeting = Meeting.objects.get_or_create(board=Board.objects.get(name="Shared board"), held_on=date(2025, 6, 1))[0]
+    board_action = plan.add_board_action("test", meeting, f"{marker} board action", org,
+                                         datetime(2025, 7, 1, tzinfo=UTC))
+    return {"<int:year>": "2025", "<int:commitment_id>": str(commitment.pk), "<int:meeting_id>": str(meeting.pk),
+            "<int:board_action_id>": str(board_action.pk)}
 
 
 @pytest.fixture
@@ -117,7 +140,9 @@ def test_no_route_shows_one_organisation_the_other_organisations_objects(client,
     assert "everyone sees this" in alpha_page and f"{MARKER['alpha']} ONLY" in alpha_page
     assert {"monitoring/", "monitoring/projects/<slug:identifier>/",
             "monitoring/projects/<slug:identifier>/returns/<str:period>/", "incidents/<slug:reference>/",
-            "incidents/<slug:reference>/actions/<int:action_id>/"} <= shown_to_bravo
+            "incidents/<slug:reference>/actions/<int:action_id>/", "strategy/", "strategy/<int:year>/",
+            "strategy/commitments/<int:commitment_id>/", "strategy/meetings/<int:meeting_id>/",
+            "strategy/actions/<int:board_action_id>/"} <= shown_to_bravo
 
 
 def test_other_organisations_objects_are_not_found_rather_than_forbidden(client, worlds) -> None:
@@ -130,7 +155,8 @@ def test_other_organisations_objects_are_not_found_rather_than_forbidden(client,
                   "incidents/<slug:reference>/actions/<int:action_id>/"):
         assert client.get(concrete(route, bravo)).status_code == 404, route
     client.force_login(worlds["alpha"]["users"][Role.PARTNER])
-    for route in ("incidents/<slug:reference>/", "incidents/<slug:reference>/actions/<int:action_id>/"):
+    for route in ("incidents/<slug:reference>/", "incidents/<slug:reference>/actions/<int:action_id>/",
+                  "strategy/commitments/<int:commitment_id>/", "strategy/actions/<int:board_action_id>/"):
         assert client.get(concrete(route, bravo)).status_code == 404, route
 
 
@@ -166,6 +192,7 @@ def test_emails_about_incidents_reach_only_those_who_may_see_them(worlds) -> Non
     from incidents.models import Action
     from incidents.services.response import notify_overdue
 
+    mail.outbox.clear()  # the fixture's board actions told their owners; only incident emails are checked here
     notify_overdue(datetime(2026, 3, 1, tzinfo=UTC))
     assert mail.outbox and Action.objects.filter(overdue_notified_at__isnull=False).exists()
     for message in mail.outbox:

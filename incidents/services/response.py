@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from core import audit
 from core.access import role_of
+from core.actions import mark_completion
+from core.actions import notify_overdue as notify_overdue_actions
 from core.models import Organisation, User
 from core.problems import InputRejected, Problem
 from core.roles import Role
@@ -182,10 +184,7 @@ def update_action(actor: object, action: Action, changes: dict) -> Action:
     reassigned = "organisation" in changes and changes["organisation"] != action.organisation
     for name, value in changes.items():
         setattr(action, name, value)
-    if action.status == Action.Status.DONE and action.completed_at is None:
-        action.completed_at = timezone.now()
-    elif action.status != Action.Status.DONE:
-        action.completed_at = None
+    mark_completion(action)
     action.save()
     described = ", ".join(f"{k} {before[k]!s} → {getattr(action, k)!s}" for k in changes
                           if before[k] != str(getattr(action, k)) and k not in ("notes", "completion_evidence"))
@@ -284,16 +283,6 @@ def notify_assigned(action: Action) -> int:
 
 def notify_overdue(now: datetime) -> int:
     """Email owners of overdue open actions once each; returns how many actions were notified."""
-    overdue = Action.objects.filter(due_at__lt=now, overdue_notified_at__isnull=True,
-                                    status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]
-                                    ).select_related("incident", "organisation")
-    count = 0
-    for action in overdue:
-        recipients = _recipients(action)
-        if recipients:
-            send_mail(f"[{action.incident.reference}] Overdue: {action.title}",
-                      f"This action was due {timezone.localtime(action.due_at):%A %d %B %Y, %H:%M} and is not done.\n"
-                      "Sign in to the VRP Platform to update it.", None, recipients)
-        Action.objects.filter(pk=action.pk).update(overdue_notified_at=now)
-        count += 1
-    return count
+    return notify_overdue_actions(Action.objects.select_related("incident", "organisation"), now,
+                                  lambda action: f"[{action.incident.reference}] Overdue: {action.title}",
+                                  recipients=_recipients)

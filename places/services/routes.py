@@ -3,7 +3,8 @@ difference-in-differences estimate against comparison routes.
 
 The estimate is the interaction coefficient of an ordinary least squares fit of monthly counts on route
 (treated or comparison), period (before or after the start) and their product (Angrist & Pischke 2009,
-*Mostly Harmless Econometrics*, ch. 5), with its classical standard error and 95% confidence interval.
+*Mostly Harmless Econometrics*, ch. 5), with its classical standard error and 95% confidence interval, computed
+by the platform's impact evaluation package (``monitoring.impact``).
 It assumes comparison routes would have followed the same trend (parallel trends); with few routes and
 small monthly counts the interval is wide, and the page says so.
 """
@@ -12,11 +13,10 @@ import json
 from dataclasses import replace
 from datetime import date
 
-import numpy as np
 import shapely
-from scipy import stats
 
 from insights.services.figures import FigureQuery
+from monitoring.impact.did import difference_in_differences as did
 from places.models import Route
 from places.services.nearby import events_near_geometry
 
@@ -97,22 +97,12 @@ def before_after(panel: list[dict]) -> list[dict]:
 
 def difference_in_differences(panel: list[dict]) -> dict:
     """The DiD estimate (change in monthly count on chaperoned routes beyond the comparison routes' change),
-    its standard error, 95% confidence interval and the observations used."""
-    y = np.array([r["count"] for r in panel], dtype=float)
-    treated = np.array([r["treated"] for r in panel], dtype=float)
-    post = np.array([r["post"] for r in panel], dtype=float)
-    if len(set(treated)) < 2 or len(set(post)) < 2:
+    its standard error, 95% confidence interval and the observations used (``monitoring.impact.did``, with
+    classical errors: a route's months are few and its buffer small)."""
+    if len({r["treated"] for r in panel}) < 2 or len({r["post"] for r in panel}) < 2:
         raise ValueError("a difference-in-differences estimate needs chaperoned and comparison routes, with months "
                          "before and after the start")
-    design = np.column_stack([np.ones_like(y), treated, post, treated * post])
-    coefficients, _, rank, _ = np.linalg.lstsq(design, y, rcond=None)
-    if rank < design.shape[1]:
-        raise ValueError("the routes and months do not separate route, period and their interaction")
-    residuals = y - design @ coefficients
-    freedom = len(y) - design.shape[1]
-    variance = residuals @ residuals / freedom * np.linalg.inv(design.T @ design)
-    error = float(np.sqrt(variance[3, 3]))
-    margin = float(stats.t.ppf(0.975, freedom)) * error
-    estimate = float(coefficients[3])
-    return {"estimate": estimate, "standard_error": error, "ci_low": estimate - margin, "ci_high": estimate + margin,
-            "observations": len(y), "degrees_of_freedom": freedom}
+    result = did([r["count"] for r in panel], [r["treated"] for r in panel], [r["post"] for r in panel])
+    return {"estimate": result.estimate, "standard_error": result.standard_error, "ci_low": result.ci_low,
+            "ci_high": result.ci_high, "observations": result.observations,
+            "degrees_of_freedom": result.degrees_of_freedom}

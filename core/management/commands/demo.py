@@ -26,5 +26,8 @@ class Command(PlatformCommand):
                           f"police rows landed {result['police_rows']:,}, ED rows {result['ed_rows']:,} "
                           "(0 when already loaded).")
         self.stdout.write(f"Commissioning: {result['projects']}; {result['returns']} monitoring returns added.")
+        from demo.strategy import add_strategy
+
+        self.stdout.write(f"Strategy: {add_strategy()} commitments added (synthetic).")
         for username, password in create_demo_accounts():
             self.stdout.write(f"Demo account {username}, password {password} (shown once; synthetic region only)")

@@ -1,5 +1,6 @@
-"""``vrp report sna --year 2023 [--financial-year 2023] [--area CODE] [--edition public|partner] --out DIR``
-and ``vrp report annual --year 2023 --out DIR``."""
+"""``vrp report sna --year 2023 [--financial-year 2023] [--area CODE] [--edition public|partner] --out DIR``,
+``vrp report annual --year 2023 --out DIR`` and ``vrp report strategy --year 2025 --out DIR`` (the strategy's
+progress annex)."""
 
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,10 @@ class Command(PlatformCommand):
         annual.add_argument("--year", type=int, required=True, help="financial year by its first year (2023 = 2023/24)")
         annual.add_argument("--out", required=True)
         annual.add_argument("--no-pdf", action="store_true")
+        annex = kinds.add_parser("strategy", help="the response strategy's progress annex")
+        annex.add_argument("--year", type=int, required=True, help="the strategy's financial year by its first year")
+        annex.add_argument("--out", required=True)
+        annex.add_argument("--no-pdf", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["out"])
@@ -37,6 +42,15 @@ class Command(PlatformCommand):
             report = build_sna(period, options.get("area"), options["edition"],
                                lambda percent, message: self.stderr.write(f"{percent:3d}% {message}"))
             report["stem"] = f"sna-{period.label.replace('/', '-')}-{options['edition']}"
+            written = write_report(report, out, pdf=not options["no_pdf"])
+        elif options["kind"] == "strategy":
+            from strategy.models import Strategy
+            from strategy.services.annex import build_annex
+
+            try:
+                report = build_annex(options["year"])
+            except Strategy.DoesNotExist:
+                raise CommandError(f"there is no strategy for {options['year']}") from None
             written = write_report(report, out, pdf=not options["no_pdf"])
         else:
             if options["year"] < 2000:

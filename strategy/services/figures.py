@@ -1,0 +1,209 @@
+"""The figures a measure can follow, and one function that reads a figure for an area and a period.
+
+``read_figure(figure, area, first_month, last_month, subject)`` is the strategy's only way into the platform's
+data, so it can be pointed at the platform's figure registry when that lands; until then it is built on the
+existing query functions: police.uk and ED counts (``insights.services.figures.counts``) and accepted
+monitoring returns (``monitoring.services.reach``, ``returns``).
+
+Each figure has a disclosure class, as its source does: police.uk figures are ``open`` (published in full);
+ED, returns, training and outcome figures are ``controlled`` and reach the public only through the annual
+release, so the public strategy page shows their values as "published in the annual release".
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, Sum
+
+OPEN, CONTROLLED = "open", "controlled"
+
+
+@dataclass(frozen=True)
+class MeasureFigure:
+    name: str
+    label: str
+    unit: str  # how the reason names the value: "count", "rate", "reach"…
+    source: str  # police, ed or returns
+    disclosure: str
+    subject: str = ""  # what ``subject`` means: "" (none), "theme" (optional) or "outcome" (required)
+    types: tuple[str, ...] = ()
+    per_1000: bool = False
+
+
+FIGURES: dict[str, MeasureFigure] = {f.name: f for f in (
+    MeasureFigure("violence", "Police-recorded violence and sexual offences", "count", "police", OPEN,
+                  types=("Violence and sexual offences",)),
+    MeasureFigure("violence_rate", "Violence and sexual offences per 1,000 residents", "rate", "police", OPEN,
+                  types=("Violence and sexual offences",), per_1000=True),
+    MeasureFigure("robbery", "Police-recorded robbery", "count", "police", OPEN, types=("Robbery",)),
+    MeasureFigure("weapons", "Police-recorded possession of weapons", "count", "police", OPEN,
+                  types=("Possession of weapons",)),
+    MeasureFigure("ed_assaults", "Emergency department assault attendances", "count", "ed", CONTROLLED),
+    MeasureFigure("ed_knife", "ED assault attendances with a knife or sharp object (success measure)", "count",
+                  "ed", CONTROLLED, types=("knife or sharp object",)),
+    MeasureFigure("reach_under_25", "Young people aged 24 and under reached (accepted returns)", "reach", "returns",
+                  CONTROLLED, subject="theme"),
+    MeasureFigure("professionals_trained", "Professionals trained (accepted returns)", "number trained", "returns",
+                  CONTROLLED, subject="theme"),
+    MeasureFigure("outcome", "A projects' outcome measure (accepted returns)", "outcome", "returns", CONTROLLED,
+                  subject="outcome"),
+)}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A figure's value for an area and period, or None with the reason ("no data"), and what it rests on.
+
+    ``coverage`` is the share of the period the value covers (months with data, or elapsed for returns);
+    ``returns_expected`` and ``returns_missing`` count the returns due in the period and not in.
+    """
+
+    value: float | None
+    coverage: float
+    note: str = ""
+    returns_expected: int = 0
+    returns_missing: int = 0
+
+
+def months_in(first_month: str, last_month: str) -> list[str]:
+    year, month = int(first_month[:4]), int(first_month[5:7])
+    found = []
+    while f"{year:04d}-{month:02d}" <= last_month:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return found
+
+
+def _month_start(month: str) -> date:
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+def _month_end(month: str) -> date:
+    from monitoring.services.periods import _add_months
+
+    return date.fromordinal(_add_months(_month_start(month), 1).toordinal() - 1)
+
+
+def read_figure(figure: str, area: str | None, first_month: str, last_month: str, subject: str = "",
+                today: date | None = None) -> Reading:
+    """The value of ``figure`` in ``area`` (an ONS code; None for the region) from ``first_month`` to
+    ``last_month`` (inclusive, YYYY-MM), or a Reading with value None saying why there is no data.
+
+    ``subject`` narrows returns figures: a theme code for reach and training, an outcome measure's id for
+    outcomes. ``today`` decides which returns are due (defaults to today).
+    """
+    spec = FIGURES.get(figure)
+    if spec is None:
+        raise ValueError(f"{figure!r} is not a measure figure; use one of {', '.join(FIGURES)}")
+    if spec.source == "returns":
+        from django.utils import timezone
+
+        return _returns_reading(spec, area, first_month, last_month, subject, today or timezone.localdate())
+    return _warehouse_reading(spec, area, first_month, last_month)
+
+
+def _warehouse_reading(spec: MeasureFigure, area: str | None, first_month: str, last_month: str) -> Reading:
+    from core.region import current_region
+    from insights.models import WarehousePartition
+    from insights.services.figures import FigureQuery, counts
+
+    months = months_in(first_month, last_month)
+    loaded = set(WarehousePartition.objects.filter(source=spec.source, is_current=True, month__in=months)
+                 .values_list("month", flat=True))
+    if not loaded:
+        return Reading(None, 0.0, f"no {'police.uk' if spec.source == 'police' else 'ED'} data is loaded for "
+                                  f"{first_month} to {last_month}")
+    lads = () if area else tuple(current_region().lad_codes)
+    query = FigureQuery(spec.source, first_month, last_month, area or None, spec.types, lad_codes=lads)
+    rows = counts(query, [])
+    total = sum(r["count"] for r in rows)
+    value: float = total
+    if spec.per_1000:
+        population = _population(area, lads)
+        if not population:
+            return Reading(None, 0.0, "no population is loaded for the area")
+        value = round(total * 1000 / population, 3)
+    return Reading(float(value), len(loaded) / len(months))
+
+
+def _population(area: str | None, lads: tuple[str, ...]) -> float:
+    from geography.codes import level_of
+    from insights.services.areas import area_tables
+
+    _, lsoa21 = area_tables()
+    table = lsoa21.to_pydict()
+    if area is None:
+        keep = [lad in lads for lad in table["lad_code"]]
+    else:
+        column = "lsoa21_code" if level_of(area) == "lsoa" else f"{level_of(area)}_code"
+        keep = [code == area for code in table.get(column, [])]
+    return sum(p or 0 for p, k in zip(table["population"], keep, strict=False) if k)
+
+
+def _projects(area: str | None, theme: str):
+    from commissioning.models import Project
+    from insights.services.areas import local_authority_of
+
+    projects = Project.objects.exclude(status=Project.Status.CANCELLED)
+    if theme:
+        projects = projects.filter(theme=theme)
+    if area:
+        projects = [p for p in projects if area in (p.area_codes or [])
+                    or any(local_authority_of(code) == area for code in p.area_codes or [])]
+    return list(projects)
+
+
+def _returns_reading(spec: MeasureFigure, area: str | None, first_month: str, last_month: str, subject: str,
+                     today: date) -> Reading:
+    from monitoring.models import MonitoringReturn, OutcomeMeasure, OutcomeValue
+    from monitoring.services.reach import late_and_missing
+
+    first, last = _month_start(first_month), _month_end(last_month)
+    if spec.subject == "outcome":
+        measure = OutcomeMeasure.objects.filter(pk=int(subject) if subject.isdigit() else None).first()
+        if measure is None:
+            return Reading(None, 0.0, "the outcome measure is not chosen or no longer exists")
+        projects = [measure.project]
+    else:
+        projects = _projects(area, subject)
+    if not projects:
+        return Reading(None, 0.0, "no commissioned project matches the measure")
+    in_period = Q(period_start__gte=first, period_start__lte=last)
+    accepted = MonitoringReturn.objects.filter(in_period, project__in=projects,
+                                               status=MonitoringReturn.Status.ACCEPTED)
+    due = [r for r in late_and_missing(today, projects) if first <= r["period_start"] <= last
+           and r["state"] != "submitted late"]
+    expected = sum(1 for p in projects for start, _ in _periods(p, today) if first <= start <= last)
+    elapsed = min(max((min(today, last) - first).days + 1, 0) / ((last - first).days + 1), 1.0)
+    if not accepted.exists():
+        return Reading(None, elapsed, f"no accepted return for {first_month} to {last_month}",
+                       expected, len(due))
+    if spec.subject == "outcome":
+        value = OutcomeValue.objects.filter(measure=measure, monitoring_return__in=accepted).aggregate(
+            total=Sum("value"))["total"] or 0
+    else:
+        value = sum(p[spec.name] for p in _reach_in_period(accepted).values())
+    return Reading(float(value), elapsed, "", expected, len(due))
+
+
+def _periods(project: object, today: date) -> list:
+    from monitoring.services.periods import project_periods
+
+    return project_periods(project, today)
+
+
+def _reach_in_period(returns) -> dict:
+    """Reach and training per project over exactly these (accepted) returns."""
+    from monitoring.models import YOUNG_PEOPLE_BANDS, Participation, ReachCount
+
+    totals: dict[int, dict[str, int]] = {}
+    for r in returns:
+        entry = totals.setdefault(r.project_id, {"reach_under_25": 0, "professionals_trained": 0})
+        entry["professionals_trained"] += r.professionals_trained
+    young = [b.value for b in YOUNG_PEOPLE_BANDS]
+    for project_id, count in ReachCount.objects.filter(
+            monitoring_return__in=returns, participation=Participation.NEW, age_band__in=young).values_list(
+            "monitoring_return__project_id").annotate(n=Sum("count")).values_list("monitoring_return__project_id",
+                                                                                    "n"):
+        totals[project_id]["reach_under_25"] += int(count or 0)
+    return totals

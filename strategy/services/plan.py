@@ -1,0 +1,309 @@
+"""The strategy's writes and who sees what.
+
+Every change goes through a function here, in one transaction with its audit entry. Who sees what:
+commissioners, analysts, incident coordinators and administrators see every commitment and action; a partner
+sees its own organisation's commitments and board actions only; everyone else none (the public strategy page
+shows published strategies through ``strategy.services.public``).
+"""
+
+from datetime import date, datetime
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from core import audit
+from core.access import role_of
+from core.actions import mark_completion, owner_emails
+from core.actions import notify_overdue as notify_overdue_actions
+from core.models import Organisation
+from core.problems import InputRejected, Problem
+from core.roles import Role
+from incidents.services.identifiers import identifiers_in
+from strategy.models import (
+    Attendance,
+    Board,
+    BoardAction,
+    Commitment,
+    Consultation,
+    Decision,
+    Idea,
+    Measure,
+    Meeting,
+    Priority,
+    Strategy,
+    Update,
+)
+from strategy.services.figures import FIGURES, Reading, months_in, read_figure
+from strategy.services.status import Status, commitment_status, measure_status
+
+MANAGERS = frozenset({Role.COMMISSIONER, Role.ADMINISTRATOR})
+SEE_ALL = MANAGERS | {Role.ANALYST, Role.INCIDENT_COORDINATOR}
+
+
+def may_manage(user: object) -> bool:
+    return role_of(user) in MANAGERS
+
+
+def visible_commitments(user: object) -> QuerySet[Commitment]:
+    """Every commitment for the partnership's staff roles; a partner's own organisation's; otherwise none."""
+    commitments = Commitment.objects.select_related("priority__strategy", "owner")
+    role = role_of(user)
+    if role in SEE_ALL:
+        return commitments
+    if role is Role.PARTNER and getattr(user, "organisation_id", None):
+        return commitments.filter(owner_id=user.organisation_id)
+    return commitments.none()
+
+
+def visible_board_actions(user: object) -> QuerySet[BoardAction]:
+    actions = BoardAction.objects.select_related("meeting__board", "organisation")
+    role = role_of(user)
+    if role in SEE_ALL:
+        return actions
+    if role is Role.PARTNER and getattr(user, "organisation_id", None):
+        return actions.filter(organisation_id=user.organisation_id)
+    return actions.none()
+
+
+def may_update(user: object, commitment: Commitment) -> bool:
+    """Owners (the owning organisation's partners) and managers add narrative updates."""
+    return may_manage(user) or (role_of(user) is Role.PARTNER and user.organisation_id == commitment.owner_id)
+
+
+def check_text(fields: dict[str, str], where: str = "form") -> None:
+    """Refuse text holding obvious identifiers (names with titles, phone numbers, emails, postcodes)."""
+    problems = [Problem(where, f"remove {found}: the strategy holds no names or contact details", column=name)
+                for name, text in fields.items() for found in identifiers_in(text or "")]
+    if problems:
+        raise InputRejected(problems)
+
+
+@transaction.atomic
+def save_strategy(actor: object, strategy: Strategy) -> Strategy:
+    created = strategy.pk is None
+    strategy.full_clean()
+    strategy.save()
+    audit.record(actor, "create" if created else "update", strategy)
+    return strategy
+
+
+@transaction.atomic
+def add_priority(actor: object, strategy: Strategy, title: str, description: str = "",
+                 sna_findings: list[str] | None = None) -> Priority:
+    priority = Priority.objects.create(strategy=strategy, title=title, description=description,
+                                       order=strategy.priorities.count() + 1,
+                                       sna_findings=[f.strip() for f in sna_findings or [] if f.strip()])
+    audit.record(actor, "create", priority)
+    return priority
+
+
+@transaction.atomic
+def add_commitment(actor: object, priority: Priority, title: str, owner: Organisation, due_date: date,
+                   description: str = "", links: dict | None = None) -> Commitment:
+    """A commitment with its links: ``links`` maps projects, school_plans, incident_follow_ups and evidence to
+    objects (incident links must be follow-up work)."""
+    check_text({"title": title, "description": description})
+    commitment = Commitment.objects.create(priority=priority, title=title, owner=owner, due_date=due_date,
+                                           description=description)
+    _set_links(commitment, links or {})
+    audit.record(actor, "create", commitment, summary=f"{title} ({owner.name})")
+    return commitment
+
+
+def _set_links(commitment: Commitment, links: dict) -> None:
+    follow_ups = list(links.get("incident_follow_ups") or [])
+    if any(not a.is_follow_up for a in follow_ups):
+        raise InputRejected([Problem("form", "link incident follow-up work only", column="incident_follow_ups")])
+    for name in ("projects", "school_plans", "incident_follow_ups", "evidence"):
+        if name in links:
+            getattr(commitment, name).set(links[name] or [])
+
+
+@transaction.atomic
+def update_links(actor: object, commitment: Commitment, links: dict) -> Commitment:
+    _set_links(commitment, links)
+    audit.record(actor, "update", commitment, summary=f"links of {commitment.title}",
+                 changes={k: [str(o) for o in v] for k, v in links.items()})
+    return commitment
+
+
+@transaction.atomic
+def add_measure(actor: object, commitment: Commitment, measure: Measure) -> Measure:
+    """Add a measure (validated: a known figure, months in order, a subject where the figure needs one)."""
+    measure.commitment = commitment
+    spec = FIGURES.get(measure.figure)
+    problems = []
+    if spec is None:
+        problems.append(Problem("form", f"{measure.figure!r} is not a figure", column="figure"))
+    elif spec.subject == "outcome" and not measure.subject.isdigit():
+        problems.append(Problem("form", "choose the outcome measure this follows", column="subject"))
+    if problems:
+        raise InputRejected(problems)
+    measure.full_clean()
+    measure.save()
+    audit.record(actor, "create", measure, summary=f"{commitment.title}: {spec.label}")
+    return measure
+
+
+@transaction.atomic
+def add_update(actor: object, commitment: Commitment, text: str) -> Update:
+    """An owner's narrative update (owners and managers only)."""
+    if not may_update(actor, commitment):
+        raise InputRejected([Problem("update", "only the owning organisation or a commissioner can add updates")])
+    if not text.strip():
+        raise InputRejected([Problem("update", "write the update", column="text")])
+    check_text({"text": text})
+    user = actor if getattr(actor, "pk", None) else None
+    update = Update.objects.create(commitment=commitment, author=user, text=text.strip(),
+                                   author_label=user.get_username() if user else str(actor),
+                                   organisation=getattr(user, "organisation", None))
+    audit.record(actor, "create", update, summary=f"update on {commitment.title}")
+    return update
+
+
+# Governance ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_board(actor: object, board: Board, members: list[Organisation] | None = None) -> Board:
+    created = board.pk is None
+    board.full_clean()
+    board.save()
+    if members is not None:
+        board.members.set(members)
+    audit.record(actor, "create" if created else "update", board)
+    return board
+
+
+@transaction.atomic
+def record_meeting(actor: object, board: Board, held_on: date, summary: str = "",
+                   attendance: dict[Organisation, int] | None = None) -> Meeting:
+    """A meeting with attendance by organisation: each member present with its number of people (0 = absent)."""
+    check_text({"summary": summary})
+    if board.meetings.filter(held_on=held_on).exists():
+        raise InputRejected([Problem("form", f"{board.name} already has a meeting on {held_on}", column="held_on")])
+    meeting = Meeting.objects.create(board=board, held_on=held_on, summary=summary)
+    people = attendance or {}
+    for organisation in board.members.all():
+        count = int(people.get(organisation, 0))
+        Attendance.objects.create(meeting=meeting, organisation=organisation, present=count > 0, people=count)
+    audit.record(actor, "create", meeting)
+    return meeting
+
+
+@transaction.atomic
+def add_decision(actor: object, meeting: Meeting, text: str, commitment: Commitment | None = None) -> Decision:
+    check_text({"text": text})
+    decision = Decision.objects.create(meeting=meeting, text=text.strip(), commitment=commitment)
+    audit.record(actor, "create", decision, summary=f"{meeting}: {text[:200]}")
+    return decision
+
+
+@transaction.atomic
+def add_board_action(actor: object, meeting: Meeting, title: str, organisation: Organisation | None,
+                     due: datetime, decision: Decision | None = None) -> BoardAction:
+    check_text({"title": title})
+    action = BoardAction.objects.create(meeting=meeting, title=title, organisation=organisation, due_at=due,
+                                        decision=decision)
+    audit.record(actor, "create", action, summary=f"{meeting}: {title}")
+    notify_assigned(action)
+    return action
+
+
+@transaction.atomic
+def update_board_action(actor: object, action: BoardAction, changes: dict) -> BoardAction:
+    """Status, notes and evidence (the owner or a manager); owner, due time and title (managers)."""
+    check_text({k: v for k, v in changes.items() if k in ("notes", "completion_evidence", "title")
+                and isinstance(v, str)})
+    allowed = {"status", "notes", "completion_evidence"} | ({"organisation", "due_at", "title"}
+                                                            if may_manage(actor) else set())
+    refused = set(changes) - allowed
+    if refused:
+        raise InputRejected([Problem("action", "only a commissioner may change this", column=c) for c in refused])
+    before = {k: str(getattr(action, k)) for k in changes}
+    reassigned = "organisation" in changes and changes["organisation"] != action.organisation
+    for name, value in changes.items():
+        setattr(action, name, value)
+    mark_completion(action)
+    action.save()
+    audit.record(actor, "update", action, changes={k: [before[k], str(getattr(action, k))] for k in changes})
+    if reassigned:
+        notify_assigned(action)
+    return action
+
+
+def notify_assigned(action: BoardAction) -> int:
+    """Email the owning organisation's users that a board action is theirs (when the transaction commits)."""
+    recipients = owner_emails(action.organisation)
+    if not recipients:
+        return 0
+    subject = f"[{action.meeting.board.name}] Action for {action.organisation.name}: {action.title}"
+    body = (f"Your organisation has an action from the {action.meeting}:\n\n{action.title}\n"
+            f"Due: {timezone.localtime(action.due_at):%A %d %B %Y, %H:%M}\n\n"
+            "Sign in to the VRP Platform to see it and update it.")
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    return len(recipients)
+
+
+def notify_overdue(now: datetime) -> int:
+    """Email owners of overdue board actions once each (``core.actions``); returns how many were notified."""
+    return notify_overdue_actions(BoardAction.objects.select_related("meeting__board", "organisation"), now,
+                                  lambda a: f"[{a.meeting.board.name}] Overdue: {a.title}")
+
+
+# Community voice ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_consultation(actor: object, consultation: Consultation) -> Consultation:
+    created = consultation.pk is None
+    consultation.full_clean()
+    consultation.save()
+    audit.record(actor, "create" if created else "update", consultation)
+    return consultation
+
+
+@transaction.atomic
+def add_idea(actor: object, consultation: Consultation, text: str, raised_by: int = 1, response: str = "",
+             commitments: list[Commitment] | None = None) -> Idea:
+    """"You said" (an idea, how many raised it) and "we did" (the response and the commitments answering it)."""
+    check_text({"text": text, "response": response})
+    idea = Idea.objects.create(consultation=consultation, text=text.strip(), raised_by=raised_by,
+                               response=response.strip())
+    idea.commitments.set(commitments or [])
+    audit.record(actor, "create", idea, summary=f"{consultation}: {text[:200]}")
+    return idea
+
+
+# Progress -----------------------------------------------------------------------------------------------------
+
+
+def measure_progress(measure: Measure, today: date | None = None) -> tuple[Reading, Status]:
+    """The measure's reading for its period and its computed status."""
+    from monitoring.services.periods import _add_months
+
+    today = today or timezone.localdate()
+    spec = FIGURES[measure.figure]
+    area = measure.area_code or None
+    current = read_figure(measure.figure, area, measure.period_from, measure.period_to, measure.subject, today)
+    baseline = read_figure(measure.figure, area, measure.baseline_from, measure.baseline_to, measure.subject, today)
+    end_month = measure.period_to
+    period_end = date.fromordinal(_add_months(date(int(end_month[:4]), int(end_month[5:7]), 1), 1).toordinal() - 1)
+    status = measure_status(
+        value=current.value, coverage=current.coverage, target=measure.target, direction=measure.direction,
+        baseline=baseline.value, baseline_months=len(months_in(measure.baseline_from, measure.baseline_to)),
+        period_months=len(months_in(measure.period_from, measure.period_to)), period_end=period_end, today=today,
+        unit=spec.unit, returns_missing=current.returns_missing, note=current.note)
+    return current, status
+
+
+def commitment_progress(commitment: Commitment, today: date | None = None) -> dict:
+    """The commitment's measures with their readings and statuses, and its own status."""
+    rows = []
+    for measure in commitment.measures.all():
+        reading, status = measure_progress(measure, today)
+        rows.append({"measure": measure, "figure": FIGURES[measure.figure], "reading": reading, "status": status})
+    return {"commitment": commitment, "measures": rows,
+            "status": commitment_status([r["status"] for r in rows])}

@@ -1,0 +1,171 @@
+"""The strategy: measures' statuses computed from the data, never typed; who sees what; governance actions on
+the incident action machinery; the public version shows open figures only."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from commissioning.tests.factories import organisation, project, user
+from core.models import AuditEntry
+from core.roles import Role
+from monitoring.services.returns import ReturnFigures, review_return, save_return, submit_return
+from strategy.models import Board, Measure, Strategy
+from strategy.services import plan
+from strategy.services.status import AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, measure_status
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2025, 6, 1)  # every quarter of 2024/25 is due (30 days after it ends)
+
+
+@pytest.fixture
+def scene() -> dict:
+    council = organisation("Northfield Council", "local_authority", ["E08000025"])
+    other = organisation("Easton Council", "local_authority", ["E08000026"])
+    provider = organisation("Second Chance Football")
+    sport = project("SP-1", provider=provider, theme="sport")
+    strategy = plan.save_strategy("test", Strategy(year=2024, title="Safer streets 2024/25", is_published=True))
+    priority = plan.add_priority("test", strategy, "Reach young people early",
+                                 sna_findings=["Young people aged 10 to 17 were most often victims of assault."])
+    commitment = plan.add_commitment("test", priority, "Sport for 100 young people", council, date(2025, 3, 31),
+                                     links={"projects": [sport]})
+    theirs = plan.add_commitment("test", priority, "Easton youth outreach", other, date(2025, 3, 31))
+    reach = plan.add_measure("test", commitment, Measure(
+        figure="reach_under_25", subject="sport", baseline_from="2023-04", baseline_to="2024-03",
+        period_from="2024-04", period_to="2025-03", target=Decimal("100"), direction="up"))
+    return {"council": council, "other": other, "project": sport, "strategy": strategy, "priority": priority,
+            "commitment": commitment, "theirs": theirs, "reach": reach,
+            "partner": user(Role.PARTNER, council, "council-partner"),
+            "other_partner": user(Role.PARTNER, other, "easton-partner"),
+            "commissioner": user(Role.COMMISSIONER, None, "commissioner")}
+
+
+def accepted_return(sport, start: date, young: int) -> None:
+    saved = save_return("test", sport, start, ReturnFigures(reach={("10_17", "male", "new"): young,
+                                                                   ("25_plus", "male", "new"): 50}))
+    review_return("test", submit_return("test", saved), accept=True)
+
+
+def test_a_measure_reaching_its_target_from_accepted_returns_is_on_track(scene) -> None:
+    for start in (date(2024, 4, 1), date(2024, 7, 1), date(2024, 10, 1), date(2025, 1, 1)):
+        accepted_return(scene["project"], start, 30)
+    reading, status = plan.measure_progress(scene["reach"], TODAY)
+    assert reading.value == 120 and reading.returns_missing == 0  # the over-24s are not young people
+    assert status.state == ON_TRACK and status.label == "On track"
+    progress = plan.commitment_progress(scene["commitment"], TODAY)
+    assert progress["status"].state == ON_TRACK
+
+
+def test_two_missing_returns_put_it_at_risk_with_that_reason(scene) -> None:
+    accepted_return(scene["project"], date(2024, 4, 1), 60)
+    accepted_return(scene["project"], date(2024, 7, 1), 60)  # 120: the target is met, but two returns are missing
+    reading, status = plan.measure_progress(scene["reach"], TODAY)
+    assert (reading.value, reading.returns_expected, reading.returns_missing) == (120, 4, 2)
+    assert status.state == AT_RISK and status.reason == "two returns missing"
+    assert plan.commitment_progress(scene["commitment"], TODAY)["status"].reason == "two returns missing"
+
+
+def test_a_measure_whose_figure_has_no_data_says_so(scene) -> None:
+    ed = plan.add_measure("test", scene["commitment"], Measure(
+        figure="ed_knife", baseline_from="2023-04", baseline_to="2024-03", period_from="2024-04",
+        period_to="2025-03", target=Decimal("50"), direction="down"))
+    reading, status = plan.measure_progress(ed, TODAY)
+    assert reading.value is None and status.state == NO_DATA
+    assert status.reason == "no ED data is loaded for 2024-04 to 2025-03"
+    unmatched = plan.add_measure("test", scene["commitment"], Measure(
+        figure="reach_under_25", subject="vawg", baseline_from="2023-04", baseline_to="2024-03",
+        period_from="2024-04", period_to="2025-03", target=Decimal("10"), direction="up"))
+    assert plan.measure_progress(unmatched, TODAY)[1].reason == "no commissioned project matches the measure"
+
+
+def test_status_rules_from_plain_numbers() -> None:
+    common = {"target": Decimal("880"), "direction": "down", "baseline": 1000.0, "baseline_months": 12,
+              "period_months": 12, "period_end": date(2025, 3, 31), "unit": "rate"}
+    up = measure_status(value=560.0, coverage=0.5, today=date(2024, 10, 15), **common)
+    assert (up.state, up.reason) == (AT_RISK, "rate up 12% on baseline")  # 560 in half a year against 500
+    down = measure_status(value=470.0, coverage=0.5, today=date(2024, 10, 15), **common)
+    assert (down.state, down.reason) == (AT_RISK, "rate down 6% on baseline; the target is 12% down")
+    assert measure_status(value=430.0, coverage=0.5, today=date(2024, 10, 15), **common).state == ON_TRACK
+    missed = measure_status(value=950.0, coverage=1.0, today=date(2025, 5, 1), **common)
+    assert missed.state == OFF_TRACK and missed.reason.startswith("target missed")
+    nothing = measure_status(value=None, coverage=0.0, today=date(2025, 5, 1), note="no data here", **common)
+    assert (nothing.state, nothing.reason) == (NO_DATA, "no data here")
+
+
+def test_partners_see_their_own_organisations_commitments_and_actions(client, scene) -> None:
+    meeting = plan.record_meeting("test", plan.save_board("test", Board(name="Steering Group"),
+                                                          [scene["council"], scene["other"]]),
+                                  date(2025, 5, 1), attendance={scene["council"]: 2})
+    mine = plan.add_board_action("test", meeting, "Council to map youth provision", scene["council"],
+                                 datetime(2025, 6, 1, tzinfo=UTC))
+    theirs = plan.add_board_action("test", meeting, "Easton to brief its cabinet", scene["other"],
+                                   datetime(2025, 6, 1, tzinfo=UTC))
+    client.force_login(scene["partner"])
+    page = client.get("/strategy/").content.decode()
+    assert "Sport for 100 young people" in page and "Easton youth outreach" not in page
+    assert client.get(f"/strategy/commitments/{scene['theirs'].pk}/").status_code == 404
+    meeting_page = client.get(f"/strategy/meetings/{meeting.pk}/").content.decode()
+    assert mine.title in meeting_page and theirs.title not in meeting_page
+    assert client.get(f"/strategy/actions/{theirs.pk}/").status_code == 404
+    csv = client.get("/strategy/2024/progress.csv").content.decode()
+    assert "Sport for 100 young people" in csv and "Easton" not in csv
+    # The owner adds a narrative update; another organisation's partner cannot.
+    response = client.post(f"/strategy/commitments/{scene['commitment'].pk}/", {"text": "Two clubs signed up."})
+    assert response.status_code == 302 and scene["commitment"].updates.get().organisation == scene["council"]
+    client.force_login(scene["other_partner"])
+    assert client.post(f"/strategy/commitments/{scene['commitment'].pk}/", {"text": "x"}).status_code == 404
+    client.force_login(scene["commissioner"])
+    page = client.get("/strategy/").content.decode()
+    assert "Sport for 100 young people" in page and "Easton youth outreach" in page
+
+
+def test_the_public_see_the_published_strategy_with_controlled_figures_held_for_the_release(client, scene) -> None:
+    for start in (date(2024, 4, 1), date(2024, 7, 1)):
+        accepted_return(scene["project"], start, 45)
+    client.logout()
+    assert client.get("/strategy/").status_code == 302  # the partners' version asks for a sign-in
+    page = client.get("/strategy/public/").content.decode()
+    assert "Sport for 100 young people" in page and "Reach young people early" in page
+    assert "published in the annual release" in page
+    assert "90" not in page.split("Sport for 100 young people")[1]  # the reach value itself is not shown
+    Strategy.objects.update(is_published=False)
+    assert "Sport for 100 young people" not in client.get("/strategy/public/").content.decode()
+
+
+def test_board_actions_reuse_the_incident_action_machinery(scene) -> None:
+    scene["partner"].email = "lead@council.example"
+    scene["partner"].save()
+    board = plan.save_board("test", Board(name="Young People Board"), [scene["council"]])
+    meeting = plan.record_meeting("test", board, date(2025, 5, 1), "Agreed the summer programme.",
+                                  {scene["council"]: 3})
+    assert [(a.organisation, a.present, a.people) for a in meeting.attendance.all()] == [(scene["council"], True, 3)]
+    mail.outbox.clear()
+    action = plan.add_board_action("test", meeting, "Publish the summer timetable", scene["council"],
+                                   datetime(2025, 5, 10, tzinfo=UTC))
+    assert plan.notify_overdue(datetime(2025, 5, 11, tzinfo=UTC)) == 1
+    assert plan.notify_overdue(datetime(2025, 5, 12, tzinfo=UTC)) == 0
+    assert [m.subject for m in mail.outbox][-1] == "[Young People Board] Overdue: Publish the summer timetable"
+    plan.update_board_action(scene["partner"], action, {"status": "done", "completion_evidence": "On the website"})
+    action.refresh_from_db()
+    assert action.completed_at is not None
+    from core.problems import InputRejected
+
+    with pytest.raises(InputRejected, match="only a commissioner"):
+        plan.update_board_action(scene["partner"], action, {"organisation": scene["other"]})
+    assert AuditEntry.objects.filter(object_type="strategy.BoardAction", action="update").exists()
+
+
+def test_you_said_we_did_counts_by_age_band_and_refuses_names(client, scene) -> None:
+    from core.problems import InputRejected
+    from strategy.models import Consultation
+
+    assembly = plan.save_consultation("test", Consultation(name="Youth Assembly", held_on=date(2025, 2, 1),
+                                                           participants={"10_17": 41, "18_24": 12}))
+    plan.add_idea("test", assembly, "More safe places to go in the evenings", 23, "Funded midnight football",
+                  [scene["commitment"]])
+    with pytest.raises(InputRejected, match="a name with a title"):
+        plan.add_idea("test", assembly, "Mr Smith said the park is unsafe")
+    page = client.get("/strategy/public/you-said-we-did/").content.decode()
+    assert "53 people took part: 41 aged 10 to 17, 12 aged 18 to 24" in page
+    assert "More safe places" in page and "Sport for 100 young people" in page

@@ -1,0 +1,340 @@
+"""Strategy pages: the response strategy and its progress, governance, consultations, spend against need, and
+the public version. Thin views over ``strategy.services``; a partner sees its own organisation's commitments and
+actions, and asking for another's answers 404."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from core.access import allow
+from core.downloads import table_response
+from core.problems import InputRejected
+from core.public_cache import public_page
+from core.roles import EVERYONE, Role
+from strategy.forms import (
+    BoardActionForm,
+    BoardActionUpdateForm,
+    BoardForm,
+    CommitmentForm,
+    ConsultationForm,
+    DecisionForm,
+    IdeaForm,
+    MeasureForm,
+    MeetingForm,
+    PriorityForm,
+    StrategyForm,
+    UpdateForm,
+)
+from strategy.models import Board, BoardAction, Consultation, Measure, Meeting, Priority, Strategy
+from strategy.services import plan, public, spend
+from strategy.services.status import LABELS
+
+MANAGERS = (Role.COMMISSIONER, Role.ADMINISTRATOR)
+READERS = (*MANAGERS, Role.ANALYST, Role.INCIDENT_COORDINATOR, Role.PARTNER)
+SPEND_ROLES = (*MANAGERS, Role.ANALYST)
+PROGRESS_COLUMNS = ["strategy", "priority", "commitment", "owner", "due_date", "commitment_status", "figure",
+                    "area", "period", "baseline", "value", "target", "direction", "measure_status", "reason"]
+
+
+def progress_rows(commitments: list, today=None) -> list[dict]:
+    """One row per measure (or per commitment without measures), with the computed statuses: the CSV's rows."""
+    rows = []
+    for commitment in commitments:
+        progress = plan.commitment_progress(commitment, today)
+        base = {"strategy": commitment.priority.strategy.label, "priority": commitment.priority.title,
+                "commitment": commitment.title, "owner": commitment.owner.name, "due_date": commitment.due_date,
+                "commitment_status": progress["status"].label}
+        if not progress["measures"]:
+            rows.append({**base, "reason": progress["status"].reason})
+        for m in progress["measures"]:
+            measure, status = m["measure"], m["status"]
+            rows.append({**base, "figure": m["figure"].label, "area": measure.area_code or "region",
+                         "period": f"{measure.period_from} to {measure.period_to}", "baseline": status.baseline,
+                         "value": m["reading"].value, "target": measure.target, "direction": measure.direction,
+                         "measure_status": status.label, "reason": status.reason})
+    return rows
+
+
+def _strategy(year: int | None) -> Strategy | None:
+    strategies = Strategy.objects.all()
+    return get_object_or_404(strategies, year=year) if year else strategies.first()
+
+
+@allow(READERS)
+def home(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    """The strategy by priority, each visible commitment with its computed status."""
+    strategy = _strategy(year)
+    visible = plan.visible_commitments(request.user)
+    priorities = []
+    if strategy:
+        for priority in strategy.priorities.all():
+            commitments = [plan.commitment_progress(c) for c in visible.filter(priority=priority)]
+            priorities.append({"priority": priority, "commitments": commitments})
+    return render(request, "strategy/home.html", {
+        "strategy": strategy, "strategies": Strategy.objects.all(), "priorities": priorities,
+        "manager": plan.may_manage(request.user), "actions": plan.visible_board_actions(request.user).filter(
+            status__in=["open", "in_progress"])[:20], "labels": LABELS})
+
+
+@allow(READERS)
+def progress_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    strategy = get_object_or_404(Strategy, year=year)
+    commitments = list(plan.visible_commitments(request.user).filter(priority__strategy=strategy))
+    return table_response(progress_rows(commitments), PROGRESS_COLUMNS, fmt, f"strategy-{year}-progress",
+                          {"definitions": {"measure_status": "computed from the data (strategy.services.status)"}})
+
+
+def _form_page(request: HttpRequest, form, title: str, status: int = 200, problems=None) -> HttpResponse:
+    return render(request, "strategy/form.html", {"form": form, "title": title, "problems": problems or []},
+                  status=400 if (form.errors or problems) else status)
+
+
+@allow(MANAGERS)
+def strategy_new(request: HttpRequest) -> HttpResponse:
+    form = StrategyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        strategy = plan.save_strategy(request.user, form.save(commit=False))
+        return redirect("strategy:year", year=strategy.year)
+    return _form_page(request, form, "New response strategy")
+
+
+@allow(MANAGERS)
+def priority_new(request: HttpRequest, year: int) -> HttpResponse:
+    strategy = get_object_or_404(Strategy, year=year)
+    form = PriorityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan.add_priority(request.user, strategy, data["title"], data["description"],
+                          data["sna_findings"].splitlines())
+        return redirect("strategy:year", year=year)
+    return _form_page(request, form, f"New priority for {strategy.label}")
+
+
+@allow(MANAGERS)
+def commitment_new(request: HttpRequest, priority_id: int) -> HttpResponse:
+    priority = get_object_or_404(Priority, pk=priority_id)
+    form = CommitmentForm(request.POST or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            commitment = plan.add_commitment(request.user, priority, data["title"], data["owner"], data["due_date"],
+                                             data["description"], {k: data[k] for k in (
+                                                 "projects", "school_plans", "incident_follow_ups", "evidence")})
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            return redirect("strategy:commitment", commitment_id=commitment.pk)
+    return _form_page(request, form, f"New commitment: {priority.title}", problems=problems)
+
+
+@allow(READERS)
+def commitment_page(request: HttpRequest, commitment_id: int) -> HttpResponse:
+    """A commitment: its measures with computed status, what delivers it, updates; owners add updates."""
+    commitment = get_object_or_404(plan.visible_commitments(request.user), pk=commitment_id)
+    form = UpdateForm(request.POST or None) if plan.may_update(request.user, commitment) else None
+    problems = []
+    if request.method == "POST":
+        if form is None:
+            return HttpResponse("Only the owning organisation or a commissioner can add updates.", status=403)
+        if form.is_valid():
+            try:
+                plan.add_update(request.user, commitment, form.cleaned_data["text"])
+            except InputRejected as exc:
+                problems = exc.problems
+            else:
+                messages.success(request, "Update added.")
+                return redirect("strategy:commitment", commitment_id=commitment.pk)
+    return render(request, "strategy/commitment.html", {
+        "progress": plan.commitment_progress(commitment), "commitment": commitment, "form": form,
+        "problems": problems, "manager": plan.may_manage(request.user), "updates": commitment.updates.all()},
+        status=400 if problems or (form is not None and form.errors) else 200)
+
+
+@allow(MANAGERS)
+def measure_new(request: HttpRequest, commitment_id: int) -> HttpResponse:
+    commitment = get_object_or_404(plan.visible_commitments(request.user), pk=commitment_id)
+    form = MeasureForm(request.POST or None, instance=Measure(commitment=commitment))
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan.add_measure(request.user, commitment, form.save(commit=False))
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            return redirect("strategy:commitment", commitment_id=commitment.pk)
+    return _form_page(request, form, f"New measure: {commitment.title}", problems=problems)
+
+
+# Governance ---------------------------------------------------------------------------------------------------
+
+
+@allow(READERS)
+def boards(request: HttpRequest) -> HttpResponse:
+    form = BoardForm(request.POST or None) if plan.may_manage(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            return HttpResponse("Only commissioners can add boards.", status=403)
+        if form.is_valid():
+            board = plan.save_board(request.user, form.save(commit=False), list(form.cleaned_data["members"]))
+            return redirect("strategy:board", board_id=board.pk)
+    return render(request, "strategy/boards.html", {"boards": Board.objects.prefetch_related("members"),
+                                                    "form": form}, status=400 if form and form.errors else 200)
+
+
+@allow(READERS)
+def board_page(request: HttpRequest, board_id: int) -> HttpResponse:
+    board = get_object_or_404(Board, pk=board_id)
+    form = MeetingForm(request.POST or None, board=board) if plan.may_manage(request.user) else None
+    problems = []
+    if request.method == "POST":
+        if form is None:
+            return HttpResponse("Only commissioners can record meetings.", status=403)
+        if form.is_valid():
+            try:
+                meeting = plan.record_meeting(request.user, board, form.cleaned_data["held_on"],
+                                              form.cleaned_data["summary"], form.attendance())
+            except InputRejected as exc:
+                problems = exc.problems
+            else:
+                return redirect("strategy:meeting", meeting_id=meeting.pk)
+    return render(request, "strategy/board.html", {"board": board, "form": form, "problems": problems,
+                                                   "meetings": board.meetings.prefetch_related("attendance")},
+                  status=400 if problems or (form and form.errors) else 200)
+
+
+@allow(READERS)
+def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Attendance by organisation, decisions, and the actions (a partner sees its own organisation's)."""
+    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=meeting_id)
+    manager = plan.may_manage(request.user)
+    chosen = request.POST.get("form") if request.method == "POST" else None
+    forms = {"decision": DecisionForm(request.POST if chosen == "decision" else None, prefix="decision"),
+             "action": BoardActionForm(request.POST if chosen == "action" else None, prefix="action")} \
+        if manager else {}
+    if chosen and chosen not in forms:
+        return HttpResponse("Only commissioners can record decisions and actions.", status=403)
+    problems = []
+    if chosen and forms[chosen].is_valid():
+        data = forms[chosen].cleaned_data
+        try:
+            if chosen == "decision":
+                plan.add_decision(request.user, meeting, data["text"], data["commitment"])
+            else:
+                plan.add_board_action(request.user, meeting, data["title"], data["organisation"], data["due_at"])
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, "Saved.")
+            return redirect("strategy:meeting", meeting_id=meeting.pk)
+    return render(request, "strategy/meeting.html", {
+        "meeting": meeting, "forms": forms, "problems": problems, "now": timezone.now(),
+        "actions": plan.visible_board_actions(request.user).filter(meeting=meeting)},
+        status=400 if problems or (chosen and forms[chosen].errors) else 200)
+
+
+@allow(READERS)
+def action_page(request: HttpRequest, board_action_id: int) -> HttpResponse:
+    action = get_object_or_404(plan.visible_board_actions(request.user), pk=board_action_id)
+    manager = plan.may_manage(request.user)
+    if not manager and action.organisation_id != getattr(request.user, "organisation_id", None):
+        raise Http404("No such action.")
+    form = BoardActionUpdateForm(request.POST or None, instance=BoardAction.objects.get(pk=action.pk),
+                                 manager=manager)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            plan.update_board_action(request.user, action, changes)
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, "Action updated.")
+            return redirect("strategy:meeting", meeting_id=action.meeting_id)
+    return render(request, "strategy/action.html", {"action": action, "form": form, "problems": problems},
+                  status=400 if form.errors or problems else 200)
+
+
+# Community voice ----------------------------------------------------------------------------------------------
+
+
+@allow(READERS)
+def consultations(request: HttpRequest) -> HttpResponse:
+    form = ConsultationForm(request.POST or None) if plan.may_manage(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            return HttpResponse("Only commissioners can add consultations.", status=403)
+        if form.is_valid():
+            consultation = plan.save_consultation(request.user, form.save(commit=False))
+            return redirect("strategy:consultation", consultation_id=consultation.pk)
+    return render(request, "strategy/consultations.html", {"consultations": Consultation.objects.all(),
+                                                           "form": form}, status=400 if form and form.errors else 200)
+
+
+@allow(READERS)
+def consultation_page(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    consultation = get_object_or_404(Consultation, pk=consultation_id)
+    form = IdeaForm(request.POST or None) if plan.may_manage(request.user) else None
+    problems = []
+    if request.method == "POST":
+        if form is None:
+            return HttpResponse("Only commissioners can record ideas.", status=403)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                plan.add_idea(request.user, consultation, data["text"], data["raised_by"], data["response"],
+                              list(data["commitments"]))
+            except InputRejected as exc:
+                problems = exc.problems
+            else:
+                return redirect("strategy:consultation", consultation_id=consultation.pk)
+    return render(request, "strategy/consultation.html", {"consultation": consultation, "form": form,
+                                                          "problems": problems},
+                  status=400 if problems or (form and form.errors) else 200)
+
+
+# Spend against need and evidence ------------------------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    from monitoring.services.periods import financial_year_of
+
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return financial_year_of(timezone.localdate()) - 1
+
+
+@allow(SPEND_ROLES)
+def spend_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    """Money, need and evidence side by side, by local authority and theme."""
+    year = _year(request)
+    rows = spend.spend_against_need(year)
+    if fmt:
+        return table_response(rows, spend.COLUMNS, fmt, f"spend-need-evidence-{year}",
+                              {"year": year, "definitions": spend.__doc__})
+    return render(request, "strategy/spend.html", {"rows": rows, "year": year, "query_string": request.GET.urlencode(),
+                                                   "label": f"{year}/{(year + 1) % 100:02d}",
+                                                   "disagreements": spend.disagreements(rows)})
+
+
+# Public -------------------------------------------------------------------------------------------------------
+
+
+@allow(EVERYONE)
+@public_page
+def public_strategy(request: HttpRequest) -> HttpResponse:
+    """Published strategies: priorities, commitments, and open measures' values and statuses."""
+    strategies = []
+    for strategy in public.public_strategies():
+        strategies.append({"strategy": strategy, "priorities": [
+            {"priority": p, "commitments": [public.public_commitment(c) for c in p.commitments.all()]}
+            for p in strategy.priorities.all()]})
+    return render(request, "strategy/public.html", {"strategies": strategies, "withheld": public.IN_THE_RELEASE})
+
+
+@allow(EVERYONE)
+@public_page
+def you_said_we_did(request: HttpRequest) -> HttpResponse:
+    return render(request, "strategy/you_said.html", {"consultations": public.you_said_we_did()})

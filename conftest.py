@@ -23,12 +23,12 @@ def data_dir(settings, tmp_path: Path) -> Path:
     from geography.services.locate import _lsoa_index
     from insights.services.areas import _build, _local_authorities
     from insights.services.figures import SHARED
-    from insights.services.public import _lsoa_groups
+    from core.release import clear_memo
 
     reset_cache()
     _build.cache_clear()
     _local_authorities.cache_clear()
-    _lsoa_groups.cache_clear()
+    clear_memo()
     _lsoa_index.cache_clear()
     SHARED.reset()
     return settings.VRP_DATA_DIR

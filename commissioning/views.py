@@ -39,9 +39,11 @@ from core.roles import EVERYONE, Role
 from evidence.services.items import visible_items
 from insights import charts
 from insights.services.areas import area_names
-from monitoring.services.reach import MEASURE_LABELS, published_project_reach
+from monitoring.services.reach import MEASURE_LABELS, project_reach
 
 MANAGERS = (Role.COMMISSIONER, Role.ADMINISTRATOR)
+#: Who sees reach per project (returns are controlled data; everyone else sees the public release).
+REACH_IN_FULL = (Role.COMMISSIONER, Role.ANALYST, Role.ADMINISTRATOR)
 TABLE_COLUMNS = ["identifier", "title", "provider", "funder", "programme", "theme", "status", "amount_awarded",
                  "currency", "award_date", "financial_year", "planned_start", "planned_end", "target_cohort",
                  "age_range", "areas", "reach_under_25", "reach_over_24", "professionals_trained"]
@@ -64,9 +66,13 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "query_string": request.GET.urlencode()}
     if projects is not None:
         themes = dashboard.by_theme(projects)
+        full = role_of(request.user) in REACH_IN_FULL
+        reach, reach_note = dashboard.reach_tiles(form.filters() if request.GET else dashboard.ProjectFilters(),
+                                                  projects, full)
         context.update({
-            "projects": projects, "totals": dashboard.totals(projects), "themes": themes,
-            "funders": dashboard.by_funder(projects), "rows": dashboard.project_table(projects),
+            "projects": projects, "totals": dashboard.totals(projects), "themes": themes, "reach": reach,
+            "reach_note": reach_note,
+            "funders": dashboard.by_funder(projects), "rows": dashboard.project_table(projects, full),
             "theme_chart": charts.bar_chart([t["name"] for t in themes], [float(t["amount_awarded"]) for t in themes],
                                             "Amount awarded by theme", "Amount awarded (£) per theme."),
         })
@@ -80,11 +86,13 @@ def projects_download(request: HttpRequest, fmt: str) -> HttpResponse:
     form, projects = _selection(request)
     if projects is None:
         return JsonResponse({"errors": form.errors}, status=400)
+    full = role_of(request.user) in REACH_IN_FULL
     meta = {"filters": request.GET.dict(), "definitions": {
         "financial_year": "April to March, named by the year it starts; the year a project was awarded",
-        **{m: label + " (accepted returns, new participants; 1 to 7 withheld as null)"
+        **{m: label + (" (accepted returns, new participants)" if full else
+                       " (not per project: published by year, area and theme in the public release)")
            for m, label in MEASURE_LABELS.items()}}}
-    return table_response(dashboard.project_table(projects), TABLE_COLUMNS, fmt, "projects", meta)
+    return table_response(dashboard.project_table(projects, full), TABLE_COLUMNS, fmt, "projects", meta)
 
 
 @allow(EVERYONE)
@@ -115,10 +123,12 @@ def project_page(request: HttpRequest, identifier: str) -> HttpResponse:
     """One project: what, who, where, how much, its published reach, and the violence in the areas it serves."""
     project = _visible_project(request, identifier)
     names = area_names(project.area_codes or [])
-    reach = published_project_reach([project.pk]).get(project.pk)
+    role = role_of(request.user)
+    own = role is Role.PROVIDER and request.user.organisation_id == project.provider_id
+    reach = project_reach(None, [project.pk]).get(project.pk, {}) if role in REACH_IN_FULL or own else None
     return render(request, "commissioning/project.html", {
         "project": project, "areas": [(code, names.get(code, "")) for code in project.area_codes or []],
-        "reach": [(MEASURE_LABELS[m], v) for m, v in (reach or {}).items()],
+        "reach": [(MEASURE_LABELS[m], v) for m, v in reach.items()] if reach is not None else None,
         "can_manage": role_of(request.user) in MANAGERS,
         "evidence": visible_items(request.user).filter(projects=project).order_by("-published_on", "title"),
     })

@@ -39,6 +39,12 @@ SETTINGS: dict[str, Setting] = {
                 "are this prefix, a hyphen and the project's reference."),
         Setting("VRP_POLICE_UK_BASE_URL", "https://data.police.uk",
                 "Where `vrp fetch police-uk` downloads monthly archives from."),
+        Setting("VRP_SOURCE_DISCLOSURE", "",
+                "Disclosure class of sources, e.g. `ed=controlled,police=open`. Unset: police.uk data is open "
+                "(published in full) and every other source is controlled (public only through the public "
+                "release)."),
+        Setting("VRP_MAX_ROWS", "100000", "Most rows one figure download or API answer carries; a longer one is "
+                "cut there and says so."),
     ]
 }
 

@@ -25,6 +25,8 @@ VRP_DUCKDB_THREADS = int(env_str("VRP_DUCKDB_THREADS"))
 VRP_POLICE_UK_BASE_URL = env_str("VRP_POLICE_UK_BASE_URL")
 VRP_360GIVING_PREFIX = env_str("VRP_360GIVING_PREFIX")
 VRP_PUBLIC_CACHE_SECONDS = int(env_str("VRP_PUBLIC_CACHE_SECONDS"))
+VRP_SOURCE_DISCLOSURE = env_str("VRP_SOURCE_DISCLOSURE")
+VRP_MAX_ROWS = int(env_str("VRP_MAX_ROWS"))
 # Each worker keeps its own rendered pages; the data version that retires them is in the database, so
 # every worker sees a change at once.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vrp-pages",

@@ -1,7 +1,7 @@
 """The one renderer: any figure's table as HTML, CSV, JSON, XLSX or GeoJSON, from the same rows.
 
 Data, then render (as datasette does): a view computes a ``core.figures.Table`` and asks for a format; this
-module writes it. CSV and JSON stream; every format stops at ``VRP_MAX_ROWS`` rows and says so (a last CSV line,
+module writes it. CSV, JSON and GeoJSON stream when long; every format stops at ``VRP_MAX_ROWS`` rows and says so (a last CSV line,
 ``truncated`` in JSON, a note in HTML, the ``VRP-Truncated`` header). A value that cannot be given
 (``core.figures.Missing``) is written as its reason in HTML, as the GSS shorthand (``[c]`` withheld, ``[x]`` no
 data, ``[z]`` not defined) in CSV and XLSX, and as null with the reason under ``notes`` in JSON.
@@ -33,6 +33,8 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json",
                  "geojson": "application/geo+json",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 XLSX_TYPE = CONTENT_TYPES["xlsx"]
+#: Tables longer than this stream (CSV, JSON, GeoJSON) instead of being answered whole.
+STREAM_ABOVE = 2000
 #: Characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -188,12 +190,12 @@ def render(request: HttpRequest, table: Table, fmt: str, filename: str | None = 
     name = filename or table.name
     if fmt == "html":
         return render_template(request, template, {**(context or {}), "table": table})
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(table), content_type=CONTENT_TYPES["csv"])
-    elif fmt == "json":
-        response = StreamingHttpResponse(_json_chunks(table), content_type=CONTENT_TYPES["json"])
-    elif fmt == "geojson":
-        response = StreamingHttpResponse(geojson_chunks(table), content_type=CONTENT_TYPES["geojson"])
+    writers = {"csv": csv_lines, "json": _json_chunks, "geojson": geojson_chunks}
+    if fmt in writers:
+        chunks = writers[fmt](table)
+        # A long table streams; a short one is answered whole, so the public page cache can keep it.
+        response = (StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt]) if len(table.rows) > STREAM_ABOVE
+                    else HttpResponse("".join(chunks), content_type=CONTENT_TYPES[fmt]))
     else:
         response = HttpResponse(xlsx_bytes(table), content_type=XLSX_TYPE)
     if len(table.rows) > row_cap():

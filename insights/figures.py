@@ -20,6 +20,19 @@ PER_1000_YOUNG = "per 1,000 residents aged 24 and under"
 PERCENT = "%"
 
 
+def _with_period(compute):
+    """No period (no data loaded for the source yet) gives no rows, not an error."""
+
+    def wrapped(params, access: FigureAccess) -> list[dict]:
+        query = params[0] if isinstance(params, tuple) else params
+        if not (query.month_from and query.month_to):
+            return []
+        return compute(params, access)
+
+    wrapped.__doc__ = compute.__doc__
+    return wrapped
+
+
 def _universe(query: FigureQuery) -> list[str]:
     return lsoas_in(query.area) if query.area else lsoas_in(None)
 
@@ -139,6 +152,10 @@ HOTSPOTS = register(Figure(
      Column("z", "Gi* z-score"), Column("p", "p-value"), Column("p_fdr", "Adjusted p-value (FDR)"),
      Column("class", "Class")),
     _hotspots, disclosure=SOURCE))
+
+
+for _figure in [*OVERVIEW, *MAPS.values(), HOTSPOTS]:
+    object.__setattr__(_figure, "compute", _with_period(_figure.compute))
 
 
 def chart_values(rows: list[dict], key: str) -> list:

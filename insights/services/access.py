@@ -48,9 +48,9 @@ class FigureAccess:
         """Refuse (NotInRelease) a figure the public release cannot give for this query."""
         if not self.full(query):
             release = current_release(query.source)
-            raise NotInRelease(f"{what.capitalize()} of {release.manifest['label'].lower()} are not in the public "
-                               "release, which holds whole years for the region and its local authorities by "
-                               f"{', '.join(release.manifest['breakdowns'].values()).lower()}.")
+            raise NotInRelease(f"{what[0].upper()}{what[1:]} are not in the public release of "
+                               f"{release.manifest['label']}, which holds whole years for the region and its local "
+                               f"authorities by {', '.join(release.manifest['breakdowns'].values()).lower()}.")
 
     def months(self, source: str) -> set[str]:
         """The months the source holds data for (as the viewer's figures see them)."""

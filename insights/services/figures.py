@@ -255,7 +255,8 @@ def counts(query: FigureQuery, by: list[str]) -> list[dict]:
             return []
         selects = [_key_sql(k, query.source) + f" AS {k}" for k in by]
         where, params = _where(query)
-        sql = f"SELECT {', '.join(selects + ['sum(e.events)::BIGINT AS count'])} FROM {_cube(query, by)} WHERE {where}"
+        sql = (f"SELECT {', '.join(selects + ['coalesce(sum(e.events), 0)::BIGINT AS count'])} "
+               f"FROM {_cube(query, by)} WHERE {where}")
         sql += (" GROUP BY ALL ORDER BY ALL" if by else "")
         finest = next((k for k in AREA_KEYS if k in by), None)
         if finest is not None:

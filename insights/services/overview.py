@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from core.figures import WITHHELD, Missing, known, no_data, undefined
 from core.periods import Year, months_between, shift
+from core.problems import Refused
 from geography.models import DeprivationRecord
 from insights.services.access import FigureAccess
 from insights.services.areas import area_names
@@ -77,9 +78,12 @@ def headline_figures(query: FigureQuery, access: FigureAccess) -> list[dict]:
         now_query, before_query = replace(query, source=source), replace(before, source=source)
         has_now = _covered(access, source, query.month_from, query.month_to)
         has_before = _covered(access, source, before.month_from, before.month_to)
-        now = _measure_count(access, now_query, spec) if access.months(source) & set(
-            months_between(query.month_from, query.month_to)) else no_data(label)
-        previous = _measure_count(access, before_query, spec) if has_before else no_data(previous_label)
+        try:
+            now = _measure_count(access, now_query, spec) if access.months(source) & set(
+                months_between(query.month_from, query.month_to)) else no_data(label)
+            previous = _measure_count(access, before_query, spec) if has_before else no_data(previous_label)
+        except Refused as exc:
+            now = previous = Missing("c", exc.reason)
         if not has_now and known(now):
             change = percent = undefined(f"the data covers only part of {label}")
         elif not known(now) or not known(previous):

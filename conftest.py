@@ -19,11 +19,11 @@ def data_dir(settings, tmp_path: Path) -> Path:
     from django.core.cache import cache
 
     cache.clear()
+    from core.release import clear_memo
     from evidence.services.search import reset_cache
     from geography.services.locate import _lsoa_index
     from insights.services.areas import _build, _local_authorities
     from insights.services.figures import SHARED
-    from core.release import clear_memo
 
     reset_cache()
     _build.cache_clear()

@@ -124,7 +124,8 @@ class PublicRelease(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["source", "data_version", "rule"], name="one_release_per_version")]
+        constraints = [models.UniqueConstraint(fields=["source", "data_version", "rule"],
+                                               name="one_release_per_version")]
 
     def __str__(self) -> str:
         return f"{self.source} release {self.data_version[:12]}"

@@ -53,8 +53,9 @@ class ReleaseSpec:
     ``measures``: key → label (``{"attendances": "Assault attendances"}``); ``breakdowns``: key → label
     (``{"type": "Means of assault", "age_band": "Age band"}``); ``records()``: dicts with ``measure``,
     ``month`` (``YYYY-MM``), ``lad`` (a local authority code, None where the record has no location, or
-    ``REGION`` for a record that counts in the region only), one key per breakdown, and ``count``; ``months()``: every month the source holds data for (a month with no
-    records is a zero only if it is among these). ``areas_add_up``: the local authorities' counts add up to the
+    ``REGION`` for a record that counts in the region only), one key per breakdown, and ``count``;
+    ``months()``: every month the source holds data for (a month with no records is a zero only if it is among
+    these). ``areas_add_up``: the local authorities' counts add up to the
     region's (False where a record counts in each area it serves, as a project's reach does: such a source gives
     each record once with ``lad=REGION`` and once per area served).
     ``fingerprint()``: optional, cheap, changes whenever the records may have (saves reading them per request).

@@ -1,10 +1,10 @@
 """The one renderer: any figure's table as HTML, CSV, JSON, XLSX or GeoJSON, from the same rows.
 
 Data, then render (as datasette does): a view computes a ``core.figures.Table`` and asks for a format; this
-module writes it. CSV, JSON and GeoJSON stream when long; every format stops at ``VRP_MAX_ROWS`` rows and says so (a last CSV line,
-``truncated`` in JSON, a note in HTML, the ``VRP-Truncated`` header). A value that cannot be given
-(``core.figures.Missing``) is written as its reason in HTML, as the GSS shorthand (``[c]`` withheld, ``[x]`` no
-data, ``[z]`` not defined) in CSV and XLSX, and as null with the reason under ``notes`` in JSON.
+module writes it. CSV, JSON and GeoJSON stream when long; every format stops at ``VRP_MAX_ROWS`` rows and
+says so (a last CSV line, ``truncated`` in JSON, a note in HTML, the ``VRP-Truncated`` header). A value that
+cannot be given (``core.figures.Missing``) is written as its reason in HTML, as the GSS shorthand (``[c]``
+withheld, ``[x]`` no data, ``[z]`` not defined) in CSV and XLSX, and as null with the reason under ``notes`` in JSON.
 
 Every CSV and XLSX the platform writes goes through ``csv_cell`` / ``xlsx_row``, which neutralise formula
 injection: a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written as text

@@ -24,7 +24,7 @@ from insights.forms import OverviewFilters
 from insights.models import HarmWeight, IngestBatch
 from insights.services.access import FigureAccess, access_for, for_region
 from insights.services.catalogue import default_query
-from insights.services.figures import FigureQuery, counts
+from insights.services.figures import FigureQuery, counts, labelled
 from insights.services.overview import left_out
 
 ANALYSTS = (Role.ANALYST, Role.ADMINISTRATOR)
@@ -233,14 +233,6 @@ def stats(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     if fmt != "html":
         return render_table(request, table, fmt)
     return render(request, "insights/stats.html", {"table": table, "query_string": request.GET.urlencode()})
-
-
-def labelled(rows: list[dict], by: list[str]) -> list[dict]:
-    """Rows with a blank area key named ``no location`` (records the source could not place)."""
-    from insights.services.figures import AREA_KEYS, NO_LOCATION
-
-    keys = [k for k in by if k in AREA_KEYS]
-    return [{**r, **{k: NO_LOCATION for k in keys if r.get(k) is None}} for r in rows]
 
 
 @allow(*ANALYSTS)

@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from commissioning.models import Project, Theme
-from geography.models import AreaLink
-from monitoring.services.periods import financial_year_bounds, financial_year_label
 from core.figures import Missing
 from core.problems import Refused
+from geography.models import AreaLink
+from monitoring.services.periods import financial_year_bounds, financial_year_label
 from monitoring.services.reach import MEASURE_LABELS, MEASURES, project_reach, public_reach
 
 #: Per-project reach is not public: the public release gives reach by year, area and theme.

@@ -135,14 +135,16 @@ def write_xlsx(package: dict[str, Any], target: Any) -> None:
     """Write the package as the 360Giving spreadsheet form (one ``grants`` sheet) to a path or file object."""
     import openpyxl
 
+    from core.render import xlsx_row
+
     rows = [flatten(g) for g in package["grants"]]
     columns = spreadsheet_columns(rows)
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "grants"
-    sheet.append(columns)
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("grants")
+    sheet.append(xlsx_row(sheet, columns))
     for row in rows:
-        sheet.append([row.get(c) for c in columns])
+        # Text from an imported file (a title of "=HYPERLINK(...)") is written as text, never as a formula.
+        sheet.append(xlsx_row(sheet, [row.get(c) for c in columns]))
     workbook.save(target)
 
 

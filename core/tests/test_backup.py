@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from commissioning.models import Project
+from core import figures as registry
 from demo.region import build_demo_region
 from evidence.services.search import SearchFilters, search
-from core import figures as registry
 from insights.services.access import FULL
 from insights.services.catalogue import default_query
 

@@ -413,3 +413,9 @@ def event_points(query: FigureQuery, with_types: bool = False) -> tuple:
         return rows["longitude"], rows["latitude"]
     finally:
         con.close()
+
+
+def labelled(rows: list[dict], by: list[str]) -> list[dict]:
+    """Rows with a blank area key named ``no location`` (records the source could not place), never blank."""
+    keys = [k for k in by if k in AREA_KEYS]
+    return [{**r, **{k: NO_LOCATION for k in keys if r.get(k) is None}} for r in rows]

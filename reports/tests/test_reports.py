@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 
 from commissioning.tests.factories import user
-from core.roles import Role
-from demo.region import build_demo_region
 from core import figures as registry
 from core.figures import WITHHELD, no_data
+from core.roles import Role
+from demo.region import build_demo_region
 from insights.services.access import PUBLIC, for_region
 from insights.services.figures import FigureQuery
 from reports.models import ReportJob

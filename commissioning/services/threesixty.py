@@ -87,7 +87,8 @@ def grant_for(project: Project, area_names: dict[str, str]) -> dict[str, Any]:
         grant["grantProgramme"] = [{"code": project.programme.code, "title": project.programme.title}]
     locations = [{"name": area_names.get(code, code), "geoCode": code,
                   "geoCodeType": GEO_CODE_TYPES.get(code[:3], "")} for code in project.area_codes or []]
-    locations += [{"name": loc.name, "latitude": f"{loc.latitude:.6f}", "longitude": f"{loc.longitude:.6f}",
+    # The standard's latitude and longitude are numbers (360-giving-schema.json), not text.
+    locations += [{"name": loc.name, "latitude": round(loc.latitude, 6), "longitude": round(loc.longitude, 6),
                    "description": "Delivery location"} for loc in project.locations.all()]
     if locations:
         grant["beneficiaryLocation"] = locations

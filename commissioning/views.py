@@ -35,6 +35,7 @@ from core.access import allow, role_of
 from core.downloads import XLSX_TYPE, table_response
 from core.problems import InputRejected
 from core.public_cache import public_page
+from core.render import error_response, form_errors, form_page
 from core.roles import EVERYONE, Role
 from evidence.services.items import visible_items
 from insights import charts
@@ -85,7 +86,7 @@ def projects_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's project table as CSV, XLSX or JSON, for the same filters."""
     form, projects = _selection(request)
     if projects is None:
-        return JsonResponse({"errors": form.errors}, status=400)
+        return error_response(request, form_errors(form), 400, "json")
     full = role_of(request.user) in REACH_IN_FULL
     meta = {"filters": request.GET.dict(), "definitions": {
         "financial_year": "April to March, named by the year it starts; the year a project was awarded",
@@ -101,7 +102,7 @@ def delivery_map(request: HttpRequest) -> HttpResponse:
     """Delivery locations of the selected projects as GeoJSON points."""
     form, projects = _selection(request)
     if projects is None:
-        return JsonResponse({"errors": form.errors}, status=400)
+        return error_response(request, form_errors(form), 400, "json")
     return JsonResponse(dashboard.delivery_points(projects), content_type="application/geo+json")
 
 
@@ -174,9 +175,8 @@ def project_edit(request: HttpRequest, identifier: str | None = None) -> HttpRes
         saved = save_project(request.user, form.save(commit=False), form.cleaned_data["delivery_locations"])
         messages.success(request, f"Saved {saved.identifier}.")
         return redirect("commissioning:project", identifier=saved.identifier)
-    return render(request, "commissioning/form.html", {
-        "form": form, "title": f"Edit {project.identifier}" if project else "New project"},
-        status=400 if form.errors else 200)
+    return form_page(request, "commissioning/form.html", {
+        "form": form, "title": f"Edit {project.identifier}" if project else "New project"}, form)
 
 
 def _simple_create(request: HttpRequest, form_class: type, title: str) -> HttpResponse:
@@ -186,8 +186,7 @@ def _simple_create(request: HttpRequest, form_class: type, title: str) -> HttpRe
         audit.record(request.user, "create", created)
         messages.success(request, f"Added {created}.")
         return redirect("commissioning:manage")
-    return render(request, "commissioning/form.html", {"form": form, "title": title},
-                  status=400 if form.errors else 200)
+    return form_page(request, "commissioning/form.html", {"form": form, "title": title}, form)
 
 
 @allow(MANAGERS)
@@ -214,8 +213,8 @@ def measure_new(request: HttpRequest, identifier: str) -> HttpResponse:
             measure.save()
             audit.record(request.user, "create", measure, summary=f"{project.identifier}: {measure}")
             return redirect("monitoring:project", identifier=project.identifier)
-    return render(request, "commissioning/form.html", {"form": form, "title": f"New outcome measure for "
-                                                       f"{project.identifier}"}, status=400 if form.errors else 200)
+    return form_page(request, "commissioning/form.html", {"form": form, "title": f"New outcome measure for "
+                                                       f"{project.identifier}"}, form)
 
 
 @allow(MANAGERS)
@@ -237,10 +236,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     summary = import_project_rows(read_project_file(path), request.user, path.name)
             except InputRejected as exc:
                 problems = exc.problems
-    return render(request, "commissioning/import.html", {
+    return form_page(request, "commissioning/import.html", {
         "form": form, "problems": problems, "summary": summary,
         "columns": PROJECT_COLUMNS, "download": reverse("commissioning:manage-download", args=["csv"])},
-        status=400 if problems or form.errors else 200)
+        form, problems=problems)
 
 
 _FILTERS = [{"name": name, "in": "query", "schema": {"type": kind}, "description": text} for name, kind, text in (

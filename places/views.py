@@ -14,6 +14,7 @@ from core import audit
 from core.access import allow, role_of
 from core.downloads import table_response
 from core.public_cache import public_page
+from core.render import form_page
 from core.roles import EVERYONE, Role
 from incidents.models import Incident
 from insights.services.catalogue import default_query
@@ -82,8 +83,7 @@ def plan_new(request: HttpRequest, urn: int) -> HttpResponse:
             plan.save()
             audit.record(request.user, "create", plan)
             return redirect("places:plan", plan_id=plan.pk)
-    return render(request, "places/form.html", {"form": form, "title": f"New prevention plan: {school.name}"},
-                  status=400 if form.errors else 200)
+    return form_page(request, "places/form.html", {"form": form, "title": f"New prevention plan: {school.name}"}, form)
 
 
 @allow(PARTNERS)
@@ -104,9 +104,8 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
         return redirect("places:plan", plan_id=plan.pk)
     items = list(plan.items.select_related("project"))
     delivered = sum(1 for i in items if i.status == "delivered")
-    return render(request, "places/plan.html", {"plan": plan, "items": items, "form": form,
-                                                "delivered": delivered, "total": len(items)},
-                  status=400 if form.errors else 200)
+    return form_page(request, "places/plan.html", {"plan": plan, "items": items, "form": form,
+                                                "delivered": delivered, "total": len(items)}, form)
 
 
 @allow(PARTNERS)
@@ -125,7 +124,7 @@ def route_new(request: HttpRequest) -> HttpResponse:
             route.save()
             audit.record(request.user, "create", route)
         return redirect("places:route", route_id=route.pk)
-    return render(request, "places/route_new.html", {"form": form}, status=400 if form.errors else 200)
+    return form_page(request, "places/route_new.html", {"form": form}, form)
 
 
 @allow(PARTNERS)
@@ -199,9 +198,8 @@ def directory_search(request: HttpRequest) -> HttpResponse:
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [loc.longitude, loc.latitude]},
          "properties": {"name": loc.name, "label": s.name, "url": f"#service-{s.id}"}}
         for s, _ in results for loc in s.locations.all()]}
-    return render(request, "places/directory.html", {"form": form, "results": results, "note": note,
-                                                     "points": json.dumps(points)},
-                  status=400 if form.errors else 200)
+    return form_page(request, "places/directory.html", {"form": form, "results": results, "note": note,
+                                                     "points": json.dumps(points)}, form)
 
 
 @allow(EVERYONE)

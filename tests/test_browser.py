@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from core import figures as registry
 from demo.region import build_demo_region
-from insights.services.catalogue import default_query, figure_rows
+from insights.services.access import PUBLIC
+from insights.services.catalogue import default_query
 
 CHROMIUM = Path(os.environ.get("VRP_CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).resolve().parent.parent / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -72,7 +74,7 @@ def axe_violations(page) -> list:
 
 def test_overview_figures_filters_download_and_accessibility(demo, live_server, page) -> None:
     page.goto(f"{live_server.url}/insights/")
-    headline = {r["measure"]: r for r in figure_rows("headline", default_query(), unsuppressed=False)}
+    headline = {r["measure"]: r for r in registry.get("headline").table(default_query(), PUBLIC).rows}
     shown = page.locator('[data-measure="violence"]').inner_text()
     assert shown.replace(",", "") == str(headline["violence"]["count"])
     assert axe_violations(page) == []
@@ -80,12 +82,12 @@ def test_overview_figures_filters_download_and_accessibility(demo, live_server, 
     page.wait_for_selector("#map path.leaflet-interactive")
     page.evaluate("window.vrpMarker = 1")  # survives an htmx update, not a full page load
     page.select_option("#id_source", "ed")
-    page.fill("#id_from", "2023-04")  # the financial year 2023/24: the public see whole years only
+    page.fill("#id_from", "2023-04")  # the financial year 2023/24: ED data is public for whole years only
     page.fill("#id_to", "2024-03")
     page.click("text=Apply filters")
     page.wait_for_url("**source=ed**")
     assert "emergency department" in page.locator(".lead").inner_text()
-    assert page.locator("#day_and_hour-title").is_visible()
+    assert page.locator("#day_and_hour-title").is_visible()  # shown, with the release's reason it is not public
     assert page.evaluate("window.vrpMarker") == 1, "the filters updated the figures in place"
     page.wait_for_selector("#map path.leaflet-interactive")  # the map is drawn again after the update
     assert axe_violations(page) == []
@@ -96,8 +98,8 @@ def test_overview_figures_filters_download_and_accessibility(demo, live_server, 
     query = default_query("ed")
     from dataclasses import replace
 
-    expected = figure_rows("local_authorities", replace(query, month_from="2023-04", month_to="2024-03"),
-                           unsuppressed=False)
+    expected = registry.get("local_authorities").table(replace(query, month_from="2023-04", month_to="2024-03"),
+                                                       PUBLIC).rows
     assert [r["lad"] for r in rows] == [r["lad"] for r in expected]
 
 

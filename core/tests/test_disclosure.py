@@ -105,3 +105,26 @@ def test_threshold(count: int, withheld: bool) -> None:
     counts = {"a": count, "b": 100, "c": 100, "t": count + 200}
     published = apply_rule(counts, [("t", ["a", "b", "c"])])
     assert (published["a"] is None) is withheld
+
+
+@pytest.mark.django_db
+def test_a_release_is_built_once_per_data_version_and_shown_by_the_command(tmp_path, capsys) -> None:
+    from django.core.management import call_command
+
+    from core.models import PublicRelease
+    from core.release import current_release, data_version
+    from core.sources import get
+    from demo.region import build_demo_region
+
+    build_demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=20, ed_per_month=10,
+                      with_commissioning=False, grid=(6, 5))
+    first = current_release("ed")
+    assert current_release("ed").data_version == first.data_version
+    assert PublicRelease.objects.filter(source="ed").count() == 1
+    assert first.years == ["2023"] and first.manifest["rule"] == RULE.name
+    from core.region import current_region
+
+    assert first.data_version == data_version(get("ed").release, current_region().lad_codes)
+    call_command("release", "ed")
+    out = capsys.readouterr().out
+    assert f"data version {first.data_version}" in out and "rounded to the nearest 5" in out

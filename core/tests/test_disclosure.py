@@ -128,3 +128,14 @@ def test_a_release_is_built_once_per_data_version_and_shown_by_the_command(tmp_p
     call_command("release", "ed")
     out = capsys.readouterr().out
     assert f"data version {first.data_version}" in out and "rounded to the nearest 5" in out
+
+
+def test_only_the_release_applies_the_disclosure_rule() -> None:
+    """No view, figure, API or report imports the disclosure module: public figures come from the release."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent.parent
+    importers = sorted(str(p.relative_to(root)) for p in root.glob("*/**/*.py")
+                       if ".venv" not in p.parts and "tests" not in p.parts
+                       and "core.disclosure" in p.read_text(encoding="utf-8"))
+    assert importers == ["core/release.py"]

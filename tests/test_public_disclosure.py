@@ -81,7 +81,7 @@ def requests(draw: st.DrawFn, region: dict) -> tuple[str, dict]:
 def test_the_public_surface_gives_away_no_withheld_controlled_count(client, region) -> None:
     collected = {"answers": 0, "controlled_values": 0, "refused_below_lad": 0}
 
-    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(request=requests(region))
     def check(request: tuple[str, dict]) -> None:
         path, params = request

@@ -7,7 +7,7 @@ warehouse in full, or the public release for a controlled source). Their disclos
 
 from dataclasses import replace
 
-from core.figures import SOURCE, Column, Figure, number, register
+from core.figures import SOURCE, Column, Figure, register
 from insights import charts
 from insights.services import overview, priority
 from insights.services.access import FigureAccess
@@ -154,9 +154,7 @@ HOTSPOTS = register(Figure(
     _hotspots, disclosure=SOURCE))
 
 
-for _figure in [*OVERVIEW, *MAPS.values(), HOTSPOTS]:
-    object.__setattr__(_figure, "compute", _with_period(_figure.compute))
-
-
-def chart_values(rows: list[dict], key: str) -> list:
-    return [number(r.get(key)) for r in rows]
+# Every figure of the family needs a period: none (no data loaded yet) gives no rows.
+OVERVIEW = [register(replace(f, compute=_with_period(f.compute))) for f in OVERVIEW]
+MAPS = {level: register(replace(f, compute=_with_period(f.compute))) for level, f in MAPS.items()}
+HOTSPOTS = register(replace(HOTSPOTS, compute=_with_period(HOTSPOTS.compute)))

@@ -157,9 +157,10 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
     categories: dict[str, dict[str, set]] = {m: {b: set() for b in spec.breakdowns} for m in spec.measures}
     raw: dict[tuple, int] = defaultdict(int)
     records = 0
+    held = set(months)
     for record in spec.records():
         measure, month = record["measure"], record["month"]
-        if measure not in spec.measures or month not in set(months):
+        if measure not in spec.measures or month not in held:
             continue
         records += int(record["count"])
         lad = record.get("lad")

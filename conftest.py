@@ -25,16 +25,16 @@ def data_dir(request: pytest.FixtureRequest, settings, tmp_path: Path) -> Path:
             request.fixturenames):
         request.getfixturevalue("_django_db_helper")  # (the database, as the test asked for it, first)
         caches["shared"].clear()
+    from core.release import clear_memo
     from evidence.services.search import reset_cache
     from geography.services.locate import _lsoa_index
     from insights.services.areas import _build, _local_authorities
     from insights.services.figures import SHARED
-    from insights.services.public import _lsoa_groups
 
     reset_cache()
     _build.cache_clear()
     _local_authorities.cache_clear()
-    _lsoa_groups.cache_clear()
+    clear_memo()
     _lsoa_index.cache_clear()
     SHARED.reset()
     return settings.VRP_DATA_DIR

@@ -88,11 +88,15 @@ def overview_query():
 
 
 def time_overview() -> dict:
-    from insights.services.catalogue import FIGURES, figure_rows
+    from core import figures as registry
+    from insights.services.access import FULL
     from insights.services.figures import SHARED
 
+    def figure_rows(name, query, unsuppressed):
+        return registry.get(name).table(query, FULL).rows
+
     query = overview_query()
-    assert set(NAMES) <= set(FIGURES)
+    assert all(registry.get(name) for name in NAMES)
     SHARED.reset()
     start = time.perf_counter()
     for name in NAMES:

@@ -35,14 +35,17 @@ from core.access import allow, role_of
 from core.downloads import XLSX_TYPE, table_response
 from core.problems import InputRejected
 from core.public_cache import public_page
+from core.render import error_response, form_errors, form_page
 from core.request_limits import accepts_uploads
 from core.roles import EVERYONE, Role
 from evidence.services.items import visible_items
 from insights import charts
 from insights.services.areas import area_names
-from monitoring.services.reach import MEASURE_LABELS, published_project_reach
+from monitoring.services.reach import MEASURE_LABELS, project_reach
 
 MANAGERS = (Role.COMMISSIONER, Role.ADMINISTRATOR)
+#: Who sees reach per project (returns are controlled data; everyone else sees the public release).
+REACH_IN_FULL = (Role.COMMISSIONER, Role.ANALYST, Role.ADMINISTRATOR)
 TABLE_COLUMNS = ["identifier", "title", "provider", "funder", "programme", "theme", "status", "amount_awarded",
                  "currency", "award_date", "financial_year", "planned_start", "planned_end", "target_cohort",
                  "age_range", "areas", "reach_under_25", "reach_over_24", "professionals_trained"]
@@ -65,9 +68,13 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "query_string": request.GET.urlencode()}
     if projects is not None:
         themes = dashboard.by_theme(projects)
+        full = role_of(request.user) in REACH_IN_FULL
+        reach, reach_note = dashboard.reach_tiles(form.filters() if request.GET else dashboard.ProjectFilters(),
+                                                  projects, full)
         context.update({
-            "projects": projects, "totals": dashboard.totals(projects), "themes": themes,
-            "funders": dashboard.by_funder(projects), "rows": dashboard.project_table(projects),
+            "projects": projects, "totals": dashboard.totals(projects), "themes": themes, "reach": reach,
+            "reach_note": reach_note,
+            "funders": dashboard.by_funder(projects), "rows": dashboard.project_table(projects, full),
             "theme_chart": charts.bar_chart([t["name"] for t in themes], [float(t["amount_awarded"]) for t in themes],
                                             "Amount awarded by theme", "Amount awarded (£) per theme."),
         })
@@ -80,12 +87,14 @@ def projects_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's project table as CSV, XLSX or JSON, for the same filters."""
     form, projects = _selection(request)
     if projects is None:
-        return JsonResponse({"errors": form.errors}, status=400)
+        return error_response(request, form_errors(form), 400, "json")
+    full = role_of(request.user) in REACH_IN_FULL
     meta = {"filters": request.GET.dict(), "definitions": {
         "financial_year": "April to March, named by the year it starts; the year a project was awarded",
-        **{m: label + " (accepted returns, new participants; 1 to 7 withheld as null)"
+        **{m: label + (" (accepted returns, new participants)" if full else
+                       " (not per project: published by year, area and theme in the public release)")
            for m, label in MEASURE_LABELS.items()}}}
-    return table_response(dashboard.project_table(projects), TABLE_COLUMNS, fmt, "projects", meta)
+    return table_response(dashboard.project_table(projects, full), TABLE_COLUMNS, fmt, "projects", meta)
 
 
 @allow(EVERYONE)
@@ -94,7 +103,7 @@ def delivery_map(request: HttpRequest) -> HttpResponse:
     """Delivery locations of the selected projects as GeoJSON points."""
     form, projects = _selection(request)
     if projects is None:
-        return JsonResponse({"errors": form.errors}, status=400)
+        return error_response(request, form_errors(form), 400, "json")
     return JsonResponse(dashboard.delivery_points(projects), content_type="application/geo+json")
 
 
@@ -116,10 +125,12 @@ def project_page(request: HttpRequest, identifier: str) -> HttpResponse:
     """One project: what, who, where, how much, its published reach, and the violence in the areas it serves."""
     project = _visible_project(request, identifier)
     names = area_names(project.area_codes or [])
-    reach = published_project_reach([project.pk]).get(project.pk)
+    role = role_of(request.user)
+    own = role is Role.PROVIDER and request.user.organisation_id == project.provider_id
+    reach = project_reach(None, [project.pk]).get(project.pk, {}) if role in REACH_IN_FULL or own else None
     return render(request, "commissioning/project.html", {
         "project": project, "areas": [(code, names.get(code, "")) for code in project.area_codes or []],
-        "reach": [(MEASURE_LABELS[m], v) for m, v in (reach or {}).items()],
+        "reach": [(MEASURE_LABELS[m], v) for m, v in reach.items()] if reach is not None else None,
         "can_manage": role_of(request.user) in MANAGERS,
         "evidence": visible_items(request.user).filter(projects=project).order_by("-published_on", "title"),
     })
@@ -165,9 +176,8 @@ def project_edit(request: HttpRequest, identifier: str | None = None) -> HttpRes
         saved = save_project(request.user, form.save(commit=False), form.cleaned_data["delivery_locations"])
         messages.success(request, f"Saved {saved.identifier}.")
         return redirect("commissioning:project", identifier=saved.identifier)
-    return render(request, "commissioning/form.html", {
-        "form": form, "title": f"Edit {project.identifier}" if project else "New project"},
-        status=400 if form.errors else 200)
+    return form_page(request, "commissioning/form.html", {
+        "form": form, "title": f"Edit {project.identifier}" if project else "New project"}, form)
 
 
 def _simple_create(request: HttpRequest, form_class: type, title: str) -> HttpResponse:
@@ -177,8 +187,7 @@ def _simple_create(request: HttpRequest, form_class: type, title: str) -> HttpRe
         audit.record(request.user, "create", created)
         messages.success(request, f"Added {created}.")
         return redirect("commissioning:manage")
-    return render(request, "commissioning/form.html", {"form": form, "title": title},
-                  status=400 if form.errors else 200)
+    return form_page(request, "commissioning/form.html", {"form": form, "title": title}, form)
 
 
 @allow(MANAGERS)
@@ -205,8 +214,8 @@ def measure_new(request: HttpRequest, identifier: str) -> HttpResponse:
             measure.save()
             audit.record(request.user, "create", measure, summary=f"{project.identifier}: {measure}")
             return redirect("monitoring:project", identifier=project.identifier)
-    return render(request, "commissioning/form.html", {"form": form, "title": f"New outcome measure for "
-                                                       f"{project.identifier}"}, status=400 if form.errors else 200)
+    return form_page(request, "commissioning/form.html", {"form": form, "title": f"New outcome measure for "
+                                                       f"{project.identifier}"}, form)
 
 
 @allow(MANAGERS)
@@ -229,10 +238,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     summary = import_project_rows(read_project_file(path), request.user, path.name)
             except InputRejected as exc:
                 problems = exc.problems
-    return render(request, "commissioning/import.html", {
+    return form_page(request, "commissioning/import.html", {
         "form": form, "problems": problems, "summary": summary,
         "columns": PROJECT_COLUMNS, "download": reverse("commissioning:manage-download", args=["csv"])},
-        status=400 if problems or form.errors else 200)
+        form, problems=problems)
 
 
 _FILTERS = [{"name": name, "in": "query", "schema": {"type": kind}, "description": text} for name, kind, text in (

@@ -1,183 +1,214 @@
-"""Statistical disclosure control for published figures: one rule, applied in the query layer.
+"""The disclosure rule of the public release: one rule, applied to a whole system of linked counts at once.
 
-The rule (the platform's, documented in the README):
+Only ``core.release`` uses this module: every public figure from a controlled source is read from the release
+(``core.release``), so no page, figure or report applies disclosure control of its own.
 
-1. **Primary suppression.** A count from 1 to ``THRESHOLD`` (7) is not published; neither is any rate
-   computed from it. Zero is published: it reveals no individual.
-2. **Secondary suppression.** Where a table is published with its totals, a suppressed cell must not be
-   recoverable by subtracting the published cells from a published total. So every row and every column
-   that has a suppressed cell has at least two, the extra one being the smallest non-zero published cell
-   in that line (the least information lost; a total only when no cell will do). The totals themselves form
-   a line (they add up to the grand total), so a suppressed total also needs a partner. Repeated until no
-   line changes.
+A release is a set of **cells** (counts) and **lines** (a total cell is the sum of its part cells: a local
+authority's types add up to its total, the local authorities add up to the region, the months of a year add up
+to the year). The rule (``Rule``), applied to every cell of the release together:
 
-This is the "at least two suppressed cells per line" rule of the ONS and NHS Digital small-number
-guidance, applied with the minimum-count heuristic of Cox (1980), "Suppression methodology and statistical
-disclosure control", JASA 75(370). It protects against differencing within one table; combinations of tables
-are the caller's concern (the query layer publishes one geography level per table).
+1. **Primary suppression.** A count from 1 to ``threshold`` (7) is withheld. Zero is published.
+2. **Rounding.** Every published count is rounded to the nearest ``rounding`` (5), as NHS England and
+   OpenSAFELY outputs are; so a reader knows a published 45 only as 43 to 47.
+3. **Secondary suppression, audited by linear programming over the whole release.** A reader who knows the
+   rule knows each published count to within the rounding, that a withheld count is at least 1 (zero is never
+   withheld), and every line's equation. For each withheld cell a linear programme over all of that finds the
+   least and greatest value the cell could take; when they are less than ``threshold`` apart, the smallest
+   published non-zero entry of one of its lines (a part before a total) is withheld too, and the cell is
+   checked again, until no withheld cell can be pinned to a range narrower than the threshold.
+
+Withholding a cell only widens what a reader can infer about every other cell (its known range becomes
+"at least 1"), so a cell that passed the audit stays passed; only the cells that failed are checked again.
+This is the audit of Cox (1980), "Suppression methodology and statistical disclosure control", JASA 75(370),
+with the interval ("protection level") requirement of Hundepool et al. (2012), *Statistical Disclosure
+Control*, section 4.3, and the rounding base of the NHS England small-number guidance.
 """
 
-from collections.abc import Callable, Collection, Hashable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = ["THRESHOLD", "Rule", "RULE", "apply_rule", "known_range", "round_count"]
+
 THRESHOLD = 7
-
-__all__ = ["THRESHOLD", "SuppressedTable", "is_primary", "suppress_groups", "suppress_list", "suppress_table"]
-
-
-def is_primary(count: int | None) -> bool:
-    """True when ``count`` is small enough to identify someone (1 to THRESHOLD)."""
-    return count is not None and 1 <= count <= THRESHOLD
+Key = Hashable
+Lines = Iterable[tuple[Key, Iterable[Key]]]
 
 
-@dataclass
-class SuppressedTable:
-    """A two-way table after disclosure control. Suppressed cells and totals are absent (None)."""
+@dataclass(frozen=True)
+class Rule:
+    """The disclosure rule's parameters. ``secondary=False`` or ``rounding=1`` switch a step off (the tests'
+    mutation checks); the release always uses ``RULE``."""
 
-    cells: dict[tuple[Hashable, Hashable], int | None]
-    row_totals: dict[Hashable, int | None]
-    column_totals: dict[Hashable, int | None]
-    grand_total: int | None = None
-    suppressed: set[tuple[Hashable, Hashable]] = field(default_factory=set)
+    threshold: int = THRESHOLD
+    rounding: int = 5
+    secondary: bool = True
 
+    @property
+    def name(self) -> str:
+        return (f"withhold 1-{self.threshold}; round to {self.rounding}; "
+                f"{'secondary suppression audited by linear programming' if self.secondary else 'no secondary'}")
 
-TOTAL = "__total__"
-
-
-def suppress_table(cells: dict[tuple[Hashable, Hashable], int]) -> SuppressedTable:
-    """Apply the rule to a table of counts keyed by (row, column); totals are the true sums.
-
-    The table is taken with its margins (row totals, column totals and the grand total), since each
-    row, each column and the line of totals is an equation a reader can solve. Missing keys count as zero.
-    Returns the published cells and totals, with None where suppressed.
-    """
-    rows = sorted({r for r, _ in cells}, key=str)
-    columns = sorted({c for _, c in cells}, key=str)
-    value = {(r, c): int(cells.get((r, c), 0)) for r in rows for c in columns}
-    for r in rows:
-        value[(r, TOTAL)] = sum(value[(r, c)] for c in columns)
-    for c in [*columns, TOTAL]:
-        value[(TOTAL, c)] = sum(value[(r, c)] for r in rows)
-    hidden = {key for key, n in value.items() if is_primary(n)}
-    # Each line is an equation: its cells add up to its margin cell.
-    lines = [[(r, c) for c in [*columns, TOTAL]] for r in [*rows, TOTAL]] + \
-            [[(r, c) for r in [*rows, TOTAL]] for c in [*columns, TOTAL]]
-    # A total is a partner only when no cell will do.
-    _hide_partners(value, hidden, lines, lambda k: (value[k], k[0] == TOTAL or k[1] == TOTAL, str(k)))
-    _audit(value, hidden, rows, columns)
-    published = {k: None if k in hidden else value[k] for k in value}
-    return SuppressedTable(
-        cells={(r, c): published[(r, c)] for r in rows for c in columns},
-        row_totals={r: published[(r, TOTAL)] for r in rows},
-        column_totals={c: published[(TOTAL, c)] for c in columns},
-        grand_total=published[(TOTAL, TOTAL)],
-        suppressed={(r, c) for r, c in hidden if TOTAL not in (r, c)})
+    def describe(self) -> str:
+        """The rule in the users' words, for pages and manifests."""
+        return (f"Counts from 1 to {self.threshold} are withheld; every other count is rounded to the nearest "
+                f"{self.rounding}; further counts are withheld wherever a withheld count could otherwise be worked "
+                f"out, to within {self.threshold}, from the published counts and totals (checked by linear "
+                "programming over the whole release).")
 
 
-def _audit(value: dict, hidden: set, rows: list, columns: list) -> None:
-    """Hide more cells until no hidden cell can be pinned by combining lines.
-
-    Two hidden cells per line stop a reader who subtracts within one line, but not one who adds and
-    subtracts several lines. For each hidden cell a linear programme (counts ≥ 0, every line's equation)
-    finds the least and greatest value it could take; if they differ by less than 1, the smallest non-zero
-    published cell in its row or column is hidden too, and the audit starts again (Cox 1980, section 4).
-    """
-    from scipy.optimize import linprog
-
-    while True:
-        unknown = sorted(hidden, key=str)
-        if not unknown:
-            return
-        position = {k: i for i, k in enumerate(unknown)}
-        equations, constants = [], []
-        for line_cells, margin in _lines(rows, columns):
-            coefficients = np.zeros(len(unknown))
-            constant = 0.0
-            for k, sign in [*((k, 1.0) for k in line_cells), (margin, -1.0)]:
-                if k in position:
-                    coefficients[position[k]] += sign
-                else:
-                    constant -= sign * value[k]
-            if coefficients.any():
-                equations.append(coefficients)
-                constants.append(constant)
-        pinned = None
-        for k in unknown:
-            if TOTAL in k:
-                continue
-            objective = np.zeros(len(unknown))
-            objective[position[k]] = 1.0
-            low = linprog(objective, A_eq=equations, b_eq=constants, bounds=(0, None), method="highs")
-            high = linprog(-objective, A_eq=equations, b_eq=constants, bounds=(0, None), method="highs")
-            if high.status == 0 and -high.fun - low.fun < 1 - 1e-9:
-                pinned = k
-                break
-        if pinned is None:
-            return
-        neighbours = [(r, pinned[1]) for r in [*rows, TOTAL]] + [(pinned[0], c) for c in [*columns, TOTAL]]
-        candidates = _smallest_published(value, hidden, neighbours)
-        if not candidates:
-            # Pinned through other lines (the grand total, say): widen to every line with a hidden entry.
-            linked = [k for line, margin in _lines(rows, columns) for k in [*line, margin]
-                      if any(j in hidden for j in [*line, margin])]
-            candidates = _smallest_published(value, hidden, linked)
-        if not candidates:
-            return
-        hidden.add(candidates[0])
+RULE = Rule()
 
 
-def _smallest_published(value: dict, hidden: set, keys: list) -> list:
-    """Published non-zero entries among ``keys``, smallest first, cells before totals."""
-    return [k for _, _, _, k in sorted({(value[k], TOTAL in k, str(k), k) for k in keys
-                                        if k not in hidden and value[k] > 0})]
+def round_count(count: int, rule: Rule = RULE) -> int:
+    """``count`` rounded to the nearest ``rule.rounding`` (counts are whole, so no half-way cases arise)."""
+    base = rule.rounding
+    return (count + base // 2) // base * base if base > 1 else count
 
 
-def _lines(rows: list, columns: list):
-    for r in [*rows, TOTAL]:
-        yield [(r, c) for c in columns], (r, TOTAL)
-    for c in [*columns, TOTAL]:
-        yield [(r, c) for r in rows], (TOTAL, c)
+def known_range(published: int | None, rule: Rule = RULE) -> tuple[float, float]:
+    """What a reader who knows the rule can say of a count from its published value alone."""
+    if published is None:
+        return 1.0, np.inf
+    if published == 0:
+        return 0.0, 0.0
+    half = rule.rounding // 2
+    return float(max(published - half, rule.threshold + 1)), float(published + half)
 
 
-def suppress_list(counts: dict[Hashable, int]) -> tuple[dict[Hashable, int | None], int | None]:
-    """Apply the rule to one line of counts with its total (e.g. counts by local authority and the region).
+def apply_rule(counts: dict[Key, int], lines: Lines, rule: Rule = RULE) -> dict[Key, int | None]:
+    """The published value of every cell of ``counts`` (None where withheld) under ``rule``.
 
-    Returns the published counts (None where suppressed) and the published total.
-    """
-    table = suppress_table({("all", key): n for key, n in counts.items()})
-    return {key: table.cells[("all", key)] for key in counts}, table.grand_total
-
-
-def suppress_groups(counts: dict[Hashable, int], groups: Iterable[Collection[Hashable]]
-                    ) -> dict[Hashable, int | None]:
-    """Apply the rule to counts that belong to groups whose totals are published elsewhere.
-
-    Each group (e.g. the LSOAs of one ward, of one MSOA, of one local authority) is a line whose total a
-    reader knows from another table; groups may overlap. Primary suppression hides 1–``THRESHOLD``; then,
-    until no group changes, a group with exactly one hidden member hides its smallest non-zero published
-    member too (the rule's second part, applied over every group at once, so that the pattern is the same
-    whichever group a reader starts from). Returns the published counts, None where suppressed.
+    ``lines`` are (total key, part keys): the parts add up to the total. Every key of a line must be a key of
+    ``counts``.
     """
     value = {key: int(n) for key, n in counts.items()}
-    hidden = {key for key, n in value.items() if is_primary(n)}
-    lines = [[key for key in group if key in value] for group in groups]
-    _hide_partners(value, hidden, lines, lambda key: (value[key], str(key)))
-    return {key: None if key in hidden else n for key, n in value.items()}
+    lines = [(total, tuple(parts)) for total, parts in lines]
+    hidden = {key for key, n in value.items() if 1 <= n <= rule.threshold}
+    if rule.secondary:
+        _audit(value, hidden, lines, rule)
+    return {key: None if key in hidden else round_count(n, rule) for key, n in value.items()}
 
 
-def _hide_partners(value: dict, hidden: set, lines: list[list], order: Callable[[Hashable], tuple]) -> None:
-    """The rule's second part: until no line changes, a line with exactly one hidden entry hides its first
-    published non-zero entry by ``order`` too. (A line whose other entries are all 0 is left: its one hidden
-    entry is then its whole total, and zeros are never hidden.)"""
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(1 for key in line if key in hidden) != 1:
+def _audit(value: dict, hidden: set, lines: list, rule: Rule) -> None:
+    """Withhold partners until no withheld cell can be pinned to a range narrower than the threshold."""
+    lines_of: dict[Key, list[int]] = {}
+    for index, (total, parts) in enumerate(lines):
+        for key in (total, *parts):
+            lines_of.setdefault(key, []).append(index)
+    to_check = {key for key in hidden if key in lines_of}
+    while to_check:
+        published = {key: None if key in hidden else round_count(n, rule) for key, n in value.items()}
+        pinned = [key for key, width in _widths(to_check, published, lines, lines_of, rule, value).items()
+                  if width < rule.threshold]
+        to_check = set()
+        for key in sorted(pinned, key=str):
+            partner = _partner(key, value, hidden, lines, lines_of)
+            if partner is None:
+                continue  # every entry near it is withheld already: nothing pins it any more
+            hidden.add(partner)
+            to_check |= {key, partner}
+
+
+def _partner(key: Key, value: dict, hidden: set, lines: list, lines_of: dict) -> Key | None:
+    """The entry to withhold beside a pinned cell: the smallest published non-zero part of its lines, else
+    the smallest such total, else the same over the lines of its lines (a pin through several lines)."""
+    near = [lines[i] for i in lines_of[key]]
+    for pool in ([p for _, parts in near for p in parts], [t for t, _ in near],
+                 [k for t, parts in near for j in lines_of.get(t, []) for k in (lines[j][0], *lines[j][1])]
+                 + [k for _, parts in near for p in parts for j in lines_of.get(p, [])
+                    for k in (lines[j][0], *lines[j][1])]):
+        candidates = sorted({k for k in pool if k not in hidden and value[k] > 0}, key=lambda k: (value[k], str(k)))
+        if candidates:
+            return candidates[0]
+    return None
+
+
+def _widths(keys: set, published: dict, lines: list, lines_of: dict, rule: Rule, value: dict
+            ) -> dict[Key, float]:
+    """For each of ``keys``: how far apart its least and greatest values are, over everything a reader knows
+    (each published count's range, withheld counts at least 1, every line's equation) — or, where that is
+    already at least the threshold, a lower bound on it that proves so.
+
+    One linear programme per connected group of cells, solved with HiGHS; only the objective changes from one
+    cell to the next, so each solve starts from the previous one's basis. The true counts are one solution, so
+    the least value is at most the true one: when the greatest is at least ``threshold`` above the truth the
+    cell is safe without solving for the least.
+    """
+    import highspy
+    from scipy.sparse import lil_matrix
+
+    widths: dict[Key, float] = {}
+    remaining = set(keys)
+    while remaining:
+        component = _component(min(remaining, key=str), lines, lines_of)
+        position = {k: i for i, k in enumerate(component)}
+        rows = sorted({i for k in component for i in lines_of.get(k, [])})
+        matrix = lil_matrix((len(rows), len(component)))
+        for row, index in enumerate(rows):
+            total, parts = lines[index]
+            matrix[row, position[total]] -= 1
+            for part in parts:
+                matrix[row, position[part]] += 1
+        matrix = matrix.tocsc()
+        ranges = [known_range(published[k], rule) for k in component]
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("presolve", "off")
+        solver.setOptionValue("solver", "simplex")
+        solver.setOptionValue("threads", 1)
+        model = highspy.HighsLp()
+        model.num_col_, model.num_row_ = len(component), len(rows)
+        model.col_cost_ = np.zeros(len(component))
+        model.col_lower_ = np.array([low for low, _ in ranges])
+        model.col_upper_ = np.array([highspy.kHighsInf if high == np.inf else high for _, high in ranges])
+        model.row_lower_ = model.row_upper_ = np.zeros(len(rows))
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_ = matrix.indptr
+        model.a_matrix_.index_ = matrix.indices
+        model.a_matrix_.value_ = matrix.data
+        solver.passModel(model)
+        previous = None
+        for key in sorted(remaining & set(component), key=str):
+            column = position[key]
+            if previous is not None:
+                solver.changeColCost(previous, 0.0)
+            solver.changeColCost(column, 1.0)
+            previous = column
+            solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
+            solver.run()
+            status = solver.getModelStatus()
+            if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+                widths[key] = np.inf  # no reader can pin it
                 continue
-            candidates = sorted((key for key in line if key not in hidden and value[key] > 0), key=order)
-            if candidates:
-                hidden.add(candidates[0])
-                changed = True
+            high = solver.getInfo().objective_function_value if status == highspy.HighsModelStatus.kOptimal else None
+            if high is not None and high - value[key] >= rule.threshold:
+                widths[key] = high - value[key]
+                continue
+            solver.changeObjectiveSense(highspy.ObjSense.kMinimize)
+            solver.run()
+            low = (solver.getInfo().objective_function_value
+                   if solver.getModelStatus() == highspy.HighsModelStatus.kOptimal else None)
+            # True counts satisfy every constraint, so the programme is feasible; any solver trouble counts as
+            # pinned, so that more is withheld rather than less.
+            widths[key] = high - low if high is not None and low is not None else 0.0
+        remaining -= set(component)
+    return widths
+
+
+def _component(key: Key, lines: list, lines_of: dict) -> list:
+    """Every cell linked to ``key`` through lines (the equations a reader can combine with it)."""
+    seen, stack, done_lines = {key}, [key], set()
+    while stack:
+        current = stack.pop()
+        for index in lines_of.get(current, []):
+            if index in done_lines:
+                continue
+            done_lines.add(index)
+            total, parts = lines[index]
+            for k in (total, *parts):
+                if k not in seen:
+                    seen.add(k)
+                    stack.append(k)
+    return sorted(seen, key=str)

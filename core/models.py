@@ -109,3 +109,23 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"data version {self.number}"
+
+
+class PublicRelease(models.Model):
+    """The public release of one controlled source for one version of its data (``core.release``): every
+    published cell (None where withheld) and a manifest naming the rule, the data version and what it holds."""
+
+    source = models.CharField(max_length=50)
+    data_version = models.CharField(max_length=64, help_text="SHA-256 of the records and region it was built from.")
+    rule = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    manifest = models.JSONField(default=dict)
+    cells = models.JSONField(default=list, help_text="[measure, breakdown, category, period, area, count or null]")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["source", "data_version", "rule"],
+                                               name="one_release_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.source} release {self.data_version[:12]}"

@@ -32,6 +32,18 @@ class InputRejected(Exception):  # noqa: N818 - "rejected" reads better than "Er
         super().__init__("\n".join(lines))
 
 
+class Refused(Exception):  # noqa: N818 - read as "this query was refused"
+    """A well-formed request for something that is not given out (not public at this level, not in the public
+    release, no data for the period); ``reason`` says why, in the users' words."""
+
+    status = 403
+
+    def __init__(self, reason: str, field: str = "") -> None:
+        self.reason = reason
+        self.field = field
+        super().__init__(reason)
+
+
 def nul_problems(data: object, file_name: str, where: str = "") -> list[Problem]:
     """Problems for every text in decoded JSON (``data``) that holds a NUL character: no real value does,
     and PostgreSQL cannot store one. Each names the path to the text, e.g. ``grants[3].title``."""

@@ -7,15 +7,22 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
-from core import audit, ratelimit
-from core.access import allow
-from core.roles import EVERYONE, SIGNED_IN
+from core import audit, ratelimit, sources
+from core.access import allow, role_of
+from core.roles import EVERYONE, SIGNED_IN, Role
 from insights.services.manifest import warehouse_summary
+
+#: Who sees how many records a controlled source holds (the count itself is controlled data).
+FULL_COUNTS = (Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR)
 
 
 @allow(EVERYONE)
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"warehouse": warehouse_summary()})
+    full = role_of(request.user) in FULL_COUNTS
+    rows = [{**row, "disclosure": sources.disclosure_class(row["source"]),
+             "rows": row["rows"] if full or sources.is_open(row["source"]) else None}
+            for row in warehouse_summary()]
+    return render(request, "core/home.html", {"warehouse": rows})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -8,6 +8,7 @@ from core.access import allow
 from core.downloads import table_response
 from core.problems import InputRejected
 from core.public_cache import public_page
+from core.render import form_page
 from core.request_limits import accepts_uploads
 from core.roles import EVERYONE
 from evidence.forms import AttachmentForm, ItemForm, SearchForm
@@ -40,10 +41,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     facets = {name: [(value, FACET_LABELS.get(name, {}).get(value, value), count) for value, count in values]
               for name, values in result.facets.items()}
-    return render(request, "evidence/search.html", {
+    return form_page(request, "evidence/search.html", {
         "form": form, "result": result, "facets": facets, "page": page, "query_string": query.urlencode(),
-        "has_next": page * 25 < result.total, "can_edit": may_edit(request.user)},
-        status=200 if not form.errors else 400)
+        "has_next": page * 25 < result.total, "can_edit": may_edit(request.user)}, form)
 
 
 @allow(EVERYONE)
@@ -107,9 +107,8 @@ def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         saved = save_item(request.user, form.save(commit=False), list(form.cleaned_data["projects"]))
         messages.success(request, "Saved.")
         return redirect("evidence:item", pk=saved.pk)
-    return render(request, "evidence/edit.html", {"form": form, "item": item,
-                                                  "attachment_form": AttachmentForm() if item else None},
-                  status=400 if form.errors else 200)
+    return form_page(request, "evidence/edit.html", {"form": form, "item": item,
+                                                  "attachment_form": AttachmentForm() if item else None}, form)
 
 
 @allow(EDITORS)

@@ -134,27 +134,29 @@ def heatmap(rows: list[str], columns: list[str], cells: dict[tuple[str, str], fl
 
 
 def figure_chart(name: str, rows: list[dict]) -> str:
-    """The chart of one of the overview's figures (by its catalogue name) from its rows; "" if none."""
-    from insights.services.catalogue import FIGURES
+    """The chart of one of the overview's figures (by its registry name) from its rows; "" if none. Values
+    that cannot be given (withheld, no data) are gaps."""
+    from core.figures import get, number
 
     if not rows:
         return ""
+    figure = get(name)
     if name == "trend":
         return line_chart([r["month"] for r in rows],
-                                 {"Count per month": [r["count"] for r in rows],
-                                  "Rolling 12 months ÷ 12": [None if r["rolling_12_months"] is None
-                                                             else r["rolling_12_months"] / 12 for r in rows]},
-                                 "Monthly trend", "Count per month with the rolling 12-month average.")
+                          {"Count per month": [number(r["count"]) for r in rows],
+                           "Rolling 12 months ÷ 12": [None if number(r["rolling_12_months"]) is None
+                                                      else r["rolling_12_months"] / 12 for r in rows]},
+                          "Monthly trend", "Count per month with the rolling 12-month average.")
     if name in ("types", "local_authorities", "places"):
         label = {"types": "type", "local_authorities": "name", "places": "name"}[name]
         return bar_chart([str(r[label] or r.get("lad") or r.get("lsoa")) for r in rows],
-                                [r["count"] for r in rows], FIGURES[name].title, FIGURES[name].description)
+                         [number(r["count"]) for r in rows], figure.title, figure.description)
     if name == "seasonality":
-        return bar_chart([r["name"] for r in rows], [r["average"] for r in rows], "Seasonality",
-                                "Average count per calendar month.")
+        return bar_chart([r["name"] for r in rows], [number(r["average"]) for r in rows], "Seasonality",
+                         "Average count per calendar month.")
     if name == "day_and_hour":
         days = list(dict.fromkeys(r["day"] for r in rows))
         return heatmap(days, [f"{h:02d}" for h in range(24)],
-                              {(r["day"], f"{r['hour']:02d}"): r["count"] for r in rows},
-                              "Day of week and hour", "ED assault attendances by day of week and hour.")
+                       {(r["day"], f"{r['hour']:02d}"): number(r["count"]) for r in rows},
+                       "Day of week and hour", "ED assault attendances by day of week and hour.")
     return ""

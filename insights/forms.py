@@ -1,5 +1,7 @@
 """The overview's filters: read from the query string, so a view can be shared by its URL."""
 
+from dataclasses import replace
+
 from django import forms
 from django.core.validators import RegexValidator
 
@@ -39,8 +41,8 @@ class OverviewFilters(forms.Form):
         """The filters over ``default`` (the region's latest 12 months): blanks keep the default."""
         data = self.cleaned_data
         area = data.get("area") or None
-        return FigureQuery(
-            source=data.get("source") or default.source,
+        return replace(
+            default, source=data.get("source") or default.source,
             month_from=data.get("from") or default.month_from, month_to=data.get("to") or default.month_to,
             area=area, types=(data["type"],) if data.get("type") else (),
-            lad_codes=() if area else default.lad_codes)
+            lad_codes=() if area else default.lad_codes, no_location=default.no_location and not area)

@@ -1,98 +1,93 @@
-"""Insights pages and their data: thin views over ``insights.services``; every figure also as CSV and JSON."""
+"""Insights pages and their data: thin views that ask the figure registry and hand its tables to the renderer.
 
-import csv
+No view applies disclosure control: ``access_for(user)`` decides where a viewer's counts come from (the warehouse
+in full, or a controlled source's public release), and the figures are computed from those.
+"""
+
 from dataclasses import replace
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core import figures as registry
+from core import sources
 from core.access import allow
-from core.problems import InputRejected
+from core.figures import Column, Table
+from core.problems import InputRejected, Refused
 from core.public_cache import public_page
+from core.release import NotInRelease, current_release, release_rows
+from core.render import error_response, form_errors
+from core.render import render as render_table
 from core.roles import EVERYONE, Role
-from insights import charts
+from insights.figures import HOTSPOTS, MAPS, OVERVIEW
 from insights.forms import OverviewFilters
 from insights.models import HarmWeight, IngestBatch
-from insights.services.catalogue import FIGURES, default_query, figure_rows, sees_unsuppressed
-from insights.services.figures import FigureQuery, counts
-from insights.services.hotspots import gistar_hotspots, public_hotspots
-from insights.services.maps import LEVELS, choropleth, hotspot_layer
-from insights.services.public import PERIOD_RULE, NotPublic, is_public_period
+from insights.services.access import FigureAccess, access_for, for_region
+from insights.services.catalogue import default_query
+from insights.services.figures import FigureQuery, counts, labelled
+from insights.services.overview import left_out
+
+ANALYSTS = (Role.ANALYST, Role.ADMINISTRATOR)
 
 
-def _filters(request: HttpRequest) -> tuple[OverviewFilters, FigureQuery | None]:
-    """The filters in the URL as a query. A viewer who sees public figures gets the latest calendar year
-    unless they chose a period, and a period that is not a whole calendar year is refused for them."""
+def _filters(request: HttpRequest) -> tuple[OverviewFilters, FigureQuery | None, FigureAccess]:
+    """The filters in the URL as a query, over the default view (the region's latest period)."""
     form = OverviewFilters(request.GET or None)
-    source = request.GET.get("source") or "police"
-    source = source if source in ("police", "ed") else "police"
-    default = default_query(source)
+    access = access_for(request.user)
     if request.GET and not form.is_valid():
-        return form, None
-    query = form.query(default) if request.GET else default
-    if sees_unsuppressed(request.user, query):
-        return form, query
-    public_default = default_query(source, for_public=True)
-    chose_period = bool(request.GET.get("from") or request.GET.get("to"))
-    if not chose_period:
-        return form, replace(query, month_from=public_default.month_from, month_to=public_default.month_to)
-    if not is_public_period(query):
-        form.add_error("from", PERIOD_RULE)
-        return form, None
-    return form, query
+        return form, None, access
+    source = (form.cleaned_data.get("source") if request.GET else None) or "police"
+    default = default_query(source, access)
+    return form, (form.query(default) if request.GET else default), access
 
 
-def _figure(name: str, query: FigureQuery, unsuppressed: bool) -> dict:
+def _table(figure: registry.Figure, query: FigureQuery, access: FigureAccess) -> Table:
     try:
-        rows = figure_rows(name, query, unsuppressed)
-        note = ""
-    except NotPublic as exc:
-        rows, note = [], str(exc)
-    return {"name": name, "title": FIGURES[name].title, "description": FIGURES[name].description,
-            "rows": rows, "columns": list(rows[0]) if rows else [], "note": note,
-            "chart": charts.figure_chart(name, rows)}
+        notes = left_out(query, access)
+        line = access.source_line(query)
+    except Refused as exc:
+        notes, line = [], exc.reason
+    return figure.table(query, access, notes, line)
 
 
 @allow(EVERYONE)
 @public_page
 def overview(request: HttpRequest) -> HttpResponse:
-    """Region overview (or an area's profile with ?area=): every figure with its chart, table and downloads.
-
-    Anonymous visitors and providers see disclosure-controlled figures; see ``sees_unsuppressed``.
-    """
-    form, query = _filters(request)
-    figures, unsuppressed = [], False
-    if query is not None:
-        unsuppressed = sees_unsuppressed(request.user, query)
-        names = [n for n in FIGURES if query.source == "ed" or n != "day_and_hour"]
-        figures = [_figure(name, query, unsuppressed) for name in names]
+    """Region overview (or an area's profile with ?area=): every figure with its chart, table and downloads."""
+    form, query, access = _filters(request)
+    tables = []
+    if query is not None and query.month_from:
+        tables = [_table(f, query, access) for f in OVERVIEW if query.source == "ed" or f.name != "day_and_hour"]
+    full = query is not None and access.full(query)
     return render(request, "insights/overview.html", {
-        "form": form, "query": query, "figures": figures, "unsuppressed": unsuppressed,
-        "query_string": request.GET.urlencode()})
+        "form": form, "query": query, "tables": tables, "full": full,
+        "open_source": query is not None and sources.is_open(query.source),
+        "source_line": _source_line(query, access), "query_string": request.GET.urlencode()},
+        status=400 if form.errors else 200)
+
+
+def _source_line(query: FigureQuery | None, access: FigureAccess) -> str:
+    if query is None:
+        return ""
+    try:
+        return access.source_line(query)
+    except Refused as exc:
+        return exc.reason
 
 
 @allow(EVERYONE)
 @public_page
 def figure_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
-    """One figure as CSV or JSON, for the same filters and the same viewer rules as the page."""
-    if name not in FIGURES or fmt not in ("csv", "json"):
-        raise Http404
-    form, query = _filters(request)
+    """One overview figure in any format, for the same filters and the same viewer as the page."""
+    figure = registry.get(name)
+    if figure is None or figure not in OVERVIEW:
+        raise Http404("No such figure.")
+    form, query, access = _filters(request)
     if query is None:
-        return JsonResponse({"errors": form.errors}, status=400)
-    figure = _figure(name, query, sees_unsuppressed(request.user, query))
-    if figure["note"]:
-        return JsonResponse({"errors": {"source": [figure["note"]]}}, status=403)
-    if fmt == "json":
-        return JsonResponse({"figure": name, "title": figure["title"], "query": _describe(query),
-                             "disclosure_controlled": not sees_unsuppressed(request.user, query),
-                             "rows": figure["rows"]})
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(figure["columns"])
-    writer.writerows([row[c] for c in figure["columns"]] for row in figure["rows"])
-    return response
+        return error_response(request, form_errors(form), 400, fmt)
+    table = _table(figure, query, access)
+    table.meta = {"query": _describe(query), "disclosure": "full" if access.full(query) else "public release"}
+    return render_table(request, table, fmt)
 
 
 def _describe(query: FigureQuery) -> dict:
@@ -104,69 +99,48 @@ def _describe(query: FigureQuery) -> dict:
 @public_page
 def map_layer(request: HttpRequest, level: str) -> HttpResponse:
     """The choropleth layer (local authorities or LSOAs) for the filters, as GeoJSON."""
-    if level not in LEVELS:
-        raise Http404
-    form, query = _filters(request)
+    if level not in MAPS:
+        raise Http404("Maps are by lad or lsoa.")
+    form, query, access = _filters(request)
     if query is None:
-        return JsonResponse({"errors": form.errors}, status=400)
-    if not (query.month_from and query.month_to):
-        return HttpResponse('{"type":"FeatureCollection","features":[]}', content_type="application/geo+json")
-    try:
-        layer = choropleth(query, level, sees_unsuppressed(request.user, query))
-    except NotPublic as exc:
-        return JsonResponse({"errors": {"source": [str(exc)]}}, status=403)
-    response = HttpResponse(layer, content_type="application/geo+json")
-    if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="{level}-rates.geojson"'
-    return response
+        return error_response(request, form_errors(form), 400, "geojson")
+    return render_table(request, _table(MAPS[level], query, access), "geojson", f"{level}-rates")
 
 
 @allow(EVERYONE)
 @public_page
 def hotspots(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """Gi* hotspots of the rate per 1,000 residents by LSOA, FDR-corrected, with caveats; also CSV/GeoJSON."""
-    if fmt not in ("html", "csv", "geojson"):
+    if fmt not in ("html", "csv", "json", "xlsx", "geojson"):
         raise Http404
-    form, query = _filters(request)
-    rows, error = [], ""
+    form, query, access = _filters(request)
     schemes = [(code, HarmWeight.Scheme(code).label, source) for code, source in
                HarmWeight.objects.values_list("scheme", "source").distinct().order_by("scheme")]
-    weights = request.GET.get("weights", "none")
+    weights, error = request.GET.get("weights", "none"), ""
     if weights not in {"none", *(code for code, _, _ in schemes)}:
         weights, error = "none", "Those harm weights are not loaded; the counts are unweighted."
-    if query is None and fmt == "geojson":
-        return JsonResponse({"errors": form.errors}, status=400)
-    if query is not None and query.month_from and query.month_to:
-        try:
-            rows = gistar_hotspots(query, weights=weights)
-        except InputRejected as exc:
-            error = "; ".join(p.message for p in exc.problems)
-        if query.source == "ed" and not sees_unsuppressed(request.user, query):
-            rows, error = [], "Emergency department figures are published for local authorities and the region only."
-        elif not sees_unsuppressed(request.user, query):
-            rows = public_hotspots(rows, query)
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8", status=400 if query is None else 200)
-        response["Content-Disposition"] = 'attachment; filename="hotspots.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["lsoa", "count", "value", "z", "p", "p_fdr", "class"])
-        writer.writerows([r["lsoa"], r["count"], r["value"], r["z"], r["p"], r["p_fdr"], r["class"]] for r in rows)
-        return response
-    if fmt == "geojson":
-        return HttpResponse(hotspot_layer(rows), content_type="application/geo+json")
+    if query is None:
+        return error_response(request, form_errors(form), 400, fmt, "insights/hotspots.html", {
+            "form": form, "schemes": schemes})
+    table = HOTSPOTS.table((query, weights), access, source_line=_source_line(query, access))
+    if fmt != "html":
+        return render_table(request, table, fmt, "hotspots")
+    rows = table.rows
     classes = {name: sum(1 for r in rows if r["class"] == name) for name in ("hot spot", "cold spot",
                                                                               "not significant")}
     return render(request, "insights/hotspots.html", {
         "form": form, "query": query, "rows": [r for r in rows if r["class"] != "not significant"],
-        "classes": classes, "error": error, "query_string": request.GET.urlencode(), "schemes": schemes,
-        "weights": weights})
+        "classes": classes, "error": error or table.refused, "query_string": request.GET.urlencode(),
+        "schemes": schemes, "weights": weights, "source_line": table.source_line})
 
 
 @allow(EVERYONE)
 @public_page
-def openapi(request: HttpRequest) -> JsonResponse:
-    """The OpenAPI 3.1 document of every JSON and GeoJSON endpoint: figures, maps, hotspots, projects,
-    evidence, provision against need and the Open Referral UK directory."""
+def openapi(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3.1 document of every JSON and GeoJSON endpoint: figures, maps, hotspots, the public release,
+    projects, evidence, provision against need and the Open Referral UK directory."""
+    import json
+
     parameters = [
         {"name": "source", "in": "query", "schema": {"type": "string", "enum": ["police", "ed"]}},
         {"name": "from", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}},
@@ -174,74 +148,95 @@ def openapi(request: HttpRequest) -> JsonResponse:
         {"name": "area", "in": "query", "schema": {"type": "string", "pattern": "^[EW]0[1256]\\d{6}$"}},
         {"name": "type", "in": "query", "schema": {"type": "string"}},
     ]
+    errors = {"400": {"description": "Invalid filters: {\"errors\": [{\"field\", \"message\"}]}"},
+              "403": {"description": "Not published for this viewer (not in the public release), with the reason"}}
     paths = {f"/insights/figures/{f.name}.json": {"get": {
         "summary": f.title, "description": f.description, "operationId": f"figure_{f.name}",
         "parameters": parameters,
-        "responses": {"200": {"description": "The figure's rows",
+        "responses": {"200": {"description": "The figure's rows, columns (labels and units), source and notes",
                               "content": {"application/json": {"schema": {"type": "object", "properties": {
                                   "figure": {"type": "string"}, "rows": {"type": "array",
                                                                           "items": {"type": "object"}}}}}}},
-                      "400": {"description": "Invalid filters, with the error for each field"},
-                      "403": {"description": "Not published at this level for this viewer"}}}}
-        for f in FIGURES.values()}
+                      **errors}}} for f in OVERVIEW}
     paths["/insights/maps/{level}.geojson"] = {"get": {
         "summary": "Rates per 1,000 residents as a GeoJSON choropleth layer", "operationId": "insights_map",
         "parameters": [{"name": "level", "in": "path", "required": True,
-                        "schema": {"type": "string", "enum": list(LEVELS)}}, *parameters],
-        "responses": {"200": {"description": "GeoJSON FeatureCollection of areas with count and rate"},
-                      "400": {"description": "Invalid filters"}, "403": {"description": "Not published"}}}}
+                        "schema": {"type": "string", "enum": list(MAPS)}}, *parameters],
+        "responses": {"200": {"description": "GeoJSON FeatureCollection of areas with count and rate"}, **errors}}}
     paths["/insights/hotspots.geojson"] = {"get": {
         "summary": "Getis-Ord Gi* hotspots by LSOA", "operationId": "insights_hotspots",
         "parameters": [*parameters, {"name": "weights", "in": "query",
                                      "schema": {"type": "string", "enum": ["none", "css", "chi"]}}],
-        "responses": {"200": {"description": "GeoJSON FeatureCollection of LSOAs with z, p, p_fdr and class"}}}}
+        "responses": {"200": {"description": "GeoJSON FeatureCollection of LSOAs with z, p, p_fdr and class"},
+                      **errors}}}
+    paths["/insights/release/{source}.json"] = {"get": {
+        "summary": "A controlled source's public release: every published cell", "operationId": "insights_release",
+        "parameters": [{"name": "source", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "measure, breakdown, category, period, area, count (null: withheld)"},
+                      "404": {"description": "No such controlled source"}}}}
     from commissioning.views import OPENAPI_PATHS as COMMISSIONING
     from evidence.views import OPENAPI_PATHS as EVIDENCE
     from places.api import OPENAPI_PATHS as PLACES
 
     for app_paths in (COMMISSIONING, EVIDENCE, PLACES):
         paths.update(app_paths)
-    return JsonResponse({"openapi": "3.1.0", "info": {"title": "VRP Platform figures", "version": "1"},
-                         "paths": paths})
+    return HttpResponse(json.dumps({"openapi": "3.1.0", "info": {"title": "VRP Platform figures", "version": "1"},
+                                    "paths": paths}), content_type="application/json")
 
 
-@allow(Role.ANALYST, Role.ADMINISTRATOR)
+@allow(EVERYONE)
+@public_page
+def release(request: HttpRequest, source: str, fmt: str = "html") -> HttpResponse:
+    """A controlled source's public release: its manifest, and every published cell as a download."""
+    found = sources.get(source)
+    if found is None or found.release is None or found.is_open:
+        raise Http404("No controlled source of that name.")
+    try:
+        published = current_release(source)
+    except NotInRelease as exc:
+        return error_response(request, [("source", exc.reason)], 404, fmt)
+    table = Table(f"release-{source}", f"Public release: {found.label}",
+                  [Column("measure", "Measure"), Column("breakdown", "Breakdown"), Column("category", "Category"),
+                   Column("period", "Period"), Column("area", "Area"), Column("count", "Count", "count")],
+                  [{**r, "count": r["count"] if r["count"] is not None else registry.WITHHELD}
+                   for r in release_rows(published)],
+                  source_line=published.describe(),
+                  meta={"data_version": published.data_version, "rule": published.rule,
+                        "created_at": published.created_at.isoformat() if published.created_at else None,
+                        "manifest": published.manifest})
+    if fmt == "html":
+        return render(request, "insights/release.html", {"release": published, "source": found, "table": table})
+    return render_table(request, table, fmt)
+
+
+@allow(*ANALYSTS)
 def stats(request: HttpRequest, fmt: str = "html") -> HttpResponse:
-    """Counts and rates by month and area for analysts (unsuppressed figures: not public)."""
-    if fmt not in ("html", "csv", "json"):
+    """Counts and rates by month and area for analysts (in full: not public). Without an area, the region:
+    its local authorities plus its records with no location (a row named ``no location``)."""
+    if fmt not in ("html", "csv", "json", "xlsx"):
         raise Http404
     by = [k for k in request.GET.getlist("by") if k] or ["month"]
-    errors, rows = [], []
     try:
         query = FigureQuery(source=request.GET.get("source", "police"),
                             month_from=request.GET.get("from") or None, month_to=request.GET.get("to") or None,
                             area=request.GET.get("area") or None,
                             types=tuple(t for t in request.GET.getlist("type") if t))
-        rows = counts(query, by)
+        if query.area is None:
+            query = replace(for_region(query), month_from=query.month_from, month_to=query.month_to)
+        rows = labelled(counts(query, by), by)
     except InputRejected as exc:
-        errors = [p.message for p in exc.problems]
-    if fmt == "json":
-        return JsonResponse({"by": by, "rows": rows, "errors": errors}, status=400 if errors else 200)
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8", status=400 if errors else 200)
-        response["Content-Disposition"] = 'attachment; filename="figures.csv"'
-        writer = csv.writer(response)
-        if errors:
-            writer.writerow(["error"])
-            writer.writerows([e] for e in errors)
-            return response
-        columns = list(rows[0]) if rows else [*by, "count"]
-        writer.writerow(columns)
-        writer.writerows([row[c] for c in columns] for row in rows)
-        return response
-    columns = list(rows[0]) if rows else [*by, "count"]
-    return render(request, "insights/stats.html", {
-        "rows": rows[:2000], "columns": columns, "errors": errors, "truncated": len(rows) > 2000,
-        "query_string": request.GET.urlencode()})
+        return error_response(request, [(p.column or "", p.message) for p in exc.problems], 400, fmt,
+                              "insights/stats.html", {"rows": [], "columns": []})
+    keys = list(rows[0]) if rows else [*by, "count"]
+    table = Table("figures", "Counts and rates", [Column(k, k) for k in keys], rows,
+                  source_line=f"{query.source}: {sources.disclosure_class(query.source)} data, in full")
+    if fmt != "html":
+        return render_table(request, table, fmt)
+    return render(request, "insights/stats.html", {"table": table, "query_string": request.GET.urlencode()})
 
 
-@allow(Role.ANALYST, Role.ADMINISTRATOR)
+@allow(*ANALYSTS)
 def ingests(request: HttpRequest) -> HttpResponse:
-    """The ingest manifest: every batch, its files, rows accepted and rejected."""
+    """The ingest manifest: every batch, its files, rows accepted and rejected; each source's disclosure class."""
     batches = IngestBatch.objects.prefetch_related("files")[:100]
-    return render(request, "insights/ingests.html", {"batches": batches})
+    return render(request, "insights/ingests.html", {"batches": batches, "sources": sources.sources()})

@@ -17,6 +17,7 @@ from core.access import allow
 from core.downloads import table_response
 from core.models import AuditEntry
 from core.problems import InputRejected
+from core.render import form_page
 from core.request_limits import accepts_uploads
 from core.roles import Role
 from monitoring.forms import ReturnForm, ReviewForm, UploadForm
@@ -165,9 +166,8 @@ def upload(request: HttpRequest) -> HttpResponse:
                                    submit=form.cleaned_data["submit_now"])
         except InputRejected as exc:
             problems = exc.problems
-    return render(request, "monitoring/upload.html", {"form": form, "problems": problems, "saved": saved,
-                                                      "columns": CSV_COLUMNS},
-                  status=400 if problems or form.errors else 200)
+    return form_page(request, "monitoring/upload.html", {"form": form, "problems": problems, "saved": saved,
+                                                      "columns": CSV_COLUMNS}, form, problems=problems)
 
 
 def _year(request: HttpRequest) -> int | None:

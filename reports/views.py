@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from core.access import allow
+from core.render import form_page
 from core.roles import Role
 from geography.codes import level_of
 from reports.models import ReportJob
@@ -45,8 +46,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
         job.save()
         start(job)
         return redirect("reports:job", job_id=job.pk)
-    return render(request, "reports/jobs.html", {"form": form, "jobs": ReportJob.objects.all()[:30]},
-                  status=400 if form.errors else 200)
+    return form_page(request, "reports/jobs.html", {"form": form, "jobs": ReportJob.objects.all()[:30]}, form)
 
 
 @allow(ANALYSTS)

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from core import figures as registry
 from demo.region import build_demo_region
-from insights.services.catalogue import default_query, figure_rows
+from insights.services.access import PUBLIC
+from insights.services.catalogue import default_query
 
 CHROMIUM = Path(os.environ.get("VRP_CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).resolve().parent.parent / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -72,7 +74,7 @@ def axe_violations(page) -> list:
 
 def test_overview_figures_filters_download_and_accessibility(demo, live_server, page) -> None:
     page.goto(f"{live_server.url}/insights/")
-    headline = {r["measure"]: r for r in figure_rows("headline", default_query(), unsuppressed=False)}
+    headline = {r["measure"]: r for r in registry.get("headline").table(default_query(), PUBLIC).rows}
     shown = page.locator('[data-measure="violence"]').inner_text()
     assert shown.replace(",", "") == str(headline["violence"]["count"])
     assert axe_violations(page) == []
@@ -80,12 +82,12 @@ def test_overview_figures_filters_download_and_accessibility(demo, live_server, 
     page.wait_for_selector("#map path.leaflet-interactive")
     page.evaluate("window.vrpMarker = 1")  # survives an htmx update, not a full page load
     page.select_option("#id_source", "ed")
-    page.fill("#id_from", "2023-04")  # the financial year 2023/24: the public see whole years only
+    page.fill("#id_from", "2023-04")  # the financial year 2023/24: ED data is public for whole years only
     page.fill("#id_to", "2024-03")
     page.click("text=Apply filters")
     page.wait_for_url("**source=ed**")
     assert "emergency department" in page.locator(".lead").inner_text()
-    assert page.locator("#day_and_hour-title").is_visible()
+    assert page.locator("#day_and_hour-title").is_visible()  # shown, with the release's reason it is not public
     assert page.evaluate("window.vrpMarker") == 1, "the filters updated the figures in place"
     page.wait_for_selector("#map path.leaflet-interactive")  # the map is drawn again after the update
     assert axe_violations(page) == []
@@ -96,8 +98,8 @@ def test_overview_figures_filters_download_and_accessibility(demo, live_server, 
     query = default_query("ed")
     from dataclasses import replace
 
-    expected = figure_rows("local_authorities", replace(query, month_from="2023-04", month_to="2024-03"),
-                           unsuppressed=False)
+    expected = registry.get("local_authorities").table(replace(query, month_from="2023-04", month_to="2024-03"),
+                                                       PUBLIC).rows
     assert [r["lad"] for r in rows] == [r["lad"] for r in expected]
 
 
@@ -138,20 +140,29 @@ def sign_out(page) -> None:
 
 
 def test_a_provider_return_once_accepted_changes_the_public_dashboard(live_server, page, transactional_db) -> None:
+    """Returns are controlled data: the public dashboard shows reach from the public release, which holds whole
+    financial years. The fourth quarter's return, once accepted, completes 2024/25 and the year appears,
+    rounded to 5."""
+    from datetime import date
+
     from commissioning.tests.factories import organisation, project, user
     from core.roles import Role
+    from monitoring.services.returns import ReturnFigures, review_return, save_return, submit_return
 
     provider = organisation("Second Chance Football")
-    project("BR-1", provider=provider, title="Midnight football")
+    found = project("BR-1", provider=provider, title="Midnight football")
+    for start in (date(2024, 4, 1), date(2024, 7, 1), date(2024, 10, 1)):
+        earlier = save_return("p", found, start, ReturnFigures(reach={("10_17", "male", "new"): 10}))
+        review_return("c", submit_return("p", earlier), accept=True)
     user(Role.PROVIDER, provider, "provider-user")
     user(Role.COMMISSIONER, None, "commissioner-user")
 
     page.goto(f"{live_server.url}/commissioning/")
-    total = page.locator('[data-total="reach_under_25"]')
-    assert total.inner_text() == "0"
+    assert page.locator('[data-total="reach_under_25"]').count() == 0
+    assert "No whole financial year" in page.locator("main").inner_text()
     assert axe_violations(page) == []
 
-    return_path = "/monitoring/projects/BR-1/returns/2024-04-01/"
+    return_path = "/monitoring/projects/BR-1/returns/2025-01-01/"
     sign_in(page, live_server.url, "provider-user", return_path)
     page.fill("#id_reach__10_17__male__new", "30")
     page.fill("#id_reach__18_24__female__new", "12")
@@ -170,8 +181,8 @@ def test_a_provider_return_once_accepted_changes_the_public_dashboard(live_serve
     sign_out(page)
 
     page.goto(f"{live_server.url}/commissioning/")
-    assert page.locator('[data-total="reach_under_25"]').inner_text() == "42"
-    assert page.locator('[data-total="professionals_trained"]').inner_text() == "9"
+    assert page.locator('[data-total="reach_under_25"]').inner_text() == "70"  # 30 + 42, rounded to 5
+    assert page.locator('[data-total="professionals_trained"]').inner_text() == "10"  # 9, rounded to 5
     page.evaluate("window.vrpMarker = 1")
     page.select_option("#id_theme", "vawg")
     page.click("text=Apply filters")
@@ -179,7 +190,7 @@ def test_a_provider_return_once_accepted_changes_the_public_dashboard(live_serve
     assert page.locator('[data-total="projects"]').inner_text() == "0"
     assert page.evaluate("window.vrpMarker") == 1, "the filters updated the totals in place"
     page.goto(f"{live_server.url}/commissioning/projects/BR-1/")
-    assert "42" in page.locator("main").inner_text()
+    assert "the public release" in page.locator("main").inner_text()  # not per project
     assert axe_violations(page) == []
 
 

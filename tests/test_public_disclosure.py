@@ -1,32 +1,37 @@
-"""Disclosure control over every public figure endpoint, as an anonymous visitor sees it (hypothesis).
+"""The whole public surface, as a hostile reader sees it, on a small region where the disclosure rule bites.
 
-On a small synthetic region (counts small enough that the rule bites everywhere), hypothesis picks a
-source, a public period (a calendar or financial year), an area (none, a local authority, a ward, an MSOA
-or an LSOA) and a crime type, and fetches every figure's JSON, both map layers and the hot spots layer:
+Hypothesis picks sources, periods (whole years, part years, reversed, malformed), areas (the region, local
+authorities, wards, MSOAs, LSOAs, codes that do not exist), types and parameters the forms do not offer, and
+fetches every public figure, map layer, hot-spot layer and release download as an anonymous visitor. Then:
 
-* **cells**: no published count, previous year's count, rolling total or concentration sum is 1–7;
-* **rows**: in every figure that is one line with a known total (types, local authorities, seasonality,
-  neighbours), a withheld count never stands alone;
-* **columns**: the day × hour table never has exactly one withheld cell (its grand total is published;
-  ``core/tests/test_disclosure.py`` checks every day and hour line with its margins by linear programming);
-* **area hierarchy**: among the LSOAs of each ward, MSOA and local authority (whose totals the area
-  profiles publish), a withheld LSOA count never stands alone, and every figure by LSOA shows the map's value;
-* **time**: among the months of each calendar year, financial year and January–March, a withheld month
-  never stands alone; a month shows the same in every period that includes it; a rolling 12-month total is
-  published only when its twelve months are; a period that is not a whole year is refused.
+* **no controlled figure below local authority is public**: every ED answer for a ward, MSOA or LSOA, and every
+  ED map or hot-spot layer by LSOA, is refused;
+* **every controlled count published anywhere is a cell of the public release** (so what a reader collects is
+  a subset of the release), rounded to 5 or withheld — the public SNA and annual report included;
+* **an attacker's linear programme over everything collected recovers nothing**: over the whole release,
+  with every equation its tables imply (written here, independently of ``core.release``), no withheld cell
+  can be pinned to a range narrower than the threshold;
+* **the mutation check**: the same attacker pins cells of a release built with secondary suppression switched
+  off, and the rounding check fails on a release built without rounding.
 """
 
+from collections import defaultdict
+
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linprog
+from scipy.sparse import lil_matrix
 
-from core.disclosure import THRESHOLD
-from insights.services.catalogue import FIGURES
+from core.disclosure import THRESHOLD, Rule, apply_rule
+from core.periods import Year
+from core.release import ALL, NO_LOCATION, REGION, TOTAL, current_release, tables
+from insights.figures import OVERVIEW
 
 pytestmark = pytest.mark.django_db
-
-COUNT_KEYS = ("count", "previous_year_count", "rolling_12_months")
-LINES = ("types", "local_authorities", "seasonality")
+CONTROLLED = ("ed", "returns", "incidents")
+MISSING = object()
 
 
 @pytest.fixture
@@ -34,141 +39,248 @@ def region(tmp_path):
     from demo.region import build_demo_region
     from insights.services.areas import area_tables
 
-    build_demo_region(tmp_path / "demo", "2022-01", 36, police_per_month=150, ed_per_month=25,
-                      with_commissioning=False, grid=(12, 10))
+    build_demo_region(tmp_path / "demo", "2022-01", 36, police_per_month=150, ed_per_month=25, grid=(12, 10))
     _, lsoa21 = area_tables()
     table = lsoa21.to_pydict()
-    groups: dict[tuple[str, str], list[str]] = {}
-    for index, code in enumerate(table["lsoa21_code"]):
-        for level in ("ward_code", "msoa_code", "lad_code"):
-            if table[level][index]:
-                groups.setdefault((level, table[level][index]), []).append(code)
-    areas = {level: sorted({key[1] for key in groups if key[0] == f"{level}_code"}) for level in ("ward", "msoa",
-                                                                                               "lad")}
-    areas["lsoa"] = sorted(table["lsoa21_code"])
-    return {"groups": groups, "areas": areas}
+    return {"lsoa": sorted(table["lsoa21_code"]), "msoa": sorted(set(table["msoa_code"])),
+            "ward": sorted(set(table["ward_code"])), "lad": sorted(set(table["lad_code"]))}
 
 
-def _small(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= THRESHOLD
-
-
-def _alone(published: list) -> bool:
-    """True when exactly one entry of a line is withheld beside a published non-zero entry, so the line's
-    total would give it back. (One withheld entry beside zeros is the whole total, itself withheld.)"""
-    return sum(1 for v in published if v is None) == 1 and any(v for v in published if v is not None)
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 @st.composite
-def public_queries(draw: st.DrawFn, region: dict) -> dict[str, str]:
-    source = draw(st.sampled_from(["police", "ed"]))
-    year = draw(st.sampled_from([2022, 2023]))
-    period = draw(st.sampled_from([(f"{year}-01", f"{year}-12"), (f"{year}-04", f"{year + 1}-03")]))
-    level = draw(st.sampled_from(["region", "lad", "ward", "msoa", "lsoa"]))
-    params = {"source": source, "from": period[0], "to": period[1]}
-    if level != "region":
-        params["area"] = draw(st.sampled_from(region["areas"][level]))
+def requests(draw: st.DrawFn, region: dict) -> tuple[str, dict]:
+    source = draw(st.sampled_from(["ed", "ed", "police", "returns", "nonsense"]))
+    year = draw(st.sampled_from([2021, 2022, 2022, 2023, 2023, 2024, 2024, 2025]))
+    whole = [(f"{year}-01", f"{year}-12"), (f"{year}-04", f"{year + 1}-03")]
+    period = draw(st.sampled_from([*whole, *whole, *whole, (f"{year}-02", f"{year + 1}-01"),
+                                   (f"{year}-03", f"{year}-03"), (f"{year}-12", f"{year}-01"), ("", ""),
+                                   (f"{year}-13", "x")]))
+    level = draw(st.sampled_from(["region", "region", "lad", "lad", "ward", "msoa", "lsoa", "bogus"]))
+    params = {"source": source}
+    if period[0]:
+        params.update({"from": period[0], "to": period[1]})
+    if level == "bogus":
+        params["area"] = draw(st.sampled_from(["E08999999", "E01999999", "W06000001", "Birmingham"]))
+    elif level != "region":
+        params["area"] = draw(st.sampled_from(region[level]))
     if draw(st.booleans()):
-        params["type"] = ("Violence and sexual offences" if source == "police" else "knife or sharp object")
-    return params
+        params["type"] = draw(st.sampled_from(["knife or sharp object", "body part", "Robbery", "=1+1", ""]))
+    if draw(st.booleans()):
+        params[draw(st.sampled_from(["by", "level", "weights", "edition", "download"]))] = draw(
+            st.sampled_from(["lsoa", "css", "partner", "1", "month"]))
+    path = draw(st.sampled_from([*(f"/insights/figures/{f.name}.json" for f in OVERVIEW),
+                                 "/insights/figures/types.csv", "/insights/maps/lad.geojson",
+                                 "/insights/maps/lsoa.geojson", "/insights/hotspots.geojson",
+                                 "/insights/hotspots.csv"]))
+    return path, params
 
 
-def test_every_public_figure_passes_disclosure_control(client, region) -> None:
-    checked = {"figures": 0, "withheld": 0}
+def test_the_public_surface_gives_away_no_withheld_controlled_count(client, region) -> None:
+    collected = {"answers": 0, "controlled_values": 0, "refused_below_lad": 0}
 
-    @settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(params=public_queries(region))
-    def check(params: dict[str, str]) -> None:
-        figures = {}
-        for name in FIGURES:
-            response = client.get(f"/insights/figures/{name}.json", params)
-            if response.status_code == 403:  # not published at this level (ED below local authority)
-                continue
-            assert response.status_code == 200, (name, params, response.content[:300])
-            assert response.json()["disclosure_controlled"] is True
-            figures[name] = response.json()["rows"]
-        layers = {}
-        for level in ("lad", "lsoa"):
-            response = client.get(f"/insights/maps/{level}.geojson", params)
-            if response.status_code == 200:
-                layers[level] = {f["properties"]["code"]: f["properties"] for f in response.json()["features"]}
-        checked["figures"] += len(figures) + len(layers)
-        _cells(figures, layers, params)
-        _rows_and_columns(figures, params)
-        _hierarchy(figures, layers, region, params)
-        checked["withheld"] += sum(1 for rows in figures.values() for r in rows if r.get("count", 0) is None)
+    @settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(request=requests(region))
+    def check(request: tuple[str, dict]) -> None:
+        path, params = request
+        response = client.get(path, params)
+        assert response.status_code in (200, 400, 403, 404), (path, params, response.status_code)
+        if response.status_code >= 500:
+            return
+        below = params.get("area", "")[:3] in ("E01", "E02", "E05")
+        if params.get("source") == "ed" and (below or "/lsoa" in path or "hotspots" in path):
+            # No controlled figure below local authority: refused, or (headline) the ED rows withheld.
+            if response.status_code == 200 and "headline" in path:
+                rows = _rows(response, path)
+                assert all(r["count"] is None for r in rows if r["source"] == "ed"), (path, params)
+            elif response.status_code == 200:
+                pytest.fail(f"ED figure below local authority answered 200: {path} {params}")
+            collected["refused_below_lad"] += 1
+            return
+        if response.status_code != 200 or params.get("source") != "ed":
+            return
+        collected["answers"] += 1
+        collected["controlled_values"] += _check_against_release(path, params, _rows(response, path))
 
     check()
-    assert checked["figures"] > 50 and checked["withheld"] > 0  # the rule was exercised, not just passed
+    # And every figure, map and download for every year the release holds, for the region and each authority.
+    release = current_release("ed")
+    for label in release.years:
+        year = Year.parse(label)
+        for area in ["", *region["lad"]]:
+            for path in [*(f"/insights/figures/{f.name}.json" for f in OVERVIEW), "/insights/figures/types.csv",
+                         "/insights/maps/lad.geojson"]:
+                params = {"source": "ed", "from": year.first_month, "to": year.last_month,
+                          **({"area": area} if area else {})}
+                response = client.get(path, params)
+                if response.status_code == 200:
+                    collected["answers"] += 1
+                    collected["controlled_values"] += _check_against_release(path, params, _rows(response, path))
+    assert collected["answers"] > 5 and collected["controlled_values"] > 20 and collected["refused_below_lad"] > 3
+    for source in CONTROLLED:
+        release = current_release(source)
+        assert_rounded(release.cells)
+        assert_protected(release.cells, _truth(source), release.manifest)
 
 
-def _cells(figures: dict, layers: dict, params: dict) -> None:
-    for name, rows in figures.items():
-        for row in rows:
-            assert not [k for k in COUNT_KEYS if _small(row.get(k))], (name, params, row)
-    for level, features in layers.items():
-        assert not [c for c, p in features.items() if _small(p["count"])], (level, params)
+def _rows(response, path: str) -> list[dict]:
+    import csv
+    import json
+
+    if path.endswith(".csv"):
+        rows = list(csv.DictReader(body(response).decode().splitlines()))
+        return [{k: None if v == "[c]" else int(v) if v.isdigit() else v for k, v in r.items()} for r in rows]
+    document = json.loads(body(response))
+    if path.endswith(".geojson"):
+        return [f["properties"] for f in document["features"]]
+    return document["rows"]
 
 
-def _rows_and_columns(figures: dict, params: dict) -> None:
-    for name in LINES:
-        if name in figures:
-            assert not _alone([r["count"] for r in figures[name]]), (name, params)
-    if "comparison" in figures and not params.get("area"):
-        assert not _alone([r["count"] for r in figures["comparison"][:-1]]), params
-    if "day_and_hour" in figures:
-        # The table's margins are not published, but its grand total is (the period's ED attendances); the
-        # unit tests check every day and hour line with margins by linear programming.
-        assert not _alone([r["count"] for r in figures["day_and_hour"]]), params
+def _check_against_release(path: str, params: dict, rows: list[dict]) -> int:
+    """Every ED count in the answer equals the release's cell for it; returns how many were checked."""
+    release = current_release("ed")
+    year = Year.of_months(params.get("from"), params.get("to"))
+    period = year.label if year else None
+    area = params.get("area") or REGION
+
+    kind = params.get("type") or ""
+    chosen = ("type", kind) if kind else (TOTAL, ALL)
+
+    def cell(breakdown: str, category: str, when: str, where: str):
+        """The release's value; a cell it does not hold may only be published as nothing (null) or a true 0
+        (a type that ED data does not have)."""
+        return release.cells.get(("attendances", breakdown, category, when, where), MISSING)
+
+    checked = 0
+    name = path.rsplit("/", 1)[-1].split(".")[0]
+    for row in rows:
+        expected = []
+        if name == "types" and period:
+            expected = [("count", cell("type", row["type"], period, area))]
+        elif name == "local_authorities" and period:
+            where = NO_LOCATION if row["lad"] == "no location" else row["lad"]
+            expected = [("count", cell(*chosen, period, where))]
+        elif name == "trend":
+            expected = [("count", cell(TOTAL, ALL, row["month"], area))]
+        elif name == "headline" and row["source"] == "ed" and period:
+            category = {"ed_assaults": (TOTAL, ALL), "ed_knife": ("type", "knife or sharp object"),
+                        "ed_under_25": ("age_group", "24 and under")}[row["measure"]]
+            expected = [("count", cell(*category, period, area))]
+        elif path.endswith("lad.geojson") and period:
+            expected = [("count", cell(*chosen, period, row["code"]))]
+        elif name == "comparison" and period and row["area"] != "region":
+            expected = [("count", cell(*chosen, period, row["area"]))]
+        for key, value in expected:
+            if value is MISSING:
+                assert row[key] in (None, 0), (path, params, row)
+                continue
+            assert row[key] == value, (path, params, row, value)
+            assert row[key] is None or row[key] % 5 == 0
+            checked += 1
+        for key in ("count", "previous_year_count", "rolling_12_months"):
+            if row.get("source") == "police":
+                continue  # the headline's police rows: open data, in full
+            value = row.get(key)
+            assert not (isinstance(value, int) and 1 <= value <= THRESHOLD), (path, params, row)
+    return checked
 
 
-def _hierarchy(figures: dict, layers: dict, region: dict, params: dict) -> None:
-    if "lsoa" not in layers:
-        return
-    shown = {code: p["count"] for code, p in layers["lsoa"].items()}
-    for (level, parent), members in region["groups"].items():
-        in_layer = [shown[m] for m in members if m in shown]
-        if len(in_layer) == len(members):  # the whole group is on the map
-            assert not _alone(in_layer), (level, parent, params)
-    for name in ("places", "priority"):
-        for row in figures.get(name, []):
-            if row["lsoa"] in shown:
-                assert row["count"] == shown[row["lsoa"]], (name, row["lsoa"], params)
+def _truth(source: str) -> dict:
+    from core import sources
+    from core.region import current_region
+
+    counts, _, _ = tables(sources.get(source).release, current_region().lad_codes)
+    return counts
 
 
-@given(year=st.sampled_from([2022, 2023]), source=st.sampled_from(["police", "ed"]),
-       typed=st.booleans(), level=st.sampled_from(["region", "lad", "ward"]), pick=st.integers(0, 10**6))
-@settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-def test_months_are_published_alike_in_every_year_and_never_alone(client, region, year, source, typed, level,
-                                                                  pick) -> None:
-    params = {"source": source, **({"type": "Robbery" if source == "police" else "blunt object"} if typed else {})}
-    if level != "region":
-        params["area"] = region["areas"][level][pick % len(region["areas"][level])]
-    months: dict[str, int | None] = {}
-    trends = []
-    for period in ((f"{year}-01", f"{year}-12"), (f"{year}-04", f"{year + 1}-03"), (f"{year + 1}-01",
-                                                                                 f"{year + 1}-12")):
-        rows = client.get("/insights/figures/trend.json", {**params, "from": period[0], "to": period[1]}).json()
-        trends.append(rows["rows"])
-        for row in rows["rows"]:
-            assert months.setdefault(row["month"], row["count"]) == row["count"], (row["month"], params)
-    lines = [[f"{year}-{m:02d}" for m in range(1, 13)], [f"{year}-{m:02d}" for m in range(4, 13)]
-             + [f"{year + 1}-{m:02d}" for m in range(1, 4)], [f"{year + 1}-{m:02d}" for m in range(1, 13)],
-             [f"{year}-{m:02d}" for m in range(1, 4)], [f"{year + 1}-{m:02d}" for m in range(1, 4)]]
-    for months_of_line in lines:
-        # (A filter with no events at all has no trend rows: its months are all 0.)
-        assert not _alone([months.get(m, 0) for m in months_of_line]), (months_of_line, params)
-    for row in (r for rows in trends for r in rows):
-        if row["rolling_12_months"] is not None:
-            index = int(row["month"][:4]) * 12 + int(row["month"][5:]) - 1
-            window = [f"{(index - k) // 12}-{(index - k) % 12 + 1:02d}" for k in range(12)]
-            known = [months[m] for m in window if m in months]
-            if len(known) == 12:
-                assert None not in known and sum(known) == row["rolling_12_months"], (row, params)
+def assert_rounded(cells: dict) -> None:
+    assert all(v is None or v % 5 == 0 for v in cells.values()), "a published controlled count is not rounded"
 
 
-def test_a_period_that_is_not_a_whole_year_is_refused_to_the_public(client, region) -> None:
-    for path in ("/insights/figures/types.json", "/insights/maps/lsoa.geojson", "/insights/hotspots.geojson"):
-        response = client.get(path, {"from": "2022-02", "to": "2023-01"})
-        assert response.status_code == 400, path
-    assert client.get("/insights/figures/types.json", {"from": "2022-04", "to": "2023-03"}).status_code == 200
+def attacker_lines(cells: dict, manifest: dict) -> list[tuple[tuple, list[tuple]]]:
+    """Every equation a reader can write from the release's tables (the structure, not ``core.release``)."""
+    lines = []
+    by_group = defaultdict(list)
+    for key in cells:
+        measure, breakdown, category, period, area = key
+        if breakdown != TOTAL:
+            by_group[(measure, breakdown, period, area)].append(key)
+    for (measure, _, period, area), parts in by_group.items():
+        lines.append(((measure, TOTAL, ALL, period, area), parts))
+    if manifest["areas_add_up"]:
+        areas = [a for a in manifest["areas"] if a != REGION]
+        for key in cells:
+            measure, breakdown, category, period, area = key
+            if area == REGION:
+                lines.append((key, [(measure, breakdown, category, period, a) for a in areas
+                                    if (measure, breakdown, category, period, a) in cells]))
+    for key in cells:
+        measure, breakdown, _, period, area = key
+        year = Year.parse(period)
+        months = [(measure, TOTAL, ALL, m, area) for m in year.months] if year else []
+        if breakdown == TOTAL and months and all(m in cells for m in months):
+            lines.append((key, months))
+    return lines
+
+
+def assert_protected(cells: dict, truth: dict, manifest: dict) -> None:
+    """No withheld cell can be pinned to a range narrower than the threshold (scipy's HiGHS, the attacker)."""
+    keys = sorted(cells, key=str)
+    index = {k: i for i, k in enumerate(keys)}
+    lines = attacker_lines(cells, manifest)
+    matrix = lil_matrix((len(lines), len(keys)))
+    for row, (total, parts) in enumerate(lines):
+        matrix[row, index[total]] -= 1
+        for part in parts:
+            matrix[row, index[part]] += 1
+    matrix = matrix.tocsr()
+    zeros = np.zeros(len(lines))
+    bounds = [(1, None) if cells[k] is None else (0, 0) if cells[k] == 0
+              else (max(cells[k] - 2, THRESHOLD + 1), cells[k] + 2) for k in keys]
+    for key in (k for k in keys if cells[k] is None):
+        objective = np.zeros(len(keys))
+        objective[index[key]] = 1.0
+        high = linprog(-objective, A_eq=matrix, b_eq=zeros, bounds=bounds, method="highs")
+        if high.status == 3 or -high.fun - truth[key] >= THRESHOLD:
+            continue  # the truth is a solution, so the least value is at most the truth
+        low = linprog(objective, A_eq=matrix, b_eq=zeros, bounds=bounds, method="highs")
+        assert low.status == 0 and high.status == 0
+        assert low.fun - 1e-6 <= truth[key] <= -high.fun + 1e-6, "the attacker's equations must hold the truth"
+        assert -high.fun - low.fun >= THRESHOLD - 1e-6, f"{key} (true {truth[key]}) pinned to {low.fun}..{-high.fun}"
+
+
+def test_the_mutation_check_fails_without_secondary_suppression_or_rounding(region) -> None:
+    from core import sources
+    from core.region import current_region
+
+    spec = sources.get("ed").release
+    counts, lines, manifest = tables(spec, current_region().lad_codes)
+    weak = apply_rule(counts, lines, Rule(secondary=False))
+    with pytest.raises(AssertionError, match="pinned"):
+        assert_protected(weak, counts, manifest)
+    with pytest.raises(AssertionError, match="not rounded"):
+        assert_rounded(apply_rule(counts, lines, Rule(rounding=1)))
+
+
+def test_the_public_reports_publish_controlled_counts_from_the_release_only(region) -> None:
+    from reports.services.annual import build_annual
+    from reports.services.sna import ReportPeriod, build_sna
+
+    release = current_release("ed")
+    report = build_sna(ReportPeriod(2023), edition="public")
+    figures = {f.name: f for s in report["sections"] for f in s.figures}
+    for row in figures["ed_trend"].rows:
+        assert row["count"] == release.value("attendances", TOTAL, ALL, row["month"], REGION)
+    for row in figures["ed_age_band"].rows:
+        assert row["count"] == release.value("attendances", "age_band", row["age_band"], "2023", REGION)
+    assert "ed_age_sex" not in figures and figures["day_and_hour"].rows == []
+    annual = build_annual(2023)
+    reach = current_release("returns")
+    by_theme = next(f for s in annual["sections"] for f in s.figures if f.name == "reach_by_theme")
+    for row in by_theme.rows:
+        assert row["reach_under_25"] == reach.value("reach_under_25", "theme", row["theme"], "2023/24", REGION)
+    incidents = next(f for s in annual["sections"] for f in s.figures if f.name == "incidents_by_month")
+    assert all(r["incidents"] is None or getattr(r["incidents"], "code", "") == "c" or r["incidents"] % 5 == 0
+               for r in incidents.rows)

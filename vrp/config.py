@@ -73,6 +73,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("VRP_PASSWORD_RESET_MINUTES", "60", "How long a password reset link sent by email works."),
         Setting("VRP_FROM_EMAIL", "vrp-platform@localhost",
                 "The sender of the platform's emails (password resets, incident actions)."),
+        Setting("VRP_SOURCE_DISCLOSURE", "",
+                "Disclosure class of sources, e.g. `ed=controlled,police=open`. Unset: police.uk data is open "
+                "(published in full) and every other source is controlled (public only through the public "
+                "release)."),
+        Setting("VRP_MAX_ROWS", "100000", "Most rows one figure download or API answer carries; a longer one is "
+                "cut there and says so."),
     ]
 }
 

@@ -12,9 +12,14 @@ from django.db.models import Q
 from django.urls import reverse
 
 from commissioning.models import Project, Theme
+from core.figures import Missing
+from core.problems import Refused
 from geography.models import AreaLink
 from monitoring.services.periods import financial_year_bounds, financial_year_label
-from monitoring.services.reach import MEASURE_LABELS, MEASURES, published_project_reach
+from monitoring.services.reach import MEASURE_LABELS, MEASURES, project_reach, public_reach
+
+#: Per-project reach is not public: the public release gives reach by year, area and theme.
+NOT_PER_PROJECT = Missing("c", "reach is published by year, area and theme only (the public release)")
 
 
 @dataclass(frozen=True)
@@ -71,16 +76,42 @@ def find_projects(filters: ProjectFilters) -> list[Project]:
 
 
 def totals(projects: list[Project]) -> dict:
-    """Number of projects, amount awarded (GBP) and published reach for a selection of projects."""
-    reach = published_project_reach([p.pk for p in projects])
+    """Number of projects and amount awarded (GBP) for a selection of projects."""
     return {
         "projects": len(projects),
         "amount_awarded": sum((p.amount_awarded for p in projects if p.currency == "GBP"), Decimal("0")),
-        "reach": [{"measure": m, "label": MEASURE_LABELS[m],
-                   "total": sum((reach.get(p.pk, {}).get(m) or 0) for p in projects),
-                   "projects_withheld": sum(1 for p in projects if p.pk in reach and reach[p.pk][m] is None)}
-                  for m in MEASURES],
     }
+
+
+def reach_tiles(filters: ProjectFilters, projects: list[Project], full: bool) -> tuple[list[dict], str]:
+    """Reach for the selection and a sentence saying what it counts.
+
+    In full (``full``: commissioners, analysts, administrators) it is summed over the selected projects. For
+    everyone else it comes from the public release, which holds a financial year for the region or a local
+    authority, over all themes or one; any other selection is refused with the reason.
+    """
+    if full:
+        per_project = project_reach(filters.year, [p.pk for p in projects])
+        return ([{"measure": m, "label": MEASURE_LABELS[m], "total": sum(v[m] for v in per_project.values())}
+                 for m in MEASURES], "Accepted returns of the selected projects, new participants (in full).")
+    from core.release import NotInRelease, current_release
+
+    if filters.text or filters.funder or filters.provider or filters.status:
+        return [], ("Reach is published for the region and each local authority by year and theme (the public "
+                    "release), not for a selection by words, funder, provider or status.")
+    try:
+        release = current_release("returns")
+        years = [y for y in release.years if "/" in y]
+        year = financial_year_label(filters.year) if filters.year is not None else (years[-1] if years else None)
+        if year is None:
+            return [], "No whole financial year of accepted returns is in the public release yet."
+        theme = dict(Theme.choices).get(filters.theme) if filters.theme else None
+        values = public_reach(year, filters.area or None, theme)
+    except (NotInRelease, Refused) as exc:
+        return [], exc.reason
+    return ([{"measure": m, "label": MEASURE_LABELS[m], "total": values[m]} for m in MEASURES],
+            f"{release.describe()} Financial year {year}, {'one theme' if theme else 'every theme'}, "
+            f"{filters.area or 'the region'}.")
 
 
 def by_theme(projects: list[Project]) -> list[dict]:
@@ -102,9 +133,10 @@ def by_funder(projects: list[Project]) -> list[dict]:
     return sorted(rows.values(), key=lambda r: -r["amount_awarded"])
 
 
-def project_table(projects: list[Project]) -> list[dict]:
-    """One row per project, as shown, downloaded (CSV, XLSX) and served as JSON; reach is the published figure."""
-    reach = published_project_reach([p.pk for p in projects])
+def project_table(projects: list[Project], full: bool = False) -> list[dict]:
+    """One row per project, as shown, downloaded (CSV, XLSX) and served as JSON; reach per project only in full
+    (the public see reach by year, area and theme through the public release)."""
+    reach = project_reach(None, [p.pk for p in projects]) if full else {}
     return [{
         "identifier": p.identifier, "title": p.title, "provider": p.provider.name, "funder": p.funder.name,
         "programme": p.programme.title if p.programme else "", "theme": p.get_theme_display(),
@@ -113,7 +145,7 @@ def project_table(projects: list[Project]) -> list[dict]:
             p.award_date.year if p.award_date.month >= 4 else p.award_date.year - 1),
         "planned_start": p.planned_start, "planned_end": p.planned_end, "target_cohort": p.target_cohort,
         "age_range": _age_range(p), "areas": ";".join(p.area_codes or []),
-        **{m: reach.get(p.pk, {}).get(m, 0) for m in MEASURES},
+        **{m: reach.get(p.pk, {}).get(m, 0) if full else NOT_PER_PROJECT for m in MEASURES},
     } for p in projects]
 
 

@@ -87,7 +87,8 @@ def grant_for(project: Project, area_names: dict[str, str]) -> dict[str, Any]:
         grant["grantProgramme"] = [{"code": project.programme.code, "title": project.programme.title}]
     locations = [{"name": area_names.get(code, code), "geoCode": code,
                   "geoCodeType": GEO_CODE_TYPES.get(code[:3], "")} for code in project.area_codes or []]
-    locations += [{"name": loc.name, "latitude": f"{loc.latitude:.6f}", "longitude": f"{loc.longitude:.6f}",
+    # The standard's latitude and longitude are numbers (360-giving-schema.json), not text.
+    locations += [{"name": loc.name, "latitude": round(loc.latitude, 6), "longitude": round(loc.longitude, 6),
                    "description": "Delivery location"} for loc in project.locations.all()]
     if locations:
         grant["beneficiaryLocation"] = locations
@@ -135,14 +136,16 @@ def write_xlsx(package: dict[str, Any], target: Any) -> None:
     """Write the package as the 360Giving spreadsheet form (one ``grants`` sheet) to a path or file object."""
     import openpyxl
 
+    from core.render import xlsx_row
+
     rows = [flatten(g) for g in package["grants"]]
     columns = spreadsheet_columns(rows)
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "grants"
-    sheet.append(columns)
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("grants")
+    sheet.append(xlsx_row(sheet, columns))
     for row in rows:
-        sheet.append([row.get(c) for c in columns])
+        # Text from an imported file (a title of "=HYPERLINK(...)") is written as text, never as a formula.
+        sheet.append(xlsx_row(sheet, [row.get(c) for c in columns]))
     workbook.save(target)
 
 

@@ -10,7 +10,14 @@ import openpyxl
 import pytest
 
 from commissioning.models import DeliveryLocation, Project
-from commissioning.services.dashboard import ProjectFilters, find_projects, overlapping_areas, project_table, totals
+from commissioning.services.dashboard import (
+    ProjectFilters,
+    find_projects,
+    overlapping_areas,
+    project_table,
+    reach_tiles,
+    totals,
+)
 from commissioning.tests.factories import funder, organisation, project, user
 from core.models import AuditEntry
 from core.roles import Role
@@ -57,12 +64,18 @@ def test_filters_find_published_projects(portfolio) -> None:
     assert identifiers(area="E08000026") == set()
 
 
-def test_totals_count_published_projects_and_their_published_reach(portfolio) -> None:
-    found = totals(find_projects(ProjectFilters()))
+def test_totals_count_published_projects_and_reach_comes_from_the_public_release(portfolio) -> None:
+    projects = find_projects(ProjectFilters())
+    found = totals(projects)
     assert found["projects"] == 2 and found["amount_awarded"] == Decimal("25000")
-    reach = {r["measure"]: (r["total"], r["projects_withheld"]) for r in found["reach"]}
-    # 30 young people is published; 3 professionals trained is withheld (1 to 7) and left out of the total.
-    assert reach == {"reach_under_25": (30, 0), "reach_over_24": (0, 0), "professionals_trained": (0, 1)}
+    full, _ = reach_tiles(ProjectFilters(), projects, full=True)
+    assert {r["measure"]: r["total"] for r in full} == {"reach_under_25": 30, "reach_over_24": 0,
+                                                        "professionals_trained": 3}
+    # One quarter of returns is no whole year: the public release holds no reach yet, and says so.
+    public, note = reach_tiles(ProjectFilters(), projects, full=False)
+    assert public == [] and "No whole financial year" in note
+    public, note = reach_tiles(ProjectFilters(text="football"), projects, full=False)
+    assert public == [] and "not for a selection by words" in note
 
 
 def test_anonymous_visitors_see_only_published_projects(client, portfolio) -> None:
@@ -82,9 +95,11 @@ def test_downloads_equal_the_page_figures(client, portfolio) -> None:
     expected = project_table(find_projects(ProjectFilters(theme="sport")))
     rows = list(csv.DictReader(io.StringIO(client.get("/commissioning/projects.csv?theme=sport").content.decode())))
     assert [r["identifier"] for r in rows] == [r["identifier"] for r in expected]
-    assert rows[0]["reach_under_25"] == "30" and rows[0]["professionals_trained"] == ""
+    # Reach per project is not public (returns are controlled): marked, with the reason in the JSON.
+    assert rows[0]["reach_under_25"] == "[c]" and rows[0]["professionals_trained"] == "[c]"
     body = json.loads(client.get("/commissioning/projects.json?theme=sport").content)
     assert body["rows"][0]["amount_awarded"] == 20000 and body["rows"][0]["professionals_trained"] is None
+    assert "public release" in body["rows"][0]["notes"]["reach_under_25"]
     sheet = openpyxl.load_workbook(io.BytesIO(client.get("/commissioning/projects.xlsx?theme=sport").content)).active
     assert [c.value for c in sheet[2]][0] == "F-1"
     page = client.get("/commissioning/?theme=sport")

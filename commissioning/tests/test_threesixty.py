@@ -15,43 +15,9 @@ from commissioning.services.threesixty import export_file, export_package, impor
 from commissioning.tests.factories import organisation, programme, project
 from core.models import Organisation
 from core.problems import InputRejected
+from core.testing.standards import threesixty_package
 
 pytestmark = pytest.mark.django_db
-
-DATE = r"^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$"
-ORGANISATION = {"type": "object", "required": ["id", "name"],
-                "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
-#: The parts of the 360Giving Data Standard grant schema (standard.threesixtygiving.org, schema
-#: 360-giving-schema.json) that an export must meet: its required fields, their types and the date patterns.
-GRANT_SCHEMA = {
-    "type": "object",
-    "required": ["id", "title", "description", "currency", "amountAwarded", "awardDate", "recipientOrganization",
-                 "fundingOrganization"],
-    "properties": {
-        "id": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
-        "currency": {"type": "string", "enum": ["GBP", "EUR", "USD"]},
-        "amountAwarded": {"type": "number"},
-        "awardDate": {"type": "string", "pattern": DATE},
-        "recipientOrganization": {"type": "array", "minItems": 1, "items": ORGANISATION},
-        "fundingOrganization": {"type": "array", "minItems": 1, "items": ORGANISATION},
-        "plannedDates": {"type": "array", "items": {"type": "object", "properties": {
-            "startDate": {"type": "string", "pattern": DATE}, "endDate": {"type": "string", "pattern": DATE}}}},
-        "grantProgramme": {"type": "array", "items": {"type": "object", "properties": {
-            "code": {"type": "string"}, "title": {"type": ["string", "null"]}}}},
-        "beneficiaryLocation": {"type": "array", "items": {"type": "object", "properties": {
-            "name": {"type": ["string", "null"]}, "geoCode": {"type": ["string", "null"]},
-            "geoCodeType": {"type": ["string", "null"],
-                            "enum": ["LSOA", "MSOA", "WD", "UA", "NMD", "MD", "LONB", "CTY", "RGN", "CSP", "PFA",
-                                     "WPC", None]},
-            "latitude": {"type": ["string", "null"]}, "longitude": {"type": ["string", "null"]}}}},
-        "classifications": {"type": "array", "items": {"type": "object", "properties": {
-            "vocabulary": {"type": "string"}, "code": {"type": "string"}}}},
-        "dateModified": {"type": "string"},
-    },
-}
-PACKAGE_SCHEMA = {"type": "object", "required": ["grants"],
-                  "properties": {"grants": {"type": "array", "items": GRANT_SCHEMA}}}
-
 
 @pytest.fixture
 def projects() -> list[Project]:
@@ -70,7 +36,7 @@ def test_export_is_valid_360giving_with_prefixed_identifiers_and_location_codes(
     out = tmp_path / "grants.json"
     assert export_file("json", out) == 2  # the unpublished project is left out
     package = json.loads(out.read_text())
-    jsonschema.validate(package, PACKAGE_SCHEMA)
+    threesixty_package().validate(package)
     grants = {g["id"]: g for g in package["grants"]}
     assert set(grants) == {"360G-wmvrp-WM-001", "360G-wmvrp-WM-002"}
     second = grants["360G-wmvrp-WM-002"]
@@ -81,7 +47,7 @@ def test_export_is_valid_360giving_with_prefixed_identifiers_and_location_codes(
     first = grants["360G-wmvrp-WM-001"]
     assert first["recipientOrganization"][0]["id"].startswith("360G-wmvrp-org-")
     assert first["plannedDates"] == [{"startDate": "2024-04-01", "endDate": "2025-03-31"}]
-    assert {"name": "Youth centre", "latitude": "52.480000", "longitude": "-1.890000",
+    assert {"name": "Youth centre", "latitude": 52.48, "longitude": -1.89,
             "description": "Delivery location"} in first["beneficiaryLocation"]
 
 
@@ -89,7 +55,11 @@ def test_a_broken_export_would_fail_the_schema(projects) -> None:
     package = export_package(projects)
     del package["grants"][0]["awardDate"]
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(package, PACKAGE_SCHEMA)
+        threesixty_package().validate(package)
+    package = export_package(projects)
+    package["grants"][0]["beneficiaryLocation"][-1]["latitude"] = "52.48"  # a number as text, as once exported
+    with pytest.raises(jsonschema.ValidationError):
+        threesixty_package().validate(package)
 
 
 def test_json_round_trip_into_an_empty_platform(projects, tmp_path) -> None:

@@ -97,7 +97,7 @@ def example_objects(users) -> dict[str, str]:
             "<str:service_id>": str(_published_service().id),
             "<int:pk>": str(item.pk), "<int:attachment_id>": str(attachment.pk),
             "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk),
-            "<int:job_id>": str(job.pk), "<path:name>": "report.html"}
+            "<int:job_id>": str(job.pk), "<path:name>": "report.html", "<slug:source>": "ed"}
 
 
 def test_each_role_reaches_exactly_the_views_it_is_allowed(client, users, example_objects) -> None:

@@ -161,29 +161,35 @@ def test_other_organisations_objects_are_not_found_rather_than_forbidden(client,
 
 
 def test_partners_see_unsuppressed_figures_for_their_own_area_only(client, worlds, tmp_path) -> None:
-    """A partner gets its own local authority's figures (and those of any LSOA in it) as analysts do, and
-    any other area's as the public does."""
+    """A partner gets its own local authority's controlled (ED) figures (and those of any LSOA in it) as analysts
+    do, and any other area's as the public does: the public release, which holds no LSOA."""
     from demo.region import build_demo_region
     from insights.services.figures import FigureQuery, counts
 
     build_demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=150, ed_per_month=10)
 
-    def rows(user: User | None, area: str) -> list[dict]:
+    def get(user: User | None, area: str):
         client.logout()
         if user is not None:
             client.force_login(user)
-        response = client.get(f"/insights/figures/types.json?area={area}&from=2023-01&to=2023-12")
+        return client.get(f"/insights/figures/types.json?source=ed&area={area}&from=2023-01&to=2023-12")
+
+    def rows(user: User | None, area: str) -> list[dict]:
+        response = get(user, area)
         assert response.status_code == 200, response.content
         return response.json()["rows"]
 
     analyst = User.objects.create_user("analyst-scope", password="a-long-password-1", role=Role.ANALYST.value)
     partner = worlds["alpha"]["users"][Role.PARTNER]
     for name in ("alpha", "bravo"):
-        lsoa = counts(FigureQuery(area=AREA[name]), ["lsoa"])[0]["lsoa"]
-        unsuppressed, public = rows(analyst, lsoa), rows(None, lsoa)
-        assert unsuppressed != public  # small LSOA counts: suppression changes what is shown
-        assert rows(partner, lsoa) == (unsuppressed if name == "alpha" else public)
+        lsoa = counts(FigureQuery("ed", area=AREA[name]), ["lsoa"])[0]["lsoa"]
+        assert get(None, lsoa).status_code == 403  # below local authority: not in the public release
+        if name == "alpha":
+            assert rows(partner, lsoa) == rows(analyst, lsoa)
+        else:
+            assert get(partner, lsoa).status_code == 403
         assert rows(partner, AREA[name]) == rows(analyst if name == "alpha" else None, AREA[name])
+        assert rows(analyst, AREA[name]) != rows(None, AREA[name])  # the release rounds and withholds
 
 
 def test_emails_about_incidents_reach_only_those_who_may_see_them(worlds) -> None:

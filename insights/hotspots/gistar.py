@@ -12,7 +12,7 @@ computes them; a test checks the z-scores agree with esda to 1e-9. The z-score a
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse, stats
+from scipy import sparse
 
 from insights.hotspots.fdr import benjamini_hochberg
 
@@ -57,6 +57,8 @@ def g_local_star(values: np.ndarray, contiguity: sparse.spmatrix, alpha: float =
     expected = cardinality / n
     expected_variance = cardinality * (n - cardinality) / (n - 1) / n ** 2 * variance / mean ** 2
     z = (g - expected) / np.sqrt(expected_variance)
+    from scipy import stats  # imported here: scipy.stats costs every process a second at start-up
+
     p = 2 * stats.norm.sf(np.abs(z))
     p_fdr = benjamini_hochberg(p)
     classes = [HOT if (q <= alpha and zi > 0) else COLD if (q <= alpha and zi < 0) else NOT_SIGNIFICANT

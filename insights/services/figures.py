@@ -21,8 +21,10 @@ from insights.services.warehouse import current_files
 
 SOURCES = ("police", "ed")
 AREA_KEYS = ("lsoa", "msoa", "ward", "lad")
-BY_KEYS = ("month", "crime_type", *AREA_KEYS, "age_band", "sex", "location_type")
-ED_ONLY = ("age_band", "sex", "location_type")
+BY_KEYS = ("month", "crime_type", *AREA_KEYS, "age_band", "age_group", "sex", "location_type")
+ED_ONLY = ("age_band", "age_group", "sex", "location_type")
+#: The label of the row of records the source could not place (never a blank key).
+NO_LOCATION = "no location"
 #: For ED data the "type" of an event is its means of assault.
 TYPE_COLUMN = {"police": "e.crime_type", "ed": "e.assault_method"}
 AREA_SQL = {"lsoa": "e.lsoa21_code", "msoa": "e.msoa_code", "ward": "e.ward_code", "lad": "e.lad_code"}
@@ -32,7 +34,8 @@ EVENT_COLUMNS = {"police": "e.month, e.crime_type, e.force, e.lsoa_code, e.longi
                  "ed": "e.*"}
 #: The dimensions of each source's pre-aggregated counts ("cubes"): every column a figure groups or filters
 #: by, so that a count over millions of events becomes a sum over thousands of cells.
-CUBE_DIMENSIONS = {"police": ["month", "crime_type"], "ed": ["month", "assault_method", *ED_ONLY]}
+CUBE_DIMENSIONS = {"police": ["month", "crime_type", "force"],
+                   "ed": ["month", "assault_method", "age_band", "sex", "location_type"]}
 LSOA_CUBE_AREAS = ["lsoa_code", "lsoa21_code", "msoa_code", "ward_code", "lad_code"]
 
 
@@ -55,6 +58,11 @@ class FigureQuery:
     types: tuple[str, ...] = field(default_factory=tuple)
     #: Local authorities to keep (a region's); empty keeps all.
     lad_codes: tuple[str, ...] = field(default_factory=tuple)
+    #: With ``lad_codes``: also count the records with no location from the region's own providers — for
+    #: police data its ``forces`` (police.uk slugs), for ED data every site (the partnership's own). This is the
+    #: one definition of the region's total: records located in its areas plus its records with no location.
+    no_location: bool = False
+    forces: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         problems = []
@@ -172,8 +180,15 @@ def _where(query: FigureQuery) -> tuple[str, list]:
             clauses.append(f"{AREA_SQL[level]} = ?")
             params.append(query.area)
     if query.lad_codes:
-        clauses.append(f"e.lad_code IN ({', '.join('?' for _ in query.lad_codes)})")
+        inside = f"e.lad_code IN ({', '.join('?' for _ in query.lad_codes)})"
         params += list(query.lad_codes)
+        if query.no_location:
+            unlocated = "e.lad_code IS NULL"
+            if query.source == "police" and query.forces:
+                unlocated += f" AND e.force IN ({', '.join('?' for _ in query.forces)})"
+                params += list(query.forces)
+            inside = f"({inside} OR ({unlocated}))"
+        clauses.append(inside)
     if query.types:
         clauses.append(f"{TYPE_COLUMN[query.source]} IN ({', '.join('?' for _ in query.types)})")
         params += list(query.types)
@@ -188,7 +203,8 @@ def _events(query: FigureQuery) -> str:
 def _cube(query: FigureQuery, by: list[str] | tuple[str, ...] = (), all_dimensions: bool = False) -> str:
     """The smallest pre-aggregated table (as ``e``) holding every column the query groups or filters by; with
     ``all_dimensions``, also every type and ED column (for SQL written against ``{cube}``)."""
-    needed = {"month"} | {_key_sql(k, query.source).removeprefix("e.") for k in by if k != "month"}
+    needed = {"month"} | {"age_band" if k == "age_group" else _key_sql(k, query.source).removeprefix("e.")
+                          for k in by if k != "month"}
     if query.types or all_dimensions:
         needed |= set(CUBE_DIMENSIONS[query.source])
     if query.area:
@@ -196,6 +212,8 @@ def _cube(query: FigureQuery, by: list[str] | tuple[str, ...] = (), all_dimensio
         needed |= {"lsoa_code", "lsoa21_code"} if level == "lsoa" else {AREA_SQL[level].removeprefix("e.")}
     if query.lad_codes:
         needed.add("lad_code")
+        if query.no_location and query.source == "police" and query.forces:
+            needed.add("force")
     return next(f"{name}_{query.source} e" for name, columns in cube_columns(query.source).items()
                 if needed <= set(columns))
 
@@ -237,7 +255,8 @@ def counts(query: FigureQuery, by: list[str]) -> list[dict]:
             return []
         selects = [_key_sql(k, query.source) + f" AS {k}" for k in by]
         where, params = _where(query)
-        sql = f"SELECT {', '.join(selects + ['sum(e.events)::BIGINT AS count'])} FROM {_cube(query, by)} WHERE {where}"
+        sql = (f"SELECT {', '.join(selects + ['coalesce(sum(e.events), 0)::BIGINT AS count'])} "
+               f"FROM {_cube(query, by)} WHERE {where}")
         sql += (" GROUP BY ALL ORDER BY ALL" if by else "")
         finest = next((k for k in AREA_KEYS if k in by), None)
         if finest is not None:
@@ -288,6 +307,12 @@ def _key_sql(key: str, source: str) -> str:
         return TYPE_COLUMN[source]
     if key in AREA_SQL:
         return AREA_SQL[key]
+    if key == "age_group":
+        from insights.sources import YOUNG_AGE_BANDS
+
+        young = ", ".join(f"'{band}'" for band in YOUNG_AGE_BANDS)
+        return (f"CASE WHEN e.age_band IN ({young}) THEN '24 and under' WHEN e.age_band IS NULL OR "
+                "e.age_band = 'unknown' THEN 'not known' ELSE '25 and over' END")
     return f"e.{key}"
 
 
@@ -388,3 +413,9 @@ def event_points(query: FigureQuery, with_types: bool = False) -> tuple:
         return rows["longitude"], rows["latitude"]
     finally:
         con.close()
+
+
+def labelled(rows: list[dict], by: list[str]) -> list[dict]:
+    """Rows with a blank area key named ``no location`` (records the source could not place), never blank."""
+    keys = [k for k in by if k in AREA_KEYS]
+    return [{**r, **{k: NO_LOCATION for k in keys if r.get(k) is None}} for r in rows]

@@ -68,13 +68,11 @@ def gistar_hotspots(query: FigureQuery, alpha: float = 0.05, weights: str = "non
                                              strict=True)]
 
 
-def public_hotspots(rows: list[dict], query: FigureQuery) -> list[dict]:
-    """The public version: each LSOA's class, and its count and rate as every public figure by LSOA
-    publishes them (``public.lsoa_counts``). The z-scores and p-values are not public: each is computed from
-    the LSOA's and its neighbours' rates, so together they would let a reader solve for a withheld count."""
-    from insights.services.public import by_lsoa
-
-    return [{**r, "z": None, "p": None, "p_fdr": None} for r in by_lsoa(rows, query)]
+def with_geometry(rows: list[dict]) -> list[dict]:
+    """``rows`` (from ``gistar_hotspots``) with each LSOA's map boundary as GeoJSON text (``geometry``)."""
+    shapes = dict(Boundary.objects.filter(area_code__in=[r["lsoa"] for r in rows]).values_list("area_code",
+                                                                                             "map_geojson"))
+    return [{**r, "geometry": shapes.get(r["lsoa"])} for r in rows]
 
 
 def persistence(query: FigureQuery, period_months: int = 12) -> list[dict]:

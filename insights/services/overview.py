@@ -1,21 +1,27 @@
-"""The figures of the region overview and area profile, as plain rows (each downloadable as CSV/JSON).
+"""The figures of the region overview and area profile, as plain rows (each downloadable in every format).
 
-Every function takes a FigureQuery (period, area or region's local authorities, source) and returns a list
-of dicts. Disclosure control for public views is applied to these rows by ``insights.services.public``.
+Every function takes a FigureQuery (period, area or the region, source) and a ``FigureAccess`` (whose counts
+come from the warehouse in full, or from the public release for a controlled source the viewer is not entitled
+to) and returns a list of dicts. A value that cannot be given is a ``core.figures.Missing`` with its reason:
+withheld, no data for a period, or not defined (a percentage of nothing) — never a zero.
 """
 
 import math
 from dataclasses import replace
 
+from core.figures import WITHHELD, Missing, known, no_data, undefined
+from core.periods import Year, months_between, shift
+from core.problems import Refused
 from geography.models import DeprivationRecord
+from insights.services.access import FigureAccess
 from insights.services.areas import area_names
-from insights.services.figures import FigureQuery, counts, monthly_trend, parse_month, select, top_areas
+from insights.services.figures import NO_LOCATION, FigureQuery, parse_month, select
 
 VIOLENCE = "Violence and sexual offences"
 WEAPONS = "Possession of weapons"
 ROBBERY = "Robbery"
 KNIFE = "knife or sharp object"
-UNDER_25_BANDS = ("0-9", "10-17", "18-24")
+UNDER_25 = "24 and under"
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -28,79 +34,130 @@ def previous_year(query: FigureQuery) -> FigureQuery:
                    month_to=f"{end.year - 1}-{end.month:02d}")
 
 
-#: Headline measures: key, label, source, SQL condition picking the measure's events.
+def period_label(month_from: str, month_to: str) -> str:
+    """A period as people name it: ``2024``, ``2024/25``, else ``2024-02 to 2025-01``."""
+    year = Year.of_months(month_from, month_to)
+    return year.label if year else f"{month_from} to {month_to}"
+
+
+#: Headline measures: key, label, source, what to count (types, or an age group of ED data).
 HEADLINE = [
-    ("violence", "Violence and sexual offences (police recorded)", "police", f"e.crime_type = '{VIOLENCE}'"),
-    ("weapons", "Possession of weapons (police recorded)", "police", f"e.crime_type = '{WEAPONS}'"),
-    ("robbery", "Robbery (police recorded)", "police", f"e.crime_type = '{ROBBERY}'"),
-    ("ed_assaults", "Emergency department assault attendances", "ed", "TRUE"),
-    ("ed_knife", "of which with a knife or sharp object", "ed", f"e.assault_method = '{KNIFE}'"),
-    ("ed_under_25", "of which aged under 25", "ed",
-     "e.age_band IN (" + ", ".join(f"'{b}'" for b in UNDER_25_BANDS) + ")"),
+    ("violence", "Violence and sexual offences (police recorded)", "police", {"types": (VIOLENCE,)}),
+    ("weapons", "Possession of weapons (police recorded)", "police", {"types": (WEAPONS,)}),
+    ("robbery", "Robbery (police recorded)", "police", {"types": (ROBBERY,)}),
+    ("ed_assaults", "Emergency department assault attendances", "ed", {}),
+    ("ed_knife", "of which with a knife or sharp object", "ed", {"types": (KNIFE,)}),
+    ("ed_under_25", "of which aged under 25", "ed", {"age_group": UNDER_25}),
 ]
 
 
-def headline_figures(query: FigureQuery) -> list[dict]:
+def _covered(access: FigureAccess, source: str, month_from: str, month_to: str) -> bool:
+    return set(months_between(month_from, month_to)) <= access.months(source)
+
+
+def _measure_count(access: FigureAccess, query: FigureQuery, spec: dict) -> object:
+    if "age_group" in spec:
+        rows = access.counts(replace(query, types=()), ["age_group"])
+        return next((r["count"] for r in rows if r["age_group"] == spec["age_group"]), 0)
+    rows = access.counts(replace(query, types=spec.get("types", ())), [])
+    return rows[0]["count"] if rows else 0
+
+
+def headline_figures(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """The overview's headline counts for the period, each with the same period a year before.
 
     Police: violence and sexual offences, possession of weapons, robbery. ED: assault attendances, of which
-    with a knife or sharp object, of which aged under 25. One scan per source covers both years.
-    Needs month_from and month_to; the query's own type filter is ignored (each measure has its own).
+    with a knife or sharp object, of which aged under 25. The query's own type filter is ignored (each
+    measure has its own). A period the source holds no data for says so; a change needs both periods whole.
     """
     before = previous_year(query)
-    now_from, now_to = parse_month(query.month_from), parse_month(query.month_to)
+    label, previous_label = period_label(query.month_from, query.month_to), period_label(before.month_from,
+                                                                                          before.month_to)
     rows = []
-    for source in ("police", "ed"):
-        measures = [m for m in HEADLINE if m[2] == source]
-        filters = []
-        for key, _, _, condition in measures:
-            # Dates are computed here, not typed by a user, so they are written into the SQL as literals.
-            for period, compare in (("now", ">="), ("before", "<")):
-                filters.append(f"coalesce(sum(e.events) FILTER (e.month {compare} DATE '{now_from}' AND {condition}),"
-                               f" 0) AS {key}_{period}")
-        scanned = select(replace(query, source=source, types=(), month_from=before.month_from),
-                         "SELECT " + ", ".join(filters) + " FROM {cube} WHERE {where}"
-                         f" AND e.month <= DATE '{now_to}'")
-        found = scanned[0] if scanned else {}
-        for key, label, _, _ in measures:
-            now, previous = int(found.get(f"{key}_now", 0)), int(found.get(f"{key}_before", 0))
+    for key, title, source, spec in HEADLINE:
+        now_query, before_query = replace(query, source=source), replace(before, source=source)
+        has_now = _covered(access, source, query.month_from, query.month_to)
+        has_before = _covered(access, source, before.month_from, before.month_to)
+        try:
+            now = _measure_count(access, now_query, spec) if access.months(source) & set(
+                months_between(query.month_from, query.month_to)) else no_data(label)
+            previous = _measure_count(access, before_query, spec) if has_before else no_data(previous_label)
+        except Refused as exc:
+            now = previous = Missing("c", exc.reason)
+        if not has_now and known(now):
+            change = percent = undefined(f"the data covers only part of {label}")
+        elif not known(now) or not known(previous):
+            change = percent = previous if not known(previous) else now
+        else:
             change = now - previous
-            rows.append({"measure": key, "label": label, "source": source, "count": now,
-                         "previous_year_count": previous, "change": change,
-                         "change_percent": round(100 * change / previous, 1) if previous else None})
+            percent = round(100 * change / previous, 1) if previous else undefined(f"none in {previous_label}")
+        rows.append({"measure": key, "label": title, "source": source, "count": now, "previous_year_count": previous,
+                     "change": change, "change_percent": percent})
     return rows
 
 
-def trend(query: FigureQuery) -> list[dict]:
-    """Monthly counts of the period with the rolling 12-month total and the change on a year before, each
-    month's rolling total taken over its own 12 months (so the 11 months before the period are read too)."""
-    if not (query.month_from and query.month_to):
-        return monthly_trend(query)
-    start = parse_month(query.month_from)
-    earlier = f"{start.year - 1}-{start.month:02d}"
-    return [row for row in monthly_trend(replace(query, month_from=earlier)) if row["month"] >= query.month_from]
+def trend(query: FigureQuery, access: FigureAccess) -> list[dict]:
+    """Monthly counts of the period with the rolling 12-month total and the change on a year before.
+
+    A month the source holds no data for is "no data", not zero; a rolling total is given only when all its
+    twelve months have data (so it is never a running total of a short series), and a change only when both
+    months have.
+    """
+    first = shift(query.month_from, -12)
+    loaded = access.months(query.source)
+    counted = {r["month"]: r["count"] for r in access.counts(replace(query, month_from=first), ["month"])}
+    value = {m: (counted.get(m, 0) if m in loaded else no_data(m)) for m in months_between(first, query.month_to)}
+    rows = []
+    for month in months_between(query.month_from, query.month_to):
+        window = [value[shift(month, -k)] for k in range(12)]
+        gaps = [v for v in window if isinstance(v, Missing) and v.code == "x"]
+        if gaps:
+            rolling = undefined(f"12 months of data are needed ({gaps[-1].reason})")
+        else:
+            rolling = sum(window) if all(known(v) for v in window) else WITHHELD
+        count, year_before = value[month], value[shift(month, -12)]
+        if known(count) and known(year_before):
+            change = count - year_before
+            percent = round(100 * change / year_before, 1) if year_before else undefined("none a year before")
+        else:
+            change = percent = year_before if not known(year_before) else count
+        rows.append({"month": month, "count": count, "rolling_12_months": rolling,
+                     "change_on_previous_year": change, "change_on_previous_year_percent": percent})
+    return rows
 
 
-def by_type(query: FigureQuery) -> list[dict]:
+def by_type(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """Counts by crime type (police) or means of assault (ED), largest first, with each one's share."""
-    rows = counts(query, ["crime_type"])
-    total = sum(r["count"] for r in rows) or 1
-    return sorted(({"type": r["crime_type"], "count": r["count"], "share_percent": round(100 * r["count"] / total, 1)}
-                   for r in rows), key=lambda r: -r["count"])
+    rows = access.counts(query, ["crime_type"])
+    total_rows = access.counts(query, [])
+    total = total_rows[0]["count"] if total_rows else 0
+    result = []
+    for r in rows:
+        share = (round(100 * r["count"] / total, 1) if known(r["count"]) and known(total) and total
+                 else WITHHELD if not known(r["count"]) or not known(total) else undefined("no records"))
+        result.append({"type": r["crime_type"] or "not known", "count": r["count"], "share_percent": share})
+    return sorted(result, key=lambda r: (-(r["count"] if known(r["count"]) else -1), r["type"]))
 
 
-def by_local_authority(query: FigureQuery) -> list[dict]:
-    """Counts and rates per 1,000 residents (and aged 24 and under) by local authority."""
+def by_local_authority(query: FigureQuery, access: FigureAccess) -> list[dict]:
+    """Counts and rates per 1,000 residents (and aged 24 and under) by local authority, with a labelled
+    ``no location`` row for the records that could not be placed."""
     names = area_names()
-    return [{"lad": r["lad"], "name": names.get(r["lad"], ""), "count": r["count"], "population": r["population"],
-             "rate_per_1000": r["rate_per_1000"],
-             "rate_per_1000_aged_24_and_under": r["rate_per_1000_aged_24_and_under"]}
-            for r in counts(query, ["lad"]) if r["lad"] is not None]
+    rows = []
+    for r in access.counts(query, ["lad"]):
+        placed = r["lad"] is not None
+        rows.append({"lad": r["lad"] if placed else NO_LOCATION,
+                     "name": names.get(r["lad"], "") if placed else "Records with no location",
+                     "count": r["count"], "population": r.get("population") if placed else None,
+                     "rate_per_1000": r.get("rate_per_1000") if placed else undefined("no residents"),
+                     "rate_per_1000_aged_24_and_under": r.get("rate_per_1000_aged_24_and_under") if placed
+                     else undefined("no residents")})
+    return rows
 
 
-def places_most_affected(query: FigureQuery, limit: int = 20) -> list[dict]:
+def places_most_affected(query: FigureQuery, access: FigureAccess, limit: int = 20) -> list[dict]:
     """The LSOAs with the most events: count, share of the total, rate, and IMD decile (1 = most deprived)."""
-    top, total = top_areas(query, "lsoa", limit)
+    top, total = access.top_areas(query, "lsoa", limit)
     total = total or 1
     deciles = _imd_deciles([r["lsoa"] for r in top])
     names = area_names([r["lsoa"] for r in top])
@@ -109,32 +166,42 @@ def places_most_affected(query: FigureQuery, limit: int = 20) -> list[dict]:
              "imd_decile": deciles.get(r["lsoa"])} for i, r in enumerate(top, start=1)]
 
 
-def concentration(query: FigureQuery, universe: list[str]) -> list[dict]:
+def concentration(query: FigureQuery, access: FigureAccess, universe: list[str]) -> list[dict]:
     """Share of all events in the top 1%, 5%, 10%, 20% and 50% of LSOAs (``universe``: the LSOAs of the area,
     so that LSOAs with none count)."""
-    by_lsoa = {r["lsoa"]: r["count"] for r in counts(query, ["lsoa"]) if r["lsoa"] is not None}
+    by_lsoa = {r["lsoa"]: r["count"] for r in access.counts(query, ["lsoa"]) if r["lsoa"] is not None}
     values = sorted((by_lsoa.get(code, 0) for code in universe), reverse=True)
     total = sum(values)
     rows = []
     for percent in (1, 5, 10, 20, 50):
         n = max(1, math.ceil(len(values) * percent / 100)) if values else 0
         rows.append({"top_percent_of_lsoas": percent, "lsoas": n, "count": sum(values[:n]),
-                     "share_percent": round(100 * sum(values[:n]) / total, 1) if total else None})
+                     "share_percent": round(100 * sum(values[:n]) / total, 1) if total
+                     else undefined("no records")})
     return rows
 
 
-def seasonality(query: FigureQuery) -> list[dict]:
+def seasonality(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """Average count in each calendar month over the months of the period that have data."""
-    rows = select(query, """SELECT month(e.month) AS month_of_year, sum(e.events)::BIGINT AS count,
-                                   count(DISTINCT e.month) AS months
-                            FROM {cube} WHERE {where} GROUP BY 1 ORDER BY 1""")
-    return [{"month_of_year": r["month_of_year"], "name": MONTHS[r["month_of_year"] - 1], "count": r["count"],
-             "months": r["months"], "average": round(r["count"] / r["months"], 1)} for r in rows]
+    loaded = access.months(query.source)
+    counted = {r["month"]: r["count"] for r in access.counts(query, ["month"])}
+    by_month: dict[int, list] = {}
+    for month in months_between(query.month_from, query.month_to):
+        if month in loaded:
+            by_month.setdefault(int(month[5:]), []).append(counted.get(month, 0))
+    rows = []
+    for number, values in sorted(by_month.items()):
+        total = sum(values) if all(known(v) for v in values) else WITHHELD
+        rows.append({"month_of_year": number, "name": MONTHS[number - 1], "count": total, "months": len(values),
+                     "average": round(total / len(values), 1) if known(total) else WITHHELD})
+    return rows
 
 
-def day_and_hour(query: FigureQuery) -> list[dict]:
+def day_and_hour(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """ED attendances by day of week and hour of the assault (arrival time where the assault time is unknown)."""
-    rows = select(replace(query, source="ed"), """
+    query = replace(query, source="ed", types=())
+    access.require_full(query, "ED attendances by day and hour")
+    rows = select(query, """
         SELECT isodow(coalesce(e.incident_at, e.arrival_at)) AS day,
                hour(coalesce(e.incident_at, e.arrival_at)) AS hour, count(*) AS count
         FROM {events} WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2""")
@@ -151,21 +218,23 @@ def _imd_deciles(codes: list[str]) -> dict[str, int | None]:
     return found
 
 
-def comparison(query: FigureQuery) -> list[dict]:
+def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """An area beside its neighbours (areas of the same level sharing a boundary) and the region: count, rate
     per 1,000 residents and the area's rank by rate among all areas of its level in the region.
 
     Without an area, the region's local authorities are compared. Rank 1 is the highest rate.
     """
     from geography.codes import level_of
+    from insights.services.access import for_region
     from insights.services.neighbours import neighbours_of
 
     level = level_of(query.area) if query.area else "lad"
     if level not in ("lad", "ward", "msoa", "lsoa"):
         return []
-    region_query = replace(query, area=None)
-    rows = [r for r in counts(region_query, [level]) if r[level] is not None and r["rate_per_1000"] is not None]
-    ranked = sorted(rows, key=lambda r: -r["rate_per_1000"])
+    region_query = for_region(query)
+    rows = [r for r in access.counts(region_query, [level]) if r[level] is not None]
+    rated = [r for r in rows if known(r.get("rate_per_1000"))]
+    ranked = sorted(rated, key=lambda r: -r["rate_per_1000"])
     rank = {r[level]: i for i, r in enumerate(ranked, start=1)}
     wanted = ([query.area, *neighbours_of(query.area)] if query.area else [r[level] for r in rows])
     by_code = {r[level]: r for r in rows}
@@ -174,10 +243,51 @@ def comparison(query: FigureQuery) -> list[dict]:
                else ("neighbour" if query.area else "local authority"),
                "count": by_code.get(code, {}).get("count", 0),
                "rate_per_1000": by_code.get(code, {}).get("rate_per_1000"),
-               "rank_by_rate": rank.get(code), "of": len(ranked)} for code in wanted]
-    total = sum(r["count"] for r in rows)
-    population = sum(r["population"] or 0 for r in rows)
+               "rank_by_rate": rank.get(code, WITHHELD if code in by_code else None), "of": len(ranked)}
+              for code in wanted]
+    totals = access.counts(region_query, [])
+    total = totals[0]["count"] if totals else 0
+    population = _region_population()
     result.append({"area": "region", "name": "The region", "relation": "region", "count": total,
-                   "rate_per_1000": round(total * 1000 / population, 3) if population else None,
+                   "rate_per_1000": round(total * 1000 / population, 3) if known(total) and population
+                   else (WITHHELD if not known(total) else undefined("no residents loaded")),
                    "rank_by_rate": None, "of": None})
     return result
+
+
+def _region_population() -> float:
+    from core.region import current_region
+    from insights.services.areas import area_tables
+
+    lads = set(current_region().lad_codes)
+    _, lsoa21 = area_tables()
+    table = lsoa21.to_pydict()
+    return sum(p or 0 for p, lad in zip(table["population"], table["lad_code"], strict=True) if lad in lads)
+
+
+def left_out(query: FigureQuery, access: FigureAccess) -> list[str]:
+    """What a region figure leaves out, in words: records located outside the region (and another force's
+    records with no location). Empty for an area's figures (they count what lies in the area)."""
+    from core.release import ALL, OUTSIDE, TOTAL, current_release
+    from core.release import year_label as release_year
+
+    if query.area or not query.lad_codes or not (query.month_from and query.month_to):
+        return []
+    label = period_label(query.month_from, query.month_to)
+    if not access.full(query):
+        year = release_year(query.month_from, query.month_to)
+        release = current_release(query.source)
+        measure = next(iter(release.manifest["measures"]))
+        if year is None or not release.holds(measure, TOTAL, ALL, year, OUTSIDE):
+            return []
+        outside = release.value(measure, TOTAL, ALL, year, OUTSIDE)
+        words = "a withheld number of" if not known(outside) else f"{outside:,}"
+        return [f"In {label}, {words} records located outside the region are left out (public release, rounded)."]
+    everything = replace(query, lad_codes=(), no_location=False, forces=(), area=None)
+    total = sum(r["count"] for r in access.counts(everything, []))
+    region = sum(r["count"] for r in access.counts(query, []))
+    if total - region <= 0:
+        return []
+    return [f"In {label}, {total - region:,} records located outside the region, or with no location from "
+            "another force, are left out."]
+

@@ -17,7 +17,6 @@ Percentile ranks use the mean rank for ties.
 from dataclasses import replace
 
 import numpy as np
-from scipy.stats import rankdata
 
 from geography.models import DeprivationRecord, PopulationRecord
 from insights.services.areas import area_names, area_tables
@@ -29,6 +28,8 @@ DEFAULT_WEIGHTS = {"rate": 0.4, "trend": 0.2, "deprivation": 0.25, "youth": 0.15
 
 def percentile_rank(values: np.ndarray) -> np.ndarray:
     """0 for the lowest, 100 for the highest, ties sharing their mean rank; NaN stays NaN."""
+    from scipy.stats import rankdata  # imported here: scipy.stats costs every process a second at start-up
+
     result = np.full(len(values), np.nan)
     known = ~np.isnan(values)
     if known.sum() == 1:

@@ -19,6 +19,7 @@ import duckdb
 from django.conf import settings
 
 from core.problems import InputRejected, Problem
+from core.render import csv_cell
 from insights.models import IngestBatch
 from insights.services import warehouse
 from insights.services.duck import connect, sql_list, sql_text
@@ -348,8 +349,9 @@ def write_report(source: str, staged: list[StagedFile], problems: list[Problem])
         writer = csv.writer(handle)
         writer.writerow(["file", "line", "column", "problem", "row"])
         for p in problems:
-            writer.writerow([p.file, p.line or "", p.column or "", p.message,
-                             texts.get(p.file, {}).get(p.line or -1, "")])
+            # The rejected rows are someone else's text: written so a spreadsheet never runs them as formulas.
+            writer.writerow([csv_cell(v) for v in (p.file, p.line or "", p.column or "", p.message,
+                                                   texts.get(p.file, {}).get(p.line or -1, ""))])
     return str(path)
 
 

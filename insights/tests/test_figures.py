@@ -170,3 +170,23 @@ def test_top_areas_rank_in_the_database_as_counts_would(demo: dict) -> None:
     assert top == sorted(every, key=lambda r: (-r["count"], r["lsoa"]))[:10]
     with pytest.raises(InputRejected):
         top_areas(query, "region", 10)
+
+
+def test_one_definition_of_a_total(demo: dict, tmp_path: Path) -> None:
+    """`vrp stats`, the overview and the SNA count the region alike: records in its local authorities plus its
+    force's records with no location, which are a row named `no location`, never a blank key."""
+    from dataclasses import replace
+
+    from core import figures as registry
+    from insights.services.access import FULL, for_region
+
+    out = io.StringIO()
+    call_command("stats", "--by", "lad", "--from", "2024-01", "--to", "2024-12", "--format", "csv", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert "no location" in {r["lad"] for r in rows} and "" not in {r["lad"] for r in rows}
+    stats_total = sum(int(r["count"]) for r in rows)
+    region = replace(for_region(FigureQuery()), month_from="2024-01", month_to="2024-12")
+    overview = registry.get("local_authorities").table(region, FULL).rows
+    assert sum(r["count"] for r in overview) == stats_total == counts(region, [])[0]["count"]
+    unlocated = sum(1 for r in demo_rows(tmp_path) if not r["LSOA code"] and r["Month"].startswith("2024"))
+    assert next(r for r in overview if r["lad"] == "no location")["count"] == unlocated > 0

@@ -1,17 +1,24 @@
-"""The overview figures, their public versions, and the pages, downloads and API that serve them."""
+"""The overview figures, what each viewer gets (open data in full; controlled data through the public release), and
+the pages, downloads and API that serve them."""
 
 import csv
 import io
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
-from core.disclosure import THRESHOLD
+from core import figures as registry
+from core.figures import WITHHELD, Missing
 from core.models import Organisation, User
+from core.release import ALL, REGION, TOTAL, current_release
 from demo.region import build_demo_region
-from insights.services import overview, public
-from insights.services.catalogue import FIGURES, default_query, figure_rows
+from insights.figures import OVERVIEW
+from insights.services import overview
+from insights.services.access import FULL, PUBLIC, for_region
+from insights.services.catalogue import default_query
 from insights.services.figures import FigureQuery, counts
 
 pytestmark = pytest.mark.django_db
@@ -19,106 +26,152 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(tmp_path: Path) -> dict:
-    # Few events, so that small counts occur and disclosure control has work to do.
-    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=12)
+    # Few ED attendances, so that small counts occur and the public release has work to do.
+    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=12,
+                             with_commissioning=False, grid=(12, 10))
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def test_headline_counts_match_the_query_layer(demo: dict) -> None:
     query = default_query()
-    rows = {r["measure"]: r for r in overview.headline_figures(query)}
-    violence = counts(FigureQuery("police", query.month_from, query.month_to, types=(overview.VIOLENCE,),
-                                  lad_codes=query.lad_codes), [])[0]["count"]
+    rows = {r["measure"]: r for r in overview.headline_figures(query, FULL)}
+    violence = counts(replace(query, types=(overview.VIOLENCE,)), [])[0]["count"]
     assert rows["violence"]["count"] == violence
     assert rows["ed_knife"]["count"] <= rows["ed_assaults"]["count"]
-    assert rows["violence"]["change"] == rows["violence"]["count"] - rows["violence"]["previous_year_count"]
+
+
+def test_comparison_with_a_year_that_has_no_data(demo: dict) -> None:
+    """2023 is the first year loaded: its comparison says "no data for 2022", never zero or "from none"."""
+    rows = {r["measure"]: r for r in overview.headline_figures(FigureQuery("police", "2023-01", "2023-12",
+                                                                           lad_codes=default_query().lad_codes),
+                                                               FULL)}
+    violence = rows["violence"]
+    assert isinstance(violence["previous_year_count"], Missing)
+    assert violence["previous_year_count"].reason == "no data for 2022"
+    assert isinstance(violence["change"], Missing) and isinstance(violence["change_percent"], Missing)
+
+
+def test_the_rolling_total_is_never_a_running_total(demo: dict) -> None:
+    rows = overview.trend(FigureQuery("police", "2023-01", "2024-12", lad_codes=default_query().lad_codes), FULL)
+    # 2023 has no 12 months of data behind each month (the data starts 2023-01): no rolling total, with the reason.
+    assert all(isinstance(r["rolling_12_months"], Missing) and "no data for 2022" in r["rolling_12_months"].reason
+               for r in rows if r["month"] < "2023-12")
+    december = next(r for r in rows if r["month"] == "2023-12")
+    assert december["rolling_12_months"] == sum(r["count"] for r in rows if r["month"] <= "2023-12")
+    assert isinstance(rows[0]["change_on_previous_year"], Missing)
 
 
 def test_concentration_shares_rise_and_end_below_100(demo: dict) -> None:
-    rows = figure_rows("concentration", default_query(), unsuppressed=True)
+    rows = registry.get("concentration").table(default_query(), FULL).rows
     shares = [r["share_percent"] for r in rows]
-    assert shares == sorted(shares) and shares[-1] <= 100 and rows[0]["lsoas"] == 5  # 1% of 480
+    assert shares == sorted(shares) and shares[-1] <= 100 and rows[0]["lsoas"] == 2  # 1% of 120
 
 
-@pytest.mark.parametrize("name", [n for n in FIGURES if n != "places"])
-def test_no_public_figure_shows_a_small_count(demo: dict, name: str) -> None:
-    for source in ("police", "ed"):
-        query = default_query(source)
-        if source == "ed" and name in public.ED_TOO_FINE:
-            with pytest.raises(public.NotPublic):
-                figure_rows(name, query, unsuppressed=False)
+def test_police_figures_are_open_data_published_in_full_for_any_period(demo: dict, client: Client) -> None:
+    """police.uk figures: the public get what analysts get, for any months and any area, LSOAs included."""
+    query = FigureQuery("police", "2024-02", "2024-07", area="E01900005")
+    for figure in OVERVIEW:
+        if figure.name == "day_and_hour":
             continue
-        rows = figure_rows(name, query, unsuppressed=False)
-        for row in rows:
-            for key in ("count", "previous_year_count"):
-                value = row.get(key)
-                assert value is None or not 1 <= value <= THRESHOLD, (name, source, row)
-
-
-def test_public_line_withholds_rates_with_counts() -> None:
-    rows = [{"lad": "A", "count": 3, "rate_per_1000": 0.1}, {"lad": "B", "count": 50, "rate_per_1000": 2.0},
-            {"lad": "C", "count": 20, "rate_per_1000": 1.0}]
-    published = public.line(rows)
-    assert published[0]["count"] is None and published[0]["rate_per_1000"] is None
-    assert published[2]["count"] is None  # secondary: the smallest other cell
-    assert published[1] == rows[1]
-
-
-def test_public_trend_hides_rolling_totals_that_would_reveal_a_month() -> None:
-    rows = [{"month": f"2024-{m:02d}", "count": 100, "rolling_12_months": None, "change_on_previous_year": None,
-             "change_on_previous_year_percent": None} for m in range(1, 13)]
-    rows += [{"month": "2025-01", "count": 5, "rolling_12_months": 1105, "change_on_previous_year": -95,
-              "change_on_previous_year_percent": -95.0}]
-    published = public.trend(rows)
-    assert published[-1]["count"] is None and published[-1]["rolling_12_months"] is None
-    assert published[-1]["change_on_previous_year"] is None
-
-
-def test_overview_page_public_and_analyst(demo: dict, client: Client) -> None:
-    response = client.get("/insights/")
+        public, full = figure.table(query, PUBLIC), figure.table(query, FULL)
+        if figure.name == "headline":  # its ED rows are controlled: not public for an LSOA, with the reason
+            assert public.rows[:3] == full.rows[:3] and "public release" in public.rows[3]["count"].reason
+            continue
+        assert public.rows == full.rows and not public.refused, figure.name
+    response = client.get("/insights/figures/types.json", {"from": "2024-02", "to": "2024-07", "area": "E01900005"})
     assert response.status_code == 200
-    assert b"Public figures" in response.content and b"<svg" in response.content
-    analyst = User.objects.create_user("analyst", password="x-long-password-1", role="analyst")
-    client.force_login(analyst)
-    assert b"Public figures" not in client.get("/insights/").content
+    assert "police.uk open data" in json.loads(body(response))["source"]
 
 
-def test_csv_download_equals_the_public_rows(demo: dict, client: Client) -> None:
-    response = client.get("/insights/figures/local_authorities.csv?from=2024-01&to=2024-12")
-    assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    query = FigureQuery("police", "2024-01", "2024-12", lad_codes=default_query().lad_codes)
-    expected = figure_rows("local_authorities", query, unsuppressed=False)
-    assert [r["lad"] for r in rows] == [r["lad"] for r in expected]
-    assert [r["count"] or None for r in rows] == [None if r["count"] is None else str(r["count"]) for r in expected]
+def test_public_ed_figures_are_the_public_release(demo: dict) -> None:
+    """Every public ED count is a cell of the release: rounded to 5, or withheld."""
+    query = default_query("ed", PUBLIC)
+    release = current_release("ed")
+    assert query.month_from == "2024-01" and query.month_to == "2024-12"
+    types = registry.get("types").table(query, PUBLIC).rows
+    for row in types:
+        assert row["count"] == release.value("attendances", "type", row["type"], "2024", REGION)
+        assert row["count"] is WITHHELD or row["count"] % 5 == 0
+    lads = registry.get("local_authorities").table(query, PUBLIC).rows
+    assert {r["lad"] for r in lads} == {*query.lad_codes, "no location"}
+    headline = {r["measure"]: r for r in registry.get("headline").table(query, PUBLIC).rows}
+    assert headline["ed_assaults"]["count"] == release.value("attendances", TOTAL, ALL, "2024", REGION)
+    assert headline["ed_assaults"]["previous_year_count"] == release.value("attendances", TOTAL, ALL, "2023", REGION)
+    trend = registry.get("trend").table(query, PUBLIC).rows
+    assert [r["count"] for r in trend] == [release.value("attendances", TOTAL, ALL, r["month"], REGION) for r in trend]
 
 
-def test_ed_below_local_authority_is_not_public(demo: dict, client: Client) -> None:
-    assert client.get("/insights/figures/places.json?source=ed").status_code == 403
+@pytest.mark.parametrize("name", ["places", "concentration", "priority", "day_and_hour"])
+def test_ed_figures_below_local_authority_are_refused_with_the_reason(demo: dict, client: Client, name) -> None:
+    response = client.get(f"/insights/figures/{name}.json?source=ed")
+    assert response.status_code == 403
+    assert "public release" in response.json()["errors"][0]["message"]
     analyst = User.objects.create_user("a2", password="x-long-password-1", role="analyst")
     client.force_login(analyst)
-    assert client.get("/insights/figures/places.json?source=ed").status_code == 200
+    assert client.get(f"/insights/figures/{name}.json?source=ed").status_code == 200
 
 
-def test_partner_sees_unsuppressed_figures_only_for_its_own_area(demo: dict, client: Client) -> None:
+def test_ed_for_a_ward_or_a_part_year_is_refused_with_the_reason(demo: dict, client: Client) -> None:
+    ward = client.get("/insights/figures/types.json", {"source": "ed", "area": "E05900001", "from": "2024-01",
+                                                       "to": "2024-12"})
+    assert ward.status_code == 403 and "local authorities only" in ward.json()["errors"][0]["message"]
+    quarter = client.get("/insights/figures/types.json", {"source": "ed", "from": "2024-01", "to": "2024-03"})
+    assert quarter.status_code == 403 and "whole" in quarter.json()["errors"][0]["message"]
+
+
+def test_overview_page_says_where_figures_come_from(demo: dict, client: Client) -> None:
+    page = client.get("/insights/").content
+    assert b"police.uk open data" in page and b"<svg" in page
+    ed = client.get("/insights/?source=ed").content
+    assert b"Public release of" in ed and b"[c]" not in ed
+    analyst = User.objects.create_user("analyst", password="x-long-password-1", role="analyst")
+    client.force_login(analyst)
+    assert b"shown in full to you" in client.get("/insights/?source=ed").content
+
+
+def test_downloads_in_every_format_equal_the_rows(demo: dict, client: Client) -> None:
+    query = default_query("ed", PUBLIC)
+    expected = registry.get("local_authorities").table(query, PUBLIC).rows
+    response = client.get("/insights/figures/local_authorities.csv?source=ed&from=2024-01&to=2024-12")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(body(response).decode())))
+    assert [r["lad"] for r in rows] == [r["lad"] for r in expected]
+    assert [r["count"] for r in rows] == [("[c]" if r["count"] is WITHHELD else str(r["count"])) for r in expected]
+    document = json.loads(body(client.get("/insights/figures/local_authorities.json?source=ed")))
+    assert [r["count"] for r in document["rows"]] == [None if r["count"] is WITHHELD else r["count"] for r in expected]
+    assert all(r["notes"]["count"] == "withheld" for r in document["rows"] if r["count"] is None)
+    assert {c["key"]: c["unit"] for c in document["columns"]}["rate_per_1000"] == "per 1,000 residents"
+    xlsx = client.get("/insights/figures/local_authorities.xlsx?source=ed")
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_partner_sees_full_figures_only_for_its_own_area(demo: dict, client: Client) -> None:
     org = Organisation.objects.create(name="Riverside council", kind="local_authority", area_codes=["E08900003"])
     partner = User.objects.create_user("p", password="x-long-password-1", role="partner", organisation=org)
     client.force_login(partner)
-    own = client.get("/insights/figures/types.json?area=E08900003").json()
-    other = client.get("/insights/figures/types.json?area=E08900004").json()
-    assert own["disclosure_controlled"] is False and other["disclosure_controlled"] is True
+    own = json.loads(body(client.get("/insights/figures/types.json?source=ed&area=E08900003")))
+    other = json.loads(body(client.get("/insights/figures/types.json?source=ed&area=E08900004")))
+    assert own["disclosure"] == "full" and other["disclosure"] == "public release"
+    # An LSOA of another authority is refused to the partner, as to the public.
+    assert client.get("/insights/figures/types.json?source=ed&area=E01900001").status_code == 403
 
 
-def test_bad_filters_are_named(client: Client) -> None:
+def test_bad_filters_are_named_in_the_one_error_shape(client: Client) -> None:
     response = client.get("/insights/figures/trend.json?from=2024-13&area=Birmingham")
     assert response.status_code == 400
-    assert set(response.json()["errors"]) == {"from", "area"}
+    assert {e["field"] for e in response.json()["errors"]} == {"from", "area"}
+    csv_response = client.get("/insights/figures/trend.csv?from=2024-13")
+    assert csv_response.status_code == 400 and csv_response.content.startswith(b"field,message")
 
 
 def test_openapi_lists_every_figure(client: Client) -> None:
     document = client.get("/insights/api/openapi.json").json()
     assert document["openapi"].startswith("3.")
     figures = [p for p in document["paths"] if p.startswith("/insights/figures/")]
-    assert {p.split("/")[-1][:-5] for p in figures} == set(FIGURES)
+    assert {p.split("/")[-1][:-5] for p in figures} == {f.name for f in OVERVIEW}
     assert "/commissioning/projects.json" in document["paths"]
 
 
@@ -144,48 +197,39 @@ def test_priority_weights_are_checked(demo: dict) -> None:
         priority_places(default_query(), ["E01900001"], {"rate": -1})
 
 
-def test_map_layers_are_geojson_with_public_figures(demo: dict, client: Client) -> None:
-    import json
-
-    lsoa = json.loads(client.get("/insights/maps/lsoa.geojson?from=2024-01&to=2024-12").content)
+def test_map_layers_are_geojson(demo: dict, client: Client) -> None:
+    lsoa = json.loads(body(client.get("/insights/maps/lsoa.geojson?from=2024-02&to=2024-05")))
     assert lsoa["type"] == "FeatureCollection" and len(lsoa["features"]) == demo["lsoas"]
-    counts_shown = [f["properties"]["count"] for f in lsoa["features"]]
-    assert all(c is None or not 1 <= c <= THRESHOLD for c in counts_shown)
-    assert any(c is None for c in counts_shown)  # small counts at LSOA level are withheld
-    # The public get whole calendar or financial years only; a quarter is refused, with the reason.
-    quarter = client.get("/insights/maps/lsoa.geojson?from=2024-01&to=2024-03")
-    assert quarter.status_code == 400 and "calendar years" in quarter.json()["errors"]["from"][0]
-    assert client.get("/insights/maps/lsoa.geojson?from=2024-04&to=2025-03").status_code == 200
-    lad = json.loads(client.get("/insights/maps/lad.geojson").content)
+    full = {r["lsoa"]: r["count"] for r in counts(FigureQuery("police", "2024-02", "2024-05"), ["lsoa"])}
+    assert all(f["properties"]["count"] == full.get(f["properties"]["code"], 0) for f in lsoa["features"])
+    lad = json.loads(body(client.get("/insights/maps/lad.geojson")))
     assert {f["properties"]["code"] for f in lad["features"]} == set(default_query().lad_codes)
     assert client.get("/insights/maps/lsoa.geojson?source=ed").status_code == 403
+    ed_lad = json.loads(body(client.get("/insights/maps/lad.geojson?source=ed")))
+    assert all(p["count"] is None or p["count"] % 5 == 0 for p in (f["properties"] for f in ed_lad["features"]))
     assert client.get("/insights/maps/ward.geojson").status_code == 404
 
 
 def test_hotspots_page_csv_and_layer(demo: dict, client: Client) -> None:
-    import json
-
     page = client.get("/insights/hotspots/?from=2024-01&to=2024-12")
     assert page.status_code == 200 and b"false discovery rate" in page.content
-    rows = list(csv.DictReader(io.StringIO(client.get("/insights/hotspots.csv?from=2024-01&to=2024-12")
-                                           .content.decode())))
-    assert len(rows) == demo["lsoas"]
-    assert all(r["count"] == "" or not 1 <= int(r["count"]) <= THRESHOLD for r in rows)
-    layer = json.loads(client.get("/insights/hotspots.geojson?from=2024-01&to=2024-12").content)
+    rows = list(csv.DictReader(io.StringIO(body(client.get("/insights/hotspots.csv?from=2024-01&to=2024-12"))
+                                           .decode())))
+    assert len(rows) == demo["lsoas"] and all(r["z"] != "" for r in rows)  # open data: z-scores are public
+    layer = json.loads(body(client.get("/insights/hotspots.geojson?from=2024-01&to=2024-12")))
     assert len(layer["features"]) == demo["lsoas"]
     assert {f["properties"]["class"] for f in layer["features"]} <= {"hot spot", "cold spot", "not significant"}
+    assert client.get("/insights/hotspots.geojson?source=ed").status_code == 403
 
 
 def test_area_profile_compares_with_bordering_areas_and_the_region(demo: dict, client: Client) -> None:
     from insights.services.neighbours import neighbours_of
 
-    # Local authorities are vertical strips: the second borders the first and third only.
     assert neighbours_of("E08900002") == ["E08900001", "E08900003"]
-    rows = figure_rows("comparison", FigureQuery("police", "2024-01", "2024-12", area="E08900002"),
-                       unsuppressed=True)
+    rows = overview.comparison(FigureQuery("police", "2024-01", "2024-12", area="E08900002"), FULL)
     assert [r["relation"] for r in rows] == ["this area", "neighbour", "neighbour", "region"]
     assert sorted(r["rank_by_rate"] for r in rows[:3]) == sorted({r["rank_by_rate"] for r in rows[:3]})
-    assert rows[-1]["count"] == counts(FigureQuery("police", "2024-01", "2024-12",
-                                                   lad_codes=default_query().lad_codes), [])[0]["count"]
+    region = replace(for_region(FigureQuery("police")), month_from="2024-01", month_to="2024-12")
+    assert rows[-1]["count"] == counts(region, [])[0]["count"]
     page = client.get("/insights/?area=E08900002&from=2024-01&to=2024-12")
     assert page.status_code == 200 and b"Area profile: E08900002" in page.content

@@ -11,9 +11,9 @@ Counting rules (the partnership's annual-report definitions):
 A project serving several areas counts its whole reach in each of them, so area rows may add up to more
 than the total (they answer "how many were reached by work in this area", not a partition).
 
-Public figures (``published_project_reach``) follow the platform's disclosure rule (``core.disclosure``):
-each project's figure from 1 to 7 is suppressed, and public totals add up only published project figures,
-so no suppressed figure can be recovered by differencing totals of different selections.
+Returns are a controlled source (``monitoring.sources``): everything here is in full, for the roles entitled to
+it. The public see reach through the public release only (``public_reach``), by year, for the region and its
+local authorities, by theme.
 """
 
 from collections import defaultdict
@@ -23,7 +23,6 @@ from datetime import date
 from django.db.models import Q, Sum
 
 from commissioning.models import Project
-from core.disclosure import is_primary
 from monitoring.models import YOUNG_PEOPLE_BANDS, MonitoringReturn, Participation, ReachCount
 from monitoring.services.periods import (
     due_date,
@@ -110,17 +109,25 @@ def _by_period(year: int | None) -> list[dict]:
             for y in years]
 
 
-def published_project_reach(project_ids: Iterable[int]) -> dict[int, dict[str, int | None]]:
-    """Each project's all-time reach with the disclosure rule applied (None where suppressed)."""
-    return {pid: {m: None if is_primary(v) else v for m, v in values.items()}
-            for pid, values in project_reach(None, project_ids).items()}
+def return_reach(returns: Iterable[MonitoringReturn]) -> list[tuple[MonitoringReturn, dict[str, int]]]:
+    """Each return with its reach_under_25, reach_over_24 (new participants) and professionals_trained."""
+    returns = list(returns.select_related("project") if hasattr(returns, "select_related") else returns)
+    young = Q(age_band__in=[b.value for b in YOUNG_PEOPLE_BANDS])
+    sums = {row["monitoring_return_id"]: row for row in ReachCount.objects.filter(
+        monitoring_return__in=[r.pk for r in returns], participation=Participation.NEW).values(
+        "monitoring_return_id").annotate(under=Sum("count", filter=young), over=Sum("count", filter=~young))}
+    return [(r, {"reach_under_25": int((sums.get(r.pk) or {}).get("under") or 0),
+                 "reach_over_24": int((sums.get(r.pk) or {}).get("over") or 0),
+                 "professionals_trained": int(r.professionals_trained or 0)}) for r in returns]
 
 
-def published_totals(project_ids: list[int]) -> dict[str, dict[str, int]]:
-    """Public totals for a selection: the sum of the published project figures, and how many were withheld."""
-    published = published_project_reach(project_ids)
-    return {m: {"total": sum(v[m] or 0 for v in published.values()),
-                "projects_withheld": sum(1 for v in published.values() if v[m] is None)} for m in MEASURES}
+def public_reach(year: str, area: str | None = None, theme: str | None = None) -> dict[str, object]:
+    """The public release's reach figures for a year (``2024/25`` or ``2024``), the region or a local
+    authority, all themes or one (its label): measure → count, ``WITHHELD``, or NotInRelease with the reason."""
+    from core.release import ALL, REGION, TOTAL, current_release
+
+    release = current_release("returns")
+    return {m: release.value(m, "theme" if theme else TOTAL, theme or ALL, year, area or REGION) for m in MEASURES}
 
 
 def late_and_missing(today: date, projects: Iterable[Project] | None = None) -> list[dict]:

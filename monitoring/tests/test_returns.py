@@ -90,14 +90,23 @@ def test_a_project_serving_two_areas_counts_in_each() -> None:
     assert rows == {"E08000025": 9, "E08000026": 9}
 
 
-def test_public_figures_withhold_small_project_counts_and_leave_them_out_of_totals() -> None:
+def test_the_public_see_reach_only_through_the_public_release() -> None:
+    """A whole financial year of accepted returns is released by year and theme for the region, rounded to 5 with
+    1–7 withheld; a project's own figure is in no public table."""
+    from core.figures import WITHHELD
+    from core.release import current_release
+
     small, large = project("S-1"), project("L-1")
-    for p, n in ((small, 5), (large, 40)):
-        review_return("c", submit_return("p", save_return("p", p, date(2024, 4, 1), figures(n))), accept=True)
-    published = reach.published_project_reach([small.pk, large.pk])
-    assert published[small.pk]["reach_under_25"] is None and published[large.pk]["reach_under_25"] == 40
-    totals = reach.published_totals([small.pk, large.pk])
-    assert totals["reach_under_25"] == {"total": 40, "projects_withheld": 1}
+    for start in (date(2024, 4, 1), date(2024, 7, 1), date(2024, 10, 1), date(2025, 1, 1)):
+        for p, n in ((small, 1), (large, 10)):
+            review_return("c", submit_return("p", save_return("p", p, start, figures(n))), accept=True)
+    public = reach.public_reach("2024/25")
+    assert public["reach_under_25"] == 45  # 4 × (1 + 10) = 44, rounded to 5
+    release = current_release("returns")
+    assert release.value("reach_under_25", "total", "all", "2024-04", "region") == 10  # 11, rounded
+    assert release.value("reach_under_25", "total", "all", "2024/25", "region") is not WITHHELD
+    assert all(v is None or v % 5 == 0 for v in release.cells.values())
+    assert not any(key[4] in ("S-1", "L-1") for key in release.cells)
 
 
 def test_late_and_missing_returns() -> None:

@@ -119,9 +119,20 @@ def _uuid_q(text: str) -> Q:
         return Q(pk__in=[])
 
 
+def present(value: Any) -> Any:
+    """``value`` with every absent (None) field left out, at any depth: the profile's schemas type fields such as
+    ``url``, ``email`` and ``parent_id`` as strings, so an absent one is omitted, never sent as null."""
+    if isinstance(value, dict):
+        return {k: present(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [present(v) for v in value]
+    return value
+
+
 def oruk_term(term: TaxonomyTerm) -> dict[str, Any]:
-    return {"id": str(term.id), "code": term.code, "name": term.name, "description": term.description or term.name,
-            "taxonomy": term.vocabulary, "parent_id": str(term.parent_id) if term.parent_id else None}
+    return present({"id": str(term.id), "code": term.code, "name": term.name,
+                    "description": term.description or term.name, "taxonomy": term.vocabulary,
+                    "parent_id": str(term.parent_id) if term.parent_id else None})
 
 
 def oruk_location(location: ServiceLocation) -> dict[str, Any]:
@@ -135,7 +146,7 @@ def oruk_location(location: ServiceLocation) -> dict[str, Any]:
 def oruk_service(service: Service) -> dict[str, Any]:
     """A service in the Open Referral UK profile's shape (every collection included)."""
     organisation = service.organisation
-    return {
+    return present({
         "id": str(service.id), "name": service.name, "description": service.description, "url": service.url or None,
         "email": service.email or None, "status": service.status, "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age, "last_modified": service.last_modified.isoformat(),
@@ -155,7 +166,7 @@ def oruk_service(service: Service) -> dict[str, Any]:
         "contacts": [{"id": str(uuid.uuid5(service.id, "contact")), "name": service.contact_name,
                       "phones": [{"id": str(uuid.uuid5(service.id, "phone")), "number": service.contact_phone}]
                       if service.contact_phone else []}] if service.contact_name or service.contact_phone else [],
-    }
+    })
 
 
 def envelope(items: list[Any], page: int, per_page: int) -> dict[str, Any]:

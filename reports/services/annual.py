@@ -1,28 +1,41 @@
 """The annual report's figures for a financial year: reach, funding, the violence headline, incidents.
 
-Public figures: reach is summed from published project figures (a project's figure from 1 to 7 is
-withheld and left out, see ``monitoring.services.reach``); violence figures are disclosure-controlled.
+A public report: reach (provider returns) and incidents are controlled sources, so they are read from the
+public release (``core.release``) — by theme and local authority for the year — exactly as the public pages read
+them; the violence headline comes from the figure registry as the public overview computes it. Amounts awarded
+are the partnership's own published figures.
 """
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.utils import timezone
 
 from commissioning.models import Project, Theme
-from core.disclosure import is_primary
+from core import figures as registry
+from core.figures import known
+from core.periods import Year
+from core.problems import Refused
 from core.region import current_region
+from core.release import ALL, REGION, TOTAL, current_release
 from insights import charts
-from insights.services.catalogue import figure_rows
+from insights.services.access import PUBLIC, for_region
 from insights.services.figures import FigureQuery
 from monitoring.services.periods import financial_year_bounds, financial_year_label
-from monitoring.services.reach import MEASURE_LABELS, MEASURES, project_reach
+from monitoring.services.reach import MEASURE_LABELS, MEASURES
 from reports.services.narrative import change_sentence, number
 from reports.services.sna import SENTENCE_LABELS, Figure, Section, _figure
 
 
-def _published(value: int) -> int | None:
-    return None if is_primary(value) else value
+def _release_rows(source: str, year: str, rows_of: list[tuple[str, str, str, str]]) -> tuple[list[dict], str]:
+    """Cells of a source's release for ``year``: each (key, breakdown, category, area) becomes a row of every
+    measure; a figure the release does not hold gives no rows and the reason."""
+    try:
+        release = current_release(source)
+        rows = [{"key": key, **{m: release.value(m, b, c, year, a) for m in release.manifest["measures"]}}
+                for key, b, c, a in rows_of]
+    except Refused as exc:
+        return [], exc.reason
+    return rows, ""
 
 
 def build_annual(year: int) -> dict:
@@ -31,36 +44,34 @@ def build_annual(year: int) -> dict:
     first, last = financial_year_bounds(year)
     region = current_region()
     projects = {p.pk: p for p in Project.objects.filter(is_published=True)}
-    reach = {pk: {m: _published(v) for m, v in values.items()} for pk, values in
-             project_reach(year, list(projects)).items()}
-    totals = {m: sum((r[m] or 0) for r in reach.values()) for m in MEASURES}
-    withheld = {m: sum(1 for r in reach.values() if r[m] is None) for m in MEASURES}
 
     reach_section = Section(1, "Who the work reached")
-    reach_section.sentences.append(
-        f"In {label} commissioned projects reached {number(totals['reach_under_25'])} young people aged 24 and "
-        f"under and {number(totals['reach_over_24'])} people over 24, and trained "
-        f"{number(totals['professionals_trained'])} professionals (accepted monitoring returns, new participants).")
-    if any(withheld.values()):
-        reach_section.sentences.append("Projects with a figure from 1 to 7 are left out of these totals "
-                                       "(disclosure control).")
-    by_theme: dict[str, dict] = {t.value: {"theme": t.label, **dict.fromkeys(MEASURES, 0)} for t in Theme}
-    by_area: dict[str, dict] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
-    for pk, values in reach.items():
-        for m in MEASURES:
-            by_theme[projects[pk].theme][m] += values[m] or 0
-            for code in projects[pk].area_codes or []:
-                by_area[code][m] += values[m] or 0
-    theme_rows = list(by_theme.values())
+    totals, note = _release_rows("returns", label, [("region", TOTAL, ALL, REGION)])
+    if totals:
+        t = totals[0]
+        reach_section.sentences.append(
+            f"In {label} commissioned projects reached {number(t['reach_under_25'])} young people aged 24 and "
+            f"under and {number(t['reach_over_24'])} people over 24, and trained "
+            f"{number(t['professionals_trained'])} professionals (accepted monitoring returns, new participants; "
+            "the public release: rounded to 5, small counts withheld).")
+    else:
+        reach_section.sentences.append(note)
+    themes = [t.label for t in Theme]
+    by_theme, _ = _release_rows("returns", label, [(t, "theme", t, REGION) for t in themes
+                                                   if _held("returns", "theme", t, label)])
+    theme_rows = [{"theme": r["key"], **{m: r[m] for m in MEASURES}} for r in by_theme]
     reach_section.figures.append(_figure("reach_by_theme", "Reach by theme", theme_rows, charts.bar_chart(
-        [r["theme"] for r in theme_rows], [r["reach_under_25"] for r in theme_rows],
-        "Young people aged 24 and under reached, by theme", "New participants from accepted returns.")))
+        [r["theme"] for r in theme_rows], [registry.number(r["reach_under_25"]) for r in theme_rows],
+        "Young people aged 24 and under reached, by theme", "New participants from accepted returns.")
+        if theme_rows else ""))
     from insights.services.areas import area_names
 
-    names = area_names(list(by_area))
-    reach_section.figures.append(_figure("reach_by_area", "Reach by area served (a project counts in each of its "
-                                         "areas)", [{"area": c, "name": names.get(c, ""), **v}
-                                                    for c, v in sorted(by_area.items())]))
+    names = area_names(list(region.lad_codes))
+    by_area, _ = _release_rows("returns", label, [(c, TOTAL, ALL, c) for c in region.lad_codes
+                                                  if _held("returns", TOTAL, ALL, label, c)])
+    reach_section.figures.append(_figure("reach_by_area", "Reach by local authority served (a project counts in "
+                                         "each of its areas)", [{"area": r["key"], "name": names.get(r["key"], ""),
+                                                                 **{m: r[m] for m in MEASURES}} for r in by_area]))
 
     funding = Section(2, "What was funded")
     awarded = [p for p in projects.values() if first <= p.award_date <= last]
@@ -73,26 +84,53 @@ def build_annual(year: int) -> dict:
     funding.figures.append(_figure("funding_by_theme", "Projects and amount awarded by theme", list(money.values())))
 
     violence = Section(3, "Violence in the year")
-    query = FigureQuery("police", f"{year}-04", f"{year + 1}-03", lad_codes=tuple(region.lad_codes))
-    headline = figure_rows("headline", query, False)
-    for row in headline:
-        if row["count"] or row["previous_year_count"]:
+    period = Year(year, financial=True)
+    query = for_region(FigureQuery("police"))
+    query = FigureQuery("police", period.first_month, period.last_month, lad_codes=query.lad_codes,
+                        no_location=True, forces=query.forces)
+    headline = registry.get("headline").table(query, PUBLIC)
+    for row in headline.rows:
+        if not known(row["count"]) or row["count"]:
             violence.sentences.append(change_sentence(SENTENCE_LABELS[row["measure"]], row["count"],
                                                       row["previous_year_count"], label,
                                                       financial_year_label(year - 1)))
-    violence.figures.append(_figure("violence_headline", "Headline figures", headline))
+    violence.figures.append(Figure("violence_headline", "Headline figures", headline.keys, headline.rows,
+                                   note=headline.refused))
 
     incidents = Section(4, "Incidents responded to")
-    from incidents.models import Incident
-    from incidents.services.metrics import counts_by_month, in_period
-
-    months = counts_by_month(in_period(Incident.objects.all(), first, last))
-    responded = sum(m["responded_to"] for m in months)
-    incidents.sentences.append(f"The partnership co-ordinated a response to {number(responded)} incidents of "
-                               f"serious violence in {label}.")
+    months, note = _release_months("incidents", period)
+    responded = [m["responded_to"] for m in months]
+    if months and all(known(v) for v in responded):
+        incidents.sentences.append(f"The partnership co-ordinated a response to {number(sum(responded))} incidents "
+                                   f"of serious violence in {label} (the public release, rounded).")
+    elif note:
+        incidents.sentences.append(note)
+    year_rows, _ = _release_rows("incidents", label, [("region", TOTAL, ALL, REGION)])
+    if year_rows:
+        incidents.sentences.append(f"In all, {number(year_rows[0]['responded_to'])} of "
+                                   f"{number(year_rows[0]['incidents'])} incidents in {label} were responded to.")
     incidents.figures.append(Figure("incidents_by_month", "Incidents and responses by month",
-                                    ["month", "incidents", "responded_to"], months))
+                                    ["month", "incidents", "responded_to"], months, note=note))
     return {"title": f"Annual report {label}: {region.name}", "place": region.name, "edition": "public",
             "sections": [reach_section, funding, violence, incidents], "generated_at": timezone.now(),
             "is_synthetic": region.is_synthetic, "stem": f"annual-{label.replace('/', '-')}",
             "labels": MEASURE_LABELS}
+
+
+def _held(source: str, breakdown: str, category: str, year: str, area: str = REGION) -> bool:
+    try:
+        release = current_release(source)
+    except Refused:
+        return False
+    return any(release.holds(m, breakdown, category, year, area) for m in release.manifest["measures"])
+
+
+def _release_months(source: str, period: Year) -> tuple[list[dict], str]:
+    try:
+        release = current_release(source)
+        if period.label not in release.years:
+            raise Refused(release.why_not("incidents", TOTAL, period.label, REGION))
+        return [{"month": m, **{k: release.value(k, TOTAL, ALL, m, REGION) for k in release.manifest["measures"]}}
+                for m in period.months], ""
+    except Refused as exc:
+        return [], exc.reason

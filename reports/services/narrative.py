@@ -1,29 +1,32 @@
 """Sentences that state figures, generated from them (never typed): "Robbery rose by 4.1% to 2,310."."""
 
+from core.figures import Missing, known
 
-def number(value: float | int | None) -> str:
-    """A count as people write it: 61,230; a fraction to one decimal place; withheld when None."""
+
+def number(value: float | int | Missing | None) -> str:
+    """A count as people write it: 61,230; a fraction to one decimal place; a missing value as its reason."""
+    if isinstance(value, Missing):
+        return value.reason
     if value is None:
-        return "withheld"
+        return "not known"
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.1f}"
     return f"{int(value):,}"
 
 
-def change_sentence(label: str, now: int | None, before: int | None, period: str, previous: str) -> str:
-    """``label`` rose, fell or was unchanged, with the percentage where the earlier figure allows one."""
-    if now is None or before is None:
+def change_sentence(label: str, now: int | Missing, before: int | Missing, period: str, previous: str) -> str:
+    """``label`` rose, fell or was unchanged, with the percentage where the earlier figure allows one. A period
+    with no data says so ("no data for 2023"), never zero."""
+    if not known(now):
+        return f"{label}: {number(now)} in {period}."
+    if not known(before):
+        if isinstance(before, Missing) and before.code == "x":
+            return f"{label}: {number(now)} in {period}; there is no data for {previous}, so no comparison."
         return f"{label}: {number(now)} in {period} (the comparison with {previous} is withheld)."
     if before == 0:
-        return f"{label}: {number(now)} in {period}, from none in {previous}."
+        return f"{label}: {number(now)} in {period}; there were none in {previous}."
     change = 100 * (now - before) / before
     if now == before:
         return f"{label} was unchanged at {number(now)} in {period}."
     verb = "rose" if now > before else "fell"
     return f"{label} {verb} by {abs(change):.1f}% to {number(now)} in {period} (from {number(before)} in {previous})."
-
-
-def share_sentence(part: str, value: float | None, whole: str) -> str:
-    if value is None:
-        return ""
-    return f"{part} accounted for {value:.1f}% of {whole}."

@@ -2,9 +2,9 @@
 
 ``build_sna`` returns plain data (sections, each with its sentences and figures); ``write_report`` renders it
 to a self-contained HTML file, a PDF of the same content (WeasyPrint), and a ``data/`` folder with one CSV per
-figure, which the HTML links to and the PDF cites. The public edition applies the disclosure rule to every
-figure (the insights query layer's ``public.publish``, or ``core.disclosure`` for tables built here) and
-never shows ED data below local authority; the partner edition is unsuppressed.
+figure, which the HTML links to and the PDF cites. Figures come from the figure registry through a
+``FigureAccess``: the public edition reads controlled sources (ED, returns) from the public release, exactly as
+the public pages do, and police.uk open data in full; the partner edition reads everything in full.
 """
 
 import csv
@@ -16,15 +16,16 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core.disclosure import THRESHOLD, is_primary, suppress_table
+from core import figures as registry
+from core.figures import known
+from core.problems import Refused
 from core.region import current_region
+from core.render import csv_cell
 from insights import charts
+from insights.services.access import FULL, PUBLIC, FigureAccess, for_region
 from insights.services.areas import area_names
-from insights.services.catalogue import figure_rows
-from insights.services.figures import FigureQuery, counts
+from insights.services.figures import FigureQuery
 from insights.services.hotspots import lsoas_in
-from insights.services.manifest import warehouse_summary
-from insights.services.public import NotPublic
 from reports.services.narrative import change_sentence, number
 from reports.services.svgmap import choropleth_svg
 
@@ -89,12 +90,10 @@ def _figure(name: str, title: str, rows: list[dict], chart: str = "", note: str 
     return Figure(name, title, list(rows[0]) if rows else [], rows, chart, note)
 
 
-def _catalogue(name: str, title: str, query: FigureQuery, unsuppressed: bool) -> Figure:
-    try:
-        rows = figure_rows(name, query, unsuppressed)
-    except NotPublic as exc:
-        return _figure(name, title, [], note=str(exc))
-    return _figure(name, title, rows, charts.figure_chart(name, rows))
+def _catalogue(name: str, title: str, query: FigureQuery, access: FigureAccess) -> Figure:
+    """A registered figure, as the pages compute it for the same viewer (the public, or a partner in full)."""
+    table = registry.get(name).table(query, access)
+    return Figure(name, title, table.keys, table.rows, table.chart, table.refused)
 
 
 def build_sna(period: ReportPeriod, area: str | None = None, edition: str = "public",
@@ -103,46 +102,46 @@ def build_sna(period: ReportPeriod, area: str | None = None, edition: str = "pub
     if edition not in ("public", "partner"):
         raise ValueError("the edition is public or partner")
     step = progress or (lambda percent, message: None)
-    open_data = edition == "partner"
+    access = FULL if edition == "partner" else PUBLIC
     region = current_region()
-    base = FigureQuery("police", period.month_from, period.month_to, area,
-                       lad_codes=() if area else tuple(region.lad_codes))
+    base = FigureQuery("police", period.month_from, period.month_to, area) if area else replace(
+        for_region(FigureQuery("police")), month_from=period.month_from, month_to=period.month_to)
     violence = replace(base, types=("Violence and sexual offences",))
     ed = replace(base, source="ed")
     place = area_names([area]).get(area, area) if area else region.name
     sections: list[Section] = []
 
     step(5, "Key figures")
-    headline = figure_rows("headline", base, open_data)
+    headline = _catalogue("headline", "Headline figures", base, access).rows
     by_key = {r["measure"]: r for r in headline}
     key = Section(1, "Key findings")
     for measure, label in SENTENCE_LABELS.items():
         row = by_key.get(measure)
-        if row and (row["count"] or row["previous_year_count"]):
+        if row and (not known(row["count"]) or row["count"]):
             key.sentences.append(change_sentence(label, row["count"], row["previous_year_count"],
                                                  period.label, period.previous_label))
     key.figures.append(_figure("headline", "Headline figures", headline))
 
     step(15, "The region")
     sections.append(key)
-    sections.append(_region_section(base, place, open_data))
+    sections.append(_region_section(base, place, access))
 
     step(30, "Violence over time")
     over_time = Section(3, "Violence over time")
-    trend = _catalogue("trend", "Violence and sexual offences by month", violence, open_data)
-    seasonality = _catalogue("seasonality", "Violence and sexual offences by calendar month", violence, open_data)
+    trend = _catalogue("trend", "Violence and sexual offences by month", violence, access)
+    seasonality = _catalogue("seasonality", "Violence and sexual offences by calendar month", violence, access)
     over_time.figures += [trend, seasonality]
-    peak = max((r for r in seasonality.rows if r.get("average") is not None), key=lambda r: r["average"],
+    peak = max((r for r in seasonality.rows if known(r.get("average"))), key=lambda r: r["average"],
                default=None)
     if peak:
         over_time.sentences.append(f"Violence and sexual offences peaked in {peak['name']}, with an average of "
                                    f"{number(peak['average'])} a month.")
-    ed_trend = _catalogue("trend", "ED assault attendances by month", ed, open_data)
+    ed_trend = _catalogue("trend", "ED assault attendances by month", ed, access)
     ed_trend.name = "ed_trend"  # the same figure as the police trend, saved under its own CSV name
     over_time.figures.append(ed_trend)
-    day_hour = _catalogue("day_and_hour", "ED assault attendances by day of week and hour", ed, open_data)
+    day_hour = _catalogue("day_and_hour", "ED assault attendances by day of week and hour", ed, access)
     if day_hour.rows:
-        busiest = max((r for r in day_hour.rows if r.get("count") is not None), key=lambda r: r["count"], default=None)
+        busiest = max((r for r in day_hour.rows if known(r.get("count"))), key=lambda r: r["count"], default=None)
         if busiest:
             over_time.sentences.append(f"ED assault attendances were most frequent on {busiest['day']}s at "
                                        f"{busiest['hour']:02d}:00.")
@@ -150,34 +149,32 @@ def build_sna(period: ReportPeriod, area: str | None = None, edition: str = "pub
     sections.append(over_time)
 
     step(45, "Places most affected")
-    sections.append(_places_section(violence, area, open_data))
+    sections.append(_places_section(violence, area, access))
 
     step(65, "People most affected")
-    sections.append(_people_section(ed, open_data))
+    sections.append(_people_section(ed, access))
 
     step(75, "Success measures")
     sections.append(_success_section(base, by_key, period))
 
     step(85, "What the partnership funds")
-    sections.append(_funding_section(violence, area, open_data))
+    sections.append(_funding_section(violence, area, access, period))
 
     step(92, "Sources and definitions")
-    sections.append(_sources_section(edition))
+    sections.append(_sources_section(edition, base, ed, access))
     return {"title": f"Strategic Needs Assessment {period.label}: {place}", "place": place, "period": period,
             "edition": edition, "sections": sections, "generated_at": timezone.now(),
             "is_synthetic": region.is_synthetic}
 
 
-def _region_section(query: FigureQuery, place: str, open_data: bool) -> Section:
+def _region_section(query: FigureQuery, place: str, access: FigureAccess) -> Section:
     section = Section(2, "The region: population, age and deprivation")
-    rows = figure_rows("local_authorities", query, True)
+    rows = [r for r in registry.get("local_authorities").table(replace(query, types=()), access).rows
+            if r["lad"] != "no location"]
     population = sum(r["population"] or 0 for r in rows)
-    young = counts(replace(query, types=()), ["lad"])
-    young_rate = {r["lad"]: r for r in young}
     table = [{"lad": r["lad"], "name": r["name"], "population": r["population"],
               "rate_per_1000": r["rate_per_1000"],
-              "rate_per_1000_aged_24_and_under": young_rate.get(r["lad"], {}).get("rate_per_1000_aged_24_and_under")}
-             for r in rows]
+              "rate_per_1000_aged_24_and_under": r["rate_per_1000_aged_24_and_under"]} for r in rows]
     section.sentences.append(f"{place} has {number(population)} residents in {len(rows)} local "
                              f"authorit{'y' if len(rows) == 1 else 'ies'} (population estimates as loaded).")
     from geography.models import PopulationRecord
@@ -203,86 +200,101 @@ def _region_section(query: FigureQuery, place: str, open_data: bool) -> Section:
     return section
 
 
-def _places_section(violence: FigureQuery, area: str | None, open_data: bool) -> Section:
+def _places_section(violence: FigureQuery, area: str | None, access: FigureAccess) -> Section:
     section = Section(4, "Places most affected")
-    lads = _catalogue("local_authorities", "Violence and sexual offences by local authority", violence, open_data)
-    rated = [r for r in lads.rows if r.get("rate_per_1000") is not None]
+    lads = _catalogue("local_authorities", "Violence and sexual offences by local authority", violence, access)
+    rated = [r for r in lads.rows if known(r.get("rate_per_1000"))]
     if rated:
         top = max(rated, key=lambda r: r["rate_per_1000"])
         section.sentences.append(f"{top['name'] or top['lad']} had the highest rate of violence and sexual offences, "
                                  f"{number(top['rate_per_1000'])} per 1,000 residents.")
-    lads.chart = choropleth_svg({r["lad"]: r.get("rate_per_1000") for r in lads.rows if r.get("lad")},
+    lads.chart = choropleth_svg({r["lad"]: registry.number(r.get("rate_per_1000")) for r in lads.rows
+                                 if r.get("lad") and r["lad"] != "no location"},
                                 "Violence and sexual offences per 1,000 residents by local authority",
                                 "Choropleth map; the same rates are in the table.", "per 1,000")
     section.figures.append(lads)
-    lsoa_rows = counts(violence, ["lsoa"])
-    lsoa_rates = {r["lsoa"]: (None if not open_data and is_primary(r["count"]) else r.get("rate_per_1000"))
-                  for r in lsoa_rows if r["lsoa"]}
+    # police.uk open data: every LSOA's rate is published in full, as the public LSOA map shows it.
+    lsoa_layer = registry.get("map_lsoa").table(violence, access)
+    lsoa_rates = {r["code"]: registry.number(r["rate_per_1000"]) for r in lsoa_layer.rows}
     lsoa_map = choropleth_svg(lsoa_rates, "Violence and sexual offences per 1,000 residents by LSOA",
-                              f"LSOA rates; counts from 1 to {THRESHOLD} withheld in the public edition.",
-                              "per 1,000")
+                              "LSOA rates, as the public LSOA map shows them.", "per 1,000")
     section.figures.append(_figure("lsoa_rates", "Violence and sexual offences per 1,000 residents by LSOA",
                                    [{"lsoa": k, "rate_per_1000": v} for k, v in sorted(lsoa_rates.items())],
-                                   lsoa_map))
+                                   lsoa_map, lsoa_layer.refused))
     concentration = _catalogue("concentration", "Concentration of violence in the most affected LSOAs", violence,
-                               open_data)
+                               access)
     ten = next((r for r in concentration.rows if r.get("top_percent_of_lsoas") == 10), None)
-    if ten and ten.get("share_percent") is not None:
+    if ten and known(ten.get("share_percent")):
         section.sentences.append(f"The 10% of LSOAs with the most violence and sexual offences had "
                                  f"{ten['share_percent']}% of them.")
     section.figures.append(concentration)
     section.figures.append(_catalogue("places", "The LSOAs with the most violence and sexual offences", violence,
-                                      open_data))
-    from insights.services.hotspots import gistar_hotspots, public_hotspots
-
+                                      access))
     try:
-        spots = gistar_hotspots(violence)
+        spots = registry.get("hotspots").compute((violence, "none"), access)
     except Exception as exc:  # noqa: BLE001 - a region without boundaries still gets its report, with the reason
         section.figures.append(_figure("hotspots", "Hot spots (Getis-Ord Gi*)", [], note=str(exc)))
     else:
-        shown = spots if open_data else public_hotspots(spots, violence)
-        hot = [r for r in shown if r["class"] == "hot spot"]
+        hot = [{k: v for k, v in r.items() if k != "geometry"} for r in spots if r["class"] == "hot spot"]
         section.sentences.append(f"{len(hot)} LSOAs were hot spots of violence and sexual offences (Getis-Ord Gi*, "
                                  "false discovery rate 5%).")
         section.figures.append(_figure("hotspots", "Hot spots of violence and sexual offences (Gi*)", hot))
-    priority = _catalogue("priority", "Priority places", violence, open_data)
+    priority = _catalogue("priority", "Priority places", violence, access)
     section.sentences.append(f"The priority index ranks {len(priority.rows)} LSOAs for attention first "
                              "(rate, trend, deprivation and youth population).")
     section.figures.append(priority)
     return section
 
 
-def _people_section(ed: FigureQuery, open_data: bool) -> Section:
+def _people_section(ed: FigureQuery, access: FigureAccess) -> Section:
+    """ED attendances by age band and sex: a two-way table in full; in the public edition the release's
+    one-way tables (by age band, by sex), as the public pages give them."""
     section = Section(5, "People most affected")
     if not ed.month_from:
         section.sentences.append("No emergency department data is loaded for this period.")
         return section
-    rows = counts(replace(ed, area=ed.area), ["age_band", "sex"])
-    cells = {(r["age_band"] or "not known", r["sex"] or "not known"): r["count"] for r in rows}
-    if not cells:
+    try:
+        totals = access.counts(replace(ed, types=()), [])
+        groups = {r["age_group"]: r["count"] for r in access.counts(replace(ed, types=()), ["age_group"])}
+        by_sex = access.counts(replace(ed, types=()), ["sex"])
+        by_band = access.counts(replace(ed, types=()), ["age_band"])
+    except Refused as exc:
+        section.sentences.append(exc.reason)
+        return section
+    total = totals[0]["count"] if totals else 0
+    if known(total) and not total:
         section.sentences.append("No emergency department data is loaded for this period.")
         return section
-    table = {k: v for k, v in cells.items()} if open_data else suppress_table(cells).cells
-    bands = sorted({k[0] for k in cells})
-    sexes = sorted({k[1] for k in cells})
-    grid = [{"age_band": b, **{s: table.get((b, s)) for s in sexes}} for b in bands]
-    total = sum(cells.values())
-    under_25 = sum(v for (b, _), v in cells.items() if b in ("0-9", "10-17", "18-24"))
-    male = sum(v for (_, s), v in cells.items() if s.lower() in ("male", "m"))
-    section.sentences.append(f"{number(total)} emergency department assault attendances were recorded; "
-                             f"{under_25 / total * 100:.1f}% were of people aged under 25 and "
-                             f"{male / total * 100:.1f}% of males.")
-    section.figures.append(_figure("ed_age_sex", "ED assault attendances by age band and sex", grid,
-                                   charts.bar_chart(bands, [sum(v for (b, _), v in cells.items() if b == band)
-                                                            for band in bands], "ED attendances by age band",
+    under_25 = groups.get("24 and under", 0)
+    male = next((r["count"] for r in by_sex if (r["sex"] or "").lower() in ("male", "m")), 0)
+    if known(total) and known(under_25) and known(male):
+        section.sentences.append(f"{number(total)} emergency department assault attendances were recorded; "
+                                 f"{under_25 / total * 100:.1f}% were of people aged under 25 and "
+                                 f"{male / total * 100:.1f}% of males.")
+    else:
+        section.sentences.append(f"{number(total)} emergency department assault attendances were recorded "
+                                 "(some breakdowns are withheld in the public release).")
+    if access.full(ed):
+        rows = access.counts(replace(ed, types=()), ["age_band", "sex"])
+        cells = {(r["age_band"] or "not known", r["sex"] or "not known"): r["count"] for r in rows}
+        bands, sexes = sorted({k[0] for k in cells}), sorted({k[1] for k in cells})
+        grid = [{"age_band": b, **{s: cells.get((b, s), 0) for s in sexes}} for b in bands]
+        section.figures.append(_figure("ed_age_sex", "ED assault attendances by age band and sex", grid))
+    band_rows = [{"age_band": r["age_band"] or "not known", "count": r["count"]} for r in by_band]
+    section.figures.append(_figure("ed_age_band", "ED assault attendances by age band", band_rows,
+                                   charts.bar_chart([r["age_band"] for r in band_rows],
+                                                    [registry.number(r["count"]) for r in band_rows],
+                                                    "ED attendances by age band",
                                                     "All ED assault attendances in each age band.")))
+    section.figures.append(_figure("ed_sex", "ED assault attendances by sex",
+                                   [{"sex": r["sex"] or "not known", "count": r["count"]} for r in by_sex]))
     return section
 
 
 def _success_section(query: FigureQuery, by_key: dict, period: ReportPeriod) -> Section:
     section = Section(6, "Violence Reduction Unit success measures")
     knife = by_key.get("ed_knife")
-    if knife and (knife["count"] or knife["previous_year_count"]):
+    if knife and (not known(knife["count"]) or knife["count"] or knife["previous_year_count"]):
         section.sentences.append("Hospital admissions for assault with a knife or sharp object are measured here by "
                                  "ED assault attendances with a knife or sharp object: " + change_sentence(
                                      "they", knife["count"], knife["previous_year_count"], period.label,
@@ -297,13 +309,15 @@ def _success_section(query: FigureQuery, by_key: dict, period: ReportPeriod) -> 
     return section
 
 
-def _funding_section(violence: FigureQuery, area: str | None, open_data: bool) -> Section:
+def _funding_section(violence: FigureQuery, area: str | None, access: FigureAccess, period: ReportPeriod
+                     ) -> Section:
     from commissioning.models import Project
     from geography.models import AreaLink
-    from monitoring.services.reach import published_totals
+    from monitoring.services.reach import MEASURES, headline, public_reach
 
     section = Section(7, "What the partnership funds, and where")
-    lads = {r["lad"]: r for r in figure_rows("local_authorities", violence, True) if r.get("lad")}
+    lads = {r["lad"]: r for r in registry.get("local_authorities").table(violence, access).rows
+            if r.get("lad") and r["lad"] != "no location"}
     lad_of = dict(AreaLink.objects.filter(parent_level="lad").values_list("child_code", "parent_code"))
     amount = {code: Decimal("0") for code in lads}
     projects = list(Project.objects.filter(is_published=True))
@@ -313,8 +327,7 @@ def _funding_section(violence: FigureQuery, area: str | None, open_data: bool) -
             # A project serving several local authorities is split equally between them.
             amount[code] += project.amount_awarded / len(served)
     rows = [{"lad": code, "name": lads[code]["name"], "amount_awarded": round(amount[code], 2),
-             "violence_rate_per_1000": lads[code].get("rate_per_1000") if open_data or not is_primary(
-                 lads[code]["count"]) else None} for code in sorted(lads)]
+             "violence_rate_per_1000": lads[code].get("rate_per_1000")} for code in sorted(lads)]
     total = sum(amount.values())
     section.sentences.append(f"Published projects serving these areas were awarded £{number(int(total))} in all "
                              f"({len(projects)} projects).")
@@ -322,9 +335,7 @@ def _funding_section(violence: FigureQuery, area: str | None, open_data: bool) -
         top = max(rows, key=lambda r: r["amount_awarded"])
         section.sentences.append(f"{top['name']} received the largest share, £{number(int(top['amount_awarded']))} "
                                  f"({float(top['amount_awarded'] / total) * 100:.1f}%).")
-    reach = published_totals([p.pk for p in projects])
-    section.sentences.append(f"Accepted monitoring returns record {number(reach['reach_under_25']['total'])} young "
-                             "people aged 24 and under reached (new participants, published project figures).")
+    section.sentences.append(_reach_sentence(access, period, area, headline, public_reach, MEASURES))
     section.figures.append(_figure("funding_by_area", "Amount awarded and violence rate by local authority", rows,
                                    charts.bar_chart([r["name"] or r["lad"] for r in rows],
                                                     [float(r["amount_awarded"]) for r in rows],
@@ -333,17 +344,46 @@ def _funding_section(violence: FigureQuery, area: str | None, open_data: bool) -
     return section
 
 
-def _sources_section(edition: str) -> Section:
+def _reach_sentence(access: FigureAccess, period: ReportPeriod, area: str | None, headline, public_reach,
+                    measures) -> str:
+    """Young people reached in the report's year: in full for partners, from the public release otherwise."""
+    if access is FULL:
+        if not period.financial:
+            return "Reach is counted by financial year; see the annual report."
+        reached = headline(period.year)["reach_under_25"]
+        return (f"In {period.label} accepted monitoring returns record {number(reached)} young people aged 24 and "
+                "under reached (new participants).")
+    try:
+        reached = public_reach(period.label, area)["reach_under_25"]
+    except Refused as exc:
+        return exc.reason
+    return (f"In {period.label} accepted monitoring returns record {number(reached)} young people aged 24 and "
+            "under reached (new participants; the public release, rounded).")
+
+
+def _sources_section(edition: str, base: FigureQuery, ed: FigureQuery, access: FigureAccess) -> Section:
+    """What the report counts: for each source, the records in the report's area and year (not the whole
+    warehouse), what was left out and why, and where the figures come from."""
+    from insights.services.overview import left_out, period_label
+
     section = Section(8, "Data sources, definitions, disclosure control and limitations")
-    for row in warehouse_summary():
-        section.sentences.append(f"{row['source']}: {number(row['rows'])} records from {row['first_month']} to "
-                                 f"{row['last_month']}.")
+    label = period_label(base.month_from, base.month_to)
+    for query in (replace(base, types=()), replace(ed, types=())):
+        try:
+            found = access.counts(query, [])
+            count = found[0]["count"] if found else 0
+            section.sentences.append(f"{access.source_line(query)} {number(count)} records in {label} for this "
+                                     "report's area.")
+            section.sentences.extend(left_out(query, access))
+        except Refused as exc:
+            section.sentences.append(exc.reason)
     if edition == "public":
-        section.sentences.append(f"Disclosure control: counts from 1 to {THRESHOLD} are withheld, with rates from "
-                                 "them, and further cells where a withheld count could be worked out from totals; "
-                                 "ED figures are shown for local authorities and the region only.")
+        section.sentences.append("police.uk data is open data, published in full. Emergency department data and "
+                                 "monitoring returns are controlled: the public edition reads them from the public "
+                                 "release only (whole years, the region and its local authorities, rounded to 5 "
+                                 "with small counts withheld), exactly as the public pages do.")
     else:
-        section.sentences.append("Partner edition: figures are not disclosure-controlled; do not publish them.")
+        section.sentences.append("Partner edition: controlled figures are shown in full; do not publish them.")
     section.sentences.append("police.uk locations are snapped to nearby points and LSOAs, so small-area figures "
                              "are approximate; rates use the population estimates loaded into the platform.")
     return section
@@ -358,7 +398,7 @@ def write_report(report: dict, out_dir: Path, template: str = "reports/report.ht
             with open(out_dir / figure.csv_name, "w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(figure.columns)
-                writer.writerows(["" if r.get(c) is None else r.get(c) for c in figure.columns] for r in figure.rows)
+                writer.writerows([csv_cell(r.get(c)) for c in figure.columns] for r in figure.rows)
     css = (Path(__file__).resolve().parent.parent / "templates" / "reports" / "report.css").read_text()
     stem = report.get("stem", "report")
     html = render_to_string(template, {**report, "css": css})

@@ -9,11 +9,12 @@ import pytest
 from django.core.management import call_command
 
 from commissioning.tests.factories import user
+from core import figures as registry
+from core.figures import WITHHELD, no_data
 from core.roles import Role
 from demo.region import build_demo_region
-from insights.services.catalogue import figure_rows
+from insights.services.access import PUBLIC, for_region
 from insights.services.figures import FigureQuery
-from monitoring.services.reach import project_reach
 from reports.models import ReportJob
 from reports.services.annual import build_annual
 from reports.services.narrative import change_sentence, number
@@ -31,8 +32,10 @@ def test_sentences_state_the_figures() -> None:
     assert change_sentence("Robbery", 1518, 1457, "2024", "2023") == \
         "Robbery rose by 4.2% to 1,518 in 2024 (from 1,457 in 2023)."
     assert change_sentence("Robbery", 90, 100, "2024", "2023").startswith("Robbery fell by 10.0% to 90")
-    assert "withheld" in change_sentence("Robbery", None, 100, "2024", "2023")
-    assert number(1234.56) == "1,234.6" and number(None) == "withheld"
+    assert "withheld" in change_sentence("Robbery", WITHHELD, 100, "2024", "2023")
+    assert change_sentence("Robbery", 90, no_data("2023"), "2024", "2023") == \
+        "Robbery: 90 in 2024; there is no data for 2023, so no comparison."
+    assert number(1234.56) == "1,234.6" and number(WITHHELD) == "withheld"
 
 
 def stated(text: str, label: str) -> tuple[int, int]:
@@ -46,8 +49,10 @@ def test_the_sna_states_the_query_layers_figures_in_html_pdf_and_csv(demo, tmp_p
     report = build_sna(period, edition="public")
     report["stem"] = "sna"
     written = write_report(report, tmp_path / "out")
-    headline = {r["measure"]: r for r in figure_rows("headline", FigureQuery(
-        "police", "2024-01", "2024-12", lad_codes=tuple(f"E089{i:05d}" for i in range(1, 6))), unsuppressed=False)}
+    region = for_region(FigureQuery("police"))
+    headline = {r["measure"]: r for r in registry.get("headline").table(FigureQuery(
+        "police", "2024-01", "2024-12", lad_codes=region.lad_codes, no_location=True, forces=region.forces),
+        PUBLIC).rows}
     html = written["html"].read_text()
     assert stated(html, "Police-recorded violence and sexual offences") == (
         headline["violence"]["count"], headline["violence"]["previous_year_count"])
@@ -77,29 +82,54 @@ def test_the_sna_states_the_query_layers_figures_in_html_pdf_and_csv(demo, tmp_p
     assert dark > 2000, "a chart or map page should have drawn content"
 
 
-def test_public_and_partner_editions_differ_only_by_disclosure_control(demo) -> None:
-    public = build_sna(ReportPeriod(2024), edition="public")
+def test_the_public_edition_reads_controlled_figures_from_the_release_as_the_pages_do(demo, client,
+                                                                                     tmp_path: Path) -> None:
+    """The public SNA's data files and the public pages publish the same values for the same figure and year."""
+    report = build_sna(ReportPeriod(2024), edition="public")
+    report["stem"] = "sna"
+    write_report(report, tmp_path / "out", pdf=False)
+    year = {"from": "2024-01", "to": "2024-12"}
+    violence = {**year, "type": "Violence and sexual offences"}
+    pages = {"headline": year, "trend": violence, "seasonality": violence, "local_authorities": violence,
+             "concentration": violence, "places": violence, "priority": violence,
+             "ed_trend": {**year, "source": "ed"}}
+    for name, params in pages.items():
+        with open(tmp_path / "out" / "data" / f"{name}.csv", newline="") as handle:
+            in_report = list(csv.DictReader(handle))
+        response = client.get(f"/insights/figures/{name.removeprefix('ed_')}.csv", params)
+        assert response.status_code == 200, name
+        on_page = list(csv.DictReader(response.content.decode().splitlines()))
+        assert in_report == on_page, name
+    # ED data in the public edition: rounded to 5 or withheld, never below local authority.
+    ed_trend = next(f for s in report["sections"] for f in s.figures if f.name == "ed_trend")
+    assert ed_trend.rows and all(r["count"] is WITHHELD or r["count"] % 5 == 0 for r in ed_trend.rows)
+    day_hour = next(f for s in report["sections"] for f in s.figures if f.name == "day_and_hour")
+    assert day_hour.rows == [] and "public release" in day_hour.note
     partner = build_sna(ReportPeriod(2024), edition="partner")
-    lsoa_public = {r["lsoa"]: r["rate_per_1000"] for s in public["sections"] for f in s.figures
-                   if f.name == "lsoa_rates" for r in f.rows}
-    lsoa_partner = {r["lsoa"]: r["rate_per_1000"] for s in partner["sections"] for f in s.figures
-                    if f.name == "lsoa_rates" for r in f.rows}
-    withheld = [k for k, v in lsoa_public.items() if v is None]
-    assert withheld and all(lsoa_partner[k] is not None for k in withheld)
-    day_hour = next(f for s in public["sections"] for f in s.figures if f.name == "day_and_hour")
-    assert day_hour.rows == [] or day_hour.note == "" or "local authorities" in day_hour.note
+    assert any(f.name == "ed_age_sex" for s in partner["sections"] for f in s.figures)
+    assert not any(f.name == "ed_age_sex" for s in report["sections"] for f in s.figures)
 
 
-def test_the_annual_report_counts_accepted_reach_and_incidents(demo, tmp_path: Path) -> None:
-    report = build_annual(2024)
-    from commissioning.models import Project
+def test_the_sna_for_a_year_without_the_previous_years_data_says_so(demo) -> None:
+    report = build_sna(ReportPeriod(2023), edition="public")
+    sentences = " ".join(report["sections"][0].sentences)
+    assert "there is no data for 2022, so no comparison" in sentences
+    assert "from none" not in sentences and "from 0" not in sentences
+    sources = " ".join(report["sections"][-1].sentences)
+    police = registry.get("headline")  # the source line counts the report's year and area, not the warehouse
+    assert "records in 2023 for this report's area" in sources and police is not None
 
-    reach = project_reach(2024, Project.objects.filter(is_published=True).values_list("pk", flat=True))
-    published = sum(v["reach_under_25"] for v in reach.values() if not 1 <= v["reach_under_25"] <= 7)
+
+def test_the_annual_report_reads_reach_and_incidents_from_the_public_release(demo, tmp_path: Path) -> None:
+    from core.release import current_release
+
+    report = build_annual(2023)
+    release = current_release("returns")
+    reached = release.value("reach_under_25", "total", "all", "2023/24", "region")
     first = report["sections"][0].sentences[0]
-    assert f"reached {number(published)} young people aged 24 and under" in first
+    assert f"reached {number(reached)} young people aged 24 and under" in first
     incidents = report["sections"][3]
-    assert "incidents of serious violence in 2024/25" in incidents.sentences[0]
+    assert incidents.sentences
     written = write_report(report, tmp_path / "annual", pdf=False)
     assert (tmp_path / "annual" / "data" / "reach_by_theme.csv").exists() and written["html"].exists()
 

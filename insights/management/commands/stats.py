@@ -2,16 +2,22 @@
 
 import csv
 import json
+from dataclasses import replace
 from typing import Any
 
 from django.core.management.base import CommandParser
 
+from core import sources
 from core.management.cli import PlatformCommand
-from insights.services.figures import BY_KEYS, SOURCES, FigureQuery, counts
+from core.render import csv_cell
+from insights.services.access import for_region
+from insights.services.figures import BY_KEYS, SOURCES, FigureQuery, counts, labelled
 
 
 class Command(PlatformCommand):
-    help = "Print counts and rates from the warehouse, grouped by month, crime type or area."
+    help = ("Print counts and rates from the warehouse, grouped by month, crime type or area. Without --area, the "
+            "configured region: its local authorities plus its records with no location (a row named 'no "
+            "location').")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--by", action="append", choices=BY_KEYS, default=[],
@@ -27,14 +33,21 @@ class Command(PlatformCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         query = FigureQuery(source=options["source"], month_from=options["month_from"],
                             month_to=options["month_to"], area=options["area"], types=tuple(options["crime_type"]))
-        rows = counts(query, options["by"])
+        if query.area is None:
+            query = replace(for_region(query), month_from=query.month_from, month_to=query.month_to)
+        rows = labelled(counts(query, options["by"]), options["by"])
+        if options["format"] == "table":
+            rule = ("published in full" if sources.is_open(query.source)
+                    else "public only through the public release")
+            self.stderr.write(f"{query.source}: {sources.disclosure_class(query.source)} data ({rule}); "
+                              f"{'area ' + query.area if query.area else 'the configured region'}.")
         columns = list(rows[0]) if rows else [*options["by"], "count"]
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, indent=1, default=str))
         elif options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(columns)
-            writer.writerows([_cell(row[c]) for c in columns] for row in rows)
+            writer.writerows([csv_cell(row[c]) for c in columns] for row in rows)
         else:
             widths = [max([len(c)] + [len(_cell(r[c])) for r in rows]) for c in columns]
             self.stdout.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))

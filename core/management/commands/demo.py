@@ -26,5 +26,8 @@ class Command(PlatformCommand):
                           f"police rows landed {result['police_rows']:,}, ED rows {result['ed_rows']:,} "
                           "(0 when already loaded).")
         self.stdout.write(f"Commissioning: {result['projects']}; {result['returns']} monitoring returns added.")
+        from demo.stories import add_story
+
+        self.stdout.write(f"Story map: {getattr(add_story(), 'title', 'none (no routes)')}.")
         for username, password in create_demo_accounts():
             self.stdout.write(f"Demo account {username}, password {password} (shown once; synthetic region only)")

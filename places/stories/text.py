@@ -24,7 +24,8 @@ class _LinksAsText(markdown.treeprocessors.Treeprocessor):
             href = element.get("href", "")
             element.tag = "span"
             element.attrib.clear()
-            if href and href != "".join(element.itertext()):
+            # Only addresses a link could have kept are written out (not javascript: and the like).
+            if href.split(":", 1)[0].lower() in URL_SCHEMES and href != "".join(element.itertext()):
                 element.tail = f" ({href}){element.tail or ''}"
 
 

@@ -110,8 +110,8 @@ def chapter_svg(ident: str, title: str, description: str, extent: BoundingBox, l
         breaks = class_breaks([v for v in values if v is not None])
         lower = 0.0
         for i, upper in enumerate([*breaks, None]):
-            legend.append(("fill", COLOURS[i], f"over {lower:g} per 1,000" if upper is None
-                           else f"{lower:g} to {upper:g} per 1,000"))
+            legend.append(("fill", COLOURS[i], f"over {lower:.3g} per 1,000" if upper is None
+                           else f"{lower:.3g} to {upper:.3g} per 1,000"))
             lower = upper if upper is not None else lower
         if any(v is None for v in values):
             legend.append(("fill", WITHHELD, "withheld"))

@@ -20,7 +20,7 @@
   map.setView([52.5, -1.9], 9);
   var status = document.getElementById("story-map-status");
   var legend = document.getElementById("story-legend");
-  var requests = {}, figures = null, overlay = [], overlays = null, active = null;
+  var requests = {}, figures = null, overlay = [], overlays = null, active = null, fitting = null;
 
   function getJSON(url) {
     if (!requests[url]) {
@@ -61,7 +61,8 @@
     legend.appendChild(item);
   }
 
-  function round(value) { return Math.round(value * 10) / 10; }
+  // Three significant figures: small rates (0.596 per 1,000) stay distinct rather than all reading "0".
+  function round(value) { return String(Number(value.toPrecision(3))); }
 
   function drawFigures(kind, data) {
     if (figures) { map.removeLayer(figures); figures = null; }
@@ -123,6 +124,7 @@
     element.setAttribute("data-active-chapter", String(number));
     status.textContent = "The map shows chapter " + number + ": " + chapter.getAttribute("data-title") + ".";
     var extent = chapter.getAttribute("data-extent").split(",").map(parseFloat);
+    fitting = number;
     if (extent.length === 4 && extent.every(function (v) { return !isNaN(v); })) {
       map.fitBounds([[extent[1], extent[0]], [extent[3], extent[2]]], { padding: [20, 20], animate: !still });
     }
@@ -149,6 +151,8 @@
     var centre = map.getCenter();
     element.setAttribute("data-centre", centre.lat.toFixed(5) + "," + centre.lng.toFixed(5));
     element.setAttribute("data-zoom", String(map.getZoom()));
+    // Which chapter's view the map has come to rest on (for readers' tools and tests).
+    if (fitting !== null) { element.setAttribute("data-fitted-chapter", String(fitting)); }
   });
 
   getJSON(element.getAttribute("data-overlays-url")).then(function (result) {

@@ -73,12 +73,12 @@ def create_story(actor: object, title: str, summary: str = "") -> Story:
 def update_story(actor: object, story: Story, title: str, summary: str, visibility: str) -> Story:
     """Rename, re-summarise or (un)publish a story; publishing to the public checks every chapter first."""
     before = _snapshot(Story.objects.get(pk=story.pk))
-    story.title, story.summary, story.visibility = title.strip(), summary.strip(), visibility
-    problems = _story_problems(story)
+    problems = _story_problems(Story(title=title.strip(), visibility=visibility))
     if visibility == Story.Visibility.PUBLIC:
         problems += publishing.story_public_problems(story)
     if problems:
-        raise InputRejected(problems)
+        raise InputRejected(problems)  # before changing ``story``, so the caller's copy stays as it was
+    story.title, story.summary, story.visibility = title.strip(), summary.strip(), visibility
     if visibility != Story.Visibility.DRAFT and visibility != before["visibility"]:
         story.published_at = timezone.now()
     story.save()

@@ -7,6 +7,7 @@ visitor may not read answers 404, which does not even confirm that it exists.
 import json
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,7 +42,8 @@ def _with_problems(form, problems: list) -> None:
 @allow(EVERYONE)
 @public_page
 def story_list(request: HttpRequest) -> HttpResponse:
-    stories = publishing.readable_stories(request.user).order_by("-published_at", "title")
+    # Newest first; drafts (never published) last, on SQLite and PostgreSQL alike.
+    stories = publishing.readable_stories(request.user).order_by(F("published_at").desc(nulls_last=True), "title")
     return render(request, "places/story_list.html", {"stories": stories,
                                                       "writer": publishing.is_writer(request.user)})
 

@@ -24,6 +24,8 @@ def test_scrolling_to_the_next_chapter_moves_the_map(demo, live_server, page) ->
     story = add_story()
     user(Role.PARTNER, None, "story-partner")
     page.set_viewport_size({"width": 1366, "height": 768})
+    # A ceiling, not a timing assertion: the layers are computed on the shared test machine, which may be busy.
+    page.set_default_timeout(120_000)
     sign_in(page, live_server.url, "story-partner", f"/places/stories/{story.slug}/")
     page.wait_for_function(f"() => {MAP}.getAttribute('data-fitted-chapter') === '1' && "
                            f"{MAP}.querySelector('path.leaflet-interactive')")

@@ -2,6 +2,7 @@
 the stored boundaries and holds the public figures of the areas in view."""
 
 import re
+from html import escape
 
 import pytest
 import tinyhtml5
@@ -78,5 +79,7 @@ def test_a_partner_story_exports_public_figures_only(client, demo) -> None:  # n
     client.force_login(demo["analyst"])
     html = client.get(f"/places/stories/{demo['partners'].slug}/export.html").content.decode()
     last = html[html.index("ED by neighbourhood</h2>"):]
-    assert "published for local authorities and the region only" in last and "<table" not in last
+    client.logout()
+    reason = client.get("/insights/maps/lsoa.geojson?source=ed").json()["errors"]["source"][0]
+    assert escape(reason) in last and "<table" not in last
     assert "for partners, not for publication" in html

@@ -110,7 +110,8 @@ def test_a_chapters_figures_are_the_maps_figures_for_the_same_reader(client, dem
     url = f"/places/stories/{demo['partners'].slug}/chapters/{number}.csv"
     _login(client, Role.PARTNER)
     refused = client.get(url)
-    assert refused.status_code == 403 and "local authorities and the region only" in refused.content.decode()
+    reason = client.get("/insights/maps/lsoa.geojson?source=ed").json()["errors"]["source"][0]
+    assert refused.status_code == 403 and refused.content.decode() == reason  # the endpoint's own words
     client.force_login(analyst)
     assert client.get(url).status_code == 200 and len(client.get(url).content.decode().splitlines()) > 10
 

@@ -47,8 +47,13 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
+def _nul_problems(where: str, fields: dict[str, str]) -> list[Problem]:
+    # No real text holds a NUL character, and PostgreSQL cannot store one.
+    return [Problem(where, "holds a NUL character", column=name) for name, text in fields.items() if "\x00" in text]
+
+
 def _story_problems(story: Story) -> list[Problem]:
-    problems = []
+    problems = _nul_problems("story", {"title": story.title, "summary": story.summary})
     if not story.title.strip():
         problems.append(Problem("story", "give the story a title", column="title"))
     if story.visibility not in Story.Visibility.values:
@@ -73,7 +78,7 @@ def create_story(actor: object, title: str, summary: str = "") -> Story:
 def update_story(actor: object, story: Story, title: str, summary: str, visibility: str) -> Story:
     """Rename, re-summarise or (un)publish a story; publishing to the public checks every chapter first."""
     before = _snapshot(Story.objects.get(pk=story.pk))
-    problems = _story_problems(Story(title=title.strip(), visibility=visibility))
+    problems = _story_problems(Story(title=title.strip(), summary=summary, visibility=visibility))
     if visibility == Story.Visibility.PUBLIC:
         problems += publishing.story_public_problems(story)
     if problems:
@@ -92,7 +97,7 @@ def chapter_problems(chapter: Chapter) -> list[Problem]:
     from insights.services.figures import parse_month
 
     where = f"chapter {chapter.position or 'new'} ({chapter.title or 'untitled'})"
-    problems = []
+    problems = _nul_problems(where, {"title": chapter.title, "body": chapter.body, "crime_type": chapter.crime_type})
     if not chapter.title.strip():
         problems.append(Problem(where, "give the chapter a title", column="title"))
     for name in ("month_from", "month_to"):

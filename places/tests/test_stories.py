@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from commissioning.tests.factories import user
 from core.models import AuditEntry
@@ -19,7 +21,7 @@ from places.stories import services
 from places.stories.mapview import describe, extent, figure_filters, layer_url
 from places.stories.models import Chapter, Story
 from places.stories.publishing import readable_stories
-from places.stories.text import chapter_html
+from places.stories.text import TAGS, chapter_html
 
 pytestmark = pytest.mark.django_db
 BIRMINGHAM, COVENTRY, LADYWOOD, NECHELLS = "E08000025", "E08000026", "E05011151", "E05011155"
@@ -104,6 +106,33 @@ def test_a_chapter_with_scripts_event_handlers_and_script_links_comes_out_inert(
     assert "<script" not in html.lower() and "javascript:" not in html.lower()
 
 
+FRAGMENTS = ["<script>", "</script>", "<img src=x ", "onerror=", "onload=", '"', "'", "javascript:", "JAVASCRIPT:",
+             "data:text/html,", "vbscript:", "[x](", ")", "<a href=", ">", "<", "&#106;avascript:", "<svg ", "style=",
+             "<iframe ", "\n\n", "# ", "*", "`", "<!--", "-->", "<![CDATA[", "&lt;script&gt;", "java\tscript:",
+             "java\nscript:", "java&#10;script:", " ", "\t"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=30).map("".join), st.booleans())
+def test_whatever_a_chapter_holds_only_allowed_tags_attributes_and_addresses_come_out(text: str,
+                                                                                      links_as_text: bool) -> None:
+    html = chapter_html(text, links_as_text=links_as_text)
+    found = _Elements()
+    found.feed(html)
+    assert set(found.tags) <= TAGS - ({"a"} if links_as_text else set()), html
+    assert {name for name, _ in found.attributes} <= {"href", "title", "rel", "align"}, html
+    # Relative links (to the platform's own pages) may stay; a scheme, as a browser reads it (tabs and newlines
+    # removed, WHATWG URL), must be http, https or mailto.
+    assert all(_scheme(value) in ("", "http", "https", "mailto") for name, value in found.attributes
+               if name == "href"), html
+
+
+def _scheme(href: str) -> str:
+    """A link's scheme as a browser reads it: tabs and newlines removed, then the WHATWG URL's scheme."""
+    found = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", re.sub(r"[\t\n\r]", "", href).strip())
+    return found.group(1).lower() if found else ""
+
+
 def test_markdown_keeps_what_a_writer_means() -> None:
     html = chapter_html("# Why here\n\nViolence is **concentrated**: see [the SNA](https://example.org/sna).\n\n"
                         "- one\n- two")
@@ -169,6 +198,16 @@ def test_a_partner_story_may_show_emergency_department_figures_and_routes(analys
                                                           month_from="2024-02", month_to="2024-07"), [route])
     assert list(saved.routes.all()) == [route]
     assert list(route.story_chapters.all()) == [saved]
+
+
+def test_text_postgresql_cannot_store_is_refused_by_name(analyst) -> None:
+    with pytest.raises(InputRejected) as refused:
+        services.create_story(analyst, "Nul\x00title")
+    assert refused.value.problems[0].column == "title"
+    story = services.create_story(analyst, "Fine")
+    with pytest.raises(InputRejected) as refused:
+        services.save_chapter(analyst, story, chapter("Body", body="a\x00b"))
+    assert [p.column for p in refused.value.problems] == ["body"] and not story.chapters.exists()
 
 
 def test_wrong_fields_are_named_and_nothing_lands(analyst, west_midlands) -> None:

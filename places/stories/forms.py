@@ -36,7 +36,8 @@ class ChapterForm(forms.ModelForm):
         help_text="ONS codes separated by spaces or commas, e.g. E05011118 E01009288.")
     crime_type = forms.ChoiceField(required=False, label="Crime type or means of assault")
     routes = forms.ModelMultipleChoiceField(queryset=Route.objects.all(), required=False,
-                                            widget=forms.CheckboxSelectMultiple, label="Step Together routes to draw")
+                                            widget=forms.CheckboxSelectMultiple, label="Step Together routes to draw",
+                                            help_text="For stories published to partners only.")
 
     class Meta:
         model = Chapter

@@ -36,7 +36,10 @@ def _readable(request: HttpRequest, slug: str) -> Story:
 def _with_problems(form, problems: list) -> None:
     """Put each refused field's reason beside the field (the rest at the top of the form)."""
     for problem in problems:
-        form.add_error(problem.column if problem.column in form.fields else None, problem.message)
+        if problem.column in form.fields:
+            form.add_error(problem.column, problem.message[:1].upper() + problem.message[1:] + ".")
+        else:  # e.g. publishing refused by a chapter: say which
+            form.add_error(None, f"{problem.file[:1].upper()}{problem.file[1:]}: {problem.message}.")
 
 
 @allow(EVERYONE)

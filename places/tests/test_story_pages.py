@@ -130,7 +130,8 @@ def test_an_analyst_writes_and_publishes_a_story_through_the_pages(client, demo)
     assert wrong.status_code == 400 and "means of assault for emergency department" in wrong.content.decode()
     published = {"form": "story", "title": story.title, "summary": "", "visibility": "public"}
     refused = client.post(f"/places/stories/{story.slug}/edit/", published)
-    assert refused.status_code == 400 and "emergency department figures are controlled" in refused.content.decode()
+    assert refused.status_code == 400
+    assert "Chapter 1 (Assaults at night): emergency department figures are controlled" in refused.content.decode()
     assert Story.objects.get(pk=story.pk).visibility == "draft"
     assert client.post(f"/places/stories/{story.slug}/edit/", {**published, "visibility": "partners"}
                        ).status_code == 302

@@ -122,6 +122,8 @@
     var number = parseInt(chapter.getAttribute("data-chapter"), 10);
     chapters.forEach(function (c) { c.classList.toggle("story__chapter--active", c === chapter); });
     element.setAttribute("data-active-chapter", String(number));
+    // The legend belongs to the chapter shown: cleared now, drawn again when the chapter's layer arrives.
+    while (legend.firstChild) { legend.removeChild(legend.firstChild); }
     status.textContent = "The map shows chapter " + number + ": " + chapter.getAttribute("data-title") + ".";
     var extent = chapter.getAttribute("data-extent").split(",").map(parseFloat);
     fitting = number;

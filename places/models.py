@@ -234,3 +234,7 @@ class Postcode(models.Model):
 
     def __str__(self) -> str:
         return self.postcode
+
+
+# Story maps keep their own module (one concept per module); Django finds models through this one.
+from places.stories.models import Chapter, Story, StoryArea  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from places import views
+from places.stories.urls import urlpatterns as story_urlpatterns
 
 app_name = "places"
 urlpatterns = [
@@ -21,3 +22,4 @@ urlpatterns = [
     path("provision/", views.provision_page, name="provision"),
     path("provision.<str:fmt>", views.provision_page, name="provision-download"),
 ]
+urlpatterns += story_urlpatterns

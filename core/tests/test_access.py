@@ -86,14 +86,20 @@ def example_objects(users) -> dict[str, str]:
     (job_folder(job) / "report.html").write_text("<p>report</p>")
     from datetime import date
 
-    from places.models import PreventionPlan, Route, School
+    from places.models import Chapter, PreventionPlan, Route, School
 
     school = School.objects.create(urn=100001, name="Example School", latitude=52.48, longitude=-1.89)
     plan = PreventionPlan.objects.create(school=school, academic_year=2025)
     route = Route.objects.create(name="Example route", start_date=date(2024, 9, 1), line_geojson=(
         '{"type": "LineString", "coordinates": [[-1.89, 52.48], [-1.88, 52.481]]}'))
+    from places.stories import services as stories
+
+    story = stories.create_story("test", "Example story")
+    stories.update_story("test", story, story.title, "", "public")
+    chapter = stories.save_chapter("test", story, Chapter(title="Example chapter", layer="rates"))
     return {**_strategy_objects(org),
             "<int:urn>": str(school.urn), "<int:plan_id>": str(plan.pk), "<int:route_id>": str(route.pk),
+            "<slug:story>": story.slug, "<int:number>": "1", "<int:chapter_id>": str(chapter.pk),
             "<str:service_id>": str(_published_service().id),
             "<int:pk>": str(item.pk), "<int:attachment_id>": str(attachment.pk),
             "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk),

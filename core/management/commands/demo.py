@@ -29,5 +29,9 @@ class Command(PlatformCommand):
         from demo.strategy import add_strategy
 
         self.stdout.write(f"Strategy: {add_strategy()} commitments added (synthetic).")
+
+        from demo.stories import add_story
+
+        self.stdout.write(f"Story map: {getattr(add_story(), 'title', 'none (no routes)')}.")
         for username, password in create_demo_accounts():
             self.stdout.write(f"Demo account {username}, password {password} (shown once; synthetic region only)")

@@ -1,0 +1,71 @@
+"""A story map in a real browser: scrolling to the next chapter moves the map, tooltips are text, the page is
+accessible (axe, WCAG 2.2 AA) at desktop and phone widths, and nothing breaks the Content-Security-Policy (the
+``page`` fixture fails on any CSP report)."""
+
+from commissioning.tests.factories import user
+from core.roles import Role
+from demo.stories import add_story
+from places.models import Route
+from tests.test_browser import axe_violations, demo, page, sign_in  # noqa: F401 - fixtures shared with the suite
+
+MAP = "document.getElementById('story-map')"
+TRAP = '<img src=x onerror="window.pwned = 1">Canal path'
+
+
+def _view(page) -> tuple[str, str, str]:  # noqa: F811
+    return page.evaluate(f"[{MAP}.getAttribute('data-active-chapter'), {MAP}.getAttribute('data-centre'), "
+                         f"{MAP}.getAttribute('data-zoom')]")
+
+
+def test_scrolling_to_the_next_chapter_moves_the_map(demo, live_server, page) -> None:  # noqa: F811
+    first = Route.objects.filter(is_comparison=False).first()
+    # A route whose name is markup: it must reach the reader as text.
+    Route.objects.create(name=TRAP, start_date=first.start_date, line_geojson=first.line_geojson)
+    story = add_story()
+    user(Role.PARTNER, None, "story-partner")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    # A ceiling, not a timing assertion: the layers are computed on the shared test machine, which may be busy.
+    page.set_default_timeout(120_000)
+    sign_in(page, live_server.url, "story-partner", f"/places/stories/{story.slug}/")
+    page.wait_for_function(f"() => {MAP}.getAttribute('data-fitted-chapter') === '1' && "
+                           f"{MAP}.querySelector('path.leaflet-interactive')")
+    chapter, centre, zoom = _view(page)
+    assert chapter == "1"
+    assert page.locator("#story-map-status").inner_text().startswith("The map shows chapter 1")
+    assert page.locator("#story-legend li").count() >= 2
+    assert axe_violations(page) == []
+
+    page.evaluate("document.getElementById('chapter-2').scrollIntoView({block: 'start'})")
+    page.wait_for_function(f"() => {MAP}.getAttribute('data-fitted-chapter') === '2'")
+    assert _view(page)[0] == "2" and _view(page)[1:] != (centre, zoom), "the map moved for chapter 2"
+    # The hot spot layer's legend replaces the rates' once that layer has arrived.
+    page.wait_for_function("() => document.getElementById('story-legend').textContent.includes('hot spot')")
+    assert "per 1,000" not in page.locator("#story-legend").inner_text()
+
+    routes_chapter = next(c.position for c in story.chapters.all() if c.routes.exists())
+    page.evaluate(f"document.getElementById('chapter-{routes_chapter}').scrollIntoView({{block: 'start'}})")
+    page.wait_for_selector('#story-map path[stroke="#d53880"]')
+    names = []
+    for line in page.locator('#story-map path[stroke="#d53880"]').all():
+        line.dispatch_event("mouseover")
+        names.append(page.locator(".leaflet-tooltip").last.inner_text())
+        line.dispatch_event("mouseout")
+    assert TRAP in names and page.evaluate("window.pwned") is None
+    assert axe_violations(page) == []
+
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{live_server.url}/places/stories/{story.slug}/")
+    page.wait_for_function(f"() => {MAP}.getAttribute('data-centre')")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, "nothing scrolls sideways on a phone"
+    assert axe_violations(page) == []
+
+
+def test_the_story_list_and_writing_pages_are_accessible(demo, live_server, page) -> None:  # noqa: F811
+    story = add_story()
+    user(Role.ANALYST, None, "story-analyst")
+    sign_in(page, live_server.url, "story-analyst", "/places/stories/")
+    chapter = story.chapters.first()
+    for path in ("/places/stories/", "/places/stories/new/", f"/places/stories/{story.slug}/edit/",
+                 f"/places/stories/{story.slug}/chapters/new/", f"/places/stories/{story.slug}/chapters/{chapter.pk}/"):
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page) == [], path

@@ -216,8 +216,15 @@ def directory_submit(request: HttpRequest) -> HttpResponse:
         latitude, longitude = directory.postcode_point(data["postcode"])
         with transaction.atomic():
             organisation, _ = DirectoryOrganisation.objects.get_or_create(
-                name=data["organisation_name"], defaults={"description": data["organisation_description"],
-                                                         "is_faith_alliance_member": data["faith_alliance_member"]})
+                name=data["organisation_name"], defaults={"description": data["organisation_description"]})
+            if data["faith_alliance_member"]:
+                from django.utils import timezone
+
+                from engagement.services.networks import declare_faith_alliance_membership
+
+                # Counted once the Faith Alliance's coordinator confirms it (engagement, networks page).
+                declare_faith_alliance_membership(request.user if request.user.is_authenticated else "public",
+                                                  organisation, timezone.localdate())
             service = form.save(commit=False)
             service.organisation = organisation
             service.moderation = Service.Moderation.PENDING

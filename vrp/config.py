@@ -39,6 +39,12 @@ SETTINGS: dict[str, Setting] = {
                 "are this prefix, a hyphen and the project's reference."),
         Setting("VRP_POLICE_UK_BASE_URL", "https://data.police.uk",
                 "Where `vrp fetch police-uk` downloads monthly archives from."),
+        Setting("VRP_ATTENDEE_KEY", "dev-only-attendee-key-change-me-0123456789",
+                "Secret key of the keyed hash (HMAC-SHA256) of professionals' emails that counts each person "
+                "once a year. Set it once to a long random value and keep it: a new key counts everyone again."),
+        Setting("VRP_TRAINING_PERSONAL_DATA_DAYS", "90",
+                "Days after a session that attendees' names and emails are kept (for certificates and "
+                "follow-up); `vrp events remove-personal-data`, run daily from cron, removes them after that."),
     ]
 }
 

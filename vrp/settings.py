@@ -25,6 +25,8 @@ VRP_DUCKDB_THREADS = int(env_str("VRP_DUCKDB_THREADS"))
 VRP_POLICE_UK_BASE_URL = env_str("VRP_POLICE_UK_BASE_URL")
 VRP_360GIVING_PREFIX = env_str("VRP_360GIVING_PREFIX")
 VRP_PUBLIC_CACHE_SECONDS = int(env_str("VRP_PUBLIC_CACHE_SECONDS"))
+VRP_ATTENDEE_KEY = env_str("VRP_ATTENDEE_KEY")
+VRP_TRAINING_PERSONAL_DATA_DAYS = int(env_str("VRP_TRAINING_PERSONAL_DATA_DAYS"))
 # Each worker keeps its own rendered pages; the data version that retires them is in the database, so
 # every worker sees a change at once.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vrp-pages",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "incidents",
     "reports",
     "places",
+    "engagement",
 ]
 
 MIDDLEWARE = [

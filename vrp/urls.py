@@ -22,5 +22,6 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("reports/", include("reports.urls")),
     path("places/", include("places.urls")),
+    path("engagement/", include("engagement.urls")),
     path("openreferral/", include("places.api_urls")),
 ]

@@ -64,8 +64,11 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def published() -> QuerySet[Service]:
+    from engagement.services.networks import faith_alliance_memberships_today
+
     return (Service.objects.filter(moderation=Service.Moderation.PUBLISHED)
-            .select_related("organisation").prefetch_related("locations", "schedules", "terms"))
+            .select_related("organisation").prefetch_related("locations", "schedules", "terms",
+                                                             faith_alliance_memberships_today("organisation__")))
 
 
 def search(filters: DirectoryFilters) -> tuple[list[tuple[Service, float | None]], str]:

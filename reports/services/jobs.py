@@ -39,7 +39,7 @@ def run(job_id: int) -> ReportJob:
             report = build_sna(period, job.area or None, job.edition, progress)
             report["stem"] = f"sna-{period.label.replace('/', '-')}-{job.edition}"
         else:
-            report = build_annual(job.year)
+            report = build_annual(job.year, job.edition)
         progress(95, "Writing HTML and PDF")
         if folder.exists():
             shutil.rmtree(folder)

@@ -1,5 +1,5 @@
 """``vrp report sna --year 2023 [--financial-year 2023] [--area CODE] [--edition public|partner] --out DIR``
-and ``vrp report annual --year 2023 --out DIR``."""
+and ``vrp report annual --year 2023 [--edition public|partner] --out DIR``."""
 
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ class Command(PlatformCommand):
         sna.add_argument("--no-pdf", action="store_true", help="HTML and CSV only")
         annual = kinds.add_parser("annual", help="the annual report's figures for a financial year")
         annual.add_argument("--year", type=int, required=True, help="financial year by its first year (2023 = 2023/24)")
+        annual.add_argument("--edition", choices=["public", "partner"], default="public",
+                            help="partner adds training, networks and events (not for publication)")
         annual.add_argument("--out", required=True)
         annual.add_argument("--no-pdf", action="store_true")
 
@@ -41,7 +43,7 @@ class Command(PlatformCommand):
         else:
             if options["year"] < 2000:
                 raise CommandError("give the financial year by its first calendar year, e.g. 2023")
-            report = build_annual(options["year"])
+            report = build_annual(options["year"], options["edition"])
             written = write_report(report, out, pdf=not options["no_pdf"])
         for kind, path in written.items():
             self.stdout.write(f"{kind}: {path}")

@@ -52,6 +52,7 @@ from engagement.models import (
     Event,
     FacilitatorTeam,
     ImportBatch,
+    ParticipantCount,
     ProfessionalAttendance,
     Sector,
     Session,
@@ -387,19 +388,27 @@ def _check_same_session(session: Session, row: dict, line: int, file_name: str, 
 
 
 def _write(actor: object, found: dict[str, _SessionRows], source: str, summary: ImportSummary) -> None:
-    repeated = 0
+    """Land the parsed file: new sessions, attendances and counts in bulk; existing sessions cell by cell."""
+    new = [entry for entry in found.values() if entry.session is None]
+    for entry, session in zip(new, Session.objects.bulk_create([new_session(e.details, actor, source) for e in new],
+                                                               batch_size=500), strict=True):
+        entry.session = session
+    summary.sessions_created = len(new)
+    fresh = {id(entry) for entry in new}
+    rows, counts, repeated = [], [], 0
     for entry in found.values():
-        session = entry.session
-        if session is None:
-            session = new_session(entry.details, actor, source)
-            session.save()
-            summary.sessions_created += 1
         people = [person for _, person in entry.people]
-        rows = attendance_rows(session, people)
         repeated += len(people) - len({p.person_key() for p in people})
-        ProfessionalAttendance.objects.bulk_create(rows)
-        summary.professionals_added += len(rows)
-        summary.counts_changed += set_counts(session, entry.counts)
+        rows += attendance_rows(entry.session, people, is_new=id(entry) in fresh)
+        if id(entry) in fresh:
+            counts += [ParticipantCount(session=entry.session, audience=a, age_band=b, sex=s, count=n)
+                       for (a, b, s), n in entry.counts.items() if n]
+            summary.counts_changed += sum(1 for n in entry.counts.values() if n)
+        else:
+            summary.counts_changed += set_counts(entry.session, entry.counts)
+    ProfessionalAttendance.objects.bulk_create(rows, batch_size=500)
+    ParticipantCount.objects.bulk_create(counts, batch_size=500)
+    summary.professionals_added = len(rows)
     if repeated:
         summary.notes.append(f"{repeated} rows repeated a person already listed for the same session (counted once)")
 

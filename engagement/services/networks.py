@@ -6,6 +6,7 @@ left on 31 March does not. Memberships an organisation declared itself (the dire
 Alliance member") wait unconfirmed, and uncounted, until the network's coordinator confirms them.
 """
 
+from collections import defaultdict
 from datetime import date
 
 from django.db import transaction
@@ -154,3 +155,46 @@ def create_network(actor: object, network: Network) -> Network:
     network.save()
     audit.record(actor, "create", network)
     return network
+
+
+@transaction.atomic
+def add_members(actor: object, network: Network, memberships: list[NetworkMembership]) -> int:
+    """Add many members at once (a list imported from a spreadsheet, the demo), with the same checks as
+    ``add_member`` made in memory, and one audit entry; all or nothing."""
+    problems = []
+    spans: dict[tuple, list[tuple[date, date | None]]] = defaultdict(list)
+    for existing in network.memberships.all():
+        spans[_key(existing)].append((existing.joined_on, existing.left_on))
+    for index, membership in enumerate(memberships, start=1):
+        membership.network = network
+        identities = [membership.organisation_id, membership.directory_organisation_id, membership.name.strip()]
+        if sum(1 for i in identities if i) != 1:
+            problems.append(Problem("members", "give one of: an organisation, a directory organisation, a name",
+                                    line=index, column="name"))
+            continue
+        if membership.left_on is not None and membership.left_on <= membership.joined_on:
+            problems.append(Problem("members", "the day they left is after the day they joined", line=index,
+                                    column="left_on"))
+            continue
+        key = _key(membership)
+        if any(_overlap((membership.joined_on, membership.left_on), span) for span in spans[key]):
+            problems.append(Problem("members", f"{membership.member_name} is already a member then", line=index,
+                                    column="joined_on"))
+            continue
+        spans[key].append((membership.joined_on, membership.left_on))
+    if problems:
+        raise InputRejected(problems)
+    NetworkMembership.objects.bulk_create(memberships, batch_size=500)
+    audit.record(actor, "add_members", network, summary=f"{len(memberships)} members added to {network.name}",
+                 changes={"members": len(memberships)})
+    return len(memberships)
+
+
+def _key(membership: NetworkMembership) -> tuple:
+    return (membership.organisation_id, membership.directory_organisation_id, membership.name.strip().casefold(),
+            membership.member_of.strip().casefold())
+
+
+def _overlap(one: tuple[date, date | None], other: tuple[date, date | None]) -> bool:
+    """Whether two [joined, left) spans share a day."""
+    return (other[1] is None or one[0] < other[1]) and (one[1] is None or other[0] < one[1])

@@ -184,14 +184,14 @@ def new_session(details: SessionDetails, actor: object, source: str) -> Session:
                    recorded_by=actor if getattr(actor, "pk", None) else None)
 
 
-def attendance_rows(session: Session, people: Iterable[Professional], today: date | None = None
-                    ) -> list[ProfessionalAttendance]:
-    """Unsaved attendance rows, one per distinct person, not already at ``session`` if it is saved. Names and
-    emails are left out when the retention period has already passed."""
+def attendance_rows(session: Session, people: Iterable[Professional], today: date | None = None,
+                    is_new: bool = False) -> list[ProfessionalAttendance]:
+    """Unsaved attendance rows, one per distinct person, not already at ``session`` (unless ``is_new``: it
+    has nobody yet). Names and emails are left out when the retention period has already passed."""
     today = today or timezone.localdate()
     keep_until = personal_data_until(session.date)
     keep = keep_until >= today
-    existing = set(session.professionals.values_list("person_key", flat=True)) if session.pk else set()
+    existing = set() if is_new else set(session.professionals.values_list("person_key", flat=True))
     rows = []
     for person in people:
         key = person.person_key()

@@ -26,5 +26,13 @@ class Command(PlatformCommand):
                           f"police rows landed {result['police_rows']:,}, ED rows {result['ed_rows']:,} "
                           "(0 when already loaded).")
         self.stdout.write(f"Commissioning: {result['projects']}; {result['returns']} monitoring returns added.")
+        from django.utils import timezone
+
+        from demo.engagement import add_engagement
+
+        engagement = add_engagement(folder / "engagement", timezone.localdate())
+        self.stdout.write(f"Training, events and networks ({engagement['year']}/{(engagement['year'] + 1) % 100:02d}):"
+                          f" {engagement['import']}; {engagement['members']} network members and "
+                          f"{engagement['feedback']} feedback forms added.")
         for username, password in create_demo_accounts():
             self.stdout.write(f"Demo account {username}, password {password} (shown once; synthetic region only)")

@@ -107,13 +107,14 @@ def test_eventbrite_names_are_not_taken_for_a_session_for_young_people() -> None
     assert not workshop.professionals.exists()
 
 
-PLAIN = """session,date,course,organisation,project,local_authority,venue,attendee,name,email,attendee_organisation,sector,role,age_band,sex,count
-NYT-1,2025-05-14,exploitation-1,Provider A,P-1,E08000025,Hall,professional,Ann Lee,ann@example.org,Hill School,education,teacher,,,
-NYT-1,,,,,,,professional,Bo Li,bo@example.org,Easton NHS,health,nurse,,,
-NYT-1,,,,,,,young_people,,,,,,10_17,female,14
-NYT-1,,,,,,,young_people,,,,,,10_17,male,9
-NYT-2,2025-06-02,exploitation-1,Provider A,,E08000026,,parents_carers,,,,,,25_plus,female,4
-"""
+PLAIN = ("session,date,course,organisation,project,local_authority,venue,attendee,name,email,"
+         "attendee_organisation,sector,role,age_band,sex,count\n"
+         "NYT-1,2025-05-14,exploitation-1,Provider A,P-1,E08000025,Hall,professional,Ann Lee,ann@example.org,"
+         "Hill School,education,teacher,,,\n"
+         "NYT-1,,,,,,,professional,Bo Li,bo@example.org,Easton NHS,health,nurse,,,\n"
+         "NYT-1,,,,,,,young_people,,,,,,10_17,female,14\n"
+         "NYT-1,,,,,,,young_people,,,,,,10_17,male,9\n"
+         "NYT-2,2025-06-02,exploitation-1,Provider A,,E08000026,,parents_carers,,,,,,25_plus,female,4\n")
 
 
 def test_the_plain_csv_creates_sessions_with_professionals_and_counts() -> None:

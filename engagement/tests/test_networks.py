@@ -9,8 +9,8 @@ from engagement.models import Network, NetworkMembership
 from engagement.services.networks import (
     add_member,
     add_members,
-    declare_faith_alliance_membership,
     decide_declaration,
+    declare_faith_alliance_membership,
     faith_alliance,
     members_on,
     membership_in_year,

@@ -61,8 +61,8 @@ def users() -> dict[Role, User]:
 
 @pytest.fixture
 def example_objects(users) -> dict[str, str]:
-    """Objects behind the other routes: a published public evidence item with an attachment, and an incident
-    the users' organisation is invited to, with an action of theirs."""
+    """Objects behind the other routes: a published public evidence item with an attachment, an incident
+    the users' organisation is invited to, with an action of theirs, and a session and event of theirs."""
     from datetime import UTC, datetime
 
     from evidence.models import EvidenceItem
@@ -92,8 +92,18 @@ def example_objects(users) -> dict[str, str]:
     plan = PreventionPlan.objects.create(school=school, academic_year=2025)
     route = Route.objects.create(name="Example route", start_date=date(2024, 9, 1), line_geojson=(
         '{"type": "LineString", "coordinates": [[-1.89, 52.48], [-1.88, 52.481]]}'))
-    return {"<int:urn>": str(school.urn), "<int:plan_id>": str(plan.pk), "<int:route_id>": str(route.pk),
-            "<str:service_id>": str(_published_service().id),
+    from engagement.models import Network, NetworkMembership
+    from engagement.tests.factories import event, session
+
+    training = session(date(2025, 5, 1), org=org)
+    network = Network.objects.create(name="Example network", kind="local_stakeholder")
+    membership = NetworkMembership.objects.create(network=network, kind="person", name="Example member",
+                                                  joined_on=date(2025, 4, 1))
+    engagement = {"<int:session_id>": str(training.pk), "<int:event_id>": str(event(org=org).pk),
+                  "<int:network_id>": str(network.pk), "<int:membership_id>": str(membership.pk),
+                  "<slug:figure>": "training"}
+    return {**engagement, "<int:urn>": str(school.urn), "<int:plan_id>": str(plan.pk),
+            "<int:route_id>": str(route.pk), "<str:service_id>": str(_published_service().id),
             "<int:pk>": str(item.pk), "<int:attachment_id>": str(attachment.pk),
             "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk),
             "<int:job_id>": str(job.pk), "<path:name>": "report.html"}

@@ -1,7 +1,8 @@
 """Providers and partners see only their own organisation and area.
 
 Two organisations, Alpha and Bravo, each with a provider and a partner, each with an unpublished project, a
-monitoring return, an incident they alone are invited to and an action of their own; every text of Bravo's
+monitoring return, an incident they alone are invited to and an action of their own, an event and a training
+session with a professional and young people counted; every text of Bravo's
 carries a marker. Every route of the URL map (from the resolver, so a new one cannot be missed) is requested
 by Alpha's users with Bravo's objects in the URL: no page, CSV, JSON, GeoJSON or API response may hold
 Bravo's marker. Bravo's own users see it on the pages that are theirs, which shows the marker is findable.
@@ -23,6 +24,11 @@ from monitoring.services.returns import ReturnFigures, save_return
 pytestmark = pytest.mark.django_db
 
 MARKER = {"alpha": "Alphascope", "bravo": "Bravoscope"}
+#: A session's and an event's pages (and what providers and partners do with them).
+ENGAGEMENT_ROUTES = ("engagement/sessions/<int:session_id>/", "engagement/sessions/<int:session_id>/edit/",
+                     "engagement/sessions/<int:session_id>/professionals/",
+                     "engagement/sessions/<int:session_id>/feedback/",
+                     "engagement/sessions/<int:session_id>/eventbrite/", "engagement/events/<int:event_id>/")
 AREA = {"alpha": "E08900001", "bravo": "E08900002"}
 
 
@@ -40,9 +46,25 @@ def _organisation_world(name: str) -> dict:
                                                 summary=f"{marker} incident."))
     invite("test", incident, org)
     action = add_action("test", incident, f"{marker} action", org, datetime(2026, 1, 6, 9, tzinfo=UTC))
+    happening, training = _engagement(name, org, marker)
     return {"users": users, "arguments": {
         "<slug:identifier>": theirs.identifier, "<str:period>": "2024-04-01",
-        "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk)}}
+        "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk),
+        "<int:session_id>": str(training.pk), "<int:event_id>": str(happening.pk)}}
+
+
+def _engagement(name: str, org: Organisation, marker: str) -> tuple:
+    """An event of the organisation's and a session it delivered, with a professional, all carrying the marker."""
+    from django.utils import timezone
+
+    from engagement.services.sessions import Professional
+    from engagement.tests.factories import event, session
+
+    happening = event(code=f"{name}-festival", org=org, title=f"{marker} festival")
+    training = session(timezone.localdate(), [Professional(name=f"{marker} Person", email=f"{name}@example.org",
+                                                           organisation=f"{marker} School", sector="education")],
+                       {("young_people", "10_17", "male"): 11}, org=org, venue=f"{marker} hall")
+    return happening, training
 
 
 @pytest.fixture
@@ -81,7 +103,9 @@ def test_no_route_shows_one_organisation_the_other_organisations_objects(client,
     assert bravo["<slug:reference>"] in _bodies(client, worlds["bravo"]["users"][Role.PARTNER], bravo)["incidents/"][1]
     assert {"monitoring/", "monitoring/projects/<slug:identifier>/",
             "monitoring/projects/<slug:identifier>/returns/<str:period>/", "incidents/<slug:reference>/",
-            "incidents/<slug:reference>/actions/<int:action_id>/"} <= shown_to_bravo
+            "incidents/<slug:reference>/actions/<int:action_id>/", "engagement/sessions/<int:session_id>/",
+            "engagement/sessions/<int:session_id>/professionals/", "engagement/events/",
+            "engagement/events/<int:event_id>/"} <= shown_to_bravo
 
 
 def test_other_organisations_objects_are_not_found_rather_than_forbidden(client, worlds) -> None:
@@ -91,9 +115,11 @@ def test_other_organisations_objects_are_not_found_rather_than_forbidden(client,
     for route in ("monitoring/projects/<slug:identifier>/", "monitoring/projects/<slug:identifier>/returns/"
                   "<str:period>/", "monitoring/projects/<slug:identifier>/returns/<str:period>.csv",
                   "commissioning/projects/<slug:identifier>/", "incidents/<slug:reference>/",
-                  "incidents/<slug:reference>/actions/<int:action_id>/"):
+                  "incidents/<slug:reference>/actions/<int:action_id>/", *ENGAGEMENT_ROUTES):
         assert client.get(concrete(route, bravo)).status_code == 404, route
     client.force_login(worlds["alpha"]["users"][Role.PARTNER])
+    for route in ENGAGEMENT_ROUTES:
+        assert client.get(concrete(route, bravo)).status_code == 404, route
     for route in ("incidents/<slug:reference>/", "incidents/<slug:reference>/actions/<int:action_id>/"):
         assert client.get(concrete(route, bravo)).status_code == 404, route
 

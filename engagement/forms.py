@@ -103,7 +103,7 @@ class SessionForm(forms.Form):
                                 ("lsoa_code", session.lsoa_code), ("venue", session.venue)):
                 self.fields[name].initial = value
         self.row_count = rows
-        self.fields["rows"].initial = rows
+        self.initial["rows"] = rows  # over a resubmitted form's own count, after "Add more rows"
         for index in range(self.row_count):
             add_professional_fields(self, index)
 
@@ -171,7 +171,7 @@ class ProfessionalsForm(forms.Form):
     def __init__(self, *args, rows: int = PROFESSIONAL_ROWS, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.row_count = rows
-        self.fields["rows"].initial = rows
+        self.initial["rows"] = rows  # over a resubmitted form's own count, after "Add more rows"
         for index in range(rows):
             add_professional_fields(self, index)
 

@@ -53,6 +53,7 @@ def test_add_more_rows_keeps_what_was_typed_and_saves_nothing(client) -> None:
     assert response.status_code == 200 and not Session.objects.exists()
     assert 'name="prof-7-email"' in page and 'name="prof-8-email"' not in page
     assert 'value="ann@example.org"' in page and 'value="12"' in page
+    assert '<input type="hidden" name="rows" value="8"' in page  # the next submission reads all eight rows
 
 
 def test_a_session_with_neither_course_nor_event_is_refused_with_the_reason(client) -> None:

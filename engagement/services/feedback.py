@@ -83,7 +83,7 @@ def import_feedback(actor: object, upload: Path | bytes, file_name: str) -> int:
         if session is None:
             fail("session", f"{row['session']!r} is not one of your sessions")
             continue
-        if not row["respondent"].isdigit() or not 0 < int(row["respondent"]) < 100_000:
+        if not row["respondent"].isdecimal() or not 0 < int(row["respondent"]) < 100_000:
             fail("respondent", f"{row['respondent']!r}: number respondents 1, 2, 3… within the session")
         if row["competency"] not in competencies[row["session"]]:
             fail("competency", f"{row['competency']!r} is not a competency of {session.reference}'s course")
@@ -144,4 +144,4 @@ def change_by_competency(answers: QuerySet[FeedbackAnswer] | None = None, first:
 
 def code_order(code: str) -> list[tuple[int, int, str]]:
     """Sort key of a competency code: 1.2 before 1.10, numbers before letters."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in code.split(".")]
+    return [(0, int(part), "") if part.isdecimal() else (1, 0, part) for part in code.split(".")]

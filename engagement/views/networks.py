@@ -19,6 +19,7 @@ from engagement.services.networks import (
     record_leaving,
 )
 from engagement.services.scope import FIGURE_ROLES, MANAGERS
+from engagement.views.sessions import object_id
 from monitoring.services.periods import financial_year_bounds, financial_year_label, financial_year_of
 
 
@@ -27,7 +28,7 @@ def year_from(request: HttpRequest) -> int:
     text = request.GET.get("year", "")
     if not text:
         return financial_year_of(timezone.localdate())
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+    if not text.isdecimal() or not 2000 <= int(text) <= 2100:
         raise Http404("A year is written like 2024 (for 2024/25).")
     return int(text)
 
@@ -65,7 +66,8 @@ def network_page(request: HttpRequest, network_id: int) -> HttpResponse:
         if not can_manage:
             raise PermissionDenied
         if "decide" in request.POST:
-            membership = get_object_or_404(network.memberships, pk=request.POST.get("membership"), is_confirmed=False)
+            membership = get_object_or_404(network.memberships, pk=object_id(request.POST.get("membership")),
+                                           is_confirmed=False)
             decide_declaration(request.user, membership, request.POST["decide"] == "confirm")
             messages.success(request, "Declaration confirmed." if request.POST["decide"] == "confirm"
                              else "Declaration rejected.")

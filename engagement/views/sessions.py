@@ -32,6 +32,12 @@ SESSION_COLUMNS = ["reference", "date", "title", "theme", "organisation", "local
                    "professionals", "young_people", "other_adults"]
 
 
+def object_id(text: str | None) -> int | None:
+    """A row id from a form or query string, or None when it is not one (so a stray value answers 404, not
+    a database error)."""
+    return int(text) if text and text.isdecimal() and len(text) < 12 else None
+
+
 def _session(request: HttpRequest, session_id: int) -> Session:
     return get_object_or_404(sessions_in_scope(request.user), pk=session_id)
 
@@ -83,8 +89,8 @@ def session_new(request: HttpRequest) -> HttpResponse:
     """The facilitator's form: the session, the children and young people counted, the professionals."""
     problems: list = []
     initial = {}
-    if request.GET.get("event", "").isdigit():
-        initial["event"] = events_in_scope(request.user).filter(pk=int(request.GET["event"])).first()
+    if object_id(request.GET.get("event")):
+        initial["event"] = events_in_scope(request.user).filter(pk=object_id(request.GET["event"])).first()
     if request.method == "POST" and "more" in request.POST:
         # More rows for professionals: the same values again, unvalidated, with five blank rows added.
         form = SessionForm(initial=request.POST.dict(), rows=requested_rows(request.POST), **_form_context(request))
@@ -142,8 +148,8 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
 def session_professionals(request: HttpRequest, session_id: int) -> HttpResponse:
     """Add professionals to a session, or remove one recorded by mistake."""
     session = _editable(request, session_id)
-    if request.method == "POST" and request.POST.get("remove", "").isdigit():
-        attendance = get_object_or_404(session.professionals, pk=int(request.POST["remove"]))
+    if request.method == "POST" and "remove" in request.POST:
+        attendance = get_object_or_404(session.professionals, pk=object_id(request.POST["remove"]))
         remove_professional(request.user, attendance)
         messages.success(request, "Professional removed from the session.")
         return redirect("engagement:professionals", session_id=session.pk)

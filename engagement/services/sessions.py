@@ -233,11 +233,19 @@ def _summary(session: Session) -> dict:
             "participants": sum(session.participant_counts.values_list("count", flat=True))}
 
 
+def _scope_problems(actor: object, organisation: Organisation) -> list[Problem]:
+    from engagement.services.scope import organisations_for
+
+    if organisations_for(actor).filter(pk=organisation.pk).exists():
+        return []
+    return [Problem("session", "you may record sessions for your own organisation only", column="organisation")]
+
+
 @transaction.atomic
 def record_session(actor: object, details: SessionDetails, professionals: list[Professional], counts: Counts,
                    source: str = Session.Source.FORM) -> Session:
     """Save a new session with its attendance. Raises InputRejected naming every problem."""
-    problems = details_problems(details)
+    problems = _scope_problems(actor, details.organisation) + details_problems(details)
     for index, person in enumerate(professionals, start=1):
         problems += professional_problems(person, f"professional {index}")
     problems += count_problems(counts)
@@ -257,9 +265,11 @@ def record_session(actor: object, details: SessionDetails, professionals: list[P
 @transaction.atomic
 def update_session(actor: object, session: Session, details: SessionDetails, counts: Counts) -> Session:
     """Change a session's details and replace its counts (every cell; a cell left out becomes zero)."""
-    problems = details_problems(details) + count_problems(counts)
+    problems = _scope_problems(actor, session.organisation) + _scope_problems(actor, details.organisation)
+    problems += details_problems(details) + count_problems(counts)
     if problems:
         raise InputRejected(problems)
+    details.reference = session.reference
     before = {"date": str(session.date), "course": str(session.course_id), "event": str(session.event_id),
               **_summary(session)}
     replacement = new_session(details, actor, session.source)

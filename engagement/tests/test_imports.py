@@ -155,6 +155,10 @@ def test_a_provider_cannot_import_into_another_organisations_session() -> None:
     with pytest.raises(InputRejected):
         import_attendance(alpha, EVENTBRITE, EVENTBRITE.name, "eventbrite", session=theirs)
     assert not theirs.professionals.exists()
+    from engagement.services.sessions import SessionDetails, record_session
+
+    with pytest.raises(InputRejected, match="your own organisation only"):
+        record_session(alpha, SessionDetails(date=RECENT, organisation=organisation("Bravo"), course=course()), [], {})
 
 
 def test_the_command_imports_and_names_problems(tmp_path, capsys) -> None:

@@ -25,11 +25,8 @@ def _published(value: int) -> int | None:
     return None if is_primary(value) else value
 
 
-def build_annual(year: int, edition: str = "public") -> dict:
-    """The annual report for financial year ``year`` (2023 = April 2023 to March 2024). The partner edition
-    adds the training, networks and events section (not disclosure-controlled)."""
-    if edition not in ("public", "partner"):
-        raise ValueError("the edition is public or partner")
+def build_annual(year: int) -> dict:
+    """The annual report for financial year ``year`` (2023 = April 2023 to March 2024)."""
     label = financial_year_label(year)
     first, last = financial_year_bounds(year)
     region = current_region()
@@ -95,14 +92,23 @@ def build_annual(year: int, edition: str = "public") -> dict:
                                f"serious violence in {label}.")
     incidents.figures.append(Figure("incidents_by_month", "Incidents and responses by month",
                                     ["month", "incidents", "responded_to"], months))
-    sections = [reach_section, funding, violence, incidents]
+    return {"title": f"Annual report {label}: {region.name}", "place": region.name, "edition": "public",
+            "sections": [reach_section, funding, violence, incidents], "generated_at": timezone.now(),
+            "is_synthetic": region.is_synthetic, "stem": f"annual-{label.replace('/', '-')}",
+            "labels": MEASURE_LABELS}
+
+
+def build_annual_edition(year: int, edition: str = "public") -> dict:
+    """The annual report in an edition. The partner edition adds the training, networks and events section
+    (``engagement.report``: controlled figures, unsuppressed, not for publication); the public edition is
+    ``build_annual`` as it is, and gains training figures only through the public release."""
+    if edition not in ("public", "partner"):
+        raise ValueError("the edition is public or partner")
+    report = build_annual(year)
     if edition == "partner":
-        # Training figures are controlled: the public edition gains them only through the public release.
         from engagement.report import annual_section
 
-        sections.append(annual_section(year, len(sections) + 1))
-    return {"title": f"Annual report {label}: {region.name}", "place": region.name, "edition": edition,
-            "sections": sections, "generated_at": timezone.now(),
-            "is_synthetic": region.is_synthetic,
-            "stem": f"annual-{label.replace('/', '-')}" + ("-partner" if edition == "partner" else ""),
-            "labels": MEASURE_LABELS}
+        report["sections"].append(annual_section(year, len(report["sections"]) + 1))
+        report["edition"] = "partner"
+        report["stem"] = f"{report['stem']}-partner"
+    return report

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from core.management.cli import PlatformCommand
-from reports.services.annual import build_annual
+from reports.services.annual import build_annual_edition
 from reports.services.sna import ReportPeriod, build_sna, write_report
 
 
@@ -43,7 +43,7 @@ class Command(PlatformCommand):
         else:
             if options["year"] < 2000:
                 raise CommandError("give the financial year by its first calendar year, e.g. 2023")
-            report = build_annual(options["year"], options["edition"])
+            report = build_annual_edition(options["year"], options["edition"])
             written = write_report(report, out, pdf=not options["no_pdf"])
         for kind, path in written.items():
             self.stdout.write(f"{kind}: {path}")

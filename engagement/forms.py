@@ -222,6 +222,11 @@ class UploadForm(forms.Form):
                                     widget=forms.RadioSelect, initial="eventbrite")
     checked_in_only = forms.BooleanField(required=False, label="Count only people Eventbrite shows as checked in")
 
+    def __init__(self, *args, eventbrite_only: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if eventbrite_only:  # a session's own page takes its Eventbrite report, nothing else
+            del self.fields["file_format"]
+
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
         if upload.size > 5 * 1024 * 1024:

@@ -175,3 +175,27 @@ def test_an_event_is_added_and_its_sessions_recorded(client) -> None:
     assert response.status_code == 302
     page = client.get(event_url).content.decode()
     assert "61 attendances by children and young people" in page
+
+
+def test_a_facilitator_uploads_the_eventbrite_report_into_a_session_and_a_plain_csv(client) -> None:
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    org = organisation("Provider A")
+    recorded = session(TODAY - timedelta(days=1), org=org)
+    client.force_login(user(Role.PROVIDER, org))
+    report = (Path(__file__).parent / "data" / "eventbrite_attendee_summary.csv").read_bytes()
+    response = client.post(f"/engagement/sessions/{recorded.pk}/eventbrite/",
+                           {"file": SimpleUploadedFile("attendees.csv", report, "text/csv")})
+    assert response.status_code == 200 and "3 professionals added" in response.content.decode()
+    assert recorded.professionals.count() == 3
+    plain = (f"session,attendee,age_band,sex,count\n{recorded.reference},young_people,10_17,male,15\n"
+             f"{recorded.reference},young_people,10_17,female,nine\n").encode()
+    response = client.post("/engagement/import/", {"file_format": "csv",
+                                                   "file": SimpleUploadedFile("a.csv", plain, "text/csv")})
+    assert response.status_code == 400 and "a.csv, line 3, column &#x27;count&#x27;" in response.content.decode()
+    assert not recorded.participant_counts.exists()
+    response = client.post("/engagement/import/", {"file_format": "csv", "file": SimpleUploadedFile(
+        "a.csv", plain.replace(b"nine", b"9"), "text/csv")})
+    assert response.status_code == 200 and recorded.participant_counts.count() == 2

@@ -13,7 +13,7 @@ from engagement.views.sessions import _editable
 
 
 def _upload(request: HttpRequest, session=None) -> tuple[UploadForm, list, object]:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, eventbrite_only=session is not None)
     problems, summary = [], None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -27,9 +27,9 @@ from commissioning.models import Theme
 from engagement.models import Audience, ParticipantCount, ProfessionalAttendance, Sector, Session
 from monitoring.services.periods import financial_year_bounds
 
-__all__ = ["FIGURES", "HEADLINE_LABELS", "headline", "sessions_by_month_and_team", "professionals_by_sector",
-           "attendance_by_theme", "attendance_by_local_authority", "network_membership", "events_and_reach",
-           "feedback_by_competency", "training_measures"]
+__all__ = ["FIGURES", "HEADLINE_LABELS", "TrainingFigure", "attendance_by_local_authority", "attendance_by_session",
+           "attendance_by_theme", "events_and_reach", "feedback_by_competency", "figure_rows", "headline",
+           "network_membership", "professionals_by_sector", "sessions_by_month_and_team", "training_measures"]
 
 NOT_GIVEN = "not given"
 HEADLINE_LABELS = {

@@ -46,8 +46,7 @@ def add_places(lsoas: list, lad_names: list[str], rng: np.random.Generator) -> i
         postcode = f"SY{n % 9 + 1} {n % 10}AA"
         Postcode.objects.get_or_create(postcode=postcode, defaults={"latitude": lat, "longitude": lon})
         organisation = DirectoryOrganisation.objects.create(
-            name=f"Synthetic community group {n + 1}", description="An invented organisation for the demo.",
-            is_faith_alliance_member=n % 5 == 0)
+            name=f"Synthetic community group {n + 1}", description="An invented organisation for the demo.")
         term = terms[n % len(terms)]
         service = Service.objects.create(organisation=organisation, name=f"{term.name} sessions (synthetic {n + 1})",
                                          description="Invented for the demonstration region.", status="active",

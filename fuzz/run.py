@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
-INSTRUMENTED = ["core", "geography", "insights", "commissioning", "monitoring", "evidence", "places"]
+INSTRUMENTED = ["core", "geography", "insights", "commissioning", "monitoring", "evidence", "places", "engagement"]
 
 
 def _setup_django(folder: Path) -> None:
@@ -55,7 +55,8 @@ def fuzz_one(name: str, folder: Path, seconds: int, seed: int) -> None:
                        "geography.services.deprivation", "commissioning.services.threesixty",
                        "commissioning.services.projects", "monitoring.services.returns",
                        "places.services.directory", "places.services.schools", "places.services.postcodes",
-                       "insights.services.harm", "evidence.services.items", "places.forms"):
+                       "insights.services.harm", "evidence.services.items", "places.forms",
+                       "engagement.services.imports", "engagement.services.feedback"):
             __import__(module)
     target = TARGETS[name]
     context = target.prepare()

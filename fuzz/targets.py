@@ -22,7 +22,7 @@ from core.problems import InputRejected, Problem
 #: Tables that record rejections themselves (the audit log, rejected ingest batches, import history).
 JOURNALS = {"core.auditentry", "insights.ingestbatch", "insights.ingestfile", "geography.geographyimport"}
 PROJECT_APPS = ("core", "geography", "insights", "commissioning", "monitoring", "evidence", "incidents", "reports",
-                "places")
+                "places", "engagement")
 
 
 def _head(path: Path, lines: int = 30) -> bytes:
@@ -229,6 +229,57 @@ def _run_attachment(path: Path, context: dict) -> None:
     add_attachment("fuzz", context["item"], path.name, path.read_bytes())
 
 
+def _eventbrite(_: Path) -> bytes:
+    return (b"Order #,Order Date,First Name,Last Name,Email,Quantity,Ticket Type,Attendee #,Order Type,"
+            b"Attendee Status,Job Title,Company,Sector\n"
+            b"81234567,2025-05-02 09:14:22+01:00,Ann,Lee,ann@example.org,1,Free,11201,Free Order,Attending,Teacher,"
+            b"Hill School,Education\n"
+            b"81234568,2025-05-03 10:00:00+01:00,Bo,Li,bo@example.org,1,Free,11202,Free Order,Not Attending,Nurse,"
+            b"Easton NHS,NHS\n")
+
+
+def _attendance(_: Path) -> bytes:
+    # Rows for the session the target prepares (a damaged row could otherwise create a session the sample
+    # then contradicts); the session columns are in the header, blank, and parsed all the same.
+    return (b"session,date,course,organisation,local_authority,attendee,name,email,sector,role,age_band,sex,count\n"
+            b"FZ-S,,,,,professional,Ann Lee,ann@example.org,education,teacher,,,\n"
+            b"FZ-S,2025-05-14,fuzz-course,,,young_people,,,,,10_17,female,14\n"
+            b"FZ-S,,,,,parents_carers,,,,,25_plus,male,3\n")
+
+
+def _feedback(_: Path) -> bytes:
+    return b"session,respondent,competency,before,after\nFZ-S,1,1.1,2,4\nFZ-S,1,1.2,3,3\nFZ-S,2,1.1,1,5\n"
+
+
+def _training_session() -> dict:
+    from datetime import date
+
+    from commissioning.tests.factories import organisation
+    from engagement.tests.factories import course, session
+
+    provider = organisation("Fuzz Provider")
+    return {"session": session(date(2025, 5, 14), org=provider, reference="FZ-S",
+                               course=course("fuzz-course", competencies=["1.1", "1.2"]))}
+
+
+def _run_eventbrite(path: Path, context: dict) -> None:
+    from engagement.services.imports import import_attendance
+
+    import_attendance("fuzz", path, path.name, "eventbrite", session=context["session"])
+
+
+def _run_attendance(path: Path, _: dict) -> None:
+    from engagement.services.imports import import_attendance
+
+    import_attendance("fuzz", path, path.name, "csv")
+
+
+def _run_feedback(path: Path, _: dict) -> None:
+    from engagement.services.feedback import import_feedback
+
+    import_feedback("fuzz", path, path.name)
+
+
 @dataclass(frozen=True)
 class Target:
     file_name: str
@@ -259,6 +310,9 @@ TARGETS: dict[str, Target] = {
     "evidence_docx": Target("evaluation.docx", _docx, _run_attachment, _evidence_item),
     "route_geojson": Target("route.geojson", _geojson, _route_form),
     "route_gpx": Target("route.gpx", _gpx, _route_form),
+    "eventbrite_attendees": Target("eventbrite-attendee-summary.csv", _eventbrite, _run_eventbrite, _training_session),
+    "attendance_csv": Target("attendance.csv", _attendance, _run_attendance, _training_session),
+    "feedback_csv": Target("feedback.csv", _feedback, _run_feedback, _training_session),
 }
 
 

@@ -136,7 +136,6 @@ class DirectoryOrganisation(models.Model):
     description = models.TextField()
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
-    is_faith_alliance_member = models.BooleanField(default=False)
     source = models.CharField(max_length=200, blank=True, help_text="The feed it was imported from, if any.")
 
     class Meta:
@@ -144,6 +143,28 @@ class DirectoryOrganisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_faith_alliance_member(self) -> bool:
+        """A confirmed member of the Faith Alliance network today (membership lives in ``engagement``; the
+        directory's listing prefetches it as ``faith_alliance_now``)."""
+        prefetched = getattr(self, "faith_alliance_now", None)
+        if prefetched is not None:
+            return bool(prefetched)
+        from django.utils import timezone
+
+        from engagement.services.networks import is_faith_alliance_member
+
+        return is_faith_alliance_member(self, timezone.localdate())
+
+    @property
+    def faith_alliance_declared(self) -> bool:
+        """It said, submitting a service, that it is a Faith Alliance member, and the network's coordinator has
+        not yet confirmed it (moderators see it; the public do not)."""
+        from engagement.services.networks import faith_alliance
+
+        return faith_alliance().memberships.filter(directory_organisation=self, is_confirmed=False,
+                                                   left_on__isnull=True).exists()
 
 
 class Service(models.Model):

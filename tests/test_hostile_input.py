@@ -101,7 +101,7 @@ def test_every_parser_is_a_target() -> None:
         "police_uk_csv", "police_api_json", "istv_csv", "ons_lookup", "ons_population", "ons_deprivation",
         "threesixty_json", "threesixty_csv", "provider_returns_csv", "open_referral_json", "gias_schools",
         "postcodes", "project_spreadsheet", "harm_weights", "evidence_pdf", "evidence_docx", "route_geojson",
-        "route_gpx"}
+        "route_gpx", "eventbrite_attendees", "attendance_csv", "feedback_csv"}
 
 
 

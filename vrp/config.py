@@ -79,6 +79,12 @@ SETTINGS: dict[str, Setting] = {
                 "release)."),
         Setting("VRP_MAX_ROWS", "100000", "Most rows one figure download or API answer carries; a longer one is "
                 "cut there and says so."),
+        Setting("VRP_ATTENDEE_KEY", "dev-only-attendee-key-change-me-0123456789",
+                "Secret key of the keyed hash (HMAC-SHA256) of professionals' emails that counts each person "
+                "once a year. Set it once to a long random value and keep it: a new key counts everyone again."),
+        Setting("VRP_TRAINING_PERSONAL_DATA_DAYS", "90",
+                "Days after a session that attendees' names and emails are kept (for certificates and "
+                "follow-up); `vrp events remove-personal-data`, run daily from cron, removes them after that."),
     ]
 }
 

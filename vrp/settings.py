@@ -36,6 +36,8 @@ VRP_SIGN_IN_FAILURES_PER_ADDRESS = int(env_str("VRP_SIGN_IN_FAILURES_PER_ADDRESS
 VRP_SIGN_IN_LOCKOUT_SECONDS = int(env_str("VRP_SIGN_IN_LOCKOUT_MINUTES")) * 60
 VRP_SOURCE_DISCLOSURE = env_str("VRP_SOURCE_DISCLOSURE")
 VRP_MAX_ROWS = int(env_str("VRP_MAX_ROWS"))
+VRP_ATTENDEE_KEY = env_str("VRP_ATTENDEE_KEY")
+VRP_TRAINING_PERSONAL_DATA_DAYS = int(env_str("VRP_TRAINING_PERSONAL_DATA_DAYS"))
 # Each worker keeps its own rendered pages; the data version that retires them is in the database, so
 # every worker sees a change at once. Counters that must add up across workers (sign-in failures,
 # submissions per address) live in the "shared" cache: the database by default, so one machine needs no other
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "reports",
     "places",
     "strategy",
+    "engagement",
 ]
 
 MIDDLEWARE = [

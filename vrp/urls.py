@@ -32,6 +32,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("reports/", include("reports.urls")),
     path("places/", include("places.urls")),
+    path("engagement/", include("engagement.urls")),
     path("openreferral/", include("places.api_urls")),
     path("strategy/", include("strategy.urls")),
 ]

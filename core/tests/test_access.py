@@ -61,8 +61,8 @@ def users() -> dict[Role, User]:
 
 @pytest.fixture
 def example_objects(users) -> dict[str, str]:
-    """Objects behind the other routes: a published public evidence item with an attachment, and an incident
-    the users' organisation is invited to, with an action of theirs."""
+    """Objects behind the other routes: a published public evidence item with an attachment, an incident
+    the users' organisation is invited to, with an action of theirs, and a session and event of theirs."""
     from datetime import UTC, datetime
 
     from evidence.models import EvidenceItem
@@ -92,12 +92,21 @@ def example_objects(users) -> dict[str, str]:
     plan = PreventionPlan.objects.create(school=school, academic_year=2025)
     route = Route.objects.create(name="Example route", start_date=date(2024, 9, 1), line_geojson=(
         '{"type": "LineString", "coordinates": [[-1.89, 52.48], [-1.88, 52.481]]}'))
+    from engagement.models import Network, NetworkMembership
+    from engagement.tests.factories import event, session
     from places.stories import services as stories
 
+    training = session(date(2025, 5, 1), org=org)
+    network = Network.objects.create(name="Example network", kind="local_stakeholder")
+    membership = NetworkMembership.objects.create(network=network, kind="person", name="Example member",
+                                                  joined_on=date(2025, 4, 1))
+    engagement = {"<int:session_id>": str(training.pk), "<int:event_id>": str(event(org=org).pk),
+                  "<int:network_id>": str(network.pk), "<int:membership_id>": str(membership.pk),
+                  "<slug:figure>": "training"}
     story = stories.create_story("test", "Example story")
     stories.update_story("test", story, story.title, "", "public")
     chapter = stories.save_chapter("test", story, Chapter(title="Example chapter", layer="rates"))
-    return {**_strategy_objects(org),
+    return {**engagement, **_strategy_objects(org),
             "<int:urn>": str(school.urn), "<int:plan_id>": str(plan.pk), "<int:route_id>": str(route.pk),
             "<slug:story>": story.slug, "<int:number>": "1", "<int:chapter_id>": str(chapter.pk),
             "<str:service_id>": str(_published_service().id),

@@ -2,7 +2,8 @@
 
 Two organisations, Alpha and Bravo, each with a provider and a partner, each with an unpublished project, a
 monitoring return, an incident they alone are invited to and an action of their own, a strategy commitment and
-a board action of their own (at a meeting both attend); every text of Bravo's
+a board action of their own (at a meeting both attend), an event and a training session with a professional and
+young people counted; every text of Bravo's
 carries a marker. Every route of the URL map (from the resolver, so a new one cannot be missed) is requested
 by Alpha's users with Bravo's objects in the URL: no page, CSV, JSON, GeoJSON or API response may hold
 Bravo's marker. Bravo's own users see it on the pages that are theirs, which shows the marker is findable.
@@ -29,6 +30,11 @@ from monitoring.services.returns import ReturnFigures, save_return
 pytestmark = pytest.mark.django_db
 
 MARKER = {"alpha": "Alphascope", "bravo": "Bravoscope"}
+#: A session's and an event's pages (and what providers and partners do with them).
+ENGAGEMENT_ROUTES = ("engagement/sessions/<int:session_id>/", "engagement/sessions/<int:session_id>/edit/",
+                     "engagement/sessions/<int:session_id>/professionals/",
+                     "engagement/sessions/<int:session_id>/feedback/",
+                     "engagement/sessions/<int:session_id>/eventbrite/", "engagement/events/<int:event_id>/")
 AREA = {"alpha": "E08900001", "bravo": "E08900002"}
 
 
@@ -50,9 +56,11 @@ def _organisation_world(name: str) -> dict:
                                                 summary=f"{marker} incident."))
     invite("test", incident, org)
     action = add_action("test", incident, f"{marker} action", org, datetime(2026, 1, 6, 9, tzinfo=UTC))
+    happening, training = _engagement(name, org, marker)
     return {"users": users, "organisation": org, "arguments": {
         "<slug:identifier>": theirs.identifier, "<str:period>": "2024-04-01",
-        "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk), **_strategy_world(org, marker)}}
+        "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk), **_strategy_world(org, marker),
+        "<int:session_id>": str(training.pk), "<int:event_id>": str(happening.pk)}}
 
 
 def _strategy_world(org: Organisation, marker: str) -> dict[str, str]:
@@ -75,6 +83,20 @@ def _strategy_world(org: Organisation, marker: str) -> dict[str, str]:
                                          datetime(2025, 7, 1, tzinfo=UTC))
     return {"<int:year>": "2025", "<int:commitment_id>": str(commitment.pk), "<int:meeting_id>": str(meeting.pk),
             "<int:board_action_id>": str(board_action.pk)}
+
+
+def _engagement(name: str, org: Organisation, marker: str) -> tuple:
+    """An event of the organisation's and a session it delivered, with a professional, all carrying the marker."""
+    from django.utils import timezone
+
+    from engagement.services.sessions import Professional
+    from engagement.tests.factories import event, session
+
+    happening = event(code=f"{name}-festival", org=org, title=f"{marker} festival")
+    training = session(timezone.localdate(), [Professional(name=f"{marker} Person", email=f"{name}@example.org",
+                                                           organisation=f"{marker} School", sector="education")],
+                       {("young_people", "10_17", "male"): 11}, org=org, venue=f"{marker} hall")
+    return happening, training
 
 
 @pytest.fixture
@@ -142,7 +164,9 @@ def test_no_route_shows_one_organisation_the_other_organisations_objects(client,
             "monitoring/projects/<slug:identifier>/returns/<str:period>/", "incidents/<slug:reference>/",
             "incidents/<slug:reference>/actions/<int:action_id>/", "strategy/", "strategy/<int:year>/",
             "strategy/commitments/<int:commitment_id>/", "strategy/meetings/<int:meeting_id>/",
-            "strategy/actions/<int:board_action_id>/"} <= shown_to_bravo
+            "strategy/actions/<int:board_action_id>/", "engagement/sessions/<int:session_id>/",
+            "engagement/sessions/<int:session_id>/professionals/", "engagement/events/",
+            "engagement/events/<int:event_id>/"} <= shown_to_bravo
 
 
 def test_other_organisations_objects_are_not_found_rather_than_forbidden(client, worlds) -> None:
@@ -152,9 +176,11 @@ def test_other_organisations_objects_are_not_found_rather_than_forbidden(client,
     for route in ("monitoring/projects/<slug:identifier>/", "monitoring/projects/<slug:identifier>/returns/"
                   "<str:period>/", "monitoring/projects/<slug:identifier>/returns/<str:period>.csv",
                   "commissioning/projects/<slug:identifier>/", "incidents/<slug:reference>/",
-                  "incidents/<slug:reference>/actions/<int:action_id>/"):
+                  "incidents/<slug:reference>/actions/<int:action_id>/", *ENGAGEMENT_ROUTES):
         assert client.get(concrete(route, bravo)).status_code == 404, route
     client.force_login(worlds["alpha"]["users"][Role.PARTNER])
+    for route in ENGAGEMENT_ROUTES:
+        assert client.get(concrete(route, bravo)).status_code == 404, route
     for route in ("incidents/<slug:reference>/", "incidents/<slug:reference>/actions/<int:action_id>/",
                   "strategy/commitments/<int:commitment_id>/", "strategy/actions/<int:board_action_id>/"):
         assert client.get(concrete(route, bravo)).status_code == 404, route

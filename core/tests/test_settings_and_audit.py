@@ -93,9 +93,10 @@ def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path)
     """The README's production settings pass Django's deployment checks and ours, with no warning."""
     text = README.read_text()
     assert all(f"{name}={value}" in text for name, value in PRODUCTION.items() if name != "VRP_ALLOWED_HOSTS")
-    clean = _deploy_check(tmp_path, **PRODUCTION, VRP_SECRET_KEY="x" * 20 + "-production-secret-0123456789-abcdefghij")
+    clean = _deploy_check(tmp_path, **PRODUCTION, VRP_SECRET_KEY="x" * 20 + "-production-secret-0123456789-abcdefghij",
+                          VRP_ATTENDEE_KEY="y" * 20 + "-production-attendee-key-0123456789")
     assert clean.returncode == 0, clean.stderr
     # The development defaults are not fit to deploy, and the check says so (the shipped key included).
     development = _deploy_check(tmp_path, VRP_DEBUG="false")
     assert development.returncode != 0
-    assert all(code in development.stderr for code in ("security.W004", "security.W012", "vrp.W001"))
+    assert all(code in development.stderr for code in ("security.W004", "security.W012", "vrp.W001", "vrp.W002"))

@@ -65,8 +65,11 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def published() -> QuerySet[Service]:
+    from engagement.services.networks import faith_alliance_memberships_today
+
     return (Service.objects.filter(moderation=Service.Moderation.PUBLISHED)
-            .select_related("organisation").prefetch_related("locations", "schedules", "terms"))
+            .select_related("organisation").prefetch_related("locations", "schedules", "terms",
+                                                             faith_alliance_memberships_today("organisation__")))
 
 
 def search(filters: DirectoryFilters) -> tuple[list[tuple[Service, float | None]], str]:
@@ -185,8 +188,13 @@ def submit_service(actor: object, service: Service, terms: list[TaxonomyTerm], o
     """Save a submitted service (validated by its form, not yet saved) for moderation, with its organisation
     (found by name or created), one location at a known postcode and one weekly session; audit-logged."""
     found, _ = DirectoryOrganisation.objects.get_or_create(
-        name=organisation["name"], defaults={"description": organisation["description"],
-                                             "is_faith_alliance_member": organisation["faith_alliance_member"]})
+        name=organisation["name"], defaults={"description": organisation["description"]})
+    if organisation.get("faith_alliance_member"):
+        from engagement.services.networks import declare_faith_alliance_membership
+
+        # Counted once the Faith Alliance's coordinator confirms it (engagement, networks page).
+        declare_faith_alliance_membership(actor if getattr(actor, "pk", None) else "public", found,
+                                          timezone.localdate())
     service.organisation = found
     service.moderation = Service.Moderation.PENDING
     service.submitted_by = actor if getattr(actor, "pk", None) else None

@@ -28,8 +28,7 @@ PAGE = {"type": "object", "required": ["total_items", "total_pages", "page_numbe
 def listings() -> dict[str, Service]:
     Postcode.objects.create(postcode="B12 9QT", latitude=52.4650, longitude=-1.8870)
     football = TaxonomyTerm.objects.create(code="football", name="Football")
-    faith = DirectoryOrganisation.objects.create(name="St Anne's Church", description="A parish.",
-                                                 is_faith_alliance_member=True)
+    faith = DirectoryOrganisation.objects.create(name="St Anne's Church", description="A parish.")
     club = DirectoryOrganisation.objects.create(name="Sparkbrook Youth", description="Youth club.")
     found = {}
     for key, org, name, age, day, opens, lat, term in (

@@ -1,7 +1,7 @@
 """Anonymous directory submissions are limited per client address; moderation is paged, shows every field
 the public would see, and rejects a flood in one step."""
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 
@@ -63,8 +63,10 @@ def _flood(count: int) -> list[Service]:
 
 def test_moderation_is_paged_and_shows_every_public_field(client) -> None:
     _flood(60)
-    organisation = DirectoryOrganisation.objects.create(name="Ring CIC", description="A boxing charity.",
-                                                        is_faith_alliance_member=True)
+    from engagement.services.networks import declare_faith_alliance_membership
+
+    organisation = DirectoryOrganisation.objects.create(name="Ring CIC", description="A boxing charity.")
+    declare_faith_alliance_membership("public", organisation, date(2026, 1, 5))
     real = Service.objects.create(organisation=organisation, name="Boxing club", description="Tuesdays.",
                                   url="https://ring.example/", email="ring@example.org", minimum_age=10,
                                   maximum_age=18, cost="£2 a session", contact_name="Coach on duty",

@@ -134,3 +134,19 @@ def _release_months(source: str, period: Year) -> tuple[list[dict], str]:
                 for m in period.months], ""
     except Refused as exc:
         return [], exc.reason
+
+
+def build_annual_edition(year: int, edition: str = "public") -> dict:
+    """The annual report in an edition. The partner edition adds the training, networks and events section
+    (``engagement.report``: controlled figures, unsuppressed, not for publication); the public edition is
+    ``build_annual`` as it is, and gains training figures only through the public release."""
+    if edition not in ("public", "partner"):
+        raise ValueError("the edition is public or partner")
+    report = build_annual(year)
+    if edition == "partner":
+        from engagement.report import annual_section
+
+        report["sections"].append(annual_section(year, len(report["sections"]) + 1))
+        report["edition"] = "partner"
+        report["stem"] = f"{report['stem']}-partner"
+    return report

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import audit
 from reports.models import ReportJob
-from reports.services.annual import build_annual
+from reports.services.annual import build_annual_edition
 from reports.services.sna import ReportPeriod, build_sna, write_report
 
 
@@ -39,7 +39,7 @@ def run(job_id: int) -> ReportJob:
             report = build_sna(period, job.area or None, job.edition, progress)
             report["stem"] = f"sna-{period.label.replace('/', '-')}-{job.edition}"
         else:
-            report = build_annual(job.year)
+            report = build_annual_edition(job.year, job.edition)
         progress(95, "Writing HTML and PDF")
         if folder.exists():
             shutil.rmtree(folder)

@@ -33,5 +33,14 @@ class Command(PlatformCommand):
         from demo.stories import add_story
 
         self.stdout.write(f"Story map: {getattr(add_story(), 'title', 'none (no routes)')}.")
+
+        from django.utils import timezone
+
+        from demo.engagement import add_engagement
+
+        engagement = add_engagement(folder / "engagement", timezone.localdate())
+        self.stdout.write(f"Training, events and networks ({engagement['year']}/{(engagement['year'] + 1) % 100:02d}):"
+                          f" {engagement['import']}; {engagement['members']} network members and "
+                          f"{engagement['feedback']} feedback forms added.")
         for username, password in create_demo_accounts():
             self.stdout.write(f"Demo account {username}, password {password} (shown once; synthetic region only)")

@@ -1,6 +1,6 @@
 """``vrp report sna --year 2023 [--financial-year 2023] [--area CODE] [--edition public|partner] --out DIR``,
-``vrp report annual --year 2023 --out DIR`` and ``vrp report strategy --year 2025 --out DIR`` (the strategy's
-progress annex)."""
+``vrp report annual --year 2023 [--edition public|partner] --out DIR`` and ``vrp report strategy --year 2025
+--out DIR`` (the strategy's progress annex)."""
 
 from pathlib import Path
 from typing import Any
@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from core.management.cli import PlatformCommand
-from reports.services.annual import build_annual
+from reports.services.annual import build_annual_edition
 from reports.services.sna import ReportPeriod, build_sna, write_report
 
 
@@ -27,6 +27,8 @@ class Command(PlatformCommand):
         sna.add_argument("--no-pdf", action="store_true", help="HTML and CSV only")
         annual = kinds.add_parser("annual", help="the annual report's figures for a financial year")
         annual.add_argument("--year", type=int, required=True, help="financial year by its first year (2023 = 2023/24)")
+        annual.add_argument("--edition", choices=["public", "partner"], default="public",
+                            help="partner adds training, networks and events (not for publication)")
         annual.add_argument("--out", required=True)
         annual.add_argument("--no-pdf", action="store_true")
         annex = kinds.add_parser("strategy", help="the response strategy's progress annex")
@@ -55,7 +57,7 @@ class Command(PlatformCommand):
         else:
             if options["year"] < 2000:
                 raise CommandError("give the financial year by its first calendar year, e.g. 2023")
-            report = build_annual(options["year"])
+            report = build_annual_edition(options["year"], options["edition"])
             written = write_report(report, out, pdf=not options["no_pdf"])
         for kind, path in written.items():
             self.stdout.write(f"{kind}: {path}")

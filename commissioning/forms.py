@@ -83,6 +83,21 @@ class ProjectForm(forms.ModelForm):
         return data
 
 
+class ProjectRowForm(ProjectForm):
+    """One row of a project spreadsheet, checked by the project page's fields and the model's rules.
+
+    A row names its provider, funder and programme (matched or created when saved), so those are checked
+    there; the identifier may already exist, since importing a row again updates the project it names.
+    """
+
+    class Meta(ProjectForm.Meta):
+        fields = [f for f in ProjectForm.Meta.fields if f not in ("provider", "funder", "programme")] + [
+            "external_id", "currency"]
+
+    def validate_unique(self) -> None:
+        """An identifier already used is the project the row updates, not a clash."""
+
+
 class FunderForm(forms.ModelForm):
     class Meta:
         model = Funder

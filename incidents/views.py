@@ -15,7 +15,7 @@ from core import audit
 from core.access import allow
 from core.downloads import table_response
 from core.problems import InputRejected
-from core.roles import Role
+from core.roles import COORDINATORS, Role
 from incidents.forms import (
     ActionUpdateForm,
     IncidentForm,
@@ -41,7 +41,6 @@ from incidents.services.response import (
     visible_timeline,
 )
 
-COORDINATORS = (Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR)
 INVOLVED = (*COORDINATORS, Role.PARTNER, Role.PROVIDER)
 
 

@@ -21,7 +21,7 @@ from core.downloads import table_response
 from core.public_cache import public_page
 from core.render import form_page
 from core.request_limits import accepts_uploads
-from core.roles import EVERYONE, Role
+from core.roles import ANALYSTS_AND_COMMISSIONERS, EVERYONE, PARTNERS_AND_STAFF
 from incidents.services.response import visible_incidents
 from insights.services.catalogue import default_query
 from places.forms import DirectorySearchForm, PlanForm, PlanItemForm, RouteForm, SubmissionForm
@@ -29,9 +29,6 @@ from places.models import PreventionPlan, Route, School, Service
 from places.services import directory, provision
 from places.services.nearby import by_month_and_type, events_near_geometry
 from places.services.routes import before_after, difference_in_differences, route_panel
-
-PARTNERS = (Role.PARTNER, Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR)
-MODERATORS = (Role.ANALYST, Role.COMMISSIONER, Role.ADMINISTRATOR)
 
 
 @allow(EVERYONE)
@@ -66,13 +63,13 @@ def school_page(request: HttpRequest, urn: int, fmt: str | None = None) -> HttpR
         rows = by_month_and_type(events)
     if fmt:
         return table_response(rows, ["month", "crime_type", "count"], fmt, f"school-{urn}-within-{radius}m")
-    partner = role_of(request.user) in PARTNERS
+    partner = role_of(request.user) in PARTNERS_AND_STAFF
     return render(request, "places/school.html", {
         "school": school, "rows": rows, "radius": radius, "note": note, "query": query, "partner": partner,
         "plans": school.plans.all() if partner else [], "routes": school.routes.all() if partner else []})
 
 
-@allow(PARTNERS)
+@allow(PARTNERS_AND_STAFF)
 def plan_new(request: HttpRequest, urn: int) -> HttpResponse:
     school = get_object_or_404(School, urn=urn)
     form = PlanForm(request.POST or None, initial={"incident_reference": request.GET.get("incident", "")})
@@ -93,7 +90,7 @@ def plan_new(request: HttpRequest, urn: int) -> HttpResponse:
     return form_page(request, "places/form.html", {"form": form, "title": f"New prevention plan: {school.name}"}, form)
 
 
-@allow(PARTNERS)
+@allow(PARTNERS_AND_STAFF)
 def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(PreventionPlan.objects.select_related("school", "incident"), pk=plan_id)
     form = PlanItemForm(request.POST or None)
@@ -118,12 +115,12 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
                                                    "delivered": delivered, "total": len(items)}, form)
 
 
-@allow(PARTNERS)
+@allow(PARTNERS_AND_STAFF)
 def routes(request: HttpRequest) -> HttpResponse:
     return render(request, "places/routes.html", {"routes": Route.objects.select_related("school")})
 
 
-@allow(PARTNERS)
+@allow(PARTNERS_AND_STAFF)
 @accepts_uploads
 def route_new(request: HttpRequest) -> HttpResponse:
     form = RouteForm(request.POST or None, request.FILES or None)
@@ -138,7 +135,7 @@ def route_new(request: HttpRequest) -> HttpResponse:
     return form_page(request, "places/route_new.html", {"form": form}, form)
 
 
-@allow(PARTNERS)
+@allow(PARTNERS_AND_STAFF)
 def route_page(request: HttpRequest, route_id: int, fmt: str | None = None) -> HttpResponse:
     """Crime within the buffer before and after the route started, and the DiD against comparison routes."""
     route = get_object_or_404(Route, pk=route_id)
@@ -159,7 +156,7 @@ def route_page(request: HttpRequest, route_id: int, fmt: str | None = None) -> H
         "comparisons": comparisons, "line": route.line_geojson, "query": query})
 
 
-@allow(PARTNERS)
+@allow(PARTNERS_AND_STAFF)
 def route_planning(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """Schools ranked by violence near them (last 12 months), those with a route marked, so new routes go where
     the data says. Pupils' home LSOAs are not in GIAS, so walking corridors cannot be drawn; the radius stands
@@ -256,7 +253,7 @@ def _pending(words: str) -> QuerySet[Service]:
     return pending.distinct().order_by("last_modified", "name")
 
 
-@allow(MODERATORS)
+@allow(ANALYSTS_AND_COMMISSIONERS)
 def directory_moderate(request: HttpRequest) -> HttpResponse:
     """Entries awaiting review, every field the public would see, a page at a time; publish or reject one,
     the ones ticked, or every entry matching the search (a flood of submissions goes in one step)."""

@@ -8,12 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from core.access import allow
 from core.render import form_page
-from core.roles import Role
+from core.roles import ANALYSTS
 from geography.codes import level_of
 from reports.models import ReportJob
 from reports.services.jobs import job_folder, request_job
-
-ANALYSTS = (Role.ANALYST, Role.ADMINISTRATOR)
 
 
 class JobForm(forms.ModelForm):

@@ -53,7 +53,6 @@ ARRAYS = {
         "latitude": "Latitude", "longitude": "Longitude", "description": "Description"}),
     "classifications": ("Classifications", True, {"vocabulary": "Vocabulary", "code": "Code", "title": "Title"}),
 }
-NUMBERS = {"amountAwarded"}
 
 
 def grant_prefix() -> str:

@@ -6,25 +6,20 @@ from django.db.models import QuerySet
 from core import audit
 from core.access import role_of
 from core.problems import InputRejected
-from core.roles import Role
+from core.roles import ANALYSTS, PARTNERS_AND_STAFF
 from evidence.models import Attachment, EvidenceItem
 from evidence.services import attachments
 from evidence.services.search import index_item
-
-#: Roles that see partner-only items (providers, like the public, see public items only).
-PARTNER_ROLES = frozenset({Role.PARTNER, Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR,
-                           Role.ADMINISTRATOR})
-EDITORS = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 
 
 def visible_items(user: object) -> QuerySet[EvidenceItem]:
     """Editors see everything, drafts included; partners published items; everyone else published public ones."""
     role = role_of(user)
     items = EvidenceItem.objects.all()
-    if role in EDITORS:
+    if role in ANALYSTS:
         return items
     items = items.filter(status=EvidenceItem.Status.PUBLISHED)
-    if role in PARTNER_ROLES:
+    if role in PARTNERS_AND_STAFF:
         return items
     return items.filter(visibility=EvidenceItem.Visibility.PUBLIC)
 
@@ -32,11 +27,11 @@ def visible_items(user: object) -> QuerySet[EvidenceItem]:
 def search_scope(user: object) -> str:
     """The search scope (``evidence.services.search.SCOPES``) matching ``visible_items`` for this user."""
     role = role_of(user)
-    return "all" if role in EDITORS else "partners" if role in PARTNER_ROLES else "public"
+    return "all" if role in ANALYSTS else "partners" if role in PARTNERS_AND_STAFF else "public"
 
 
 def may_edit(user: object) -> bool:
-    return role_of(user) in EDITORS
+    return role_of(user) in ANALYSTS
 
 
 @transaction.atomic

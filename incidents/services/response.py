@@ -19,13 +19,10 @@ from core.actions import mark_completion
 from core.actions import notify_overdue as notify_overdue_actions
 from core.models import Organisation, User
 from core.problems import InputRejected, Problem
-from core.roles import Role
+from core.roles import COORDINATORS, SCOPED_ROLES
 from incidents.models import Action, Incident, ProtocolStep, ResponseProtocol, TimelineEntry
 from incidents.services.deadlines import due_at
 from incidents.services.identifiers import identifiers_in
-
-COORDINATORS = frozenset({Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR})
-INVITABLE = frozenset({Role.PARTNER, Role.PROVIDER})
 
 
 def is_coordinator(user: object) -> bool:
@@ -37,7 +34,7 @@ def visible_incidents(user: object) -> QuerySet[Incident]:
     role = role_of(user)
     if role in COORDINATORS:
         return Incident.objects.all()
-    if role in INVITABLE and getattr(user, "organisation_id", None):
+    if role in SCOPED_ROLES and getattr(user, "organisation_id", None):
         return Incident.objects.filter(invited=user.organisation_id)
     return Incident.objects.none()
 
@@ -263,7 +260,7 @@ def _recipients(action: Action) -> list[str]:
         return []
     roles = {role.value for role in COORDINATORS}
     if action.incident.invited.filter(pk=organisation.pk).exists():
-        roles |= {role.value for role in INVITABLE}
+        roles |= {role.value for role in SCOPED_ROLES}
     return list(User.objects.filter(organisation=organisation, is_active=True, role__in=roles).exclude(email="")
                 .order_by("pk").values_list("email", flat=True))
 

@@ -4,16 +4,14 @@ from django.db.models import QuerySet
 
 from commissioning.models import Project
 from core.access import role_of
-from core.roles import Role
-
-REVIEWERS = (Role.COMMISSIONER, Role.ADMINISTRATOR)
+from core.roles import COMMISSIONERS, Role
 
 
 def projects_in_scope(user: object) -> QuerySet[Project]:
     """The projects whose returns ``user`` may see: none unless provider (own) or reviewer (all)."""
     role = role_of(user)
     projects = Project.objects.select_related("provider", "funder", "programme")
-    if role in REVIEWERS:
+    if role in COMMISSIONERS:
         return projects
     if role is Role.PROVIDER and getattr(user, "organisation_id", None):
         return projects.filter(provider_id=user.organisation_id)
@@ -21,7 +19,7 @@ def projects_in_scope(user: object) -> QuerySet[Project]:
 
 
 def may_review(user: object) -> bool:
-    return role_of(user) in REVIEWERS
+    return role_of(user) in COMMISSIONERS
 
 
 def may_edit(user: object, project: Project) -> bool:

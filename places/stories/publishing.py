@@ -20,24 +20,20 @@ from django.db.models import QuerySet
 
 from core.access import role_of
 from core.problems import Problem
-from core.roles import Role
+from core.roles import ANALYSTS, PARTNERS_AND_STAFF
 from places.stories.models import Chapter, Story
-
-WRITERS = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
-PARTNER_READERS = frozenset({Role.PARTNER, Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR,
-                             Role.ADMINISTRATOR})
 
 
 def is_writer(user: object) -> bool:
-    return role_of(user) in WRITERS
+    return role_of(user) in ANALYSTS
 
 
 def visibilities_for(user: object) -> tuple[str, ...]:
     """The visibilities of the stories ``user`` may read."""
     role = role_of(user)
-    if role in WRITERS:
+    if role in ANALYSTS:
         return tuple(Story.Visibility.values)
-    if role in PARTNER_READERS:
+    if role in PARTNERS_AND_STAFF:
         return (Story.Visibility.PARTNERS, Story.Visibility.PUBLIC)
     return (Story.Visibility.PUBLIC,)
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import audit
-from core.access import allow
+from core.access import Viewer, allow
 from core.downloads import table_response
 from core.problems import InputRejected
 from core.roles import COORDINATORS, Role
@@ -44,7 +44,7 @@ from incidents.services.response import (
 INVOLVED = (*COORDINATORS, Role.PARTNER, Role.PROVIDER)
 
 
-def _audit_shown(user: object, action: str, incidents: list[Incident], what: str) -> None:
+def _audit_shown(user: Viewer, action: str, incidents: list[Incident], what: str) -> None:
     """Incidents are restricted records: a page or download showing any is in the audit log, naming them."""
     references = ", ".join(i.reference for i in incidents)
     audit.record(user, action, object_type="incidents.Incident",

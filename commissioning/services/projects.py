@@ -19,6 +19,7 @@ from django.forms.models import model_to_dict
 
 from commissioning.models import DeliveryLocation, Funder, Programme, Project, Theme
 from core import audit
+from core.audit import Actor
 from core.models import Organisation
 from core.problems import InputRejected, Problem
 from geography.codes import level_of
@@ -236,7 +237,7 @@ def validate_project_rows(rows: list[tuple[int | None, dict[str, str]]], file_na
     return inputs, problems
 
 
-def import_project_rows(rows: list[tuple[int | None, dict[str, str]]], actor: object, file_name: str,
+def import_project_rows(rows: list[tuple[int | None, dict[str, str]]], actor: Actor, file_name: str,
                         defaults: dict[str, Any] | None = None) -> ImportSummary:
     """Validate every row, then save them all in one transaction (or nothing, raising InputRejected).
 
@@ -251,7 +252,7 @@ def import_project_rows(rows: list[tuple[int | None, dict[str, str]]], actor: ob
 
 
 @transaction.atomic
-def _save_inputs(inputs: list[ProjectInput], actor: object, file_name: str) -> ImportSummary:
+def _save_inputs(inputs: list[ProjectInput], actor: Actor, file_name: str) -> ImportSummary:
     summary = ImportSummary()
     problems = []
     for item in inputs:
@@ -318,7 +319,7 @@ def set_locations(project: Project, locations: list[tuple[str, float, float]]) -
         for i, (name, lat, lon) in enumerate(locations)])
 
 
-def _organisation(wanted: dict[str, str], actor: object) -> Organisation:
+def _organisation(wanted: dict[str, str], actor: Actor) -> Organisation:
     found = None
     if wanted["org_identifier"]:
         found = Organisation.objects.filter(org_identifier=wanted["org_identifier"]).first()
@@ -333,7 +334,7 @@ def _organisation(wanted: dict[str, str], actor: object) -> Organisation:
     return found
 
 
-def _funder(wanted: dict[str, str], actor: object) -> Funder:
+def _funder(wanted: dict[str, str], actor: Actor) -> Funder:
     found = None
     if wanted["org_identifier"]:
         found = Funder.objects.filter(org_identifier=wanted["org_identifier"]).first()
@@ -344,7 +345,7 @@ def _funder(wanted: dict[str, str], actor: object) -> Funder:
     return found
 
 
-def _programme(wanted: dict[str, str], funder: Funder, actor: object) -> Programme:
+def _programme(wanted: dict[str, str], funder: Funder, actor: Actor) -> Programme:
     found = Programme.objects.filter(code=wanted["code"]).first()
     if found is None:
         found = Programme.objects.create(code=wanted["code"], title=wanted["title"][:200], funder=funder)
@@ -353,7 +354,7 @@ def _programme(wanted: dict[str, str], funder: Funder, actor: object) -> Program
 
 
 @transaction.atomic
-def save_project(actor: object, project: Project, locations: list[tuple[str, float, float]] | None = None
+def save_project(actor: Actor, project: Project, locations: list[tuple[str, float, float]] | None = None
                  ) -> Project:
     """Save a project edited in a form (already validated), with its delivery locations, and audit it."""
     before = _snapshot(Project.objects.get(pk=project.pk)) if project.pk else None

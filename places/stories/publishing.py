@@ -18,17 +18,17 @@ A public story is checked when it is published and whenever a chapter of it chan
 
 from django.db.models import QuerySet
 
-from core.access import role_of
+from core.access import Viewer, role_of
 from core.problems import Problem
 from core.roles import ANALYSTS, PARTNERS_AND_STAFF
 from places.stories.models import Chapter, Story
 
 
-def is_writer(user: object) -> bool:
+def is_writer(user: Viewer) -> bool:
     return role_of(user) in ANALYSTS
 
 
-def visibilities_for(user: object) -> tuple[str, ...]:
+def visibilities_for(user: Viewer) -> tuple[str, ...]:
     """The visibilities of the stories ``user`` may read."""
     role = role_of(user)
     if role in ANALYSTS:
@@ -38,7 +38,7 @@ def visibilities_for(user: object) -> tuple[str, ...]:
     return (Story.Visibility.PUBLIC,)
 
 
-def readable_stories(user: object) -> QuerySet[Story]:
+def readable_stories(user: Viewer) -> QuerySet[Story]:
     """The stories ``user`` may read (filtered in the query)."""
     return Story.objects.filter(visibility__in=visibilities_for(user))
 

@@ -23,6 +23,7 @@ from commissioning.forms import (
 )
 from commissioning.models import Project
 from commissioning.services import dashboard, threesixty
+from commissioning.services.funding import add_funder_or_programme
 from commissioning.services.projects import (
     PROJECT_COLUMNS,
     import_project_rows,
@@ -30,7 +31,6 @@ from commissioning.services.projects import (
     read_project_file,
     save_project,
 )
-from core import audit
 from core.access import allow, role_of
 from core.downloads import XLSX_TYPE, table_response
 from core.problems import InputRejected
@@ -41,6 +41,7 @@ from core.roles import ANALYSTS_AND_COMMISSIONERS, COMMISSIONERS, EVERYONE, Role
 from evidence.services.items import visible_items
 from insights import charts
 from insights.services.areas import area_names
+from monitoring.services.measures import MeasureExists, add_outcome_measure
 from monitoring.services.reach import MEASURE_LABELS, project_reach
 
 TABLE_COLUMNS = ["identifier", "title", "provider", "funder", "programme", "theme", "status", "amount_awarded",
@@ -180,8 +181,7 @@ def project_edit(request: HttpRequest, identifier: str | None = None) -> HttpRes
 def _simple_create(request: HttpRequest, form_class: type, title: str) -> HttpResponse:
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = form.save()
-        audit.record(request.user, "create", created)
+        created = add_funder_or_programme(request.user, form.save(commit=False))
         messages.success(request, f"Added {created}.")
         return redirect("commissioning:manage")
     return form_page(request, "commissioning/form.html", {"form": form, "title": title}, form)
@@ -203,13 +203,11 @@ def measure_new(request: HttpRequest, identifier: str) -> HttpResponse:
     project = get_object_or_404(Project, identifier=identifier)
     form = OutcomeMeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        measure = form.save(commit=False)
-        measure.project = project
-        if project.outcome_measures.filter(name=measure.name).exists():
-            form.add_error("name", "This project already has a measure with that name.")
+        try:
+            add_outcome_measure(request.user, project, form.save(commit=False))
+        except MeasureExists as exc:
+            form.add_error("name", str(exc))
         else:
-            measure.save()
-            audit.record(request.user, "create", measure, summary=f"{project.identifier}: {measure}")
             return redirect("monitoring:project", identifier=project.identifier)
     return form_page(request, "commissioning/form.html", {"form": form, "title": f"New outcome measure for "
                                                        f"{project.identifier}"}, form)

@@ -8,14 +8,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from shapely.geometry import Point
 
-from core import audit, ratelimit
+from core import ratelimit
 from core.access import allow, role_of
 from core.downloads import table_response
 from core.public_cache import public_page
@@ -26,9 +25,9 @@ from incidents.services.response import visible_incidents
 from insights.services.catalogue import default_query
 from places.forms import DirectorySearchForm, PlanForm, PlanItemForm, RouteForm, SubmissionForm
 from places.models import PreventionPlan, Route, School, Service
-from places.services import directory, provision
+from places.services import directory, plans, provision
 from places.services.nearby import by_month_and_type, events_near_geometry
-from places.services.routes import before_after, difference_in_differences, route_panel
+from places.services.routes import before_after, difference_in_differences, record_route, route_panel
 
 
 @allow(EVERYONE)
@@ -79,14 +78,13 @@ def plan_new(request: HttpRequest, urn: int) -> HttpResponse:
         incident = visible_incidents(request.user).filter(reference=reference).first() if reference else None
         if reference and incident is None:
             form.add_error("incident_reference", "No incident you can see has that reference.")
-        elif PreventionPlan.objects.filter(school=school, academic_year=form.cleaned_data["academic_year"]).exists():
-            form.add_error("academic_year", "This school already has a plan for that year.")
         else:
-            plan = form.save(commit=False)
-            plan.school, plan.incident = school, incident
-            plan.save()
-            audit.record(request.user, "create", plan)
-            return redirect("places:plan", plan_id=plan.pk)
+            try:
+                plan = plans.create_plan(request.user, form.save(commit=False), school, incident)
+            except plans.PlanExists as exc:
+                form.add_error("academic_year", str(exc))
+            else:
+                return redirect("places:plan", plan_id=plan.pk)
     return form_page(request, "places/form.html", {"form": form, "title": f"New prevention plan: {school.name}"}, form)
 
 
@@ -95,16 +93,10 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(PreventionPlan.objects.select_related("school", "incident"), pk=plan_id)
     form = PlanItemForm(request.POST or None)
     if request.method == "POST" and "delivered" in request.POST:
-        item = get_object_or_404(plan.items, pk=request.POST["delivered"])
-        item.status = "delivered"
-        item.save(update_fields=["status"])
-        audit.record(request.user, "update", item, summary=f"{plan}: {item} delivered")
+        plans.mark_delivered(request.user, get_object_or_404(plan.items, pk=request.POST["delivered"]))
         return redirect("places:plan", plan_id=plan.pk)
     if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.plan = plan
-        item.save()
-        audit.record(request.user, "create", item, summary=f"{plan}: {item}")
+        plans.add_plan_item(request.user, plan, form.save(commit=False))
         return redirect("places:plan", plan_id=plan.pk)
     items = list(plan.items.select_related("project"))
     delivered = sum(1 for i in items if i.status == "delivered")
@@ -125,12 +117,7 @@ def routes(request: HttpRequest) -> HttpResponse:
 def route_new(request: HttpRequest) -> HttpResponse:
     form = RouteForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        route = form.save(commit=False)
-        urn = form.cleaned_data.get("school_urn")
-        route.school = School.objects.filter(urn=urn).first() if urn else None
-        with transaction.atomic():
-            route.save()
-            audit.record(request.user, "create", route)
+        route = record_route(request.user, form.save(commit=False), form.cleaned_data.get("school_urn"))
         return redirect("places:route", route_id=route.pk)
     return form_page(request, "places/route_new.html", {"form": form}, form)
 

@@ -27,6 +27,8 @@ run: install
 
 lint: install
 	$(BIN)/ruff check .
+	# The layers (core < geography < insights < capability apps < reports < demo; pyproject [tool.importlinter]).
+	$(BIN)/lint-imports
 
 test: install lint .ci/node/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest

@@ -4,9 +4,9 @@ from django import forms
 
 from commissioning.models import Funder, Programme, Project, Theme
 from commissioning.services.dashboard import ProjectFilters, award_years
-from commissioning.services.projects import format_locations, parse_area_codes, parse_locations
+from commissioning.services.projects import format_locations, parse_locations
 from core.models import Organisation
-from geography.codes import level_of
+from geography.codes import level_of, parse_area_codes
 from monitoring.models import OutcomeMeasure
 from monitoring.services.periods import financial_year_label
 

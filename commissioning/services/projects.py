@@ -22,7 +22,6 @@ from core import audit
 from core.audit import Actor
 from core.models import Organisation
 from core.problems import InputRejected, Problem
-from geography.codes import level_of
 
 PROJECT_COLUMNS = [
     "identifier", "external_id", "title", "description", "provider", "provider_org_identifier", "funder",
@@ -93,14 +92,6 @@ def parse_choice(text: str, choices: type, column: str) -> str:
             return value
     options = ", ".join(str(label) for _, label in choices.choices)
     raise ValueError(f"{text!r} is not a {column}; use one of: {options}")
-
-
-def parse_area_codes(text: str) -> list[str]:
-    codes = [c.strip().upper() for c in re.split(r"[;,\s]+", text) if c.strip()]
-    unknown = [c for c in codes if level_of(c) is None]
-    if unknown:
-        raise ValueError(f"not ONS area codes of a known level: {', '.join(unknown)}")
-    return sorted(set(codes))
 
 
 def parse_locations(text: str) -> list[tuple[str, float, float]]:

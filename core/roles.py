@@ -37,5 +37,3 @@ STAFF = ANALYSTS | COMMISSIONERS | COORDINATORS
 PARTNERS_AND_STAFF = STAFF | {Role.PARTNER}
 #: Providers and commissioners: monitoring returns (providers their own).
 PROVIDERS_AND_COMMISSIONERS = COMMISSIONERS | {Role.PROVIDER}
-#: Who records engagement (training, events): the scoped organisations for their own work, and commissioners.
-SCOPED_AND_COMMISSIONERS = SCOPED_ROLES | COMMISSIONERS

@@ -22,10 +22,13 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/vrp migrate --no-input
 	$(BIN)/vrp demo
-	$(BIN)/vrp runserver 127.0.0.1:8000
+	# Report jobs queued from the analysts' page run in a worker beside the server (stopped with it).
+	$(BIN)/vrp worker & trap 'kill $$!' EXIT; $(BIN)/vrp runserver 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check .
+	# The layers (core < geography < insights < capability apps < reports < demo; pyproject [tool.importlinter]).
+	$(BIN)/lint-imports
 
 test: install lint .ci/node/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest

@@ -4,9 +4,9 @@ from django import forms
 
 from commissioning.models import Funder, Programme, Project, Theme
 from commissioning.services.dashboard import ProjectFilters, award_years
-from commissioning.services.projects import format_locations, parse_area_codes, parse_locations
+from commissioning.services.projects import format_locations, parse_locations
 from core.models import Organisation
-from geography.codes import level_of
+from geography.codes import level_of, parse_area_codes
 from monitoring.models import OutcomeMeasure
 from monitoring.services.periods import financial_year_label
 
@@ -81,6 +81,21 @@ class ProjectForm(forms.ModelForm):
         data = super().clean()
         self.instance.area_codes = data.get("area_codes_text") or []
         return data
+
+
+class ProjectRowForm(ProjectForm):
+    """One row of a project spreadsheet, checked by the project page's fields and the model's rules.
+
+    A row names its provider, funder and programme (matched or created when saved), so those are checked
+    there; the identifier may already exist, since importing a row again updates the project it names.
+    """
+
+    class Meta(ProjectForm.Meta):
+        fields = [f for f in ProjectForm.Meta.fields if f not in ("provider", "funder", "programme")] + [
+            "external_id", "currency"]
+
+    def validate_unique(self) -> None:
+        """An identifier already used is the project the row updates, not a clash."""
 
 
 class FunderForm(forms.ModelForm):

@@ -23,6 +23,7 @@ from commissioning.forms import (
 )
 from commissioning.models import Project
 from commissioning.services import dashboard, threesixty
+from commissioning.services.funding import add_funder_or_programme
 from commissioning.services.projects import (
     PROJECT_COLUMNS,
     import_project_rows,
@@ -30,22 +31,19 @@ from commissioning.services.projects import (
     read_project_file,
     save_project,
 )
-from core import audit
 from core.access import allow, role_of
 from core.downloads import XLSX_TYPE, table_response
 from core.problems import InputRejected
 from core.public_cache import public_page
 from core.render import error_response, form_errors, form_page
 from core.request_limits import accepts_uploads
-from core.roles import EVERYONE, Role
+from core.roles import ANALYSTS_AND_COMMISSIONERS, COMMISSIONERS, EVERYONE, Role
 from evidence.services.items import visible_items
 from insights import charts
 from insights.services.areas import area_names
+from monitoring.services.measures import MeasureExists, add_outcome_measure
 from monitoring.services.reach import MEASURE_LABELS, project_reach
 
-MANAGERS = (Role.COMMISSIONER, Role.ADMINISTRATOR)
-#: Who sees reach per project (returns are controlled data; everyone else sees the public release).
-REACH_IN_FULL = (Role.COMMISSIONER, Role.ANALYST, Role.ADMINISTRATOR)
 TABLE_COLUMNS = ["identifier", "title", "provider", "funder", "programme", "theme", "status", "amount_awarded",
                  "currency", "award_date", "financial_year", "planned_start", "planned_end", "target_cohort",
                  "age_range", "areas", "reach_under_25", "reach_over_24", "professionals_trained"]
@@ -68,7 +66,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "query_string": request.GET.urlencode()}
     if projects is not None:
         themes = dashboard.by_theme(projects)
-        full = role_of(request.user) in REACH_IN_FULL
+        full = role_of(request.user) in ANALYSTS_AND_COMMISSIONERS
         reach, reach_note = dashboard.reach_tiles(form.filters() if request.GET else dashboard.ProjectFilters(),
                                                   projects, full)
         context.update({
@@ -88,7 +86,7 @@ def projects_download(request: HttpRequest, fmt: str) -> HttpResponse:
     form, projects = _selection(request)
     if projects is None:
         return error_response(request, form_errors(form), 400, "json")
-    full = role_of(request.user) in REACH_IN_FULL
+    full = role_of(request.user) in ANALYSTS_AND_COMMISSIONERS
     meta = {"filters": request.GET.dict(), "definitions": {
         "financial_year": "April to March, named by the year it starts; the year a project was awarded",
         **{m: label + (" (accepted returns, new participants)" if full else
@@ -112,7 +110,7 @@ def _visible_project(request: HttpRequest, identifier: str) -> Project:
     project = get_object_or_404(Project.objects.select_related("provider", "funder", "programme"),
                                 identifier=identifier)
     role = role_of(request.user)
-    if project.is_published or role in MANAGERS or role is Role.ANALYST:
+    if project.is_published or role in COMMISSIONERS or role is Role.ANALYST:
         return project
     if role is Role.PROVIDER and request.user.organisation_id == project.provider_id:
         return project
@@ -127,11 +125,11 @@ def project_page(request: HttpRequest, identifier: str) -> HttpResponse:
     names = area_names(project.area_codes or [])
     role = role_of(request.user)
     own = role is Role.PROVIDER and request.user.organisation_id == project.provider_id
-    reach = project_reach(None, [project.pk]).get(project.pk, {}) if role in REACH_IN_FULL or own else None
+    reach = project_reach(None, [project.pk]).get(project.pk, {}) if role in ANALYSTS_AND_COMMISSIONERS or own else None
     return render(request, "commissioning/project.html", {
         "project": project, "areas": [(code, names.get(code, "")) for code in project.area_codes or []],
         "reach": [(MEASURE_LABELS[m], v) for m, v in reach.items()] if reach is not None else None,
-        "can_manage": role_of(request.user) in MANAGERS,
+        "can_manage": role_of(request.user) in COMMISSIONERS,
         "evidence": visible_items(request.user).filter(projects=project).order_by("-published_on", "title"),
     })
 
@@ -154,21 +152,21 @@ def threesixty_download(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-@allow(MANAGERS)
+@allow(COMMISSIONERS)
 def manage(request: HttpRequest) -> HttpResponse:
     """Commissioners' list of every project, published or not."""
     projects = Project.objects.select_related("provider", "funder").order_by("-award_date", "identifier")
     return render(request, "commissioning/manage.html", {"projects": projects})
 
 
-@allow(MANAGERS)
+@allow(COMMISSIONERS)
 def manage_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """Every project in the import spreadsheet's columns: download, edit, upload again."""
     projects = Project.objects.select_related("provider", "funder", "programme").prefetch_related("locations")
     return table_response([project_row(p) for p in projects], PROJECT_COLUMNS, fmt, "projects-all")
 
 
-@allow(MANAGERS)
+@allow(COMMISSIONERS)
 def project_edit(request: HttpRequest, identifier: str | None = None) -> HttpResponse:
     project = get_object_or_404(Project, identifier=identifier) if identifier else None
     form = ProjectForm(request.POST or None, instance=project)
@@ -183,42 +181,39 @@ def project_edit(request: HttpRequest, identifier: str | None = None) -> HttpRes
 def _simple_create(request: HttpRequest, form_class: type, title: str) -> HttpResponse:
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = form.save()
-        audit.record(request.user, "create", created)
+        created = add_funder_or_programme(request.user, form.save(commit=False))
         messages.success(request, f"Added {created}.")
         return redirect("commissioning:manage")
     return form_page(request, "commissioning/form.html", {"form": form, "title": title}, form)
 
 
-@allow(MANAGERS)
+@allow(COMMISSIONERS)
 def funder_new(request: HttpRequest) -> HttpResponse:
     return _simple_create(request, FunderForm, "New funder")
 
 
-@allow(MANAGERS)
+@allow(COMMISSIONERS)
 def programme_new(request: HttpRequest) -> HttpResponse:
     return _simple_create(request, ProgrammeForm, "New programme")
 
 
-@allow(MANAGERS)
+@allow(COMMISSIONERS)
 def measure_new(request: HttpRequest, identifier: str) -> HttpResponse:
     """Add an outcome measure (name, unit, target) that the project's returns must report."""
     project = get_object_or_404(Project, identifier=identifier)
     form = OutcomeMeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        measure = form.save(commit=False)
-        measure.project = project
-        if project.outcome_measures.filter(name=measure.name).exists():
-            form.add_error("name", "This project already has a measure with that name.")
+        try:
+            add_outcome_measure(request.user, project, form.save(commit=False))
+        except MeasureExists as exc:
+            form.add_error("name", str(exc))
         else:
-            measure.save()
-            audit.record(request.user, "create", measure, summary=f"{project.identifier}: {measure}")
             return redirect("monitoring:project", identifier=project.identifier)
     return form_page(request, "commissioning/form.html", {"form": form, "title": f"New outcome measure for "
                                                        f"{project.identifier}"}, form)
 
 
-@allow(MANAGERS)
+@allow(COMMISSIONERS)
 @accepts_uploads
 def import_page(request: HttpRequest) -> HttpResponse:
     """Bulk import: a project spreadsheet or a 360Giving file; all rows land or none, with every problem named."""

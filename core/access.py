@@ -8,7 +8,7 @@ login/logout and static files are the declared exceptions in ``EXEMPT_VIEW_MODUL
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -17,13 +17,21 @@ from django.http import HttpRequest, HttpResponse
 
 from core.roles import Role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from core.models import User
+
+#: Whoever a page is shown to: a signed-in user, or an anonymous visitor (who holds the public role).
+Viewer: TypeAlias = "User | AnonymousUser | None"
+
 ROLES_ATTRIBUTE = "vrp_roles"
 EXEMPT_VIEW_MODULES = ("django.contrib.auth.views", "django.views.static", "django.contrib.staticfiles")
 #: URL namespaces guarded by their own mechanism: Django's admin admits active staff only.
 EXEMPT_NAMESPACES = ("admin",)
 
 
-def role_of(user: Any) -> Role:
+def role_of(user: Viewer) -> Role:
     """The role a request's user acts in; anonymous visitors are ``public``."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Role.PUBLIC

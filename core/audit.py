@@ -1,14 +1,22 @@
 """The audit log: who changed what, when. Service functions call ``record`` in the same transaction
 as the change, so a change and its audit entry land together or not at all."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import models
 
 from core.models import AuditEntry
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def record(actor: Any, action: str, obj: models.Model | None = None, *, object_type: str = "",
+    from core.models import User
+
+#: Who made a change: the signed-in user, or a string naming the command line ("cli:ingest"), or None.
+Actor: TypeAlias = "User | AnonymousUser | str | None"
+
+
+def record(actor: Actor, action: str, obj: models.Model | None = None, *, object_type: str = "",
            object_id: str = "", summary: str = "", changes: dict | None = None) -> AuditEntry:
     """Append an audit entry.
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from core import audit
+from core.audit import Actor
 from core.models import Region
 
 #: The reference user's region, used when none is configured.
@@ -32,7 +33,7 @@ def current_region() -> RegionConfig:
 
 
 @transaction.atomic
-def set_region(actor: object, name: str, force_slugs: list[str], lad_codes: list[str],
+def set_region(actor: Actor, name: str, force_slugs: list[str], lad_codes: list[str],
                is_synthetic: bool = False) -> Region:
     """Make a region the current one (the previous one stays, not current)."""
     Region.objects.filter(is_current=True).update(is_current=False)

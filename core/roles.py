@@ -1,4 +1,8 @@
-"""The roles people hold on the platform (DESIGN.md "Security")."""
+"""The roles people hold on the platform (DESIGN.md "Security"), and the groups of them pages allow.
+
+A page or service names one of these groups rather than listing roles itself, so who may do what is read
+in one place. Administrators belong to every staff group.
+"""
 
 from django.db import models
 
@@ -18,3 +22,18 @@ SCOPED_ROLES = frozenset({Role.PROVIDER, Role.PARTNER})
 #: Every signed-in role.
 SIGNED_IN = frozenset(Role) - {Role.PUBLIC}
 EVERYONE = frozenset(Role)
+
+#: Analysts: write evidence, stories and reports, and run the analyses.
+ANALYSTS = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
+#: Commissioners: manage projects, funders and the strategy, and review providers' returns.
+COMMISSIONERS = frozenset({Role.COMMISSIONER, Role.ADMINISTRATOR})
+#: Incident coordinators: open incidents and run the response.
+COORDINATORS = frozenset({Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR})
+#: Analysts and commissioners: impact, roll-ups and reach in full; moderate the services directory.
+ANALYSTS_AND_COMMISSIONERS = ANALYSTS | COMMISSIONERS
+#: The partnership's own staff: every organisation's records and counts in full.
+STAFF = ANALYSTS | COMMISSIONERS | COORDINATORS
+#: Partners and staff: the partner edition of figures, stories and evidence (partners for their own areas).
+PARTNERS_AND_STAFF = STAFF | {Role.PARTNER}
+#: Providers and commissioners: monitoring returns (providers their own).
+PROVIDERS_AND_COMMISSIONERS = COMMISSIONERS | {Role.PROVIDER}

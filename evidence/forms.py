@@ -3,9 +3,9 @@
 from django import forms
 
 from commissioning.models import Project, Theme
-from commissioning.services.projects import parse_area_codes
 from evidence.models import Design, EvidenceItem, ImpactBand, Kind, Setting
 from evidence.services.search import SearchFilters
+from geography.codes import parse_area_codes
 
 
 class SearchForm(forms.Form):

@@ -10,11 +10,11 @@ from core.problems import InputRejected
 from core.public_cache import public_page
 from core.render import form_page
 from core.request_limits import accepts_uploads
-from core.roles import EVERYONE
+from core.roles import ANALYSTS, EVERYONE
 from evidence.forms import AttachmentForm, ItemForm, SearchForm
 from evidence.models import Design, EvidenceItem, ImpactBand, Kind
 from evidence.services.attachments import stored_path
-from evidence.services.items import EDITORS, add_attachment, may_edit, save_item, search_scope, visible_items
+from evidence.services.items import add_attachment, may_edit, save_item, search_scope, visible_items
 from evidence.services.search import SearchFilters, search
 
 CATALOGUE_COLUMNS = ["id", "title", "kind", "summary", "authors", "organisations", "published_on", "themes",
@@ -99,7 +99,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
     return response
 
 
-@allow(EDITORS)
+@allow(ANALYSTS)
 def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     item = get_object_or_404(EvidenceItem, pk=pk) if pk else None
     form = ItemForm(request.POST or None, instance=item)
@@ -111,7 +111,7 @@ def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                                                   "attachment_form": AttachmentForm() if item else None}, form)
 
 
-@allow(EDITORS)
+@allow(ANALYSTS)
 @accepts_uploads
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(EvidenceItem, pk=pk)

@@ -36,3 +36,15 @@ def validate_area_code(code: str) -> None:
     """Raise ValidationError unless ``code`` is a GSS code of a level the platform knows."""
     if not isinstance(code, str) or level_of(code) is None:
         raise ValidationError(f"{code!r} is not an ONS area code of a known level (e.g. E01…, E05…, E08…).")
+
+
+def parse_area_codes(text: str) -> list[str]:
+    """ONS codes written as a person types them (spaces, commas or semicolons between), sorted, once each.
+
+    Raises ValueError naming the codes that are not GSS codes of a level the platform knows.
+    """
+    codes = [c.strip().upper() for c in re.split(r"[;,\s]+", text) if c.strip()]
+    unknown = [c for c in codes if level_of(c) is None]
+    if unknown:
+        raise ValueError(f"not ONS area codes of a known level: {', '.join(unknown)}")
+    return sorted(set(codes))

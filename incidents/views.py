@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import audit
-from core.access import allow
+from core.access import Viewer, allow
 from core.downloads import table_response
 from core.problems import InputRejected
-from core.roles import Role
+from core.roles import COORDINATORS, Role
 from incidents.forms import (
     ActionUpdateForm,
     IncidentForm,
@@ -41,11 +41,10 @@ from incidents.services.response import (
     visible_timeline,
 )
 
-COORDINATORS = (Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR)
 INVOLVED = (*COORDINATORS, Role.PARTNER, Role.PROVIDER)
 
 
-def _audit_shown(user: object, action: str, incidents: list[Incident], what: str) -> None:
+def _audit_shown(user: Viewer, action: str, incidents: list[Incident], what: str) -> None:
     """Incidents are restricted records: a page or download showing any is in the audit log, naming them."""
     references = ", ".join(i.reference for i in incidents)
     audit.record(user, action, object_type="incidents.Incident",

@@ -19,7 +19,7 @@ from core.models import AuditEntry
 from core.problems import InputRejected
 from core.render import form_page
 from core.request_limits import accepts_uploads
-from core.roles import Role
+from core.roles import ANALYSTS_AND_COMMISSIONERS, COMMISSIONERS, PROVIDERS_AND_COMMISSIONERS
 from monitoring.forms import ReturnForm, ReviewForm, UploadForm
 from monitoring.models import MonitoringReturn
 from monitoring.services import reach
@@ -43,10 +43,6 @@ from monitoring.services.returns import (
 )
 from monitoring.services.scope import may_edit, may_review, projects_in_scope
 
-RETURN_ROLES = (Role.PROVIDER, Role.COMMISSIONER, Role.ADMINISTRATOR)
-ROLLUP_ROLES = (Role.COMMISSIONER, Role.ANALYST, Role.ADMINISTRATOR)
-REVIEW_ROLES = (Role.COMMISSIONER, Role.ADMINISTRATOR)
-
 
 def _project(request: HttpRequest, identifier: str) -> Project:
     return get_object_or_404(projects_in_scope(request.user), identifier=identifier)
@@ -62,7 +58,7 @@ def _period_start(project: Project, text: str) -> date:
     return start
 
 
-@allow(RETURN_ROLES)
+@allow(PROVIDERS_AND_COMMISSIONERS)
 def home(request: HttpRequest) -> HttpResponse:
     """Providers: their projects and what is due. Commissioners: returns awaiting review, and what is late."""
     today = timezone.localdate()
@@ -81,7 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
                                                     "late_count": len(late), "reviewer": may_review(request.user)})
 
 
-@allow(RETURN_ROLES)
+@allow(PROVIDERS_AND_COMMISSIONERS)
 def project_returns(request: HttpRequest, identifier: str) -> HttpResponse:
     """A project's reporting periods, each with its return's status and due date."""
     project = _project(request, identifier)
@@ -95,7 +91,7 @@ def project_returns(request: HttpRequest, identifier: str) -> HttpResponse:
         "can_edit": may_edit(request.user, project), "reviewer": may_review(request.user)})
 
 
-@allow(RETURN_ROLES)
+@allow(PROVIDERS_AND_COMMISSIONERS)
 def return_page(request: HttpRequest, identifier: str, period: str) -> HttpResponse:
     """One return: providers draft and submit it; commissioners accept it or send it back."""
     project = _project(request, identifier)
@@ -142,7 +138,7 @@ def return_page(request: HttpRequest, identifier: str, period: str) -> HttpRespo
         "problems": problems, "history": history}, status=status)
 
 
-@allow(RETURN_ROLES)
+@allow(PROVIDERS_AND_COMMISSIONERS)
 def return_download(request: HttpRequest, identifier: str, period: str) -> HttpResponse:
     """The return in the upload CSV's form (every cell, zeros included): fill it in and upload it."""
     project = _project(request, identifier)
@@ -152,7 +148,7 @@ def return_download(request: HttpRequest, identifier: str, period: str) -> HttpR
     return table_response(rows, CSV_COLUMNS, "csv", f"return-{identifier}-{start.isoformat()}")
 
 
-@allow(RETURN_ROLES)
+@allow(PROVIDERS_AND_COMMISSIONERS)
 @accepts_uploads
 def upload(request: HttpRequest) -> HttpResponse:
     """Upload returns as CSV: every row checked, then all saved as drafts (or submitted), or none."""
@@ -179,7 +175,7 @@ def _year(request: HttpRequest) -> int | None:
     return int(text)
 
 
-@allow(ROLLUP_ROLES)
+@allow(ANALYSTS_AND_COMMISSIONERS)
 def reach_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """Reach by theme, programme, funder, area, period or project, for a financial year or all time."""
     year = _year(request)
@@ -200,7 +196,7 @@ def reach_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
         "labels": reach.MEASURE_LABELS, "query_string": request.GET.urlencode()})
 
 
-@allow(REVIEW_ROLES)
+@allow(COMMISSIONERS)
 def late_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """Returns that are missing, overdue or were submitted late."""
     rows = reach.late_and_missing(timezone.localdate())
@@ -210,11 +206,10 @@ def late_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     return render(request, "monitoring/late.html", {"rows": rows})
 
 
-IMPACT_ROLES = (Role.ANALYST, Role.COMMISSIONER, Role.ADMINISTRATOR)
 IMPACT_TABLES = ("estimates", "event_study", "synthetic", "treated", "matched", "balance", "panel")
 
 
-@allow(IMPACT_ROLES)
+@allow(ANALYSTS_AND_COMMISSIONERS)
 def impact_page(request: HttpRequest, identifier: str, fmt: str | None = None) -> HttpResponse:
     """Did violence change where the project works? DiD, event study and synthetic control (police.uk data)."""
     from monitoring.forms import ImpactForm

@@ -8,30 +8,26 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from shapely.geometry import Point
 
-from core import audit, ratelimit
+from core import ratelimit
 from core.access import allow, role_of
 from core.downloads import table_response
 from core.public_cache import public_page
 from core.render import form_page
 from core.request_limits import accepts_uploads
-from core.roles import EVERYONE, Role
+from core.roles import ANALYSTS_AND_COMMISSIONERS, EVERYONE, PARTNERS_AND_STAFF
 from incidents.services.response import visible_incidents
 from insights.services.catalogue import default_query
 from places.forms import DirectorySearchForm, PlanForm, PlanItemForm, RouteForm, SubmissionForm
 from places.models import PreventionPlan, Route, School, Service
-from places.services import directory, provision
+from places.services import directory, plans, provision
 from places.services.nearby import by_month_and_type, events_near_geometry
-from places.services.routes import before_after, difference_in_differences, route_panel
-
-PARTNERS = (Role.PARTNER, Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR)
-MODERATORS = (Role.ANALYST, Role.COMMISSIONER, Role.ADMINISTRATOR)
+from places.services.routes import before_after, difference_in_differences, record_route, route_panel
 
 
 @allow(EVERYONE)
@@ -66,13 +62,13 @@ def school_page(request: HttpRequest, urn: int, fmt: str | None = None) -> HttpR
         rows = by_month_and_type(events)
     if fmt:
         return table_response(rows, ["month", "crime_type", "count"], fmt, f"school-{urn}-within-{radius}m")
-    partner = role_of(request.user) in PARTNERS
+    partner = role_of(request.user) in PARTNERS_AND_STAFF
     return render(request, "places/school.html", {
         "school": school, "rows": rows, "radius": radius, "note": note, "query": query, "partner": partner,
         "plans": school.plans.all() if partner else [], "routes": school.routes.all() if partner else []})
 
 
-@allow(PARTNERS)
+@allow(PARTNERS_AND_STAFF)
 def plan_new(request: HttpRequest, urn: int) -> HttpResponse:
     school = get_object_or_404(School, urn=urn)
     form = PlanForm(request.POST or None, initial={"incident_reference": request.GET.get("incident", "")})
@@ -82,32 +78,25 @@ def plan_new(request: HttpRequest, urn: int) -> HttpResponse:
         incident = visible_incidents(request.user).filter(reference=reference).first() if reference else None
         if reference and incident is None:
             form.add_error("incident_reference", "No incident you can see has that reference.")
-        elif PreventionPlan.objects.filter(school=school, academic_year=form.cleaned_data["academic_year"]).exists():
-            form.add_error("academic_year", "This school already has a plan for that year.")
         else:
-            plan = form.save(commit=False)
-            plan.school, plan.incident = school, incident
-            plan.save()
-            audit.record(request.user, "create", plan)
-            return redirect("places:plan", plan_id=plan.pk)
+            try:
+                plan = plans.create_plan(request.user, form.save(commit=False), school, incident)
+            except plans.PlanExists as exc:
+                form.add_error("academic_year", str(exc))
+            else:
+                return redirect("places:plan", plan_id=plan.pk)
     return form_page(request, "places/form.html", {"form": form, "title": f"New prevention plan: {school.name}"}, form)
 
 
-@allow(PARTNERS)
+@allow(PARTNERS_AND_STAFF)
 def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(PreventionPlan.objects.select_related("school", "incident"), pk=plan_id)
     form = PlanItemForm(request.POST or None)
     if request.method == "POST" and "delivered" in request.POST:
-        item = get_object_or_404(plan.items, pk=request.POST["delivered"])
-        item.status = "delivered"
-        item.save(update_fields=["status"])
-        audit.record(request.user, "update", item, summary=f"{plan}: {item} delivered")
+        plans.mark_delivered(request.user, get_object_or_404(plan.items, pk=request.POST["delivered"]))
         return redirect("places:plan", plan_id=plan.pk)
     if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.plan = plan
-        item.save()
-        audit.record(request.user, "create", item, summary=f"{plan}: {item}")
+        plans.add_plan_item(request.user, plan, form.save(commit=False))
         return redirect("places:plan", plan_id=plan.pk)
     items = list(plan.items.select_related("project"))
     delivered = sum(1 for i in items if i.status == "delivered")
@@ -118,27 +107,22 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
                                                    "delivered": delivered, "total": len(items)}, form)
 
 
-@allow(PARTNERS)
+@allow(PARTNERS_AND_STAFF)
 def routes(request: HttpRequest) -> HttpResponse:
     return render(request, "places/routes.html", {"routes": Route.objects.select_related("school")})
 
 
-@allow(PARTNERS)
+@allow(PARTNERS_AND_STAFF)
 @accepts_uploads
 def route_new(request: HttpRequest) -> HttpResponse:
     form = RouteForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        route = form.save(commit=False)
-        urn = form.cleaned_data.get("school_urn")
-        route.school = School.objects.filter(urn=urn).first() if urn else None
-        with transaction.atomic():
-            route.save()
-            audit.record(request.user, "create", route)
+        route = record_route(request.user, form.save(commit=False), form.cleaned_data.get("school_urn"))
         return redirect("places:route", route_id=route.pk)
     return form_page(request, "places/route_new.html", {"form": form}, form)
 
 
-@allow(PARTNERS)
+@allow(PARTNERS_AND_STAFF)
 def route_page(request: HttpRequest, route_id: int, fmt: str | None = None) -> HttpResponse:
     """Crime within the buffer before and after the route started, and the DiD against comparison routes."""
     route = get_object_or_404(Route, pk=route_id)
@@ -159,7 +143,7 @@ def route_page(request: HttpRequest, route_id: int, fmt: str | None = None) -> H
         "comparisons": comparisons, "line": route.line_geojson, "query": query})
 
 
-@allow(PARTNERS)
+@allow(PARTNERS_AND_STAFF)
 def route_planning(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """Schools ranked by violence near them (last 12 months), those with a route marked, so new routes go where
     the data says. Pupils' home LSOAs are not in GIAS, so walking corridors cannot be drawn; the radius stands
@@ -256,7 +240,7 @@ def _pending(words: str) -> QuerySet[Service]:
     return pending.distinct().order_by("last_modified", "name")
 
 
-@allow(MODERATORS)
+@allow(ANALYSTS_AND_COMMISSIONERS)
 def directory_moderate(request: HttpRequest) -> HttpResponse:
     """Entries awaiting review, every field the public would see, a page at a time; publish or reject one,
     the ones ticked, or every entry matching the search (a flood of submissions goes in one step)."""

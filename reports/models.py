@@ -26,6 +26,11 @@ class ReportJob(models.Model):
     files = models.JSONField(default=list, blank=True, help_text="Names of the files written, in the job folder.")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The queue: a worker (``vrp worker``) claims a queued job and beats while it runs; a running job whose
+    # beat stops (its worker was restarted) is queued again.
+    worker = models.CharField(max_length=100, blank=True, help_text="The worker running the job (host:pid).")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,4 +1,4 @@
-"""Analysts' report page: start a report in the background, watch its progress, open its files."""
+"""Analysts' report page: queue a report (``vrp worker`` runs it), watch its progress, open its files."""
 
 from pathlib import Path
 
@@ -8,12 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from core.access import allow
 from core.render import form_page
-from core.roles import Role
+from core.roles import ANALYSTS
 from geography.codes import level_of
 from reports.models import ReportJob
-from reports.services.jobs import job_folder, start
-
-ANALYSTS = (Role.ANALYST, Role.ADMINISTRATOR)
+from reports.services.jobs import job_folder, request_job
 
 
 class JobForm(forms.ModelForm):
@@ -41,10 +39,7 @@ class JobForm(forms.ModelForm):
 def jobs(request: HttpRequest) -> HttpResponse:
     form = JobForm(request.POST or None, initial={"kind": "sna", "edition": "public"})
     if request.method == "POST" and form.is_valid():
-        job = form.save(commit=False)
-        job.requested_by = request.user
-        job.save()
-        start(job)
+        job = request_job(request.user, **form.cleaned_data)
         return redirect("reports:job", job_id=job.pk)
     return form_page(request, "reports/jobs.html", {"form": form, "jobs": ReportJob.objects.all()[:30]}, form)
 

@@ -1,6 +1,6 @@
 """Operator settings: each declared once with its default and help text.
 
-The README's settings table lists these; ``core/tests/test_settings_documented.py`` fails when one is missing
+The README's settings table lists these; ``core/tests/test_settings_and_audit.py`` fails when one is missing
 from the README, so a new setting cannot go undocumented.
 """
 

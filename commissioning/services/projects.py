@@ -19,9 +19,9 @@ from django.forms.models import model_to_dict
 
 from commissioning.models import DeliveryLocation, Funder, Programme, Project, Theme
 from core import audit
+from core.audit import Actor
 from core.models import Organisation
 from core.problems import InputRejected, Problem
-from geography.codes import level_of
 
 PROJECT_COLUMNS = [
     "identifier", "external_id", "title", "description", "provider", "provider_org_identifier", "funder",
@@ -94,14 +94,6 @@ def parse_choice(text: str, choices: type, column: str) -> str:
     raise ValueError(f"{text!r} is not a {column}; use one of: {options}")
 
 
-def parse_area_codes(text: str) -> list[str]:
-    codes = [c.strip().upper() for c in re.split(r"[;,\s]+", text) if c.strip()]
-    unknown = [c for c in codes if level_of(c) is None]
-    if unknown:
-        raise ValueError(f"not ONS area codes of a known level: {', '.join(unknown)}")
-    return sorted(set(codes))
-
-
 def parse_locations(text: str) -> list[tuple[str, float, float]]:
     """Places as ``name, latitude, longitude``, one per line or separated by semicolons."""
     places = []
@@ -125,9 +117,20 @@ def format_locations(locations: list[DeliveryLocation]) -> str:
     return "; ".join(f"{loc.name}, {loc.latitude:.6f}, {loc.longitude:.6f}" for loc in locations)
 
 
+#: A form field the row's column is checked by, where the names differ.
+FORM_FIELD_COLUMNS = {"is_published": "published", "area_codes_text": "area_codes"}
+
+
 def read_project_row(row: dict[str, str], line: int | None, file_name: str) -> tuple[ProjectInput | None,
                                                                                       list[Problem]]:
-    """Parse one spreadsheet row; returns the project and the problems found (file, line, column)."""
+    """Parse one spreadsheet row; returns the project and the problems found (file, line, column).
+
+    The spreadsheet's own spellings (DD/MM/YYYY dates, "£25,000", theme labels, yes/no) are read here;
+    every value is then checked by ``ProjectRowForm``, the project page's form, so a row and the page
+    accept the same projects.
+    """
+    from commissioning.forms import ProjectRowForm  # the forms module imports this one's parsers
+
     problems: list[Problem] = []
     value = {k: (row.get(k) or "").strip() for k in PROJECT_COLUMNS}
     given = set(row)
@@ -135,53 +138,59 @@ def read_project_row(row: dict[str, str], line: int | None, file_name: str) -> t
     def fail(column: str, message: str) -> None:
         problems.append(Problem(file_name, message, line=line, column=column))
 
-    for column in REQUIRED_COLUMNS:
+    for column in ("provider", "funder"):  # named in the row, so not fields of the form
         if not value[column]:
-            fail(column, "is required")
-    fields: dict[str, Any] = {"title": value["title"][:200], "description": value["description"],
-                              "currency": (value["currency"] or "GBP").upper()}
-    # A column the row does not have keeps the project's value; a blank cell in a given column clears it.
-    for name in ("target_cohort", "external_id"):
-        if name in given:
-            fields[name] = value[name][:300 if name == "target_cohort" else 200]
-    for name in ("planned_start", "planned_end", "age_from", "age_to"):
-        if name in given and not value[name]:
-            fields[name] = None
-    if "area_codes" in given and not value["area_codes"]:
-        fields["area_codes"] = []
-    parsers = {
-        "amount_awarded": ("amount_awarded", parse_amount),
-        "award_date": ("award_date", parse_date),
-        "planned_start": ("planned_start", parse_date),
-        "planned_end": ("planned_end", parse_date),
-        "theme": ("theme", lambda t: parse_choice(t, Theme, "theme")),
-        "status": ("status", lambda t: parse_choice(t, Project.Status, "status")),
-        "area_codes": ("area_codes", parse_area_codes),
-        "age_from": ("age_from", _parse_age),
-        "age_to": ("age_to", _parse_age),
-        "return_period_months": ("return_period_months", _parse_period),
+            fail(column, "This field is required.")
+    # Long free text is cut rather than refused: 360Giving titles and cohorts from other funders run long.
+    data: dict[str, Any] = {"identifier": value["identifier"], "title": value["title"][:200],
+                            "description": value["description"], "external_id": value["external_id"][:200],
+                            "currency": (value["currency"] or "GBP").upper(),
+                            "target_cohort": value["target_cohort"][:300],
+                            "age_from": value["age_from"], "age_to": value["age_to"],
+                            "area_codes_text": value["area_codes"], "delivery_locations": value["delivery_locations"],
+                            "status": Project._meta.get_field("status").default,
+                            "return_period_months": value["return_period_months"] or str(
+                                Project._meta.get_field("return_period_months").default)}
+    readers = {
+        "amount_awarded": parse_amount,
+        "award_date": parse_date,
+        "planned_start": parse_date,
+        "planned_end": parse_date,
+        "theme": lambda t: parse_choice(t, Theme, "theme"),
+        "status": lambda t: parse_choice(t, Project.Status, "status"),
     }
-    for column, (target, parse) in parsers.items():
+    for column, read in readers.items():
         if not value[column]:
             continue
         try:
-            fields[target] = parse(value[column])
+            data[column] = read(value[column])
         except ValueError as exc:
             fail(column, str(exc))
     published = value["published"].lower()
     if published not in TRUE_WORDS | FALSE_WORDS:
         fail("published", f"{value['published']!r} is not yes or no")
-    if "published" in given:
-        fields["is_published"] = published in TRUE_WORDS
-    locations: list[tuple[str, float, float]] | None = None
-    try:
-        locations = parse_locations(value["delivery_locations"]) if "delivery_locations" in given else None
-    except ValueError as exc:
-        fail("delivery_locations", str(exc))
-    if value["identifier"] and not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", value["identifier"]):
-        fail("identifier", f"{value['identifier']!r}: use letters, digits, dots, hyphens and underscores only")
+    data["is_published"] = published in TRUE_WORDS
+    form = ProjectRowForm(data)
+    read_already = {p.column for p in problems}
+    for field, messages in form.errors.items():
+        column = FORM_FIELD_COLUMNS.get(field, field)
+        if column not in read_already:
+            problems.extend(Problem(file_name, m, line=line, column=column) for m in messages)
     if problems:
         return None, problems
+    cleaned = form.cleaned_data
+    # A column the row does not have keeps the project's value; a blank cell in a given column clears it.
+    fields: dict[str, Any] = {name: cleaned[name] for name in ("title", "description", "currency",
+                                                               "amount_awarded", "award_date", "theme")}
+    for name in ("target_cohort", "external_id", "planned_start", "planned_end", "age_from", "age_to",
+                 "status", "return_period_months"):
+        if name in given and (value[name] or name not in ("status", "return_period_months")):
+            fields[name] = cleaned[name]
+    if "area_codes" in given:
+        fields["area_codes"] = cleaned["area_codes_text"]
+    if "published" in given:
+        fields["is_published"] = cleaned["is_published"]
+    locations = cleaned["delivery_locations"] if "delivery_locations" in given else None
     programme = None
     if value["programme_code"] or value["programme_title"]:
         code = value["programme_code"] or _code_from(value["programme_title"])
@@ -192,18 +201,6 @@ def read_project_row(row: dict[str, str], line: int | None, file_name: str) -> t
         funder={"name": value["funder"], "org_identifier": value["funder_org_identifier"]},
         programme=programme, locations=locations,
     ), []
-
-
-def _parse_age(text: str) -> int:
-    if not text.isdigit() or int(text) > 120:
-        raise ValueError(f"{text!r} is not an age in whole years (0 to 120)")
-    return int(text)
-
-
-def _parse_period(text: str) -> int:
-    if text not in {"1", "3", "6", "12"}:
-        raise ValueError(f"{text!r}: a return period is 1, 3, 6 or 12 months")
-    return int(text)
 
 
 def _code_from(title: str) -> str:
@@ -231,7 +228,7 @@ def validate_project_rows(rows: list[tuple[int | None, dict[str, str]]], file_na
     return inputs, problems
 
 
-def import_project_rows(rows: list[tuple[int | None, dict[str, str]]], actor: object, file_name: str,
+def import_project_rows(rows: list[tuple[int | None, dict[str, str]]], actor: Actor, file_name: str,
                         defaults: dict[str, Any] | None = None) -> ImportSummary:
     """Validate every row, then save them all in one transaction (or nothing, raising InputRejected).
 
@@ -246,7 +243,7 @@ def import_project_rows(rows: list[tuple[int | None, dict[str, str]]], actor: ob
 
 
 @transaction.atomic
-def _save_inputs(inputs: list[ProjectInput], actor: object, file_name: str) -> ImportSummary:
+def _save_inputs(inputs: list[ProjectInput], actor: Actor, file_name: str) -> ImportSummary:
     summary = ImportSummary()
     problems = []
     for item in inputs:
@@ -313,7 +310,7 @@ def set_locations(project: Project, locations: list[tuple[str, float, float]]) -
         for i, (name, lat, lon) in enumerate(locations)])
 
 
-def _organisation(wanted: dict[str, str], actor: object) -> Organisation:
+def _organisation(wanted: dict[str, str], actor: Actor) -> Organisation:
     found = None
     if wanted["org_identifier"]:
         found = Organisation.objects.filter(org_identifier=wanted["org_identifier"]).first()
@@ -328,7 +325,7 @@ def _organisation(wanted: dict[str, str], actor: object) -> Organisation:
     return found
 
 
-def _funder(wanted: dict[str, str], actor: object) -> Funder:
+def _funder(wanted: dict[str, str], actor: Actor) -> Funder:
     found = None
     if wanted["org_identifier"]:
         found = Funder.objects.filter(org_identifier=wanted["org_identifier"]).first()
@@ -339,7 +336,7 @@ def _funder(wanted: dict[str, str], actor: object) -> Funder:
     return found
 
 
-def _programme(wanted: dict[str, str], funder: Funder, actor: object) -> Programme:
+def _programme(wanted: dict[str, str], funder: Funder, actor: Actor) -> Programme:
     found = Programme.objects.filter(code=wanted["code"]).first()
     if found is None:
         found = Programme.objects.create(code=wanted["code"], title=wanted["title"][:200], funder=funder)
@@ -348,7 +345,7 @@ def _programme(wanted: dict[str, str], funder: Funder, actor: object) -> Program
 
 
 @transaction.atomic
-def save_project(actor: object, project: Project, locations: list[tuple[str, float, float]] | None = None
+def save_project(actor: Actor, project: Project, locations: list[tuple[str, float, float]] | None = None
                  ) -> Project:
     """Save a project edited in a form (already validated), with its delivery locations, and audit it."""
     before = _snapshot(Project.objects.get(pk=project.pk)) if project.pk else None

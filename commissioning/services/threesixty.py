@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from commissioning.models import Project, Theme
 from commissioning.services.projects import ImportSummary, import_project_rows, validate_project_rows
+from core.audit import Actor
 from core.problems import InputRejected, Problem, nul_problems
 from geography.codes import level_of
 from geography.models import Area
@@ -53,7 +54,6 @@ ARRAYS = {
         "latitude": "Latitude", "longitude": "Longitude", "description": "Description"}),
     "classifications": ("Classifications", True, {"vocabulary": "Vocabulary", "code": "Code", "title": "Title"}),
 }
-NUMBERS = {"amountAwarded"}
 
 
 def grant_prefix() -> str:
@@ -257,7 +257,7 @@ def grant_to_row(grant: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def import_360giving(path: Path, actor: object, theme: str | None = None) -> ImportSummary:
+def import_360giving(path: Path, actor: Actor, theme: str | None = None) -> ImportSummary:
     """Load a 360Giving file's grants as published projects, all or nothing.
 
     ``theme`` fills the theme of grants that carry none (other publishers' files never do). Identifiers

@@ -53,6 +53,27 @@ def test_every_problem_is_named_by_line_and_column_and_nothing_lands() -> None:
     assert Project.objects.count() == 0 and Organisation.objects.count() == 0
 
 
+@pytest.mark.parametrize(("overrides", "column"), [
+    ({"age_from": "18", "age_to": "10"}, "age_to"),
+    ({"age_from": "130"}, "age_from"),
+    ({"return_period_months": "5"}, "return_period_months"),
+    ({"identifier": "WM 001!"}, "identifier"),
+    ({"currency": "pounds"}, "currency"),
+    ({"description": ""}, "description"),
+    ({"provider": ""}, "provider"),
+    ({"delivery_locations": "Home, 40.0, -1.8"}, "delivery_locations"),
+])
+def test_a_row_is_refused_where_the_project_page_form_refuses_the_same_project(overrides: dict, column: str) -> None:
+    from commissioning.forms import ProjectForm, ProjectRowForm
+    from commissioning.services.projects import read_project_row
+
+    project, problems = read_project_row(row(**overrides), 2, "p.csv")
+    assert project is None and column in {p.column for p in problems}
+    assert issubclass(ProjectRowForm, ProjectForm)
+    fine, none = read_project_row(row(), 2, "p.csv")
+    assert fine is not None and none == []
+
+
 def test_model_rules_are_checked_too() -> None:
     with pytest.raises(InputRejected) as caught:
         import_project_rows([(2, row(planned_start="2025-04-01", planned_end="2024-04-01"))], "test", "p.csv")

@@ -4,43 +4,39 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from core import audit
-from core.access import role_of
+from core.access import Viewer, role_of
+from core.audit import Actor
 from core.problems import InputRejected
-from core.roles import Role
+from core.roles import ANALYSTS, PARTNERS_AND_STAFF
 from evidence.models import Attachment, EvidenceItem
 from evidence.services import attachments
 from evidence.services.search import index_item
 
-#: Roles that see partner-only items (providers, like the public, see public items only).
-PARTNER_ROLES = frozenset({Role.PARTNER, Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR,
-                           Role.ADMINISTRATOR})
-EDITORS = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 
-
-def visible_items(user: object) -> QuerySet[EvidenceItem]:
+def visible_items(user: Viewer) -> QuerySet[EvidenceItem]:
     """Editors see everything, drafts included; partners published items; everyone else published public ones."""
     role = role_of(user)
     items = EvidenceItem.objects.all()
-    if role in EDITORS:
+    if role in ANALYSTS:
         return items
     items = items.filter(status=EvidenceItem.Status.PUBLISHED)
-    if role in PARTNER_ROLES:
+    if role in PARTNERS_AND_STAFF:
         return items
     return items.filter(visibility=EvidenceItem.Visibility.PUBLIC)
 
 
-def search_scope(user: object) -> str:
+def search_scope(user: Viewer) -> str:
     """The search scope (``evidence.services.search.SCOPES``) matching ``visible_items`` for this user."""
     role = role_of(user)
-    return "all" if role in EDITORS else "partners" if role in PARTNER_ROLES else "public"
+    return "all" if role in ANALYSTS else "partners" if role in PARTNERS_AND_STAFF else "public"
 
 
-def may_edit(user: object) -> bool:
-    return role_of(user) in EDITORS
+def may_edit(user: Viewer) -> bool:
+    return role_of(user) in ANALYSTS
 
 
 @transaction.atomic
-def save_item(actor: object, item: EvidenceItem, projects: list | None = None) -> EvidenceItem:
+def save_item(actor: Actor, item: EvidenceItem, projects: list | None = None) -> EvidenceItem:
     """Save an item (validated by its form) and its linked projects, re-index it and audit the change."""
     created = item.pk is None
     item.save()
@@ -52,7 +48,7 @@ def save_item(actor: object, item: EvidenceItem, projects: list | None = None) -
 
 
 @transaction.atomic
-def add_attachment(actor: object, item: EvidenceItem, name: str, data: bytes) -> Attachment:
+def add_attachment(actor: Actor, item: EvidenceItem, name: str, data: bytes) -> Attachment:
     """Check, store and extract an uploaded file; raises InputRejected for a wrong type or size."""
     problems = attachments.check_upload(name, data)
     if problems:

@@ -68,14 +68,6 @@ def index_item(item: EvidenceItem) -> None:
                             documents["body"]])
 
 
-def remove_item(item_id: int) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DELETE FROM evidence_search WHERE item_id = %s", [item_id])
-        else:
-            cursor.execute("DELETE FROM evidence_search WHERE rowid = %s", [item_id])
-
-
 def _fts5_query(words: str) -> str:
     """User words as an FTS5 query: every word must match (the last as a prefix); syntax is not interpreted."""
     tokens = re.findall(r"\w+", words.lower())[:12]

@@ -16,6 +16,7 @@ import numpy as np
 import shapely
 from django.db import transaction
 
+from core.audit import Actor
 from core.problems import InputRejected, Problem
 from geography.codes import GSS_CODE, level_of
 from geography.columns import detect_code_columns
@@ -30,7 +31,7 @@ TOLERANCE = {"lsoa": 0.00005, "msoa": 0.0001, "ward": 0.0001, "lad": 0.0002}
 DEFAULT_TOLERANCE = 0.0005
 
 
-def import_boundaries(path: Path, actor: object = "cli", level: str | None = None,
+def import_boundaries(path: Path, actor: Actor = "cli", level: str | None = None,
                       code_column: str | None = None, name_column: str | None = None,
                       code: str | None = None, name: str | None = None) -> ImportResult:
     """Import every feature of ``path`` as an area boundary.

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.audit import Actor
 from core.problems import InputRejected, Problem
 from geography.codes import level_of
 from geography.columns import detect_code_columns, find_column
@@ -62,7 +63,7 @@ def _snake(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def import_deprivation(path: Path, actor: object = "cli", edition: int | None = None,
+def import_deprivation(path: Path, actor: Actor = "cli", edition: int | None = None,
                        code_column: str | None = None) -> ImportResult:
     """Import ``path``'s deprivation figures, merged into the areas' records for the edition."""
     options = {"edition": edition, "code_column": code_column}

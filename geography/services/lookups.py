@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.audit import Actor
 from core.batches import chunked
 from core.problems import InputRejected, Problem
 from geography.codes import GSS_CODE
@@ -19,7 +20,7 @@ RANK = {"lsoa": 0, "msoa": 1, "ward": 1, "pcon": 1, "lad": 2, "csp": 3, "pfa": 4
         "combined_authority": 4, "region": 5, "country": 6}
 
 
-def import_lookup(path: Path, actor: object = "cli", code_column: str | None = None,
+def import_lookup(path: Path, actor: Actor = "cli", code_column: str | None = None,
                   name_column: str | None = None) -> list[ImportResult]:
     """Import every code column of ``path`` as areas, links between levels and LSOA changes.
 

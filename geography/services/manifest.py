@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import audit
+from core.audit import Actor
 from core.files import sha256_of
 from geography.models import GeographyImport
 
@@ -30,7 +31,7 @@ def previous_import(kind: str, path: Path, options: dict) -> tuple[str, bool]:
     return checksum, exists
 
 
-def record_import(actor: object, kind: str, path: Path, checksum: str, options: dict, rows: int) -> None:
+def record_import(actor: Actor, kind: str, path: Path, checksum: str, options: dict, rows: int) -> None:
     """Write the manifest row and the audit entry (call inside the import's transaction)."""
     label = actor if isinstance(actor, str) else getattr(actor, "username", "system")
     entry = GeographyImport.objects.create(kind=kind, file_name=path.name, checksum=checksum,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.audit import Actor
 from core.batches import chunked
 from core.problems import InputRejected, Problem
 from geography.codes import level_of
@@ -66,7 +67,7 @@ def year_from_name(file_name: str) -> int | None:
     return 2000 + int(census.group(1)) if census else None
 
 
-def import_population(path: Path, actor: object = "cli", year: int | None = None,
+def import_population(path: Path, actor: Actor = "cli", year: int | None = None,
                       code_column: str | None = None, count_column: str | None = None) -> ImportResult:
     """Import ``path`` as population records; all rows land or none."""
     options = {"year": year, "code_column": code_column, "count_column": count_column}

@@ -14,35 +14,33 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core import audit
-from core.access import role_of
+from core.access import Viewer, role_of
 from core.actions import mark_completion
 from core.actions import notify_overdue as notify_overdue_actions
+from core.audit import Actor
 from core.models import Organisation, User
 from core.problems import InputRejected, Problem
-from core.roles import Role
+from core.roles import COORDINATORS, SCOPED_ROLES
 from incidents.models import Action, Incident, ProtocolStep, ResponseProtocol, TimelineEntry
 from incidents.services.deadlines import due_at
 from incidents.services.identifiers import identifiers_in
 
-COORDINATORS = frozenset({Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR})
-INVITABLE = frozenset({Role.PARTNER, Role.PROVIDER})
 
-
-def is_coordinator(user: object) -> bool:
+def is_coordinator(user: Viewer) -> bool:
     return role_of(user) in COORDINATORS
 
 
-def visible_incidents(user: object) -> QuerySet[Incident]:
+def visible_incidents(user: Viewer) -> QuerySet[Incident]:
     """Coordinators: every incident. Partners and providers: those their organisation is invited to."""
     role = role_of(user)
     if role in COORDINATORS:
         return Incident.objects.all()
-    if role in INVITABLE and getattr(user, "organisation_id", None):
+    if role in SCOPED_ROLES and getattr(user, "organisation_id", None):
         return Incident.objects.filter(invited=user.organisation_id)
     return Incident.objects.none()
 
 
-def visible_actions(user: object, incident: Incident) -> QuerySet[Action]:
+def visible_actions(user: Viewer, incident: Incident) -> QuerySet[Action]:
     actions = incident.actions.select_related("organisation")
     if is_coordinator(user):
         return actions
@@ -50,7 +48,7 @@ def visible_actions(user: object, incident: Incident) -> QuerySet[Action]:
     return actions.filter(organisation_id=organisation_id) if organisation_id else actions.none()
 
 
-def visible_timeline(user: object, incident: Incident) -> QuerySet[TimelineEntry]:
+def visible_timeline(user: Viewer, incident: Incident) -> QuerySet[TimelineEntry]:
     """The incident's timeline as ``user`` may see it: coordinators all of it; an invited organisation's users
     the incident-wide entries and those whose audience is their organisation (filtered in the query)."""
     entries = incident.timeline.select_related("organisation", "audience_organisation")
@@ -75,7 +73,7 @@ def check_text(fields: dict[str, str], where: str = "form") -> None:
 EVERYONE_ON_INCIDENT = "everyone"
 
 
-def _entry(incident: Incident, actor: object, kind: str, text: str,
+def _entry(incident: Incident, actor: Actor, kind: str, text: str,
            audience: Organisation | str | None) -> TimelineEntry:
     """Append an entry for ``audience``: ``EVERYONE_ON_INCIDENT``, or the coordinators and one organisation
     (None: the coordinators alone)."""
@@ -95,7 +93,7 @@ def next_reference(occurred_at: datetime) -> str:
 
 
 @transaction.atomic
-def record_incident(actor: object, incident: Incident, schools: list | None = None) -> Incident:
+def record_incident(actor: Actor, incident: Incident, schools: list | None = None) -> Incident:
     """Save a new incident (validated by its form), rounding the point to about 100 m."""
     check_text({"summary": incident.summary, "settings_affected": incident.settings_affected})
     if incident.latitude is not None and incident.longitude is not None:
@@ -116,7 +114,7 @@ def record_incident(actor: object, incident: Incident, schools: list | None = No
 
 
 @transaction.atomic
-def invite(actor: object, incident: Incident, organisation: Organisation) -> None:
+def invite(actor: Actor, incident: Incident, organisation: Organisation) -> None:
     if incident.invited.filter(pk=organisation.pk).exists():
         return
     incident.invited.add(organisation)
@@ -133,7 +131,7 @@ def _owner(step: ProtocolStep, incident: Incident) -> Organisation | None:
 
 
 @transaction.atomic
-def start_response(actor: object, incident: Incident, protocol: ResponseProtocol) -> list[Action]:
+def start_response(actor: Actor, incident: Incident, protocol: ResponseProtocol) -> list[Action]:
     """Instantiate the protocol's steps as actions with their due times; each owner is told by email.
 
     A step whose kind of organisation is not invited is left unassigned for the coordinator to give out.
@@ -158,7 +156,7 @@ def start_response(actor: object, incident: Incident, protocol: ResponseProtocol
 
 
 @transaction.atomic
-def add_action(actor: object, incident: Incident, title: str, organisation: Organisation | None,
+def add_action(actor: Actor, incident: Incident, title: str, organisation: Organisation | None,
                due: datetime) -> Action:
     check_text({"title": title})
     action = Action.objects.create(incident=incident, title=title, organisation=organisation, due_at=due)
@@ -171,7 +169,7 @@ def add_action(actor: object, incident: Incident, title: str, organisation: Orga
 
 
 @transaction.atomic
-def update_action(actor: object, action: Action, changes: dict) -> Action:
+def update_action(actor: Actor, action: Action, changes: dict) -> Action:
     """Change an action's status, notes, evidence (anyone who may see it); owner and due (coordinators)."""
     check_text({k: v for k, v in changes.items() if k in ("notes", "completion_evidence", "title")
                 and isinstance(v, str)})
@@ -200,7 +198,7 @@ def update_action(actor: object, action: Action, changes: dict) -> Action:
 
 
 @transaction.atomic
-def add_note(actor: object, incident: Incident, kind: str, text: str,
+def add_note(actor: Actor, incident: Incident, kind: str, text: str,
              audience: str = TimelineEntry.Audience.INCIDENT) -> TimelineEntry:
     """An update or a meeting note on the timeline (append-only), for everyone working on the incident
     (``audience="incident"``) or for the coordinators and the writer's own organisation (``"organisation"``)."""
@@ -218,7 +216,7 @@ def add_note(actor: object, incident: Incident, kind: str, text: str,
 
 
 @transaction.atomic
-def change_status(actor: object, incident: Incident, status: str, follow_up: str = "",
+def change_status(actor: Actor, incident: Incident, status: str, follow_up: str = "",
                   follow_up_owner: Organisation | None = None, follow_up_due: datetime | None = None,
                   create_plans: bool = False) -> Incident:
     """Move an incident to open, monitoring or closed. Closing can create follow-up work that stays open, and a
@@ -263,7 +261,7 @@ def _recipients(action: Action) -> list[str]:
         return []
     roles = {role.value for role in COORDINATORS}
     if action.incident.invited.filter(pk=organisation.pk).exists():
-        roles |= {role.value for role in INVITABLE}
+        roles |= {role.value for role in SCOPED_ROLES}
     return list(User.objects.filter(organisation=organisation, is_active=True, role__in=roles).exclude(email="")
                 .order_by("pk").values_list("email", flat=True))
 

@@ -61,6 +61,27 @@ def test_benjamini_hochberg_known_values() -> None:
     np.testing.assert_allclose(benjamini_hochberg(p), [0.025, 0.05, 0.05, 0.025, 0.2])
 
 
+def _benjamini_hochberg_by_hand(p: np.ndarray) -> np.ndarray:
+    """The step-up the platform computed by hand before it used SciPy (kept to show nothing changed)."""
+    m = len(p)
+    order = np.argsort(p)
+    scaled = p[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
+    result = np.empty(m)
+    result[order] = np.minimum(adjusted, 1.0)
+    return result
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_benjamini_hochberg_equals_the_previous_hand_written_step_up(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    # Ties, ones and very small values as Gi* p-values over ~1,700 LSOAs have them.
+    p = np.concatenate([rng.uniform(0, 1, 1700), rng.uniform(0, 1e-6, 40), np.ones(30), np.full(20, 0.04)])
+    rng.shuffle(p)
+    np.testing.assert_allclose(benjamini_hochberg(p), _benjamini_hochberg_by_hand(p), rtol=1e-12, atol=0)
+    assert benjamini_hochberg(np.array([])).shape == (0,)
+
+
 def test_gi_star_refuses_too_few_or_missing_values() -> None:
     from scipy import sparse
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from commissioning.models import Project
 from core import audit
+from core.audit import Actor
 from core.problems import InputRejected, Problem
 from monitoring.models import AgeBand, MonitoringReturn, OutcomeValue, Participation, ReachCount, Sex
 from monitoring.services.periods import period_containing
@@ -71,7 +72,7 @@ def _summary(figures: ReturnFigures) -> dict:
 
 
 @transaction.atomic
-def save_return(actor: object, project: Project, period_start: date, figures: ReturnFigures) -> MonitoringReturn:
+def save_return(actor: Actor, project: Project, period_start: date, figures: ReturnFigures) -> MonitoringReturn:
     """Create or replace the draft return for ``project`` and the period starting ``period_start``.
 
     Raises ReturnNotEditable if that return is submitted or accepted, and InputRejected if the period is not
@@ -111,7 +112,7 @@ def save_return(actor: object, project: Project, period_start: date, figures: Re
 
 
 @transaction.atomic
-def submit_return(actor: object, monitoring_return: MonitoringReturn) -> MonitoringReturn:
+def submit_return(actor: Actor, monitoring_return: MonitoringReturn) -> MonitoringReturn:
     """A provider submits a draft (or a sent-back return) for review."""
     monitoring_return = MonitoringReturn.objects.select_for_update().get(pk=monitoring_return.pk)
     if not monitoring_return.is_editable:
@@ -126,7 +127,7 @@ def submit_return(actor: object, monitoring_return: MonitoringReturn) -> Monitor
 
 
 @transaction.atomic
-def review_return(actor: object, monitoring_return: MonitoringReturn, accept: bool, comment: str = ""
+def review_return(actor: Actor, monitoring_return: MonitoringReturn, accept: bool, comment: str = ""
                   ) -> MonitoringReturn:
     """A commissioner accepts a submitted return, or sends it back with a comment saying what to fix."""
     monitoring_return = MonitoringReturn.objects.select_for_update().get(pk=monitoring_return.pk)
@@ -240,7 +241,7 @@ def _figure_key(row: dict[str, str], project: Project | None, fail: object) -> t
     return (measure,)
 
 
-def upload_returns(actor: object, upload: Path | bytes | str, file_name: str, projects: list[Project],
+def upload_returns(actor: Actor, upload: Path | bytes | str, file_name: str, projects: list[Project],
                    submit: bool = False) -> list[MonitoringReturn]:
     """Save every return in an uploaded CSV (a file, its bytes or its text) as drafts (and submit them if
     asked), all or nothing. A file that is not UTF-8 text is rejected by name."""

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core import audit
+from core.audit import Actor
 from core.problems import InputRejected, Problem, nul_problems
 from places.models import DirectoryOrganisation, Postcode, Schedule, Service, ServiceLocation, TaxonomyTerm
 
@@ -183,7 +184,7 @@ def envelope(items: list[Any], page: int, per_page: int) -> dict[str, Any]:
 
 
 @transaction.atomic
-def submit_service(actor: object, service: Service, terms: list[TaxonomyTerm], organisation: dict[str, Any],
+def submit_service(actor: Actor, service: Service, terms: list[TaxonomyTerm], organisation: dict[str, Any],
                    location: dict[str, Any], schedule: dict[str, Any]) -> Service:
     """Save a submitted service (validated by its form, not yet saved) for moderation, with its organisation
     (found by name or created), one location at a known postcode and one weekly session; audit-logged."""
@@ -210,7 +211,7 @@ def submit_service(actor: object, service: Service, terms: list[TaxonomyTerm], o
 
 
 @transaction.atomic
-def moderate(actor: object, service: Service, publish: bool, note: str = "") -> Service:
+def moderate(actor: Actor, service: Service, publish: bool, note: str = "") -> Service:
     service.moderation = Service.Moderation.PUBLISHED if publish else Service.Moderation.REJECTED
     service.review_note = note[:300]
     service.save(update_fields=["moderation", "review_note", "last_modified"])
@@ -219,7 +220,7 @@ def moderate(actor: object, service: Service, publish: bool, note: str = "") -> 
 
 
 @transaction.atomic
-def moderate_many(actor: object, services: QuerySet[Service], publish: bool, note: str = "") -> int:
+def moderate_many(actor: Actor, services: QuerySet[Service], publish: bool, note: str = "") -> int:
     """Publish or reject every pending service in ``services`` at once (a flood of submissions is rejected in
     one step); each decision is in the audit log. Returns how many were decided."""
     from core.models import AuditEntry
@@ -239,7 +240,7 @@ def moderate_many(actor: object, services: QuerySet[Service], publish: bool, not
     return len(chosen)
 
 
-def import_oruk_file(path: Path, actor: object = "cli") -> dict[str, int]:
+def import_oruk_file(path: Path, actor: Actor = "cli") -> dict[str, int]:
     """``import_oruk`` for a JSON file; a file that is not UTF-8 JSON is rejected by name."""
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -250,7 +251,7 @@ def import_oruk_file(path: Path, actor: object = "cli") -> dict[str, int]:
     return import_oruk(data, path.name, actor)
 
 
-def import_oruk(data: Any, source: str, actor: object = "cli") -> dict[str, int]:
+def import_oruk(data: Any, source: str, actor: Actor = "cli") -> dict[str, int]:
     """Load services from an Open Referral UK feed (a paged ``/services`` response or a list), published.
 
     Every service is checked first (``id`` a UUID, ``name``, ``status`` from the codelist, an organisation

@@ -14,10 +14,13 @@ from dataclasses import replace
 from datetime import date
 
 import shapely
+from django.db import transaction
 
+from core import audit
+from core.audit import Actor
 from insights.services.figures import FigureQuery
 from monitoring.impact.did import difference_in_differences as did
-from places.models import Route
+from places.models import Route, School
 from places.services.nearby import events_near_geometry
 
 DEFAULT_BUFFER_M = 250.0
@@ -106,3 +109,12 @@ def difference_in_differences(panel: list[dict]) -> dict:
     return {"estimate": result.estimate, "standard_error": result.standard_error, "ci_low": result.ci_low,
             "ci_high": result.ci_high, "observations": result.observations,
             "degrees_of_freedom": result.degrees_of_freedom}
+
+
+@transaction.atomic
+def record_route(actor: Actor, route: Route, school_urn: str | None = None) -> Route:
+    """Save a new route (validated by the route form), linked to the school with URN ``school_urn`` if known."""
+    route.school = School.objects.filter(urn=school_urn).first() if school_urn else None
+    route.save()
+    audit.record(actor, "create", route)
+    return route

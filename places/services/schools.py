@@ -15,6 +15,7 @@ from pathlib import Path
 from django.db import transaction
 
 from core import audit
+from core.audit import Actor
 from core.problems import InputRejected, Problem
 from geography.tables import read_tables
 from places.models import School
@@ -61,7 +62,7 @@ def _number(text: str, kind: type) -> float | int | None:
     return int(value) if kind is int else value
 
 
-def import_schools(path: Path, actor: object = "cli", accept_partial: bool = False) -> SchoolImport:
+def import_schools(path: Path, actor: Actor = "cli", accept_partial: bool = False) -> SchoolImport:
     table = read_tables(path)[0]
     index = {}
     for key, names in HEADERS.items():

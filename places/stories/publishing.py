@@ -18,31 +18,27 @@ A public story is checked when it is published and whenever a chapter of it chan
 
 from django.db.models import QuerySet
 
-from core.access import role_of
+from core.access import Viewer, role_of
 from core.problems import Problem
-from core.roles import Role
+from core.roles import ANALYSTS, PARTNERS_AND_STAFF
 from places.stories.models import Chapter, Story
 
-WRITERS = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
-PARTNER_READERS = frozenset({Role.PARTNER, Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR,
-                             Role.ADMINISTRATOR})
+
+def is_writer(user: Viewer) -> bool:
+    return role_of(user) in ANALYSTS
 
 
-def is_writer(user: object) -> bool:
-    return role_of(user) in WRITERS
-
-
-def visibilities_for(user: object) -> tuple[str, ...]:
+def visibilities_for(user: Viewer) -> tuple[str, ...]:
     """The visibilities of the stories ``user`` may read."""
     role = role_of(user)
-    if role in WRITERS:
+    if role in ANALYSTS:
         return tuple(Story.Visibility.values)
-    if role in PARTNER_READERS:
+    if role in PARTNERS_AND_STAFF:
         return (Story.Visibility.PARTNERS, Story.Visibility.PUBLIC)
     return (Story.Visibility.PUBLIC,)
 
 
-def readable_stories(user: object) -> QuerySet[Story]:
+def readable_stories(user: Viewer) -> QuerySet[Story]:
     """The stories ``user`` may read (filtered in the query)."""
     return Story.objects.filter(visibility__in=visibilities_for(user))
 

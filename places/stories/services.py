@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core import audit
+from core.audit import Actor
 from core.problems import InputRejected, Problem
 from geography.codes import level_of
 from geography.models import Boundary
@@ -62,7 +63,7 @@ def _story_problems(story: Story) -> list[Problem]:
 
 
 @transaction.atomic
-def create_story(actor: object, title: str, summary: str = "") -> Story:
+def create_story(actor: Actor, title: str, summary: str = "") -> Story:
     """A new draft story by ``actor`` (readable by analysts and administrators until it is published)."""
     story = Story(title=title.strip(), summary=summary.strip(), slug=_unique_slug(title),
                   author=actor if getattr(actor, "pk", None) else None)
@@ -75,7 +76,7 @@ def create_story(actor: object, title: str, summary: str = "") -> Story:
 
 
 @transaction.atomic
-def update_story(actor: object, story: Story, title: str, summary: str, visibility: str) -> Story:
+def update_story(actor: Actor, story: Story, title: str, summary: str, visibility: str) -> Story:
     """Rename, re-summarise or (un)publish a story; publishing to the public checks every chapter first."""
     before = _snapshot(Story.objects.get(pk=story.pk))
     problems = _story_problems(Story(title=title.strip(), summary=summary, visibility=visibility))
@@ -146,7 +147,7 @@ def _refresh_mentions(story: Story) -> None:
 
 
 @transaction.atomic
-def save_chapter(actor: object, story: Story, chapter: Chapter, routes: list[Route] | None = None) -> Chapter:
+def save_chapter(actor: Actor, story: Story, chapter: Chapter, routes: list[Route] | None = None) -> Chapter:
     """Add ``chapter`` to the end of ``story`` (when new) or save its changes, with the routes it draws.
 
     Raises InputRejected, saving nothing, when a field is wrong or the story is public and the chapter shows
@@ -184,7 +185,7 @@ def _renumber(story: Story, ordered: list[Chapter]) -> None:
 
 
 @transaction.atomic
-def move_chapter(actor: object, chapter: Chapter, steps: int) -> Chapter:
+def move_chapter(actor: Actor, chapter: Chapter, steps: int) -> Chapter:
     """Move a chapter ``steps`` places later (negative: earlier), within the story's bounds."""
     story = chapter.story
     ordered = list(story.chapters.order_by("position"))
@@ -199,7 +200,7 @@ def move_chapter(actor: object, chapter: Chapter, steps: int) -> Chapter:
 
 
 @transaction.atomic
-def delete_chapter(actor: object, chapter: Chapter) -> None:
+def delete_chapter(actor: Actor, chapter: Chapter) -> None:
     """Remove a chapter; those after it move up."""
     story = chapter.story
     audit.record(actor, "delete", chapter)
@@ -209,7 +210,7 @@ def delete_chapter(actor: object, chapter: Chapter) -> None:
 
 
 @transaction.atomic
-def delete_story(actor: object, story: Story) -> None:
+def delete_story(actor: Actor, story: Story) -> None:
     """Remove a story and its chapters."""
     audit.record(actor, "delete", story, changes={"chapters": list(story.chapters.values_list("title", flat=True))})
     story.delete()

@@ -17,7 +17,7 @@ from core.downloads import table_response
 from core.problems import InputRejected
 from core.public_cache import public_page
 from core.region import current_region
-from core.roles import EVERYONE
+from core.roles import ANALYSTS, EVERYONE
 from geography.models import Boundary
 from places.stories import publishing, services
 from places.stories.forms import ChapterForm, NewStoryForm, StoryForm
@@ -25,8 +25,6 @@ from places.stories.layers import COLUMNS, fetch_layer
 from places.stories.mapview import area_labels, describe, extent, figures_page_url, layer_url
 from places.stories.models import Chapter, Story
 from places.stories.text import chapter_html
-
-WRITERS = tuple(publishing.WRITERS)
 
 
 def _readable(request: HttpRequest, slug: str) -> Story:
@@ -51,7 +49,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
                                                       "writer": publishing.is_writer(request.user)})
 
 
-@allow(WRITERS)
+@allow(ANALYSTS)
 def story_new(request: HttpRequest) -> HttpResponse:
     form = NewStoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -152,7 +150,7 @@ def story_export(request: HttpRequest, story: str) -> HttpResponse:
     return response
 
 
-@allow(WRITERS)
+@allow(ANALYSTS)
 def story_edit(request: HttpRequest, story: str) -> HttpResponse:
     """The story's title, summary and visibility, and its chapters: add, edit, reorder, remove."""
     found = get_object_or_404(Story, slug=story)
@@ -200,13 +198,13 @@ def _chapter_form(request: HttpRequest, found: Story, chapter: Chapter) -> HttpR
                   status=400 if form.errors else 200)
 
 
-@allow(WRITERS)
+@allow(ANALYSTS)
 def chapter_new(request: HttpRequest, story: str) -> HttpResponse:
     found = get_object_or_404(Story, slug=story)
     return _chapter_form(request, found, Chapter(story=found))
 
 
-@allow(WRITERS)
+@allow(ANALYSTS)
 def chapter_edit(request: HttpRequest, story: str, chapter_id: int) -> HttpResponse:
     found = get_object_or_404(Story, slug=story)
     return _chapter_form(request, found, get_object_or_404(found.chapters, pk=chapter_id))

@@ -1,35 +1,93 @@
-"""Running a report job in the background and recording its progress, so the page can show it.
+"""Report jobs: asked for on the analysts' page, queued in the database, run by ``vrp worker``.
 
-The job runs in a thread of the web process (``start``): reports take seconds, not hours, and this keeps
-the platform free of a task queue. Progress and the outcome are written to the job's row, which the page
-polls. A job interrupted by a restart stays "running"; the page offers to start it again.
+The job's row is the queue. ``request_job`` queues it; a worker claims the oldest queued job (one
+conditional UPDATE, so two workers never take the same job), runs it and writes its progress to the row,
+which the page polls. While a job runs its worker beats every few seconds; a running job whose beat has
+stopped (the worker was restarted or killed) is queued again and run afresh, up to ``MAX_ATTEMPTS`` times,
+so a restart delays a report rather than losing it.
 """
 
+import os
 import shutil
+import socket
 import threading
+import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import DatabaseError, close_old_connections, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core import audit
 from reports.models import ReportJob
-from reports.services.annual import build_annual_edition
-from reports.services.sna import ReportPeriod, build_sna, write_report
+
+#: How often a worker beats while it runs a job, and how long a silence means the worker is gone.
+BEAT_SECONDS = 5
+STALE_AFTER = timedelta(seconds=60)
+MAX_ATTEMPTS = 3
 
 
 def job_folder(job: ReportJob) -> Path:
     return Path(settings.VRP_DATA_DIR) / "reports" / f"job-{job.pk}"
 
 
+@transaction.atomic
+def request_job(actor: AbstractBaseUser | str | None, *, kind: str, year: int, financial: bool = False,
+                area: str = "", edition: str = "public") -> ReportJob:
+    """Queue a report (already validated by the page's form) and audit the request; a worker runs it."""
+    job = ReportJob.objects.create(kind=kind, year=year, financial=financial, area=area, edition=edition,
+                                   requested_by=actor if getattr(actor, "pk", None) else None)
+    audit.record(actor, "request", job, summary=str(job))
+    return job
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def requeue_abandoned() -> int:
+    """Queue again the running jobs whose worker stopped beating; fail those tried ``MAX_ATTEMPTS`` times.
+
+    Returns how many jobs were queued again.
+    """
+    cutoff = timezone.now() - STALE_AFTER
+    stale = ReportJob.objects.filter(status=ReportJob.Status.RUNNING, heartbeat_at__lt=cutoff)
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=ReportJob.Status.FAILED, finished_at=timezone.now(),
+        message=f"Stopped {MAX_ATTEMPTS} times with its worker; ask for the report again or ask an administrator.")
+    return stale.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=ReportJob.Status.QUEUED, progress=0, worker="",
+        message="Queued again: the worker running it stopped")
+
+
+def claim_next(worker: str) -> ReportJob | None:
+    """Take the oldest queued job for ``worker``; None when the queue is empty."""
+    while True:
+        candidate = (ReportJob.objects.filter(status=ReportJob.Status.QUEUED).order_by("created_at", "pk")
+                     .values_list("pk", flat=True).first())
+        if candidate is None:
+            return None
+        # Only one worker's UPDATE finds the job still queued; the others look again.
+        taken = ReportJob.objects.filter(pk=candidate, status=ReportJob.Status.QUEUED).update(
+            status=ReportJob.Status.RUNNING, worker=worker, heartbeat_at=timezone.now(), progress=0,
+            message="Starting", attempts=F("attempts") + 1)
+        if taken:
+            return ReportJob.objects.get(pk=candidate)
+
+
 def run(job_id: int) -> ReportJob:
     """Build and write the job's report, recording progress; a failure is recorded, never raised."""
+    from reports.services.annual import build_annual_edition
+    from reports.services.sna import ReportPeriod, build_sna, write_report
+
     job = ReportJob.objects.get(pk=job_id)
 
     def progress(percent: int, message: str) -> None:
         ReportJob.objects.filter(pk=job_id).update(status=ReportJob.Status.RUNNING, progress=percent,
-                                                   message=message[:300])
+                                                   message=message[:300], heartbeat_at=timezone.now())
 
     progress(1, "Starting")
     folder = job_folder(job)
@@ -54,15 +112,38 @@ def run(job_id: int) -> ReportJob:
     return ReportJob.objects.get(pk=job_id)
 
 
-def start(job: ReportJob) -> threading.Thread:
-    """Run the job in a background thread of this process."""
+def _beat_while(job_id: int, running: threading.Event) -> None:
+    # Its own thread (and so its own database connection): a long step of the report still beats.
+    try:
+        while not running.wait(BEAT_SECONDS):
+            try:
+                ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(
+                    heartbeat_at=timezone.now())
+            except DatabaseError:
+                continue  # SQLite busy with the report's own writes: the next beat will do
 
-    def target() -> None:
+    finally:
+        close_old_connections()
+
+
+def work(*, once: bool = False, poll_seconds: float = 1.0, worker: str | None = None) -> int:
+    """Run queued jobs one after another; ``once`` stops when the queue is empty. Returns the jobs run."""
+    worker = worker or worker_name()
+    done = 0
+    while True:
+        requeue_abandoned()
+        job = claim_next(worker)
+        if job is None:
+            if once:
+                return done
+            time.sleep(poll_seconds)
+            continue
+        finished = threading.Event()
+        beat = threading.Thread(target=_beat_while, args=(job.pk, finished), name=f"beat-{job.pk}", daemon=True)
+        beat.start()
         try:
             run(job.pk)
         finally:
-            close_old_connections()
-
-    thread = threading.Thread(target=target, name=f"report-job-{job.pk}", daemon=True)
-    thread.start()
-    return thread
+            finished.set()
+            beat.join()
+        done += 1

@@ -2,7 +2,6 @@
 
 import csv
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -143,19 +142,18 @@ def test_command_line(demo, tmp_path: Path, capsys) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_analysts_page_runs_a_job_in_the_background(client, tmp_path: Path) -> None:
+def test_the_analysts_page_queues_a_job_the_worker_runs(client, tmp_path: Path) -> None:
     build_demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=200, ed_per_month=10,
                       with_commissioning=False)
     client.force_login(user(Role.ANALYST, None, "analyst"))
     response = client.post("/reports/", {"kind": "sna", "year": "2024", "edition": "public", "area": ""})
     job = ReportJob.objects.get()
-    assert response.status_code == 302
-    for _ in range(120):
-        job.refresh_from_db()
-        if job.status in ("done", "failed"):
-            break
-        time.sleep(0.5)
+    assert response.status_code == 302 and job.status == "queued"
+    assert b"Queued" in client.get(f"/reports/jobs/{job.pk}/").content
+    call_command("worker", "--once")
+    job.refresh_from_db()
     assert job.status == "done", job.message
+    assert job.attempts == 1 and job.progress == 100
     page = client.get(f"/reports/jobs/{job.pk}/")
     assert b"sna-2024-public.pdf" in page.content
     assert client.get(f"/reports/jobs/{job.pk}/files/sna-2024-public.pdf").status_code == 200
@@ -164,3 +162,30 @@ def test_the_analysts_page_runs_a_job_in_the_background(client, tmp_path: Path) 
     assert client.post("/reports/", {"kind": "sna", "year": "24", "edition": "public"}).status_code == 400
     client.force_login(user(Role.PROVIDER, None, "provider"))
     assert client.get("/reports/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_stopped_is_run_again_by_the_next_worker(settings, tmp_path: Path) -> None:
+    from django.utils import timezone
+
+    from reports.services.jobs import MAX_ATTEMPTS, STALE_AFTER, claim_next, request_job, requeue_abandoned, work
+
+    settings.VRP_DATA_DIR = str(tmp_path)
+    job = request_job("cli:test", kind="annual", year=2023)
+    assert claim_next("old-host:1").pk == job.pk and claim_next("other:2") is None  # one worker per job
+    # The worker is killed mid-way: the row says running, and its beat stops.
+    ReportJob.objects.filter(pk=job.pk).update(progress=40, heartbeat_at=timezone.now() - STALE_AFTER / 2)
+    assert requeue_abandoned() == 0  # still beating recently: left alone
+    ReportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - STALE_AFTER * 2)
+    assert work(once=True, worker="new-host:2") == 1
+    job.refresh_from_db()
+    assert job.status in ("done", "failed") and job.finished_at is not None, job.message
+    assert (job.worker, job.attempts) == ("new-host:2", 2)
+
+    # A job that keeps taking its worker down is given up, with a reason, rather than retried for ever.
+    stuck = request_job("cli:test", kind="annual", year=2023)
+    ReportJob.objects.filter(pk=stuck.pk).update(status="running", attempts=MAX_ATTEMPTS,
+                                                 heartbeat_at=timezone.now() - STALE_AFTER * 2)
+    assert requeue_abandoned() == 0
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and "Stopped 3 times" in stuck.message

@@ -27,9 +27,10 @@ from commissioning.models import Theme
 from engagement.models import Audience, ParticipantCount, ProfessionalAttendance, Sector, Session
 from monitoring.services.periods import financial_year_bounds
 
-__all__ = ["FIGURES", "HEADLINE_LABELS", "TrainingFigure", "attendance_by_local_authority", "attendance_by_session",
-           "attendance_by_theme", "events_and_reach", "feedback_by_competency", "figure_rows", "headline",
-           "network_membership", "professionals_by_sector", "sessions_by_month_and_team", "training_measures"]
+__all__ = ["FIGURES", "FULL", "HEADLINE_LABELS", "PUBLIC", "PUBLIC_LABELS", "PUBLIC_TRAINING", "TrainingAccess",
+           "TrainingFigure", "attendance_by_local_authority", "attendance_by_session", "attendance_by_theme", "events_and_reach", "feedback_by_competency", "figure_rows", "headline",
+           "network_membership", "professionals_by_sector", "public_training", "sessions_by_month_and_team",
+           "training_measures"]
 
 NOT_GIVEN = "not given"
 HEADLINE_LABELS = {
@@ -252,3 +253,89 @@ def year_of(day: date) -> int:
     from monitoring.services.periods import financial_year_of
 
     return financial_year_of(day)
+
+
+# The figure registry ----------------------------------------------------------------------------------------
+#
+# Every figure above is registered in ``core.figures`` (family ``engagement``) with disclosure ``controlled``.
+# Its ``compute(year, access)`` gives the rows above to viewers entitled to them (``FULL``) and, to everyone else
+# (``PUBLIC``), only what the public release of the training register holds: the ``training`` figure's
+# professionals trained and attendances by who attended, plus professionals reached, for a whole financial
+# year, the region or a local authority. Every other engagement figure is refused for the public.
+
+#: The public ``training`` rows: measure → (source, release measure, breakdown, category).
+PUBLIC_TRAINING = {
+    "professionals_trained": ("training", "professionals_trained", "total", "all"),
+    "attendances": ("training", "attendances", "total", "all"),
+    "professional_attendances": ("training", "attendances", "audience", "professionals"),
+    "young_people_attendances": ("training", "attendances", "audience", "children and young people"),
+    "other_adult_attendances": ("training", "attendances", "audience", "parents, carers and community"),
+    "professionals_reached": ("professionals_reached", "professionals_reached", "total", "all"),
+}
+PUBLIC_LABELS = {**HEADLINE_LABELS, "professionals_reached": "Professionals reached (training register and "
+                                                             "providers' monitoring returns, each once)"}
+
+
+@dataclass(frozen=True)
+class TrainingAccess:
+    """How a viewer reads engagement figures: ``full`` (the register, unsuppressed) or from the public release;
+    ``area`` narrows the public figures to one local authority (None: the region)."""
+
+    full: bool
+    area: str | None = None
+
+
+FULL = TrainingAccess(full=True)
+PUBLIC = TrainingAccess(full=False)
+
+
+def public_training(year: int, area: str | None = None) -> list[dict]:
+    """The public ``training`` rows (``measure, value``) for financial year ``year`` from the public release: a
+    count rounded to 5, ``WITHHELD`` where the rule withholds it. NotInRelease (with the reason) when the release
+    of the training register does not hold the year or area; professionals reached is ``no data`` when its own
+    release does not."""
+    from core.figures import Missing
+    from core.release import REGION, NotInRelease, current_release
+    from monitoring.services.periods import financial_year_label
+
+    label = financial_year_label(year)
+    where = area or REGION
+    releases = {"training": current_release("training")}
+    rows = []
+    for measure, (source, name, breakdown, category) in PUBLIC_TRAINING.items():
+        try:
+            release = releases.get(source) or releases.setdefault(source, current_release(source))
+            value = release.value(name, breakdown, category, label, where)
+        except NotInRelease as exc:
+            if source == "training":
+                raise
+            value = Missing("x", exc.reason)
+        rows.append({"measure": measure, "value": value})
+    return rows
+
+
+def _registered(spec: TrainingFigure) -> Callable[[int, TrainingAccess], list[dict]]:
+    def compute(year: int, access: TrainingAccess) -> list[dict]:
+        from core.release import NotInRelease
+
+        if access.full:
+            return spec.compute(year)
+        if spec.name == "training":
+            return public_training(year, access.area)
+        raise NotInRelease(f"{spec.title} is not in the public release of the training register, which holds "
+                           "professionals trained and attendances by who attended, by year, for the region and "
+                           "its local authorities.")
+
+    return compute
+
+
+def _register_all() -> None:
+    from core.figures import CONTROLLED, Column, Figure, register
+
+    for spec in FIGURES.values():
+        columns = tuple(Column(key, label) for key, label in spec.columns.items())
+        register(Figure(spec.name, "engagement", spec.title, spec.note or spec.title, columns, _registered(spec),
+                        disclosure=CONTROLLED))
+
+
+_register_all()

@@ -43,3 +43,53 @@ def professionals_reached(year: int, project_ids: Iterable[int] | None = None) -
     total_returned = sum(returned.values())
     return {"register": len(people), "returns": total_returned, "in_both": in_both,
             "total": len(people) + total_returned - in_both}
+
+
+def reached_records() -> list[dict]:
+    """The public release's records of professionals reached (``engagement.sources``), each person once:
+
+    * each professional in the register once per financial year, in the month and local authority of their first
+      counted session of the year (and once for the region);
+    * for each published project and financial year, what its accepted returns report beyond the register's
+      professionals at that project's sessions that year: the register's people are matched against the
+      earliest returns first, so return *k* adds ``max(0, trained in returns 1..k − register) − max(0, trained
+      in returns 1..k−1 − register)``, in the month its period starts, for the region and each local authority
+      the project serves.
+
+    A financial year's region total is ``professionals_reached(year, published projects)["total"]``.
+    """
+    from core.release import REGION
+    from engagement.sources import first_sessions
+    from insights.services.areas import local_authority_of
+    from monitoring.models import MonitoringReturn
+    from monitoring.services.periods import financial_year_of
+
+    grouped: dict[tuple, int] = defaultdict(int)
+    register: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for key, month, year, lad, project in first_sessions():
+        grouped[(month, REGION)] += 1
+        grouped[(month, lad)] += 1
+    from engagement.sources import public_sessions
+
+    for key, day, project in ProfessionalAttendance.objects.filter(
+            session__in=public_sessions(), session__project__isnull=False).values_list(
+            "person_key", "session__date", "session__project_id"):
+        register[(project, financial_year_of(day))].add(key)
+    returns = MonitoringReturn.objects.filter(status=MonitoringReturn.Status.ACCEPTED,
+                                              project__is_published=True).select_related("project")
+    reported: dict[tuple[int, int], int] = defaultdict(int)
+    for monitoring_return in returns.order_by("project_id", "period_start", "pk"):
+        project = monitoring_return.project
+        year = financial_year_of(monitoring_return.period_start)
+        matched = len(register.get((project.pk, year), ()))
+        before = reported[(project.pk, year)]
+        reported[(project.pk, year)] = before + int(monitoring_return.professionals_trained or 0)
+        extra = max(0, reported[(project.pk, year)] - matched) - max(0, before - matched)
+        if not extra:
+            continue
+        month = f"{monitoring_return.period_start:%Y-%m}"
+        lads = sorted({local_authority_of(code) for code in project.area_codes or []} - {None})
+        for lad in [REGION, *lads]:
+            grouped[(month, lad)] += extra
+    return [{"measure": "professionals_reached", "month": month, "lad": lad, "count": n}
+            for (month, lad), n in sorted(grouped.items(), key=str)]

@@ -28,9 +28,9 @@ from engagement.models import Audience, ParticipantCount, ProfessionalAttendance
 from monitoring.services.periods import financial_year_bounds
 
 __all__ = ["FIGURES", "FULL", "HEADLINE_LABELS", "PUBLIC", "PUBLIC_LABELS", "PUBLIC_TRAINING", "TrainingAccess",
-           "TrainingFigure", "attendance_by_local_authority", "attendance_by_session", "attendance_by_theme", "events_and_reach", "feedback_by_competency", "figure_rows", "headline",
-           "network_membership", "professionals_by_sector", "public_training", "sessions_by_month_and_team",
-           "training_measures"]
+           "TrainingFigure", "attendance_by_local_authority", "attendance_by_session", "attendance_by_theme",
+           "events_and_reach", "feedback_by_competency", "figure_rows", "headline", "network_membership",
+           "professionals_by_sector", "public_training", "sessions_by_month_and_team", "training_measures"]
 
 NOT_GIVEN = "not given"
 HEADLINE_LABELS = {

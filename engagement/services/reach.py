@@ -59,17 +59,16 @@ def reached_records() -> list[dict]:
     A financial year's region total is ``professionals_reached(year, published projects)["total"]``.
     """
     from core.release import REGION
-    from engagement.sources import first_sessions
+    from engagement.sources import first_sessions, public_sessions
     from insights.services.areas import local_authority_of
     from monitoring.models import MonitoringReturn
     from monitoring.services.periods import financial_year_of
 
     grouped: dict[tuple, int] = defaultdict(int)
     register: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for key, month, year, lad, project in first_sessions():
+    for _, month, _, lad, _ in first_sessions():
         grouped[(month, REGION)] += 1
         grouped[(month, lad)] += 1
-    from engagement.sources import public_sessions
 
     for key, day, project in ProfessionalAttendance.objects.filter(
             session__in=public_sessions(), session__project__isnull=False).values_list(

@@ -305,7 +305,11 @@ def public_training(year: int, area: str | None = None) -> list[dict]:
     for measure, (source, name, breakdown, category) in PUBLIC_TRAINING.items():
         try:
             release = releases.get(source) or releases.setdefault(source, current_release(source))
-            value = release.value(name, breakdown, category, label, where)
+            value = release.value(name, "total", "all", label, where)
+            if breakdown != "total":
+                # A category never recorded (no parents or carers at any session) is a true zero.
+                value = release.value(name, breakdown, category, label, where) if category in release.categories(
+                    name, breakdown) else 0
         except NotInRelease as exc:
             if source == "training":
                 raise

@@ -58,6 +58,7 @@ def reached_records() -> list[dict]:
 
     A financial year's region total is ``professionals_reached(year, published projects)["total"]``.
     """
+    from core.region import current_region
     from core.release import REGION
     from engagement.sources import first_sessions, public_sessions
     from insights.services.areas import local_authority_of
@@ -74,6 +75,7 @@ def reached_records() -> list[dict]:
             session__in=public_sessions(), session__project__isnull=False).values_list(
             "person_key", "session__date", "session__project_id"):
         register[(project, financial_year_of(day))].add(key)
+    region_lads = set(current_region().lad_codes)
     returns = MonitoringReturn.objects.filter(status=MonitoringReturn.Status.ACCEPTED,
                                               project__is_published=True).select_related("project")
     reported: dict[tuple[int, int], int] = defaultdict(int)
@@ -87,7 +89,8 @@ def reached_records() -> list[dict]:
         if not extra:
             continue
         month = f"{monitoring_return.period_start:%Y-%m}"
-        lads = sorted({local_authority_of(code) for code in project.area_codes or []} - {None})
+        lads = sorted({code if code in region_lads else local_authority_of(code)
+                       for code in project.area_codes or []} - {None})
         for lad in [REGION, *lads]:
             grouped[(month, lad)] += extra
     return [{"measure": "professionals_reached", "month": month, "lad": lad, "count": n}

@@ -263,14 +263,14 @@ def year_of(day: date) -> int:
 # professionals trained and attendances by who attended, plus professionals reached, for a whole financial
 # year, the region or a local authority. Every other engagement figure is refused for the public.
 
-#: The public ``training`` rows: measure → (source, release measure, breakdown, category).
+#: The public ``training`` rows: measure → (release measure, breakdown, category) in the training release.
 PUBLIC_TRAINING = {
-    "professionals_trained": ("training", "professionals_trained", "total", "all"),
-    "attendances": ("training", "attendances", "total", "all"),
-    "professional_attendances": ("training", "attendances", "audience", "professionals"),
-    "young_people_attendances": ("training", "attendances", "audience", "children and young people"),
-    "other_adult_attendances": ("training", "attendances", "audience", "parents, carers and community"),
-    "professionals_reached": ("professionals_reached", "professionals_reached", "total", "all"),
+    "professionals_trained": ("professionals_reached", "counted_by", "training register"),
+    "attendances": ("attendances", "total", "all"),
+    "professional_attendances": ("attendances", "audience", "professionals"),
+    "young_people_attendances": ("attendances", "audience", "children and young people"),
+    "other_adult_attendances": ("attendances", "audience", "parents, carers and community"),
+    "professionals_reached": ("professionals_reached", "total", "all"),
 }
 PUBLIC_LABELS = {**HEADLINE_LABELS, "professionals_reached": "Professionals reached (training register and "
                                                              "providers' monitoring returns, each once)"}
@@ -290,30 +290,22 @@ PUBLIC = TrainingAccess(full=False)
 
 
 def public_training(year: int, area: str | None = None) -> list[dict]:
-    """The public ``training`` rows (``measure, value``) for financial year ``year`` from the public release: a
-    count rounded to 5, ``WITHHELD`` where the rule withholds it. NotInRelease (with the reason) when the release
-    of the training register does not hold the year or area; professionals reached is ``no data`` when its own
-    release does not."""
-    from core.figures import Missing
-    from core.release import REGION, NotInRelease, current_release
+    """The public ``training`` rows (``measure, value``) for financial year ``year`` from the public release of
+    the training register: a count rounded to 5, ``WITHHELD`` where the rule withholds it. NotInRelease (with the
+    reason) when the release does not hold the year or area."""
+    from core.release import REGION, TOTAL, current_release
     from monitoring.services.periods import financial_year_label
 
     label = financial_year_label(year)
     where = area or REGION
-    releases = {"training": current_release("training")}
+    release = current_release("training")
     rows = []
-    for measure, (source, name, breakdown, category) in PUBLIC_TRAINING.items():
-        try:
-            release = releases.get(source) or releases.setdefault(source, current_release(source))
-            value = release.value(name, "total", "all", label, where)
-            if breakdown != "total":
-                # A category never recorded (no parents or carers at any session) is a true zero.
-                value = release.value(name, breakdown, category, label, where) if category in release.categories(
-                    name, breakdown) else 0
-        except NotInRelease as exc:
-            if source == "training":
-                raise
-            value = Missing("x", exc.reason)
+    for measure, (name, breakdown, category) in PUBLIC_TRAINING.items():
+        value = release.value(name, TOTAL, "all", label, where)
+        if breakdown != TOTAL:
+            # A category never recorded (no parents or carers at any session) is a true zero.
+            value = release.value(name, breakdown, category, label, where) if category in release.categories(
+                name, breakdown) else 0
         rows.append({"measure": measure, "value": value})
     return rows
 

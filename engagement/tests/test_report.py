@@ -47,7 +47,9 @@ def test_the_public_edition_publishes_training_from_the_release_only(tmp_path) -
     call_command("report", "annual", "--year", "2024", "--out", str(tmp_path), "--no-pdf")
     training = _rows(tmp_path / "data" / "training.csv")
     release = current_release("training")
-    assert training["professionals_trained"] == str(release.value("professionals_trained", TOTAL, ALL, "2024/25",
+    assert training["professionals_trained"] == str(release.value("professionals_reached", "counted_by",
+                                                                  "training register", "2024/25", REGION)) == "10"
+    assert training["professionals_reached"] == str(release.value("professionals_reached", TOTAL, ALL, "2024/25",
                                                                   REGION)) == "10"
     assert training["attendances"] == "45" and training["young_people_attendances"] == "30"  # 43 and 31, rounded
     html = (tmp_path / "annual-2024-25.html").read_text()

@@ -34,7 +34,8 @@ from monitoring.services.periods import (
 MEASURES = ("reach_under_25", "reach_over_24", "professionals_trained")
 MEASURE_LABELS = {"reach_under_25": "Young people aged 24 and under", "reach_over_24": "People over 24",
                   "professionals_trained": "Professionals trained"}
-#: Professionals reached by the register and the returns together, each once (``engagement.sources``).
+#: Professionals reached by the register and the returns together, each once: a measure of the training
+#: register's release (``engagement.sources``).
 REACHED = "professionals_reached"
 GROUPINGS = ("theme", "programme", "funder", "area", "period", "project")
 
@@ -136,11 +137,11 @@ def public_reach(year: str, area: str | None = None, theme: str | None = None) -
     release = current_release("returns")
     values = {m: release.value(m, "theme" if theme else TOTAL, theme or ALL, year, area or REGION) for m in MEASURES}
     # Professionals reached: the training register's professionals and the returns' professionals, each once
-    # (``engagement.services.reach.reached_records``), from its own public release; not by theme.
+    # (``engagement.services.reach.reached_records``), from the training register's public release; not by theme.
     try:
         if theme:
             raise NotInRelease("Professionals reached is published for all themes together, not by theme.")
-        values[REACHED] = current_release(REACHED).value(REACHED, TOTAL, ALL, year, area or REGION)
+        values[REACHED] = current_release("training").value(REACHED, TOTAL, ALL, year, area or REGION)
     except NotInRelease as exc:
         values[REACHED] = Missing("x", exc.reason)
     return values

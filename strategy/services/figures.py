@@ -65,7 +65,7 @@ RELEASE_CELLS: dict[str, tuple[str, str, str, str] | None] = {
     "reach_under_25": ("returns", "reach_under_25", "theme", ""),
     "professionals_trained": ("returns", "professionals_trained", "theme", ""),
     "outcome": None,
-    "training_professionals": ("training", "professionals_trained", "total", "all"),
+    "training_professionals": ("training", "professionals_reached", "counted_by", "training register"),
 }
 
 
@@ -253,7 +253,12 @@ def _release_reading(spec: MeasureFigure, area: str | None, first_month: str, la
         return Reading(None, 0.0, f"the public release holds whole calendar and financial years; {first_month} to "
                                   f"{last_month} is not one")
     try:
-        value = current_release(source).value(measure, breakdown, category, label, area or REGION)
+        release = current_release(source)
+        value = release.value(measure, TOTAL, ALL, label, area or REGION)
+        if breakdown != TOTAL:
+            # A category the source never recorded (no knife attendances at all) is a true zero.
+            value = release.value(measure, breakdown, category, label, area or REGION) if category in \
+                release.categories(measure, breakdown) else 0
     except NotInRelease as exc:
         return Reading(None, 0.0, exc.reason)
     if value is WITHHELD:

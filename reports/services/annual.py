@@ -1,9 +1,9 @@
-"""The annual report's figures for a financial year: reach, funding, the violence headline, incidents.
+"""The annual report's figures for a financial year: reach, funding, the violence headline, incidents, training.
 
-A public report: reach (provider returns) and incidents are controlled sources, so they are read from the
-public release (``core.release``) — by theme and local authority for the year — exactly as the public pages read
-them; the violence headline comes from the figure registry as the public overview computes it. Amounts awarded
-are the partnership's own published figures.
+A public report: reach (provider returns), incidents and training are controlled sources, so they are read from
+the public release (``core.release``) — by theme and local authority for the year — exactly as the public pages
+read them; the violence headline and the training figure come from the figure registry as the public see them.
+Amounts awarded are the partnership's own published figures.
 """
 
 from decimal import Decimal
@@ -173,9 +173,9 @@ def _release_months(source: str, period: Year) -> tuple[list[dict], str]:
 
 
 def build_annual_edition(year: int, edition: str = "public") -> dict:
-    """The annual report in an edition. The partner edition adds the training, networks and events section
-    (``engagement.report``: controlled figures, unsuppressed, not for publication); the public edition is
-    ``build_annual`` as it is, and gains training figures only through the public release."""
+    """The annual report in an edition. The public edition is ``build_annual``, whose training section is the
+    public release's; the partner edition has instead the training, networks and events section
+    (``engagement.report``: controlled figures, unsuppressed, not for publication)."""
     if edition not in ("public", "partner"):
         raise ValueError("the edition is public or partner")
     report = build_annual(year, training=edition == "public")

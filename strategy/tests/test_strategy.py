@@ -1,5 +1,6 @@
 """The strategy: measures' statuses computed from the data, never typed; who sees what; governance actions on
-the incident action machinery; the public version shows open figures only."""
+the incident action machinery; the public version shows open figures in full and controlled ones as the public
+release publishes them."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal

@@ -49,7 +49,7 @@ def public_sessions():
     return Session.objects.filter(Q(project__isnull=True) | Q(project__is_published=True))
 
 
-def first_sessions() -> list[tuple[str, str, int, str, int | None]]:
+def first_sessions() -> list[tuple[str, str, int, str | None, int | None]]:
     """Each professional's first counted session in each financial year, as (person key, month, financial
     year, local authority or None, project id or None) — the grain the professionals figures count at."""
     from engagement.models import ProfessionalAttendance

@@ -27,9 +27,10 @@ from commissioning.models import Theme
 from engagement.models import Audience, ParticipantCount, ProfessionalAttendance, Sector, Session
 from monitoring.services.periods import financial_year_bounds
 
-__all__ = ["FIGURES", "HEADLINE_LABELS", "TrainingFigure", "attendance_by_local_authority", "attendance_by_session",
-           "attendance_by_theme", "events_and_reach", "feedback_by_competency", "figure_rows", "headline",
-           "network_membership", "professionals_by_sector", "sessions_by_month_and_team", "training_measures"]
+__all__ = ["FIGURES", "FULL", "HEADLINE_LABELS", "PUBLIC", "PUBLIC_LABELS", "PUBLIC_TRAINING", "TrainingAccess",
+           "TrainingFigure", "attendance_by_local_authority", "attendance_by_session", "attendance_by_theme",
+           "events_and_reach", "feedback_by_competency", "figure_rows", "headline", "network_membership",
+           "professionals_by_sector", "public_training", "sessions_by_month_and_team", "training_measures"]
 
 NOT_GIVEN = "not given"
 HEADLINE_LABELS = {
@@ -252,3 +253,85 @@ def year_of(day: date) -> int:
     from monitoring.services.periods import financial_year_of
 
     return financial_year_of(day)
+
+
+# The figure registry ----------------------------------------------------------------------------------------
+#
+# Every figure above is registered in ``core.figures`` (family ``engagement``) with disclosure ``controlled``.
+# Its ``compute(year, access)`` gives the rows above to viewers entitled to them (``FULL``) and, to everyone else
+# (``PUBLIC``), only what the public release of the training register holds: the ``training`` figure's
+# professionals trained and attendances by who attended, plus professionals reached, for a whole financial
+# year, the region or a local authority. Every other engagement figure is refused for the public.
+
+#: The public ``training`` rows: measure → (release measure, breakdown, category) in the training release.
+PUBLIC_TRAINING = {
+    "professionals_trained": ("professionals_reached", "counted_by", "training register"),
+    "attendances": ("attendances", "total", "all"),
+    "professional_attendances": ("attendances", "audience", "professionals"),
+    "young_people_attendances": ("attendances", "audience", "children and young people"),
+    "other_adult_attendances": ("attendances", "audience", "parents, carers and community"),
+    "professionals_reached": ("professionals_reached", "total", "all"),
+}
+PUBLIC_LABELS = {**HEADLINE_LABELS, "professionals_reached": "Professionals reached (training register and "
+                                                             "providers' monitoring returns, each once)"}
+
+
+@dataclass(frozen=True)
+class TrainingAccess:
+    """How a viewer reads engagement figures: ``full`` (the register, unsuppressed) or from the public release;
+    ``area`` narrows the public figures to one local authority (None: the region)."""
+
+    full: bool
+    area: str | None = None
+
+
+FULL = TrainingAccess(full=True)
+PUBLIC = TrainingAccess(full=False)
+
+
+def public_training(year: int, area: str | None = None) -> list[dict]:
+    """The public ``training`` rows (``measure, value``) for financial year ``year`` from the public release of
+    the training register: a count rounded to 5, ``WITHHELD`` where the rule withholds it. NotInRelease (with the
+    reason) when the release does not hold the year or area."""
+    from core.release import REGION, TOTAL, current_release
+    from monitoring.services.periods import financial_year_label
+
+    label = financial_year_label(year)
+    where = area or REGION
+    release = current_release("training")
+    rows = []
+    for measure, (name, breakdown, category) in PUBLIC_TRAINING.items():
+        value = release.value(name, TOTAL, "all", label, where)
+        if breakdown != TOTAL:
+            # A category never recorded (no parents or carers at any session) is a true zero.
+            value = release.value(name, breakdown, category, label, where) if category in release.categories(
+                name, breakdown) else 0
+        rows.append({"measure": measure, "value": value})
+    return rows
+
+
+def _registered(spec: TrainingFigure) -> Callable[[int, TrainingAccess], list[dict]]:
+    def compute(year: int, access: TrainingAccess) -> list[dict]:
+        from core.release import NotInRelease
+
+        if access.full:
+            return spec.compute(year)
+        if spec.name == "training":
+            return public_training(year, access.area)
+        raise NotInRelease(f"{spec.title} is not in the public release of the training register, which holds "
+                           "professionals trained and attendances by who attended, by year, for the region and "
+                           "its local authorities.")
+
+    return compute
+
+
+def _register_all() -> None:
+    from core.figures import CONTROLLED, Column, Figure, register
+
+    for spec in FIGURES.values():
+        columns = tuple(Column(key, label) for key, label in spec.columns.items())
+        register(Figure(spec.name, "engagement", spec.title, spec.note or spec.title, columns, _registered(spec),
+                        disclosure=CONTROLLED))
+
+
+_register_all()

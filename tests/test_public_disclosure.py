@@ -7,7 +7,9 @@ fetches every public figure, map layer, hot-spot layer and release download as a
 * **no controlled figure below local authority is public**: every ED answer for a ward, MSOA or LSOA, and every
   ED map or hot-spot layer by LSOA, is refused;
 * **every controlled count published anywhere is a cell of the public release** (so what a reader collects is
-  a subset of the release), rounded to 5 or withheld — the public SNA and annual report included;
+  a subset of the release), rounded to 5 or withheld — the public SNA and annual report included, and the
+  training register's figures (the registry's public ``training`` figure for any year and area, the annual
+  report's ``training.csv``, public reach's professionals reached, the public strategy's training measure);
 * **an attacker's linear programme over everything collected recovers nothing**: over the whole release,
   with every equation its tables imply (written here, independently of ``core.release``), no withheld cell
   can be pinned to a range narrower than the threshold;
@@ -16,6 +18,7 @@ fetches every public figure, map layer, hot-spot layer and release download as a
 """
 
 from collections import defaultdict
+from datetime import date
 
 import numpy as np
 import pytest
@@ -30,7 +33,7 @@ from core.release import ALL, NO_LOCATION, REGION, TOTAL, current_release, table
 from insights.figures import OVERVIEW
 
 pytestmark = pytest.mark.django_db
-CONTROLLED = ("ed", "returns", "incidents")
+CONTROLLED = ("ed", "returns", "incidents", "training")
 MISSING = object()
 
 
@@ -78,17 +81,36 @@ def requests(draw: st.DrawFn, region: dict) -> tuple[str, dict]:
     return path, params
 
 
-def test_the_public_surface_gives_away_no_withheld_controlled_count(client, region) -> None:
-    collected = {"answers": 0, "controlled_values": 0, "refused_below_lad": 0}
+@pytest.fixture
+def register(region) -> dict:
+    """A small training register in the demo region, two financial years of it, where the rule bites: a few
+    professionals (some at several sessions) and young people at each session, some sessions in no local
+    authority, some under a published demo project (whose returns report professionals too)."""
+    from commissioning.models import Project
+    from engagement.tests.factories import person, session
 
-    @settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(request=requests(region))
-    def check(request: tuple[str, dict]) -> None:
-        path, params = request
+    rng = np.random.default_rng(14)
+    projects = list(Project.objects.filter(is_published=True)[:2])
+    pool = [person(n) for n in range(40)]
+    for index in range(48):
+        month = Year(2023, financial=True).months[index % 12] if index < 24 else Year(2024, financial=True).months[
+            index % 12]
+        people = [pool[int(i)] for i in rng.choice(len(pool), size=int(rng.integers(0, 7)), replace=False)]
+        counts = {("young_people", "10_17", "female"): int(rng.integers(0, 10)),
+                  ("community", "25_plus", "male"): int(rng.integers(0, 4))}
+        lad = "" if rng.random() < 0.1 else str(rng.choice(region["lad"]))
+        chosen = projects[index % len(projects)] if projects and index % 4 == 0 else None
+        session(date(int(month[:4]), int(month[5:]), 1 + index % 27), people, counts, lad_code=lad, project=chosen,
+                org=chosen.provider if chosen else None)
+    return {"years": [2023, 2024]}
+
+
+def test_the_public_surface_gives_away_no_withheld_controlled_count(client, region, register) -> None:
+    collected = {"answers": 0, "controlled_values": 0, "refused_below_lad": 0, "training_values": 0}
+
+    def ask(path: str, params: dict) -> None:
         response = client.get(path, params)
         assert response.status_code in (200, 400, 403, 404), (path, params, response.status_code)
-        if response.status_code >= 500:
-            return
         below = params.get("area", "")[:3] in ("E01", "E02", "E05")
         if params.get("source") == "ed" and (below or "/lsoa" in path or "hotspots" in path):
             # No controlled figure below local authority: refused, or (headline) the ED rows withheld.
@@ -104,25 +126,135 @@ def test_the_public_surface_gives_away_no_withheld_controlled_count(client, regi
         collected["answers"] += 1
         collected["controlled_values"] += _check_against_release(path, params, _rows(response, path))
 
+    @settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(request=requests(region))
+    def check(request: tuple[str, dict]) -> None:
+        ask(*request)
+
     check()
-    # And every figure, map and download for every year the release holds, for the region and each authority.
+
+    @settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(year=st.sampled_from([2021, 2022, 2023, 2023, 2024, 2024, 2025, 2030]),
+           area=st.sampled_from([None, None, *region["lad"], NO_LOCATION, "E08999999", region["ward"][0],
+                                 region["lsoa"][0]]))
+    def check_training(year: int, area: str | None) -> None:
+        collected["training_values"] += _check_training(year, area)
+
+    check_training()
+    # And every figure, map and download for every year the release holds, for the region and each authority;
+    # ED below local authority for each level and layer (whatever hypothesis drew above).
     release = current_release("ed")
     for label in release.years:
         year = Year.parse(label)
         for area in ["", *region["lad"]]:
             for path in [*(f"/insights/figures/{f.name}.json" for f in OVERVIEW), "/insights/figures/types.csv",
                          "/insights/maps/lad.geojson"]:
-                params = {"source": "ed", "from": year.first_month, "to": year.last_month,
-                          **({"area": area} if area else {})}
-                response = client.get(path, params)
-                if response.status_code == 200:
-                    collected["answers"] += 1
-                    collected["controlled_values"] += _check_against_release(path, params, _rows(response, path))
+                ask(path, {"source": "ed", "from": year.first_month, "to": year.last_month,
+                           **({"area": area} if area else {})})
+        for level in ("ward", "msoa", "lsoa"):
+            ask("/insights/figures/types.json", {"source": "ed", "from": year.first_month, "to": year.last_month,
+                                                 "area": region[level][0]})
+        for path in ("/insights/maps/lsoa.geojson", "/insights/hotspots.geojson", "/insights/hotspots.csv"):
+            ask(path, {"source": "ed", "from": year.first_month, "to": year.last_month})
+    for year in register["years"]:
+        for area in [None, *region["lad"]]:
+            collected["training_values"] += _check_training(year, area)
+    collected["training_values"] += _check_training_surface(client, register["years"])
     assert collected["answers"] > 5 and collected["controlled_values"] > 20 and collected["refused_below_lad"] > 3
+    assert collected["training_values"] > 40
+    # The small register is one where the rule bites, so the attacker below has withheld training cells to attack.
+    assert sum(1 for v in current_release("training").cells.values() if v is None) > 20
     for source in CONTROLLED:
         release = current_release(source)
         assert_rounded(release.cells)
         assert_protected(release.cells, _truth(source), release.manifest)
+
+
+def _published(value, cell) -> int:
+    """``value`` (published somewhere) is the release's ``cell``: its rounded count, or withheld where the cell is
+    withheld; a value the release does not hold may only be a true zero or "no data". 1 when a cell was checked."""
+    from core.figures import Missing
+
+    if cell is MISSING:
+        assert value == 0 or isinstance(value, Missing) and value.code != "c", (value, "not a cell of the release")
+        return 0
+    if cell is None:
+        assert isinstance(value, Missing) and value.code == "c", (value, "published a withheld cell")
+    else:
+        assert not isinstance(value, Missing) and value == cell and cell % 5 == 0, (value, cell)
+    assert not (isinstance(value, int) and 1 <= value <= THRESHOLD)
+    return 1
+
+
+def _check_training(year: int, area: str | None) -> int:
+    """The registry's public ``training`` figure and public reach for one year and area: every value a cell of the
+    training release (or refused with a reason); returns how many values were checked."""
+    from core import figures as registry
+    from core.problems import Refused
+    from engagement.figures import PUBLIC_TRAINING, TrainingAccess
+    from monitoring.services.periods import financial_year_label
+    from monitoring.services.reach import public_reach
+
+    release = current_release("training")
+    label = financial_year_label(year)
+    table = registry.get("training").table(year, TrainingAccess(full=False, area=area))
+    if table.refused:
+        assert not table.rows and (label not in release.years or (area or REGION) not in release.areas)
+        return 0
+    checked = 0
+    for row in table.rows:
+        measure, breakdown, category = PUBLIC_TRAINING[row["measure"]]
+        checked += _published(row["value"], release.cells.get((measure, breakdown, category, label, area or REGION),
+                                                               MISSING))
+    try:
+        reached = public_reach(label, area)["professionals_reached"]
+    except Refused:
+        return checked
+    return checked + _published(reached, release.cells.get(("professionals_reached", TOTAL, ALL, label,
+                                                            area or REGION), MISSING))
+
+
+def _check_training_surface(client, years: list[int]) -> int:
+    """The release download, the public annual report's ``training`` figure and the public strategy's training
+    measure publish the training release's cells and nothing else."""
+    from decimal import Decimal
+
+    from engagement.figures import PUBLIC_TRAINING
+    from monitoring.services.periods import financial_year_label
+    from reports.services.annual import build_annual
+    from strategy.models import Measure, Strategy
+    from strategy.services import plan
+    from strategy.services.public import public_commitment
+
+    release = current_release("training")
+    rows = _rows(client.get("/insights/release/training.csv"), "training.csv")
+    assert {(r["measure"], r["breakdown"], r["category"], str(r["period"]), r["area"]): r["count"] for r in rows} == \
+        release.cells
+    checked = 0
+    strategy = plan.save_strategy("test", Strategy(year=2024, title="Training", is_published=True))
+    priority = plan.add_priority("test", strategy, "Train professionals")
+    from core.models import Organisation
+
+    commitment = plan.add_commitment("test", priority, "Train the workforce",
+                                     Organisation.objects.get_or_create(name="Council")[0], date(2026, 3, 31))
+    for year in years:
+        label = financial_year_label(year)
+        figure = next(f for s in build_annual(year)["sections"] for f in s.figures if f.name == "training")
+        assert figure.columns == ["measure", "value"]
+        for row in figure.rows:
+            measure, breakdown, category = PUBLIC_TRAINING[row["measure"]]
+            checked += _published(row["value"], release.cells.get((measure, breakdown, category, label, REGION),
+                                                                   MISSING))
+        first, last = Year(year, financial=True).first_month, Year(year, financial=True).last_month
+        plan.add_measure("test", commitment, Measure(figure="training_professionals", baseline_from=first,
+                                                     baseline_to=last, period_from=first, period_to=last,
+                                                     target=Decimal("10"), direction="up"))
+    for shown in public_commitment(commitment)["measures"]:
+        label = financial_year_label(int(shown["period"][:4]))
+        cell = release.cells.get(("professionals_reached", "counted_by", "training register", label, REGION), MISSING)
+        assert shown["value"] == (None if cell in (None, MISSING) else cell), (shown, cell)
+        checked += 1
+    return checked
 
 
 def _rows(response, path: str) -> list[dict]:

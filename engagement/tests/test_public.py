@@ -1,5 +1,5 @@
-"""Training figures are controlled: no public route shows them (they reach the public only through the
-public release, which does not take them yet)."""
+"""Training figures are controlled: no public route shows them unsuppressed (they reach the public only through
+the public release: ``engagement/tests/test_release.py``)."""
 
 from datetime import timedelta
 

@@ -39,9 +39,19 @@ def test_the_partner_edition_has_the_section_and_writes_training_csv(tmp_path) -
         assert (tmp_path / "data" / f"{name}.csv").exists(), name
 
 
-def test_the_public_edition_publishes_no_training_figures(tmp_path) -> None:
-    """Training figures are controlled: the public annual report gains them only through the public release."""
-    session(date(2024, 5, 1), [person(1)])
+def test_the_public_edition_publishes_training_from_the_release_only(tmp_path) -> None:
+    """Training figures are controlled: the public annual report has them from the public release, rounded."""
+    from core.release import ALL, REGION, TOTAL, current_release
+
+    session(date(2024, 4, 2), [person(n) for n in range(12)], {("young_people", "10_17", "female"): 31})
     call_command("report", "annual", "--year", "2024", "--out", str(tmp_path), "--no-pdf")
-    assert not (tmp_path / "data" / "training.csv").exists()
-    assert "Training, networks and events" not in (tmp_path / "annual-2024-25.html").read_text()
+    training = _rows(tmp_path / "data" / "training.csv")
+    release = current_release("training")
+    assert training["professionals_trained"] == str(release.value("professionals_reached", "counted_by",
+                                                                  "training register", "2024/25", REGION)) == "10"
+    assert training["professionals_reached"] == str(release.value("professionals_reached", TOTAL, ALL, "2024/25",
+                                                                  REGION)) == "10"
+    assert training["attendances"] == "45" and training["young_people_attendances"] == "30"  # 43 and 31, rounded
+    html = (tmp_path / "annual-2024-25.html").read_text()
+    assert "Training and awareness" in html and "Training, networks and events" not in html
+    assert "reached 10 professionals" in html and "43" not in html.split("Training and awareness")[1]

@@ -34,6 +34,9 @@ from monitoring.services.periods import (
 MEASURES = ("reach_under_25", "reach_over_24", "professionals_trained")
 MEASURE_LABELS = {"reach_under_25": "Young people aged 24 and under", "reach_over_24": "People over 24",
                   "professionals_trained": "Professionals trained"}
+#: Professionals reached by the register and the returns together, each once: a measure of the training
+#: register's release (``engagement.sources``).
+REACHED = "professionals_reached"
 GROUPINGS = ("theme", "programme", "funder", "area", "period", "project")
 
 
@@ -123,11 +126,25 @@ def return_reach(returns: Iterable[MonitoringReturn]) -> list[tuple[MonitoringRe
 
 def public_reach(year: str, area: str | None = None, theme: str | None = None) -> dict[str, object]:
     """The public release's reach figures for a year (``2024/25`` or ``2024``), the region or a local
-    authority, all themes or one (its label): measure → count, ``WITHHELD``, or NotInRelease with the reason."""
-    from core.release import ALL, REGION, TOTAL, current_release
+    authority, all themes or one (its label): measure → count, ``WITHHELD``, or NotInRelease with the reason.
+
+    Beside ``MEASURES`` it gives ``professionals_reached``: the training register's professionals trained plus
+    what accepted returns report beyond the register's people at each project's sessions, each person once
+    (a ``Missing`` with the reason where its release does not hold the year, area or theme)."""
+    from core.figures import Missing
+    from core.release import ALL, REGION, TOTAL, NotInRelease, current_release
 
     release = current_release("returns")
-    return {m: release.value(m, "theme" if theme else TOTAL, theme or ALL, year, area or REGION) for m in MEASURES}
+    values = {m: release.value(m, "theme" if theme else TOTAL, theme or ALL, year, area or REGION) for m in MEASURES}
+    # Professionals reached: the training register's professionals and the returns' professionals, each once
+    # (``engagement.services.reach.reached_records``), from the training register's public release; not by theme.
+    try:
+        if theme:
+            raise NotInRelease("Professionals reached is published for all themes together, not by theme.")
+        values[REACHED] = current_release("training").value(REACHED, TOTAL, ALL, year, area or REGION)
+    except NotInRelease as exc:
+        values[REACHED] = Missing("x", exc.reason)
+    return values
 
 
 def late_and_missing(today: date, projects: Iterable[Project] | None = None) -> list[dict]:

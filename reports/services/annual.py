@@ -1,9 +1,9 @@
-"""The annual report's figures for a financial year: reach, funding, the violence headline, incidents.
+"""The annual report's figures for a financial year: reach, funding, the violence headline, incidents, training.
 
-A public report: reach (provider returns) and incidents are controlled sources, so they are read from the
-public release (``core.release``) — by theme and local authority for the year — exactly as the public pages read
-them; the violence headline comes from the figure registry as the public overview computes it. Amounts awarded
-are the partnership's own published figures.
+A public report: reach (provider returns), incidents and training are controlled sources, so they are read from
+the public release (``core.release``) — by theme and local authority for the year — exactly as the public pages
+read them; the violence headline and the training figure come from the figure registry as the public see them.
+Amounts awarded are the partnership's own published figures.
 """
 
 from decimal import Decimal
@@ -38,8 +38,9 @@ def _release_rows(source: str, year: str, rows_of: list[tuple[str, str, str, str
     return rows, ""
 
 
-def build_annual(year: int) -> dict:
-    """The annual report for financial year ``year`` (2023 = April 2023 to March 2024)."""
+def build_annual(year: int, training: bool = True) -> dict:
+    """The annual report for financial year ``year`` (2023 = April 2023 to March 2024); ``training=False`` leaves
+    out the public training section (the partner edition has its own, in full)."""
     label = financial_year_label(year)
     first, last = financial_year_bounds(year)
     region = current_region()
@@ -111,10 +112,45 @@ def build_annual(year: int) -> dict:
                                    f"{number(year_rows[0]['incidents'])} incidents in {label} were responded to.")
     incidents.figures.append(Figure("incidents_by_month", "Incidents and responses by month",
                                     ["month", "incidents", "responded_to"], months, note=note))
+    sections = [reach_section, funding, violence, incidents]
+    if training:
+        sections.append(training_section(year, len(sections) + 1))
     return {"title": f"Annual report {label}: {region.name}", "place": region.name, "edition": "public",
-            "sections": [reach_section, funding, violence, incidents], "generated_at": timezone.now(),
+            "sections": sections, "generated_at": timezone.now(),
             "is_synthetic": region.is_synthetic, "stem": f"annual-{label.replace('/', '-')}",
             "labels": MEASURE_LABELS}
+
+
+def training_section(year: int, section_number: int) -> Section:
+    """The public training section: the ``training`` figure of the registry as the public see it (the public
+    release of the training register; ``engagement.figures.public_training``), written as ``data/training.csv``
+    (``measure,value``: professionals trained, attendances by who attended, professionals reached)."""
+    from engagement.figures import PUBLIC, PUBLIC_LABELS
+
+    label = financial_year_label(year)
+    section = Section(section_number, "Training and awareness")
+    table = registry.get("training").table(year, PUBLIC)
+    if table.refused:
+        section.sentences.append(table.refused)
+    else:
+        values = {r["measure"]: r["value"] for r in table.rows}
+        section.sentences.append(
+            f"In {label} the partnership's training and awareness sessions reached "
+            f"{number(values['professionals_trained'])} professionals (each counted once in the year), with "
+            f"{number(values['attendances'])} attendances in all, of which "
+            f"{number(values['young_people_attendances'])} were by children and young people (counted as "
+            "attendances, not people); the public release of the training register, rounded to 5, small counts "
+            "withheld.")
+        if known(values["professionals_reached"]):
+            section.sentences.append(
+                f"With the professionals that commissioned providers report training in their accepted monitoring "
+                f"returns, {number(values['professionals_reached'])} professionals were reached, each counted once "
+                "(the register's professionals at a project's sessions are matched against what its returns "
+                "report).")
+    section.figures.append(Figure("training", table.title, ["measure", "value"], table.rows,
+                                  note="; ".join(f"{k}: {v}" for k, v in PUBLIC_LABELS.items()
+                                                 if any(r["measure"] == k for r in table.rows))))
+    return section
 
 
 def _held(source: str, breakdown: str, category: str, year: str, area: str = REGION) -> bool:
@@ -137,12 +173,12 @@ def _release_months(source: str, period: Year) -> tuple[list[dict], str]:
 
 
 def build_annual_edition(year: int, edition: str = "public") -> dict:
-    """The annual report in an edition. The partner edition adds the training, networks and events section
-    (``engagement.report``: controlled figures, unsuppressed, not for publication); the public edition is
-    ``build_annual`` as it is, and gains training figures only through the public release."""
+    """The annual report in an edition. The public edition is ``build_annual``, whose training section is the
+    public release's; the partner edition has instead the training, networks and events section
+    (``engagement.report``: controlled figures, unsuppressed, not for publication)."""
     if edition not in ("public", "partner"):
         raise ValueError("the edition is public or partner")
-    report = build_annual(year)
+    report = build_annual(year, training=edition == "public")
     if edition == "partner":
         from engagement.report import annual_section
 

@@ -1,13 +1,19 @@
 """The figures a measure can follow, and one function that reads a figure for an area and a period.
 
-``read_figure(figure, area, first_month, last_month, subject)`` is the strategy's only way into the platform's
-data, so it can be pointed at the platform's figure registry when that lands; until then it is built on the
-existing query functions: police.uk and ED counts (``insights.services.figures.counts``) and accepted
-monitoring returns (``monitoring.services.reach``, ``returns``).
+``read_figure(figure, area, first_month, last_month, subject, today, public)`` is the strategy's only way into
+the platform's data, and it goes through the gate as every public page does:
 
-Each figure has a disclosure class, as its source does: police.uk figures are ``open`` (published in full);
-ED, returns, training and outcome figures are ``controlled`` and reach the public only through the annual
-release, so the public strategy page shows their values as "published in the annual release".
+* **open** figures (police.uk) come from the query layer in full (``insights.services.figures.counts``), for
+  everyone;
+* **controlled** figures (ED, returns, the training register) read **for the public** (``public=True``: the
+  public strategy page) come from the public release (``core.release.current_release``), the same cell the
+  public pages, downloads and annual report show: a whole calendar or financial year, the region or a local
+  authority, rounded to 5, withheld where the rule withholds it; any other period or area has no public value,
+  and says why. The computed progress then uses that same published value;
+* controlled figures read for the partnership's own views come in full from the source's query functions
+  (ED counts, accepted monitoring returns, the training register).
+
+Each figure has a disclosure class, as its source does (``core.sources``).
 """
 
 from dataclasses import dataclass
@@ -23,7 +29,7 @@ class MeasureFigure:
     name: str
     label: str
     unit: str  # how the reason names the value: "count", "rate", "reach"…
-    source: str  # police, ed or returns
+    source: str  # police, ed, returns or training (a ``core.sources`` name)
     disclosure: str
     subject: str = ""  # what ``subject`` means: "" (none), "theme" (optional) or "outcome" (required)
     types: tuple[str, ...] = ()
@@ -47,7 +53,20 @@ FIGURES: dict[str, MeasureFigure] = {f.name: f for f in (
                   CONTROLLED, subject="theme"),
     MeasureFigure("outcome", "A projects' outcome measure (accepted returns)", "outcome", "returns", CONTROLLED,
                   subject="outcome"),
+    MeasureFigure("training_professionals", "Professionals trained (training register, each once in the year)",
+                  "number trained", "training", CONTROLLED),
 )}
+
+#: Where the public release holds each controlled figure: (source, measure, breakdown, category); the breakdown
+#: ``theme`` takes the measure's subject (a theme code) as its category, and ``None`` means not in the release.
+RELEASE_CELLS: dict[str, tuple[str, str, str, str] | None] = {
+    "ed_assaults": ("ed", "attendances", "total", "all"),
+    "ed_knife": ("ed", "attendances", "type", "knife or sharp object"),
+    "reach_under_25": ("returns", "reach_under_25", "theme", ""),
+    "professionals_trained": ("returns", "professionals_trained", "theme", ""),
+    "outcome": None,
+    "training_professionals": ("training", "professionals_reached", "counted_by", "training register"),
+}
 
 
 @dataclass(frozen=True)
@@ -85,16 +104,23 @@ def _month_end(month: str) -> date:
 
 
 def read_figure(figure: str, area: str | None, first_month: str, last_month: str, subject: str = "",
-                today: date | None = None) -> Reading:
+                today: date | None = None, public: bool = False) -> Reading:
     """The value of ``figure`` in ``area`` (an ONS code; None for the region) from ``first_month`` to
     ``last_month`` (inclusive, YYYY-MM), or a Reading with value None saying why there is no data.
 
     ``subject`` narrows returns figures: a theme code for reach and training, an outcome measure's id for
-    outcomes. ``today`` decides which returns are due (defaults to today).
+    outcomes. ``today`` decides which returns are due (defaults to today). ``public`` reads a controlled figure
+    as the public see it: from the public release only.
     """
     spec = FIGURES.get(figure)
     if spec is None:
         raise ValueError(f"{figure!r} is not a measure figure; use one of {', '.join(FIGURES)}")
+    if public and spec.disclosure == CONTROLLED:
+        return _release_reading(spec, area, first_month, last_month, subject)
+    if spec.source == "training":
+        from django.utils import timezone
+
+        return _training_reading(area, first_month, last_month, today or timezone.localdate())
     if spec.source == "returns":
         from django.utils import timezone
 
@@ -207,3 +233,49 @@ def _reach_in_period(returns) -> dict:
                                                                                     "n"):
         totals[project_id]["reach_under_25"] += int(count or 0)
     return totals
+
+
+def _release_reading(spec: MeasureFigure, area: str | None, first_month: str, last_month: str,
+                     subject: str) -> Reading:
+    """A controlled figure as the public see it: its cell of the public release, or no value with the reason."""
+    from commissioning.models import Theme
+    from core.figures import WITHHELD
+    from core.release import ALL, REGION, TOTAL, NotInRelease, current_release, year_label
+
+    cell = RELEASE_CELLS.get(spec.name)
+    if cell is None:
+        return Reading(None, 0.0, "not in the public release (outcome measures are published in the annual report)")
+    source, measure, breakdown, category = cell
+    if breakdown == "theme":
+        breakdown, category = ("theme", dict(Theme.choices).get(subject, subject)) if subject else (TOTAL, ALL)
+    label = year_label(first_month, last_month)
+    if label is None:
+        return Reading(None, 0.0, f"the public release holds whole calendar and financial years; {first_month} to "
+                                  f"{last_month} is not one")
+    try:
+        release = current_release(source)
+        value = release.value(measure, TOTAL, ALL, label, area or REGION)
+        if breakdown != TOTAL:
+            # A category the source never recorded (no knife attendances at all) is a true zero.
+            value = release.value(measure, breakdown, category, label, area or REGION) if category in \
+                release.categories(measure, breakdown) else 0
+    except NotInRelease as exc:
+        return Reading(None, 0.0, exc.reason)
+    if value is WITHHELD:
+        return Reading(None, 1.0, "withheld in the public release (a small count)")
+    return Reading(float(value), 1.0, "the public release, rounded to 5")
+
+
+def _training_reading(area: str | None, first_month: str, last_month: str, today: date) -> Reading:
+    """Professionals trained in the register in the period, each once (in full, for the partnership's views);
+    in a local authority, those at a session delivered there."""
+    from engagement.models import ProfessionalAttendance
+
+    first, last = _month_start(first_month), _month_end(last_month)
+    attendances = ProfessionalAttendance.objects.filter(session__date__gte=first, session__date__lte=last)
+    if area:
+        attendances = attendances.filter(session__lad_code=area)
+    elapsed = min(max((min(today, last) - first).days + 1, 0) / ((last - first).days + 1), 1.0)
+    if not ProfessionalAttendance.objects.filter(session__date__gte=first, session__date__lte=last).exists():
+        return Reading(None, elapsed, f"no training session is recorded for {first_month} to {last_month}")
+    return Reading(float(attendances.values("person_key").distinct().count()), elapsed)

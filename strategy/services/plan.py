@@ -280,15 +280,19 @@ def add_idea(actor: object, consultation: Consultation, text: str, raised_by: in
 # Progress -----------------------------------------------------------------------------------------------------
 
 
-def measure_progress(measure: Measure, today: date | None = None) -> tuple[Reading, Status]:
-    """The measure's reading for its period and its computed status."""
+def measure_progress(measure: Measure, today: date | None = None, public: bool = False) -> tuple[Reading, Status]:
+    """The measure's reading for its period and its computed status; ``public`` reads controlled figures as
+    the public see them (the public release), so the status shown to the public is computed from the same
+    published value."""
     from monitoring.services.periods import _add_months
 
     today = today or timezone.localdate()
     spec = FIGURES[measure.figure]
     area = measure.area_code or None
-    current = read_figure(measure.figure, area, measure.period_from, measure.period_to, measure.subject, today)
-    baseline = read_figure(measure.figure, area, measure.baseline_from, measure.baseline_to, measure.subject, today)
+    current = read_figure(measure.figure, area, measure.period_from, measure.period_to, measure.subject, today,
+                          public)
+    baseline = read_figure(measure.figure, area, measure.baseline_from, measure.baseline_to, measure.subject, today,
+                           public)
     end_month = measure.period_to
     period_end = date.fromordinal(_add_months(date(int(end_month[:4]), int(end_month[5:7]), 1), 1).toordinal() - 1)
     status = measure_status(

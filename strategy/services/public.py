@@ -1,7 +1,8 @@
-"""What the public sees of the strategy: published strategies' texts, and measures' values only where the figure
-is open (police.uk). A controlled figure's value and status (ED, returns, training, outcomes) reach the public
-only through the one public release, so until the strategy reads that release they show as "published in the
-annual release".
+"""What the public sees of the strategy: published strategies' texts, and each measure's value and status as the
+public see the figure: open figures (police.uk) in full; controlled figures (ED, returns, training) from the one
+public release (``core.release``), so a measure over a whole year for the region or a local authority shows the
+release's rounded value and a status computed from it, and any other period or area (or a withheld count) shows
+the reason it has no public value. Outcome measures are not in the release.
 """
 
 from datetime import date
@@ -10,7 +11,7 @@ from strategy.models import Consultation, Strategy
 from strategy.services.figures import CONTROLLED, FIGURES
 from strategy.services.plan import measure_progress
 
-IN_THE_RELEASE = "published in the annual release"
+IN_THE_RELEASE = "published in the annual release"  # how the page names the public release
 
 
 def public_strategies() -> list[Strategy]:
@@ -18,17 +19,15 @@ def public_strategies() -> list[Strategy]:
 
 
 def public_commitment(commitment: object, today: date | None = None) -> dict:
-    """A commitment's texts with each measure: open ones with value and status, controlled ones withheld."""
+    """A commitment's texts with each measure: its value and status from the figure as the public see it
+    (``controlled`` marks values read from the public release)."""
     measures = []
     for measure in commitment.measures.all():
         spec = FIGURES[measure.figure]
-        if spec.disclosure == CONTROLLED:
-            measures.append({"label": spec.label, "area": measure.area_code, "controlled": True,
-                             "note": IN_THE_RELEASE, "target": measure.target, "direction": measure.direction,
-                             "period": f"{measure.period_from} to {measure.period_to}"})
-            continue
-        reading, status = measure_progress(measure, today)
-        measures.append({"label": spec.label, "area": measure.area_code, "controlled": False, "value": reading.value,
+        reading, status = measure_progress(measure, today, public=True)
+        measures.append({"label": spec.label, "area": measure.area_code, "controlled": spec.disclosure == CONTROLLED,
+                         "value": reading.value, "note": reading.note or (IN_THE_RELEASE if spec.disclosure ==
+                                                                          CONTROLLED else ""),
                          "status": status, "target": measure.target, "direction": measure.direction,
                          "period": f"{measure.period_from} to {measure.period_to}"})
     return {"commitment": commitment, "measures": measures}

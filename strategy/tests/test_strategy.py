@@ -1,5 +1,6 @@
 """The strategy: measures' statuses computed from the data, never typed; who sees what; governance actions on
-the incident action machinery; the public version shows open figures only."""
+the incident action machinery; the public version shows open figures in full and controlled ones as the public
+release publishes them."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -131,6 +132,38 @@ def test_the_public_see_the_published_strategy_with_controlled_figures_held_for_
     assert "90" not in page.split("Sport for 100 young people")[1]  # the reach value itself is not shown
     Strategy.objects.update(is_published=False)
     assert "Sport for 100 young people" not in client.get("/strategy/public/").content.decode()
+
+
+def test_the_public_see_controlled_measures_as_the_release_publishes_them(client, scene) -> None:
+    """Progress shown to the public is computed from the published (rounded) value; partners' from the data."""
+    from core.release import REGION, current_release
+    from engagement.tests.factories import person, session
+    from strategy.services.public import public_commitment
+
+    for start in (date(2024, 4, 1), date(2024, 7, 1), date(2024, 10, 1), date(2025, 1, 1)):
+        accepted_return(scene["project"], start, 23)
+    session(date(2024, 4, 9), [person(n) for n in range(12)], lad_code="E08000025")
+    trained = plan.add_measure("test", scene["commitment"], Measure(
+        figure="training_professionals", baseline_from="2023-04", baseline_to="2024-03", period_from="2024-04",
+        period_to="2025-03", target=Decimal("11"), direction="up"))
+    part_year = plan.add_measure("test", scene["commitment"], Measure(
+        figure="reach_under_25", subject="sport", baseline_from="2023-04", baseline_to="2023-09",
+        period_from="2024-04", period_to="2024-09", target=Decimal("50"), direction="up"))
+    full, _ = plan.measure_progress(scene["reach"], TODAY)
+    public, status = plan.measure_progress(scene["reach"], TODAY, public=True)
+    assert full.value == 92 and public.value == 90 == current_release("returns").value(
+        "reach_under_25", "theme", "Sport", "2024/25", REGION)
+    assert status.state == OFF_TRACK and status.reason == "target missed: 90 against a target of 100"
+    assert plan.measure_progress(trained, TODAY)[0].value == 12
+    assert plan.measure_progress(trained, TODAY, public=True)[1].state == OFF_TRACK  # 10 published, 11 wanted
+    reading, status = plan.measure_progress(part_year, TODAY, public=True)
+    assert reading.value is None and "whole calendar and financial years" in reading.note
+    assert status.state == NO_DATA
+    shown = {m["label"]: m for m in public_commitment(scene["commitment"], TODAY)["measures"]}
+    assert shown["Professionals trained (training register, each once in the year)"]["value"] == 10
+    client.logout()
+    page = client.get("/strategy/public/").content.decode().split("Sport for 100 young people")[1]
+    assert "90" in page and "92" not in page and "the public release, rounded to 5" in page
 
 
 def test_board_actions_reuse_the_incident_action_machinery(scene) -> None:

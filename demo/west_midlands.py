@@ -26,9 +26,10 @@ FORCE_CODE = "E23000014"
 LAD_CODES = ["E08000025", "E08000026", "E08000027", "E08000028", "E08000029", "E08000030", "E08000031"]
 #: The police.uk months in the bundle; the synthetic ED data covers the same months.
 FIRST_MONTH, LAST_MONTH = "2023-05", "2026-03"
-#: The demo's "now" for incidents: within the last financial year of data (2025/26), so the annual report for
-#: that year has incidents to report.
-INCIDENTS_UNTIL = datetime(2026, 3, 20, 12, tzinfo=ZoneInfo("Europe/London"))
+#: The demo's "now" for incidents: its five incidents then fall between April and October 2025, in the last
+#: financial year of data (2025/26); the incidents' public release holds whole years from the first incident's
+#: month, so the first must fall in April for the annual report of 2025/26 to have incidents to report.
+INCIDENTS_UNTIL = datetime(2025, 10, 20, 12, tzinfo=ZoneInfo("Europe/London"))
 SEED = 20261202
 
 

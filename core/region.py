@@ -23,6 +23,12 @@ class RegionConfig:
     lad_codes: list[str] = field(default_factory=list)
     is_synthetic: bool = False
 
+    @property
+    def is_real_place(self) -> bool:
+        """True when the region's local authorities are real ONS areas (the synthetic demo's are in the unused
+        ``E089…`` series): a demonstration on a real place mixes real and synthetic figures."""
+        return bool(self.lad_codes) and not any(code[3:4] == "9" for code in self.lad_codes)
+
 
 def current_region() -> RegionConfig:
     """The region pages show by default: the current Region row, else the West Midlands."""

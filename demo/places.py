@@ -21,19 +21,26 @@ TERMS = [("football", "Football"), ("boxing", "Boxing"), ("youth-club", "Youth c
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
-def add_places(lsoas: list, lad_names: list[str], rng: np.random.Generator) -> int:
-    """Schools at some LSOA centres, two chaperoned and two comparison routes, 40 directory services."""
-    if School.objects.filter(urn__gte=990001, urn__lte=990999).exists():
+def add_places(lsoas: list, lad_names: list[str], rng: np.random.Generator, real_schools: bool = False) -> int:
+    """Schools at some LSOA centres (or, with ``real_schools``, the secondary schools already loaded in the
+    deprived half of ``lsoas``), two chaperoned and two comparison routes, 40 directory services."""
+    if School.objects.filter(urn__gte=990001, urn__lte=990999).exists() or (
+            real_schools and Route.objects.filter(name__endswith="(synthetic)").exists()):
         return 0
-    centres = [((x.bounds[0] + x.bounds[2]) / 2, (x.bounds[1] + x.bounds[3]) / 2, x) for x in lsoas]
+    centres = [(*x.centre, x) for x in lsoas]
     schools = []
-    for n, (lon, lat, lsoa) in enumerate(centres[::12]):
+    if real_schools:
+        deprived = {x.code for x in lsoas if x.deprivation >= 0.5}
+        schools = list(School.objects.filter(lsoa_code__in=deprived, phase="Secondary", longitude__isnull=False)
+                       .order_by("urn")[:5])
+    for n, (lon, lat, lsoa) in enumerate([] if real_schools else centres[::12]):
         schools.append(School(urn=990001 + n, name=f"Synthetic {'Academy' if n % 3 else 'Primary'} {n + 1}",
                               phase="Secondary" if n % 3 else "Primary", establishment_type="Academy",
                               pupils=int(rng.integers(300, 1500)), free_school_meals_percent=round(
                                   float(10 + 40 * lsoa.deprivation), 1), la_name=lad_names[lsoa.lad],
                               lsoa_code=lsoa.code, longitude=round(lon, 6), latitude=round(lat, 6)))
-    School.objects.bulk_create(schools)
+    if not real_schools:
+        School.objects.bulk_create(schools)
     for n, school in enumerate(schools[1:5]):
         line = [[school.longitude, school.latitude], [school.longitude + 0.01, school.latitude + 0.004]]
         Route.objects.create(name=f"{'Comparison' if n >= 2 else 'Step Together'} route {n + 1} (synthetic)",

@@ -54,6 +54,12 @@ class Lsoa:
         return (round(ORIGIN_LON + self.column * CELL_LON, 6), round(ORIGIN_LAT + self.row * CELL_LAT, 6),
                 round(ORIGIN_LON + (self.column + 1) * CELL_LON, 6), round(ORIGIN_LAT + (self.row + 1) * CELL_LAT, 6))
 
+    @property
+    def centre(self) -> tuple[float, float]:
+        """(longitude, latitude) of a point inside the area: where synthetic venues are placed."""
+        x0, y0, x1, y1 = self.bounds
+        return (x0 + x1) / 2, (y0 + y1) / 2
+
 
 def lad_code(index: int) -> str:
     return f"E089{index + 1:05d}"
@@ -258,17 +264,22 @@ def build_demo_region(folder: Path, first_month: str = "2023-01", months: int = 
             "months": f"{month_list[0]} to {month_list[-1]}", "projects": projects, "returns": returns}
 
 
-def load_demo_commissioning(lsoas: list[Lsoa], folder: Path, rng: np.random.Generator, actor: str) -> tuple[str, int]:
-    """Synthetic projects (through the spreadsheet import) and their monitoring returns."""
+def load_demo_commissioning(lsoas: list, folder: Path, rng: np.random.Generator, actor: str,
+                            lad_codes: list[str] | None = None, lad_names: list[str] | None = None,
+                            incidents_until=None, real_schools: bool = False) -> tuple[str, int]:
+    """Synthetic projects (through the spreadsheet import) and their monitoring returns, evidence, incidents and
+    places, placed on ``lsoas`` (anything with ``code``, ``lad`` (an index into ``lad_codes``), ``centre`` and
+    ``deprivation``). ``incidents_until`` is the demo's "now" for incidents (default: today), so they fall in
+    the years the demo's data covers; with ``real_schools`` the routes start at schools already loaded."""
     from commissioning.services.projects import import_project_rows, read_project_file
     from demo.commissioning import add_returns, write_projects
 
+    codes = lad_codes or [lad_code(i) for i in range(len(LAD_NAMES))]
+    names = lad_names or LAD_NAMES
     centres: dict[str, list[tuple[float, float]]] = {}
     for x in lsoas:
-        x0, y0, x1, y1 = x.bounds
-        centres.setdefault(lad_code(x.lad), []).append(((x0 + x1) / 2, (y0 + y1) / 2))
-    codes = [lad_code(i) for i in range(len(LAD_NAMES))]
-    path = write_projects(folder, codes, LAD_NAMES, centres, rng)
+        centres.setdefault(codes[x.lad], []).append(x.centre)
+    path = write_projects(folder, codes, names, centres, rng)
     summary = import_project_rows(read_project_file(path), actor, path.name)
     returns = add_returns(rng, actor)
     from demo.evidence import add_evidence
@@ -278,11 +289,10 @@ def load_demo_commissioning(lsoas: list[Lsoa], folder: Path, rng: np.random.Gene
 
     from demo.incidents import add_incidents
 
-    x0, y0, x1, y1 = lsoas[len(lsoas) // 2].bounds
-    add_incidents(actor, ((x0 + x1) / 2, (y0 + y1) / 2), timezone.now())
+    add_incidents(actor, lsoas[len(lsoas) // 2].centre, incidents_until or timezone.now())
     from demo.places import add_places
 
-    add_places(lsoas, LAD_NAMES, np.random.default_rng(7))
+    add_places(lsoas, names, np.random.default_rng(7), real_schools=real_schools)
     return str(summary), returns
 
 

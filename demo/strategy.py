@@ -20,6 +20,11 @@ def add_strategy(actor: str = "demo") -> int:
     """Create the demo strategy for 2025/26 unless it exists; returns how many commitments were added."""
     if Strategy.objects.filter(year=YEAR).exists():
         return 0
+    from core.region import current_region
+    from insights.services.areas import area_names
+
+    lad = current_region().lad_codes[0] if current_region().lad_codes else "E08900001"
+    lad_name = area_names([lad]).get(lad, "Northfield Vale")  # the region's first authority (the synthetic one's)
     council, police, vrp, school, nhs = [Organisation.objects.get_or_create(name=n, defaults={"kind": k})[0]
                                          for n, k in PARTNERS]
     strategy = plan.save_strategy(actor, Strategy(
@@ -28,18 +33,18 @@ def add_strategy(actor: str = "demo") -> int:
         is_published=True))
     places = plan.add_priority(actor, strategy, "Violence in the places most affected", sna_findings=[
         "The 10% of LSOAs with the most violence and sexual offences had a large share of them.",
-        "Northfield Vale had the highest rate of violence and sexual offences per 1,000 residents."])
+        f"{lad_name} had the highest rate of violence and sexual offences per 1,000 residents (synthetic finding)."])
     young = plan.add_priority(actor, strategy, "Young people reached early", sna_findings=[
         "Emergency department assault attendances were most often of young men aged 18 to 24."])
     sport = list(Project.objects.filter(identifier__startswith="SYN-", theme="sport")[:2])
-    streets = plan.add_commitment(actor, places, "Reduce violence in Northfield Vale's hot spots", police,
+    streets = plan.add_commitment(actor, places, f"Reduce violence in {lad_name}'s hot spots", police,
                                   date(2026, 3, 31), "Patrols and detached youth work where violence concentrates.",
                                   {"projects": list(Project.objects.filter(identifier__startswith="SYN-",
                                                                            theme="place_based")[:2])})
-    plan.add_measure(actor, streets, Measure(figure="violence_rate", area_code="E08900001", baseline_from="2024-04",
+    plan.add_measure(actor, streets, Measure(figure="violence_rate", area_code=lad, baseline_from="2024-04",
                                              baseline_to="2025-03", period_from="2025-04", period_to="2026-03",
                                              target=Decimal("40"), direction="down"))
-    plan.add_measure(actor, streets, Measure(figure="robbery", area_code="E08900001", baseline_from="2024-04",
+    plan.add_measure(actor, streets, Measure(figure="robbery", area_code=lad, baseline_from="2024-04",
                                              baseline_to="2025-03", period_from="2025-04", period_to="2026-03",
                                              target=Decimal("20"), direction="down"))
     reach = plan.add_commitment(actor, young, "Sport and mentoring for 300 young people", council, date(2026, 3, 31),

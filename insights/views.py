@@ -129,9 +129,17 @@ def hotspots(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     classes = {name: sum(1 for r in rows if r["class"] == name) for name in ("hot spot", "cold spot",
                                                                               "not significant")}
     return render(request, "insights/hotspots.html", {
-        "form": form, "query": query, "rows": [r for r in rows if r["class"] != "not significant"],
+        "form": form, "query": query, "rows": _named([r for r in rows if r["class"] != "not significant"]),
         "classes": classes, "error": error or table.refused, "query_string": request.GET.urlencode(),
         "schemes": schemes, "weights": weights, "source_line": table.source_line})
+
+
+def _named(rows: list[dict]) -> list[dict]:
+    """Rows with each LSOA's name (``Birmingham 138A``) beside its code, for people reading the page."""
+    from insights.services.areas import area_names
+
+    names = area_names([r["lsoa"] for r in rows])
+    return [{**r, "name": names.get(r["lsoa"], "")} for r in rows]
 
 
 @allow(EVERYONE)

@@ -406,6 +406,15 @@ def event_points(query: FigureQuery, with_types: bool = False) -> tuple:
         if not has_data:
             return ([], [], []) if with_types else ([], [])
         where, params = _where(query)
+        # Records with an LSOA but no coordinates are counts (``vrp ingest counts``): street-level records
+        # either have both or, "no location", neither. Points cannot be made up for them.
+        from_counts = con.execute(f"SELECT count(*) FROM {_events(query)} WHERE {where} "
+                                  "AND e.longitude IS NULL AND e.lsoa_code IS NOT NULL", params).fetchall()[0][0]
+        if from_counts:
+            raise InputRejected([Problem("query", f"{from_counts:,} of the records selected are counts by LSOA "
+                                         "(ingested with `vrp ingest counts`): count data has no points, so a "
+                                         "kernel density cannot be computed; use Gi* (--method gistar), which works "
+                                         "from counts", column="method")])
         rows = con.execute(f"SELECT e.longitude, e.latitude, e.crime_type FROM {_events(query)} WHERE {where} "
                            "AND e.longitude IS NOT NULL", params).fetchnumpy()
         if with_types:

@@ -84,8 +84,13 @@ def headline_figures(query: FigureQuery, access: FigureAccess) -> list[dict]:
             previous = _measure_count(access, before_query, spec) if has_before else no_data(previous_label)
         except Refused as exc:
             now = previous = Missing("c", exc.reason)
+        cut_short = [why for month, why in _incomplete(source).items()
+                     if month in set(months_between(query.month_from, query.month_to))
+                     | set(months_between(before.month_from, before.month_to))]
         if not has_now and known(now):
             change = percent = undefined(f"the data covers only part of {label}")
+        elif cut_short and known(now) and known(previous):
+            change = percent = undefined("; ".join(cut_short))
         elif not known(now) or not known(previous):
             change = percent = previous if not known(previous) else now
         else:
@@ -96,17 +101,28 @@ def headline_figures(query: FigureQuery, access: FigureAccess) -> list[dict]:
     return rows
 
 
+def _incomplete(source: str) -> dict[str, str]:
+    """Months of open (police.uk) data that look incomplete (``insights.services.completeness``). Controlled
+    sources are not judged here: their monthly totals reach the public only through the release."""
+    from insights.services.completeness import region_incomplete_months
+
+    return region_incomplete_months(source) if source == "police" else {}
+
+
 def trend(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """Monthly counts of the period with the rolling 12-month total and the change on a year before.
 
-    A month the source holds no data for is "no data", not zero; a rolling total is given only when all its
+    A month the source holds no data for is "no data", not zero; a month that looks incomplete (fewer than
+    half the median month's records) is "incomplete", not a fall; a rolling total is given only when all its
     twelve months have data (so it is never a running total of a short series), and a change only when both
     months have.
     """
     first = shift(query.month_from, -12)
     loaded = access.months(query.source)
+    cut_short = _incomplete(query.source)
     counted = {r["month"]: r["count"] for r in access.counts(replace(query, month_from=first), ["month"])}
-    value = {m: (counted.get(m, 0) if m in loaded else no_data(m)) for m in months_between(first, query.month_to)}
+    value = {m: (Missing("x", cut_short[m]) if m in cut_short else counted.get(m, 0) if m in loaded
+                 else no_data(m)) for m in months_between(first, query.month_to)}
     rows = []
     for month in months_between(query.month_from, query.month_to):
         window = [value[shift(month, -k)] for k in range(12)]

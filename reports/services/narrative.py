@@ -14,11 +14,16 @@ def number(value: float | int | Missing | None) -> str:
     return f"{int(value):,}"
 
 
-def change_sentence(label: str, now: int | Missing, before: int | Missing, period: str, previous: str) -> str:
+def change_sentence(label: str, now: int | Missing, before: int | Missing, period: str, previous: str,
+                    change: object = None) -> str:
     """``label`` rose, fell or was unchanged, with the percentage where the earlier figure allows one. A period
-    with no data says so ("no data for 2023"), never zero."""
+    with no data says so ("no data for 2023"), never zero; a ``change`` given as not defined (e.g. a month of
+    either period looks incomplete) gives no comparison, with its reason."""
     if not known(now):
         return f"{label}: {number(now)} in {period}."
+    if isinstance(change, Missing) and change.code == "z" and known(before):
+        return (f"{label}: {number(now)} in {period} ({number(before)} in {previous}, but no comparison is made: "
+                f"{change.reason.removeprefix('not defined: ')}).")
     if not known(before):
         if isinstance(before, Missing) and before.code == "x":
             return f"{label}: {number(now)} in {period}; there is no data for {previous}, so no comparison."

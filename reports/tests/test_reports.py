@@ -35,6 +35,12 @@ def test_sentences_state_the_figures() -> None:
     assert change_sentence("Robbery", 90, no_data("2023"), "2024", "2023") == \
         "Robbery: 90 in 2024; there is no data for 2023, so no comparison."
     assert number(1234.56) == "1,234.6" and number(WITHHELD) == "withheld"
+    from core.figures import undefined
+
+    cut = undefined("2024-09 looks incomplete: 3,767 records, fewer than half the median month's 27,121")
+    assert change_sentence("Robbery", 6642, 6013, "2025/26", "2024/25", cut) == (
+        "Robbery: 6,642 in 2025/26 (6,013 in 2024/25, but no comparison is made: 2024-09 looks incomplete: 3,767 "
+        "records, fewer than half the median month's 27,121).")
 
 
 def stated(text: str, label: str) -> tuple[int, int]:

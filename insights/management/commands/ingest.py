@@ -1,4 +1,4 @@
-"""``vrp ingest police-uk|police-uk-api|ed PATH…``: load event-level data into the warehouse."""
+"""``vrp ingest police-uk|police-uk-api|counts|ed PATH…``: load event-level data into the warehouse."""
 
 import sys
 from pathlib import Path
@@ -8,6 +8,7 @@ from django.core.management.base import CommandParser
 from tqdm import tqdm
 
 from core.management.cli import PlatformCommand
+from insights.services.counts import ingest_counts
 from insights.services.ed import ingest_ed
 from insights.services.police_api import ingest_police_api
 from insights.services.police_uk import ingest_police_uk
@@ -22,7 +23,9 @@ class Command(PlatformCommand):
         api = sources.add_parser("police-uk-api", help="data.police.uk API JSON (crimes-street), plain or gzip")
         api.add_argument("--force", required=True, help="force slug the records were fetched for, e.g. west-midlands")
         ed = sources.add_parser("ed", help="ISTV emergency department assault attendances (CSV)")
-        for sub in (police, api, ed):
+        counts = sources.add_parser("counts", help="police recorded crime counts: LSOA code,Crime type,Month,Count")
+        counts.add_argument("--force", required=True, help="force slug the counts are of, e.g. west-midlands")
+        for sub in (police, api, ed, counts):
             sub.add_argument("paths", nargs="+", type=Path)
             sub.add_argument("--accept-partial", action="store_true",
                              help="land the valid rows; write rejected rows to a report file")
@@ -36,6 +39,8 @@ class Command(PlatformCommand):
             summary = ingest_police_uk(options["paths"], **common)
         elif options["source"] == "police-uk-api":
             summary = ingest_police_api(options["paths"], force=options["force"], **common)
+        elif options["source"] == "counts":
+            summary = ingest_counts(options["paths"], force=options["force"], **common)
         else:
             summary = ingest_ed(options["paths"], **common)
         for line in summary.skipped:

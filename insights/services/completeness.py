@@ -1,0 +1,46 @@
+"""Months that look incomplete: far fewer records than the source's usual month.
+
+A force's month can reach police.uk (or a partner's extract) cut short: a late upload, a system change, a
+truncated download. Charted as it stands, such a month reads as a fall in crime. A month with fewer than half
+the median month's records is flagged instead (the rule ``vrp region show`` and the trend figures share), so
+figures can show it as "incomplete" and leave it out of changes, never as a fall.
+"""
+
+from statistics import median
+
+from insights.models import WarehousePartition
+
+#: A month with fewer records than this share of the median month looks incomplete.
+SHARE_OF_MEDIAN = 0.5
+
+
+def records_by_month(source: str, providers: list[str] | tuple[str, ...] = ()) -> dict[str, int]:
+    """Records held per month for ``source`` (current partitions), from ``providers`` only when given and any of
+    them has data (a region's forces), else from every provider."""
+    partitions = WarehousePartition.objects.filter(source=source, is_current=True)
+    if providers and partitions.filter(provider__in=list(providers)).exists():
+        partitions = partitions.filter(provider__in=list(providers))
+    totals: dict[str, int] = {}
+    for month, rows in partitions.values_list("month", "rows"):
+        totals[month] = totals.get(month, 0) + rows
+    return dict(sorted(totals.items()))
+
+
+def incomplete_months(source: str, providers: list[str] | tuple[str, ...] = ()) -> dict[str, str]:
+    """Month → why it looks incomplete, for months with fewer than half the median month's records.
+
+    Needs at least three months to judge by (with fewer, nothing is flagged).
+    """
+    totals = records_by_month(source, providers)
+    if len(totals) < 3:
+        return {}
+    middle = median(totals.values())
+    return {month: f"{month} looks incomplete: {rows:,} records, fewer than half the median month's "
+                   f"{middle:,.0f}" for month, rows in totals.items() if rows < SHARE_OF_MEDIAN * middle}
+
+
+def region_incomplete_months(source: str) -> dict[str, str]:
+    """``incomplete_months`` for the configured region's police forces (police data), or every provider (ED)."""
+    from core.region import current_region
+
+    return incomplete_months(source, current_region().force_slugs if source == "police" else ())

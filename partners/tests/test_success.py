@@ -1,0 +1,86 @@
+"""The Home Office success measures: an indicator when one is loaded, "proxy" only when none is; trend against
+the baseline year, under-25s where the source has age; comparison areas by a documented distance."""
+
+import pytest
+
+from core.periods import Year
+from partners.services.indicators import ingest_indicators
+from partners.services.similar import most_similar
+from partners.services.success import sentences, set_baseline_year, success_measures
+from partners.tests.exports import LAS, fingertips_export
+
+pytestmark = pytest.mark.django_db
+FY = Year(2022, financial=True)
+
+
+def by_measure(rows):
+    return {r["measure"].split(" ")[0]: r for r in rows}
+
+
+def test_without_indicators_proxies_are_used_and_said_to_be() -> None:
+    rows = by_measure(success_measures(FY))
+    assert rows["Hospital"]["proxy"] == "yes" and rows["Hospital"]["source"].startswith("proxy: ED assault")
+    assert rows["Knife-enabled"]["proxy"] == "yes" and "possession of weapons" in rows["Knife-enabled"]["source"]
+    assert rows["Non-domestic"]["proxy"] == "no" and "no source loaded" in rows["Non-domestic"]["source"]
+    text = sentences(list(rows.values()))
+    assert "proxy" in text[0] and "proxy" in text[1]
+
+
+def test_an_indicator_replaces_the_proxy_with_baseline_and_under_25s(tmp_path) -> None:
+    """Counts are the local authorities' sum; the change is against the partnership's baseline year."""
+    path = fingertips_export(tmp_path / "f.csv", ["2019/20", "2020/21", "2021/22", "2022/23"], under_25=True)
+    ingest_indicators([path], "fingertips", unit="per 100,000", success_measure="hospital_admissions")
+    set_baseline_year("test", "2020/21")
+    rows = by_measure(success_measures(FY))
+    hospital = rows["Hospital"]
+    assert hospital["proxy"] == "no" and hospital["source"].startswith("indicator: Hospital admissions for violence")
+    # fingertips_export: count = 300 + 40 j - 20 i for local authority j and period i (2022/23 is i = 3).
+    assert hospital["period"] == "2022/23" and hospital["count"] == sum(300 + 40 * j - 60 for j in range(7))
+    assert hospital["baseline_period"] == "2020/21"
+    assert hospital["baseline_count"] == sum(300 + 40 * j - 20 for j in range(7))
+    assert hospital["under_25_count"] == sum(100 + 10 * j - 15 for j in range(7))
+    expected = round(100 * (hospital["count"] - hospital["baseline_count"]) / hospital["baseline_count"], 1)
+    assert hospital["change_since_baseline_percent"] == expected
+    assert rows["Knife-enabled"]["proxy"] == "yes"
+    text = sentences(list(rows.values()))
+    assert "proxy" not in text[0] and "from an indicator" in text[0] and "proxy" in text[1]
+    birmingham = by_measure(success_measures(FY, area="E08000025"))["Hospital"]
+    assert birmingham["count"] == 240 and birmingham["value"] == pytest.approx(240 / LAS["E08000025"][1] * 1e5)
+    assert birmingham["lower_ci95"] < birmingham["value"] < birmingham["upper_ci95"]
+
+
+def test_the_public_get_indicator_counts_from_the_release_only(tmp_path) -> None:
+    from insights.services.access import PUBLIC
+
+    path = fingertips_export(tmp_path / "f.csv", ["2019 - 21", "2021/22", "2022/23"])
+    ingest_indicators([path], "fingertips", success_measure="hospital_admissions")
+    hospital = by_measure(success_measures(FY, access=PUBLIC))["Hospital"]
+    true = sum(300 + 40 * j - 40 for j in range(7))
+    assert hospital["proxy"] == "no" and hospital["value"] is None and hospital["unit"] == "count"
+    assert hospital["count"] % 5 == 0 and abs(hospital["count"] - true) <= 5
+
+
+def test_sna_section_uses_the_indicator(tmp_path) -> None:
+    from insights.services.access import FULL, for_region
+    from insights.services.figures import FigureQuery
+    from reports.services.sna import ReportPeriod, _success_section
+
+    section = _success_section(for_region(FigureQuery("police")), {}, ReportPeriod(2022, True), FULL)
+    assert "proxy" in section.sentences[0]
+    ingest_indicators([fingertips_export(tmp_path / "f.csv", ["2021/22", "2022/23"])], "fingertips",
+                      success_measure="hospital_admissions")
+    section = _success_section(for_region(FigureQuery("police")), {}, ReportPeriod(2022, True), FULL)
+    assert "proxy" not in section.sentences[0] and "Hospital admissions for violence" in section.sentences[0]
+    assert "proxy" in section.sentences[1]
+
+
+def test_most_similar_areas_by_standardised_distance() -> None:
+    features = {"A": {"deprivation": 30, "density": 4000, "youth_share": 0.35},
+                "B": {"deprivation": 31, "density": 4100, "youth_share": 0.34},
+                "C": {"deprivation": 10, "density": 300, "youth_share": 0.25},
+                "D": {"deprivation": 29, "density": 3800, "youth_share": 0.36},
+                "E": {"deprivation": 20, "density": None, "youth_share": 0.3}}
+    found = most_similar("A", features, k=2)
+    assert [code for code, _ in found] == ["B", "D"]
+    assert found[0][1] < found[1][1]
+    assert most_similar("E", features) == []

@@ -121,7 +121,8 @@ def _indicator_row(measure: Measure, indicator: Indicator, area: str | None, yea
         cells = [v for v in values if v.period == label and v.age_band == band]
         if len(cells) < len(codes) or any(v.count is None for v in cells):
             return None
-        return sum(v.count for v in cells)
+        total = sum(v.count for v in cells)
+        return int(total) if float(total).is_integer() else total
 
     def value(label: str | None):
         if not full or area is None or label is None:

@@ -70,3 +70,9 @@ class Command(PlatformCommand):
         if len(summary.problems) > 20:
             self.stderr.write(f"… {len(summary.problems) - 20} more problems in the report")
         self.stdout.write(summary.table())
+        if options["source"] in ("police-uk", "police-uk-api") and summary.batch_id:
+            from partners.services.alerts import check_after_ingest
+
+            new = check_after_ingest("cli")
+            if new:
+                self.stdout.write(f"{len(new)} new hot spot alerts for partners' areas")

@@ -79,8 +79,8 @@ def quarterly_return(quarter: Quarter) -> list[dict]:
     by_band = dict(reach.values("age_band").annotate(n=Sum("count")).values_list("age_band", "n"))
     for band in AgeBand.values:
         n = by_band.get(band, 0)
-        rows.append({"section": "reach", "measure": "people reached", "category": AgeBand(band).label, "value": int(n or 0),
-                     "source": source})
+        rows.append({"section": "reach", "measure": "people reached", "category": AgeBand(band).label,
+                     "value": int(n or 0), "source": source})
     rows.append({"section": "reach", "measure": "young people aged 24 and under reached", "category": "all",
                  "value": sum(int(n or 0) for b, n in by_band.items() if b in young), "source": source})
     rows.append({"section": "reach", "measure": "people over 24 reached", "category": "all",

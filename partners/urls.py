@@ -6,7 +6,6 @@ app_name = "partners"
 urlpatterns = [
     path("success/", views.success, name="success"),
     path("success.<str:fmt>", views.success, name="success-download"),
-    path("success/baseline/", views.set_baseline, name="baseline"),
     path("stop-and-search/", views.stop_search, name="stop-search"),
     path("stop-and-search.<str:fmt>", views.stop_search, name="stop-search-download"),
     path("outcomes/", views.outcomes, name="outcomes"),
@@ -14,5 +13,4 @@ urlpatterns = [
     path("indicators/", views.indicators, name="indicators"),
     path("indicators.<str:fmt>", views.indicators, name="indicators-download"),
     path("alerts/", views.alerts, name="alerts"),
-    path("alerts/email/", views.subscribe, name="subscribe"),
 ]

@@ -11,13 +11,12 @@ import re
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render as render_template
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from core import figures as registry
 from core.access import allow, role_of
 from core.periods import Year
 from core.render import error_response, render
-from core.roles import EVERYONE, SIGNED_IN, Role
+from core.roles import EVERYONE, Role
 from insights.services.access import access_for
 from partners.figures import PartnerQuery
 
@@ -61,26 +60,24 @@ def success(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """The Home Office success measures for the region or a local authority, as the viewer may see them."""
     from partners.services.success import baseline_year
 
+    can_set = role_of(request.user) in (Role.ANALYST, Role.ADMINISTRATOR)
+    if request.method == "POST":  # the baseline year: analysts and administrators only
+        from partners.services.success import set_baseline_year
+
+        if not can_set:
+            return error_response(request, [("", "Only analysts and administrators set the baseline year.")], 403)
+        try:
+            set_baseline_year(request.user, request.POST.get("baseline_year", "").strip())
+        except ValueError as exc:
+            return error_response(request, [("baseline_year", str(exc))], 400)
+        return HttpResponseRedirect(reverse("partners:success"))
     params, errors = _query(request)
     if errors:
         return error_response(request, errors, 400, fmt)
-    can_set = role_of(request.user) in (Role.ANALYST, Role.ADMINISTRATOR)
     return _page(request, "success_measures", fmt, params, access_for(request.user), "partners:success-download",
                  {"form": "success", "params": params, "baseline": baseline_year().label, "can_set": can_set,
                   "intro": "Each Home Office measure from the best source loaded. A row says \u201cproxy\u201d "
                            "where no indicator is loaded for its measure and a proxy stands in."})
-
-
-@allow(Role.ANALYST, Role.ADMINISTRATOR)
-@require_http_methods(["POST"])
-def set_baseline(request: HttpRequest) -> HttpResponse:
-    from partners.services.success import set_baseline_year
-
-    try:
-        set_baseline_year(request.user, request.POST.get("baseline_year", "").strip())
-    except ValueError as exc:
-        return error_response(request, [("baseline_year", str(exc))], 400)
-    return HttpResponseRedirect(reverse("partners:success"))
 
 
 @allow(EVERYONE)
@@ -122,18 +119,11 @@ def indicators(request: HttpRequest, fmt: str = "html") -> HttpResponse:
 def alerts(request: HttpRequest) -> HttpResponse:
     """New hot spots and emerging hot spots in the viewer's organisation's area, and the email opt-in."""
     from partners.models import AlertSubscription
-    from partners.services.alerts import alerts_for
+    from partners.services.alerts import alerts_for, set_subscription
 
+    if request.method == "POST":
+        set_subscription(request.user, request.POST.get("email") == "on")
+        return HttpResponseRedirect(reverse("partners:alerts"))
     subscribed = AlertSubscription.objects.filter(user=request.user).exists()
     return render_template(request, "partners/alerts.html", {"alerts": alerts_for(request.user),
                                                             "subscribed": subscribed})
-
-
-@allow(SIGNED_IN)
-@require_http_methods(["POST"])
-def subscribe(request: HttpRequest) -> HttpResponse:
-    from partners.services.alerts import set_subscription
-
-    set_subscription(request.user, request.POST.get("email") == "on")
-    return HttpResponseRedirect(reverse("partners:alerts") if role_of(request.user) in (
-        Role.PARTNER, Role.ANALYST, Role.ADMINISTRATOR) else reverse("home"))

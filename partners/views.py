@@ -30,7 +30,7 @@ FORCE = re.compile(r"^[a-z0-9-]{2,40}$")
 def _query(request: HttpRequest) -> tuple[PartnerQuery, list[tuple[str, str]]]:
     errors = []
     year = Year.parse(request.GET.get("year", "").strip() or "2024/25")
-    if year is None:
+    if year is None or not 2000 <= year.year <= 2100:
         errors.append(("year", "give a calendar (2024) or financial (2024/25) year"))
     area = request.GET.get("area", "").strip().upper() or None
     if area and not LAD.match(area):
@@ -127,3 +127,26 @@ def alerts(request: HttpRequest) -> HttpResponse:
     subscribed = AlertSubscription.objects.filter(user=request.user).exists()
     return render_template(request, "partners/alerts.html", {"alerts": alerts_for(request.user),
                                                             "subscribed": subscribed})
+
+
+def _parameter(name: str, pattern: str) -> dict:
+    return {"name": name, "in": "query", "schema": {"type": "string", "pattern": pattern}}
+
+
+_MONTHS = [_parameter("force", FORCE.pattern), _parameter("from", MONTH.pattern), _parameter("to", MONTH.pattern)]
+_ANSWERS = {"200": {"description": "the figure's rows"},
+            "400": {"description": "a parameter that cannot be understood, with the reason"}}
+#: The partners figures in the platform's OpenAPI document (``insights.views.openapi``).
+OPENAPI_PATHS = {
+    "/partners/success.json": {"get": {
+        "summary": "Home Office success measures, each from the best source loaded (proxies said so)",
+        "operationId": "partners_success",
+        "parameters": [_parameter("year", r"^\d{4}(/\d{2})?$"), _parameter("area", LAD.pattern)],
+        "responses": _ANSWERS}},
+    "/partners/stop-and-search.json": {"get": {
+        "summary": "police.uk stop and search by object of search, with outcome rates",
+        "operationId": "partners_stop_search", "parameters": _MONTHS, "responses": _ANSWERS}},
+    "/partners/outcomes.json": {"get": {
+        "summary": "police.uk crimes and their latest outcome, linked by Crime ID",
+        "operationId": "partners_outcomes", "parameters": _MONTHS, "responses": _ANSWERS}},
+}

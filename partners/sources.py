@@ -44,7 +44,12 @@ def _released_values():
 
 
 class _Measures(Mapping):
-    """The release's measures, read when asked (indicators are loaded at run time, not declared in code)."""
+    """The release's measures, read when asked (indicators are loaded at run time, not declared in code).
+
+    Iterating reads them afresh (building a release starts by iterating them); looking one up uses what the
+    last iteration read, so a release build asks the database once, not once per record."""
+
+    _held: dict[str, str] | None = None
 
     def _all(self) -> dict[str, str]:
         found = {}
@@ -53,14 +58,21 @@ class _Measures(Mapping):
                 f"{value.indicator.name} ({value.age_band}, {value.sex})")
         return found
 
+    def _cached(self) -> dict[str, str]:
+        return self._held if self._held is not None else self._all()
+
     def __getitem__(self, key: str) -> str:
-        return self._all()[key]
+        return self._cached()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._cached()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
+        self._held = self._all()
+        return iter(self._held)
 
     def __len__(self) -> int:
-        return len(self._all())
+        return len(self._cached())
 
 
 def _records() -> list[dict]:

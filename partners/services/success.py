@@ -184,8 +184,8 @@ def _proxy_row(measure: Measure, area: str | None, year: Year, baseline: Year, a
             for_region(FigureQuery(source, types=types)), month_from=y.first_month, month_to=y.last_month)
         try:
             rows = access.counts(query, [by])
-        except Refused:
-            return WITHHELD
+        except Refused as exc:
+            return Missing("x", exc.reason)
         picked = [r["count"] for r in rows if only is None or r.get(by) == only]
         if any(not known(c) for c in picked):
             return WITHHELD

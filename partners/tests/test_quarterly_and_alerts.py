@@ -99,3 +99,51 @@ def test_hot_spot_alert_is_listed_and_emailed_once(client, mailoutbox) -> None:
     assert "New hot spots in your area" in page and "E01009001" in page and "emerging hot spot" in page
     client.force_login(User.objects.get(username="q"))
     assert "E01009001" not in client.get("/partners/alerts/").content.decode()
+
+
+def test_after_an_ingest_new_hot_spots_in_a_partners_area_are_alerted_once(tmp_path) -> None:
+    """On the synthetic demo region (36 months of police.uk-format data): the check after an ingest makes one
+    alert per hot spot or emerging hot spot LSOA in the partner's local authority, and nothing the second time."""
+    from dataclasses import replace
+
+    from demo.region import build_demo_region
+    from insights.services.access import for_region
+    from insights.services.areas import local_authority_of
+    from insights.services.figures import FigureQuery
+    from insights.services.hotspots import persistence
+    from insights.services.police_uk import ingest_police_uk
+    from insights.tests.conftest import write_rows
+    from partners.services.alerts import check_after_ingest
+
+    build_demo_region(tmp_path / "demo", "2022-01", 36, police_per_month=150, ed_per_month=5, grid=(12, 10))
+    from insights.services.areas import area_tables
+
+    lsoas = sorted(area_tables()[1].to_pydict()["lsoa21_code"])
+    focus = lsoas[len(lsoas) // 2]
+    import shapely
+
+    from geography.models import Boundary
+
+    shapes = {b.area_code: shapely.from_wkb(bytes(b.geometry_wkb)) for b in Boundary.objects.filter(
+        area_code__in=lsoas)}
+    cluster = [code for code, shape in shapes.items() if code == focus or shape.touches(shapes[focus])]
+    # A new cluster in 2024: many crimes in one LSOA and its neighbours, in files from another force (their own
+    # partitions, so the demo's stay as they are).
+    crimes = [{"Crime ID": f"x{m}{code}{i:03d}", "Month": f"2024-{m:02d}", "Reported by": "British Transport Police",
+               "Falls within": "British Transport Police", "LSOA code": code, "Crime type": "Robbery"}
+              for m in range(1, 13) for code in cluster for i in range(30)]
+    files = []
+    for m in range(1, 13):
+        files.append(write_rows(tmp_path / f"2024-{m:02d}-btp-street.csv",
+                                [c for c in crimes if c["Month"] == f"2024-{m:02d}"]))
+    ingest_police_uk(files)
+    rows = persistence(replace(for_region(FigureQuery("police")), month_from="2022-01", month_to="2024-12"))
+    kinds = kinds_of(rows)
+    assert focus in kinds
+    lad = local_authority_of(sorted(kinds)[0])
+    org = Organisation.objects.create(name="Partner LA", kind="local_authority", area_codes=[lad])
+    Organisation.objects.create(name="Nowhere", kind="local_authority", area_codes=["E08999999"])
+    expected = {code: kind for code, kind in kinds.items() if local_authority_of(code) == lad}
+    new = check_after_ingest("test")
+    assert {(a.organisation_id, a.lsoa_code, a.pattern) for a in new} == {(org.pk, c, k) for c, k in expected.items()}
+    assert check_after_ingest("test") == []

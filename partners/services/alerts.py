@@ -44,11 +44,14 @@ def _in_area(code: str, areas: set[str]) -> bool:
 
 
 def record_alerts(kinds: dict[str, str], through_month: str, actor: object = "system") -> list[HotspotAlert]:
-    """Create the alerts not made before for every organisation whose area holds the LSOA; email the new ones to
-    opted-in users of that organisation, once. Returns the new alerts."""
+    """Create the alerts not made before for every partner organisation whose area holds the LSOA; email the new
+    ones to opted-in users of that organisation, once. Returns the new alerts."""
     new: list[HotspotAlert] = []
     with transaction.atomic():
-        for organisation in Organisation.objects.exclude(area_codes=[]):
+        # Partners' organisations only (a provider's areas are where it works, not an area it answers for).
+        partners = Organisation.objects.exclude(area_codes=[]).filter(members__role=Role.PARTNER,
+                                                                     members__is_active=True).distinct()
+        for organisation in partners:
             areas = set(organisation.area_codes)
             for code, kind in sorted(kinds.items()):
                 if not _in_area(code, areas):

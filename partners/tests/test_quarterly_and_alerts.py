@@ -82,6 +82,7 @@ def test_hot_spot_alert_is_listed_and_emailed_once(client, mailoutbox) -> None:
     ours = Organisation.objects.create(name="Birmingham City Council", kind="local_authority",
                                        area_codes=["E01009001", "E01009002"])
     other = Organisation.objects.create(name="Coventry", kind="local_authority", area_codes=["E01009999"])
+    Organisation.objects.create(name="No partners", kind="local_authority", area_codes=["E01009001"])
     partner = User.objects.create_user("p", "p@example.org", "a-long-password-1", role="partner", organisation=ours)
     User.objects.create_user("q", "q@example.org", "a-long-password-1", role="partner", organisation=other)
     set_subscription(partner, True)
@@ -142,7 +143,9 @@ def test_after_an_ingest_new_hot_spots_in_a_partners_area_are_alerted_once(tmp_p
     assert focus in kinds
     lad = local_authority_of(sorted(kinds)[0])
     org = Organisation.objects.create(name="Partner LA", kind="local_authority", area_codes=[lad])
-    Organisation.objects.create(name="Nowhere", kind="local_authority", area_codes=["E08999999"])
+    User.objects.create_user("la", "la@example.org", "a-long-password-1", role="partner", organisation=org)
+    provider = Organisation.objects.create(name="Provider", kind="provider", area_codes=[lad])
+    User.objects.create_user("pr", "pr@example.org", "a-long-password-1", role="provider", organisation=provider)
     expected = {code: kind for code, kind in kinds.items() if local_authority_of(code) == lad}
     new = check_after_ingest("test")
     assert {(a.organisation_id, a.lsoa_code, a.pattern) for a in new} == {(org.pk, c, k) for c, k in expected.items()}

@@ -131,6 +131,10 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
         if len(raw) != len(header):
             problems.append(Problem(name, f"has {len(raw)} fields; the header has {len(header)}", line))
             continue
+        nul = next((header[i] for i, cell in enumerate(raw) if "\x00" in cell), None)
+        if nul is not None:
+            problems.append(Problem(name, "holds a NUL character", line, nul))
+            continue
 
         def get(column: str, raw: list[str] = raw) -> str:
             return raw[col[column]].strip() if column in col else ""

@@ -17,9 +17,11 @@ similar groups, where an analyst loads them, can be given as ``groups`` instead.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 FEATURES = ("deprivation", "density", "youth_share")
+LAD = re.compile(r"^E0[6-9]\d{6}$")
 
 
 def most_similar(target: str, features: Mapping[str, Mapping[str, float | None]], k: int = 5
@@ -59,13 +61,22 @@ def lad_features() -> dict[str, dict[str, float | None]]:
 
     from geography.models import Boundary, DeprivationRecord
     from insights.services.access import _populations
+    from insights.services.areas import local_authority_of
 
     populations = _populations()
     found: dict[str, dict[str, float | None]] = {}
-    for record in DeprivationRecord.objects.filter(area_code__regex=r"^E0[6-9]").order_by("edition"):
-        keys = sorted((k for k in record.values if "score" in k.lower()), key=len)
-        if keys:
+    lsoa_scores: dict[str, list[float]] = {}
+    for record in DeprivationRecord.objects.order_by("edition"):
+        keys = sorted((k for k in record.values if "score" in k.lower() and "rank" not in k.lower()), key=len)
+        if not keys or record.values[keys[0]] is None:
+            continue
+        if LAD.match(record.area_code):
             found.setdefault(record.area_code, {})["deprivation"] = float(record.values[keys[0]])
+        elif (lad := local_authority_of(record.area_code)) is not None:
+            lsoa_scores.setdefault(lad, []).append(float(record.values[keys[0]]))
+    # Where a local authority has no score of its own, the mean of its LSOAs' (the IMD's "average score").
+    for lad, scores in lsoa_scores.items():
+        found.setdefault(lad, {}).setdefault("deprivation", sum(scores) / len(scores))
     for boundary in Boundary.objects.filter(level="lad").only("area_code", "geometry_wkb"):
         people, young = populations.get(boundary.area_code, (None, None))
         entry = found.setdefault(boundary.area_code, {})

@@ -84,3 +84,26 @@ def test_most_similar_areas_by_standardised_distance() -> None:
     assert [code for code, _ in found] == ["B", "D"]
     assert found[0][1] < found[1][1]
     assert most_similar("E", features) == []
+
+
+def test_comparison_areas_come_from_the_loaded_geography(tmp_path) -> None:
+    """On the demo region (boundaries, population, deprivation by LSOA): every local authority has the three
+    features, and a local authority's success measures name its most similar ones and their average value."""
+    from demo.region import build_demo_region
+    from partners.services.similar import FEATURES, lad_features
+    from partners.tests.exports import fingertips_row, write_csv
+
+    build_demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=50, ed_per_month=5, grid=(12, 10))
+    from core.region import current_region
+
+    lads = current_region().lad_codes
+    features = lad_features()
+    assert all(features[lad][name] is not None for lad in lads for name in FEATURES)
+    rows = [fingertips_row(code, "2022/23", 100 + 10 * i) for i, code in enumerate(lads)]
+    ingest_indicators([write_csv(tmp_path / "f.csv", rows, list(rows[0]))], "fingertips",
+                      success_measure="hospital_admissions")
+    hospital = by_measure(success_measures(FY, area=lads[0]))["Hospital"]
+    similar = hospital["comparison_areas"].split(", ")
+    assert similar == [code for code, _ in most_similar(lads[0], features)] and lads[0] not in similar
+    values = [float(r["Value"]) for r in rows if r["Area Code"] in similar]
+    assert hospital["comparison_value"] == pytest.approx(sum(values) / len(values), abs=0.01)

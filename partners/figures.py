@@ -70,7 +70,7 @@ SUCCESS = register(Figure(
     tuple(Column(k, k.replace("_", " ").capitalize()) for k in (
         "measure", "source", "proxy", "area", "period", "count", "value", "unit", "lower_ci95", "upper_ci95",
         "baseline_period", "baseline_count", "baseline_value", "change_since_baseline_percent", "under_25_count",
-        "under_25_baseline_count", "comparison_areas", "comparison_value")),
+        "under_25_baseline_count", "comparison_areas", "comparison_basis", "comparison_value")),
     _success, disclosure=CONTROLLED))
 BY_OBJECT = register(Figure(
     "stop_search_by_object", "partners", "Stop and search by object of search",

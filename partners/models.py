@@ -126,3 +126,21 @@ class AlertSubscription(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SimilarArea(models.Model):
+    """A published most-similar group, as an analyst loaded it: ``similar_code`` is the ``rank``-th most similar
+    area to ``area_code`` according to ``source`` (e.g. CIPFA nearest neighbours, the Home Office's most similar
+    groups)."""
+
+    area_code = models.CharField(max_length=9)
+    similar_code = models.CharField(max_length=9)
+    rank = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["area_code", "rank"]
+        constraints = [models.UniqueConstraint(fields=["area_code", "similar_code"], name="one_similar_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} ~ {self.similar_code} ({self.rank})"

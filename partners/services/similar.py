@@ -84,3 +84,63 @@ def lad_features() -> dict[str, dict[str, float | None]]:
             entry["density"] = people / _area_km2(shapely.from_wkb(bytes(boundary.geometry_wkb)))
             entry["youth_share"] = (young or 0) / people
     return found
+
+
+def load_groups(path, source: str, actor: object = "cli") -> int:
+    """Load published most-similar groups from a CSV of ``area_code, similar_area_code[, rank]`` (rank: the
+    order in the file where not given). All or nothing (InputRejected naming line and column); an area's group
+    is replaced whole, so loading the same file twice changes nothing. Returns the pairs held for the areas."""
+    import csv
+    from pathlib import Path
+
+    from django.db import transaction
+
+    from core import audit
+    from core.problems import InputRejected, Problem
+    from partners.models import SimilarArea
+    from partners.services.indicators import AREA_CODE, known_areas
+
+    name = str(path)
+    try:
+        with open(Path(path), encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+            header = list(rows[0]) if rows else []
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputRejected([Problem(name, f"cannot be read: {exc}")]) from None
+    problems = [Problem(name, "missing column", 1, c) for c in ("area_code", "similar_area_code") if c not in header]
+    if problems or not rows:
+        raise InputRejected(problems or [Problem(name, "the file has no rows", 2)])
+    areas = known_areas()
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for line, row in enumerate(rows, start=2):
+        codes = [(c, (row.get(c) or "").strip().upper()) for c in ("area_code", "similar_area_code")]
+        for column, code in codes:
+            if not AREA_CODE.match(code) or code not in areas:
+                problems.append(Problem(name, f"unknown area code {code!r}", line, column))
+        rank_text = (row.get("rank") or "").strip()
+        if rank_text and not rank_text.isdigit():
+            problems.append(Problem(name, f"rank {rank_text!r} is not a whole number", line, "rank"))
+            continue
+        group = groups.setdefault(codes[0][1], [])
+        group.append((int(rank_text) if rank_text else len(group) + 1, codes[1][1]))
+    if problems:
+        raise InputRejected(problems + [Problem("batch", "nothing was loaded")])
+    with transaction.atomic():
+        SimilarArea.objects.filter(area_code__in=groups).delete()
+        SimilarArea.objects.bulk_create([SimilarArea(area_code=area, similar_code=code, rank=rank, source=source)
+                                         for area, pairs in groups.items() for rank, code in sorted(set(pairs))])
+        audit.record(actor, "load_similar_groups", object_type="partners.SimilarArea", object_id=name[:100],
+                     summary=f"{len(groups)} areas' most similar groups from {source}")
+    return SimilarArea.objects.filter(area_code__in=groups).count()
+
+
+def comparison_areas(area: str, k: int = 5) -> tuple[list[str], str]:
+    """The areas ``area`` is compared with, and on what basis: the published group where one is loaded, else the
+    ``k`` nearest by the distance above."""
+    from partners.models import SimilarArea
+
+    published = list(SimilarArea.objects.filter(area_code=area).order_by("rank")[:k])
+    if published:
+        return [p.similar_code for p in published], f"published most similar group ({published[0].source})"
+    return ([code for code, _ in most_similar(area, lad_features(), k)],
+            "nearest by deprivation, population density and youth share")

@@ -49,7 +49,7 @@ MEASURES = (
 )
 COLUMNS = ("measure", "source", "proxy", "area", "period", "count", "value", "unit", "lower_ci95", "upper_ci95",
            "baseline_period", "baseline_count", "baseline_value", "change_since_baseline_percent",
-           "under_25_count", "under_25_baseline_count", "comparison_areas", "comparison_value")
+           "under_25_count", "under_25_baseline_count", "comparison_areas", "comparison_basis", "comparison_value")
 
 
 def baseline_year() -> Year:
@@ -94,7 +94,7 @@ def _percent_text(value) -> str:
 
 def _indicator_row(measure: Measure, indicator: Indicator, area: str | None, year: Year, baseline: Year,
                    full: bool, lads: list[str]) -> dict:
-    from partners.services.similar import lad_features, most_similar
+    from partners.services.similar import comparison_areas
 
     codes = [area] if area else lads
     values = list(IndicatorValue.objects.filter(indicator=indicator, area_code__in=codes, category="", sex="Persons",
@@ -139,11 +139,12 @@ def _indicator_row(measure: Measure, indicator: Indicator, area: str | None, yea
     row["change_since_baseline_percent"] = (_change(row["value"], row["baseline_value"]) if row["value"] is not None
                                             else _change(row["count"], row["baseline_count"]))
     if full and area:
-        similar = [code for code, _ in most_similar(area, lad_features())]
+        similar, basis = comparison_areas(area)
         others = [v.value for v in IndicatorValue.objects.filter(
             indicator=indicator, area_code__in=similar, period=period, age_band=age, sex="Persons", category="")
             if v.value is not None]
         row["comparison_areas"] = ", ".join(similar)
+        row["comparison_basis"] = basis
         row["comparison_value"] = round(sum(others) / len(others), 2) if others else None
     return row
 

@@ -107,3 +107,32 @@ def test_comparison_areas_come_from_the_loaded_geography(tmp_path) -> None:
     assert similar == [code for code, _ in most_similar(lads[0], features)] and lads[0] not in similar
     values = [float(r["Value"]) for r in rows if r["Area Code"] in similar]
     assert hospital["comparison_value"] == pytest.approx(sum(values) / len(values), abs=0.01)
+
+
+def test_published_most_similar_groups_are_used_where_loaded(tmp_path) -> None:
+    from django.core.management import CommandError, call_command
+
+    from partners.models import SimilarArea
+    from partners.tests.exports import write_csv
+
+    ingest_indicators([fingertips_export(tmp_path / "f.csv", ["2022/23"])], "fingertips",
+                      success_measure="hospital_admissions")
+    groups = write_csv(tmp_path / "groups.csv", [
+        {"area_code": "E08000025", "similar_area_code": "E08000028", "rank": "1"},
+        {"area_code": "E08000025", "similar_area_code": "E08000030", "rank": "2"}],
+        ["area_code", "similar_area_code", "rank"])
+    call_command("similar_groups", str(groups), "--source", "test groups")
+    call_command("similar_groups", str(groups), "--source", "test groups")
+    assert SimilarArea.objects.count() == 2
+    hospital = by_measure(success_measures(FY, area="E08000025"))["Hospital"]
+    assert hospital["comparison_areas"] == "E08000028, E08000030"
+    assert hospital["comparison_basis"] == "published most similar group (test groups)"
+    sandwell, walsall = (LAS[c] for c in ("E08000028", "E08000030"))
+    # fingertips_export: local authority j has 300 + 40 j admissions (Sandwell j = 3, Walsall j = 5).
+    expected = ((300 + 120) / sandwell[1] + (300 + 200) / walsall[1]) / 2 * 100_000
+    assert hospital["comparison_value"] == pytest.approx(expected, abs=0.01)
+    bad = write_csv(tmp_path / "bad.csv", [{"area_code": "E08000025", "similar_area_code": "E08999999"}],
+                    ["area_code", "similar_area_code"])
+    with pytest.raises(CommandError, match="bad.csv, line 2, column 'similar_area_code'"):
+        call_command("similar_groups", str(bad), "--source", "x")
+    assert SimilarArea.objects.count() == 2

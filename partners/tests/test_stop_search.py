@@ -90,3 +90,11 @@ def test_crimes_link_to_their_outcomes_by_crime_id(small_street_file, sample_row
     assert counts["Offender given a caution"] == 1
     assert counts["Investigation complete; no suspect identified"] == 3
     assert counts["no outcome published"] == len(with_id) - 4
+
+
+def test_command_line(real_file, capsys) -> None:
+    from django.core.management import call_command
+
+    call_command("ingest", "stop-and-search", str(real_file), "--no-progress")
+    out = capsys.readouterr().out
+    assert "rows accepted" in out and "907" in out and "greater-manchester" in out

@@ -37,6 +37,13 @@ def _by_object(params: PartnerQuery, access) -> list[dict]:
     return searches_by_object(params.force, params.month_from, params.month_to)
 
 
+def _weapons_by_age(params: PartnerQuery, access) -> list[dict]:
+    from partners.services.searches import searches_by
+    from partners.services.stop_search import OFFENSIVE_WEAPONS
+
+    return searches_by("age_range", params.force, params.month_from, params.month_to, OFFENSIVE_WEAPONS)
+
+
 def _outcomes(params: PartnerQuery, access) -> list[dict]:
     from partners.services.searches import crime_outcomes
 
@@ -80,6 +87,11 @@ BY_OBJECT = register(Figure(
      Column("arrests", "Arrests"), Column("arrest_rate", "Arrest rate", "%"),
      Column("outcome_linked", "Outcome linked to the object of search")),
     _by_object, disclosure=OPEN))
+WEAPONS_BY_AGE = register(Figure(
+    "stop_search_weapons_by_age", "partners", "Searches for offensive weapons by age range",
+    "Stop and search for offensive weapons by the age range police.uk publishes (10-17 and 18-24 are the "
+    "under-25s).", (Column("age_range", "Age range"), Column("searches", "Searches")),
+    _weapons_by_age, disclosure=OPEN))
 OUTCOMES = register(Figure(
     "crime_outcomes", "partners", "Crimes and their latest outcome",
     "police.uk street-level crimes linked to the outcomes files by Crime ID: each crime's latest outcome.",

@@ -86,8 +86,10 @@ def stop_search(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     params, errors = _query(request)
     if errors:
         return error_response(request, errors, 400, fmt)
-    return _page(request, "stop_search_by_object", fmt, params, None, "partners:stop-search-download",
-                 {"form": "searches", "params": params,
+    figure = "stop_search_weapons_by_age" if request.GET.get("by") == "age" else "stop_search_by_object"
+    return _page(request, figure, fmt, params, None, "partners:stop-search-download",
+                 {"form": "searches", "params": params, "stop_search": True,
+                  "by_age": figure != "stop_search_by_object",
                   "intro": "police.uk stop and search: open data, published in full."})
 
 
@@ -134,6 +136,7 @@ def _parameter(name: str, pattern: str) -> dict:
 
 
 _MONTHS = [_parameter("force", FORCE.pattern), _parameter("from", MONTH.pattern), _parameter("to", MONTH.pattern)]
+_BY = {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["object", "age"]}}
 _ANSWERS = {"200": {"description": "the figure's rows"},
             "400": {"description": "a parameter that cannot be understood, with the reason"}}
 #: The partners figures in the platform's OpenAPI document (``insights.views.openapi``).
@@ -145,7 +148,7 @@ OPENAPI_PATHS = {
         "responses": _ANSWERS}},
     "/partners/stop-and-search.json": {"get": {
         "summary": "police.uk stop and search by object of search, with outcome rates",
-        "operationId": "partners_stop_search", "parameters": _MONTHS, "responses": _ANSWERS}},
+        "operationId": "partners_stop_search", "parameters": [*_MONTHS, _BY], "responses": _ANSWERS}},
     "/partners/outcomes.json": {"get": {
         "summary": "police.uk crimes and their latest outcome, linked by Crime ID",
         "operationId": "partners_outcomes", "parameters": _MONTHS, "responses": _ANSWERS}},

@@ -70,3 +70,18 @@ def test_stop_and_search_page_is_open(client, shared_data) -> None:
     assert weapons["searches"] == 157
     assert sum(r["searches"] for r in rows) == 907
     assert json.loads(client.get("/partners/stop-and-search.json?force=kent").content)["rows"] == []
+
+
+def test_offensive_weapons_searches_by_age(client, shared_data) -> None:
+    from collections import Counter
+
+    from partners.services.stop_search import ingest_stop_search
+
+    path = shared_data / "police-uk/stop-and-search/2019-06-greater-manchester-stop-and-search.csv"
+    ingest_stop_search([path])
+    with open(path, encoding="utf-8", newline="") as handle:
+        expected = Counter(r["Age range"] or "not recorded" for r in csv.DictReader(handle)
+                           if r["Object of search"] == "Offensive weapons")
+    rows = json.loads(client.get("/partners/stop-and-search.json?by=age").content)["rows"]
+    assert {r["age_range"]: r["searches"] for r in rows} == dict(expected)
+    assert "offensive weapons by age range" in client.get("/partners/stop-and-search/?by=age").content.decode()

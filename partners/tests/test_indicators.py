@@ -161,3 +161,14 @@ def test_controlled_indicator_reaches_the_public_only_through_the_release(tmp_pa
     clear_memo()
     assert disclosure_class("indicator.fingertips-11201") == "open"
     assert measure not in current_release("indicators").manifest["measures"]
+
+
+def test_release_command_lists_the_indicators_source(tmp_path, capsys) -> None:
+    """``vrp release indicators`` builds the release with nothing loaded, and with a file loaded."""
+    call_command("release", "indicators", "--format", "csv")
+    assert capsys.readouterr().out.startswith("source,measure")
+    ingest_indicators([fingertips_export(tmp_path / "f.csv", ["2021/22"])], "fingertips")
+    call_command("release", "indicators", "--format", "csv")
+    lines = capsys.readouterr().out.splitlines()
+    cell = "indicators,fingertips-11201|All ages|Persons,total,all,2021/22,region,"
+    assert any(line.startswith(cell) for line in lines)

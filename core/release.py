@@ -67,6 +67,10 @@ class ReleaseSpec:
     months: Callable[[], Iterable[str]]
     areas_add_up: bool = True
     fingerprint: Callable[[], Hashable] | None = None
+    #: ``years``: a source published by whole year only (partners' indicators): each record's ``month`` holds a
+    #: calendar or financial year label (``2023``, ``2023/24``), ``months()`` the year labels held, and the
+    #: release has no month tables.
+    periods: str = "months"
 
 
 class NotInRelease(Refused):
@@ -149,11 +153,17 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
     """The release's true counts, its lines (total, parts) and the manifest of what it holds."""
     lads = sorted(region_lads)
     months = sorted(set(spec.months()))
-    years = whole_years(months)
     year_of_month: dict[str, list[str]] = defaultdict(list)
-    for year in years:
-        for month in year.months:
-            year_of_month[month].append(year.label)
+    by_year = spec.periods == "years"
+    if by_year:
+        years = sorted({y for y in map(Year.parse, months) if y}, key=lambda y: (y.first_month, y.financial))
+        for year in years:
+            year_of_month[year.label].append(year.label)
+    else:
+        years = whole_years(months)
+        for year in years:
+            for month in year.months:
+                year_of_month[month].append(year.label)
     categories: dict[str, dict[str, set]] = {m: {b: set() for b in spec.breakdowns} for m in spec.measures}
     raw: dict[tuple, int] = defaultdict(int)
     records = 0
@@ -167,7 +177,7 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
         area = lad if lad in lads or lad == REGION else (NO_LOCATION if lad is None else OUTSIDE)
         for breakdown in spec.breakdowns:
             categories[measure][breakdown].add(str(record.get(breakdown) or NOT_KNOWN))
-        if area != OUTSIDE:
+        if area != OUTSIDE and not by_year:
             raw[(measure, TOTAL, ALL, month, area)] += int(record["count"])
         for label in year_of_month.get(month, []):
             if area == OUTSIDE:
@@ -182,6 +192,8 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
     counts: dict[tuple, int] = {}
     lines: list[tuple[tuple, list[tuple]]] = []
     year_labels = [y.label for y in years]
+    if by_year:
+        months = []
     for measure in spec.measures:
         groups = [(TOTAL, ALL)] + [(b, c) for b, cs in sorted_categories[measure].items() for c in cs]
         for label in year_labels:
@@ -206,7 +218,7 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
                 (measure, TOTAL, ALL, month, REGION), 0)
             if spec.areas_add_up:
                 lines.append(((measure, TOTAL, ALL, month, REGION), [(measure, TOTAL, ALL, month, a) for a in areas]))
-        for year in years:
+        for year in [] if by_year else years:
             for area in [REGION, *areas]:
                 lines.append(((measure, TOTAL, ALL, year.label, area),
                               [(measure, TOTAL, ALL, m, area) for m in year.months]))

@@ -20,7 +20,13 @@ def home(request: HttpRequest) -> HttpResponse:
     rows = [{**row, "disclosure": sources.disclosure_class(row["source"]),
              "rows": row["rows"] if full or sources.is_open(row["source"]) else None}
             for row in warehouse_summary()]
-    return render(request, "core/home.html", {"warehouse": rows})
+    alerts = []
+    if role_of(request.user) == Role.PARTNER:
+        from partners.services.alerts import alerts_for
+
+        alerts = alerts_for(request.user)
+    return render(request, "core/home.html", {"warehouse": rows, "alerts": alerts,
+                                              "is_partner": role_of(request.user) == Role.PARTNER})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

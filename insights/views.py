@@ -184,9 +184,10 @@ def openapi(request: HttpRequest) -> HttpResponse:
                       "404": {"description": "No such controlled source"}}}}
     from commissioning.views import OPENAPI_PATHS as COMMISSIONING
     from evidence.views import OPENAPI_PATHS as EVIDENCE
+    from partners.views import OPENAPI_PATHS as PARTNERS
     from places.api import OPENAPI_PATHS as PLACES
 
-    for app_paths in (COMMISSIONING, EVIDENCE, PLACES):
+    for app_paths in (COMMISSIONING, EVIDENCE, PLACES, PARTNERS):
         paths.update(app_paths)
     return HttpResponse(json.dumps({"openapi": "3.1.0", "info": {"title": "VRP Platform figures", "version": "1"},
                                     "paths": paths}), content_type="application/json")

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "places",
     "strategy",
     "engagement",
+    "partners",
 ]
 
 MIDDLEWARE = [

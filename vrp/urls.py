@@ -35,4 +35,5 @@ urlpatterns = [
     path("engagement/", include("engagement.urls")),
     path("openreferral/", include("places.api_urls")),
     path("strategy/", include("strategy.urls")),
+    path("partners/", include("partners.urls")),
 ]

@@ -155,7 +155,7 @@ def build_sna(period: ReportPeriod, area: str | None = None, edition: str = "pub
     sections.append(_people_section(ed, access))
 
     step(75, "Success measures")
-    sections.append(_success_section(base, by_key, period))
+    sections.append(_success_section(base, by_key, period, access))
 
     step(85, "What the partnership funds")
     sections.append(_funding_section(violence, area, access, period))
@@ -291,21 +291,17 @@ def _people_section(ed: FigureQuery, access: FigureAccess) -> Section:
     return section
 
 
-def _success_section(query: FigureQuery, by_key: dict, period: ReportPeriod) -> Section:
+def _success_section(query: FigureQuery, by_key: dict, period: ReportPeriod, access: FigureAccess = PUBLIC
+                     ) -> Section:
+    """Each Home Office measure from the best source loaded (``partners.services.success``): an indicator where
+    one is loaded, a proxy (said so) only where none is."""
+    from core.periods import Year
+    from partners.services.success import sentences, success_measures
+
     section = Section(6, "Violence Reduction Unit success measures")
-    knife = by_key.get("ed_knife")
-    if knife and (not known(knife["count"]) or knife["count"] or knife["previous_year_count"]):
-        section.sentences.append("Hospital admissions for assault with a knife or sharp object are measured here by "
-                                 "ED assault attendances with a knife or sharp object: " + change_sentence(
-                                     "they", knife["count"], knife["previous_year_count"], period.label,
-                                     period.previous_label))
-    else:
-        section.sentences.append("No ED data records the means of assault for this period, so knife-enabled "
-                                 "hospital attendances cannot be reported.")
-    section.sentences.append("Police-recorded possession of weapons and robbery are used as proxies for "
-                             "knife-enabled crime, because police.uk data carries no knife flag.")
-    rows = [r for r in by_key.values() if r["measure"] in ("weapons", "robbery", "ed_knife", "ed_under_25")]
-    section.figures.append(_figure("success_measures", "Success measures and proxies", rows))
+    rows = success_measures(Year(period.year, period.financial), query.area, access)
+    section.sentences += sentences(rows)
+    section.figures.append(_figure("success_measures", "Success measures (indicators, or proxies where none)", rows))
     return section
 
 

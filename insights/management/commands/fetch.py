@@ -21,3 +21,9 @@ class Command(PlatformCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         summary = fetch_police_uk(options["force"], options["month_from"], options["month_to"])
         self.stdout.write(summary.table())
+        if summary.batch_id:
+            from partners.services.alerts import check_after_ingest
+
+            new = check_after_ingest("cli")
+            if new:
+                self.stdout.write(f"{len(new)} new hot spot alerts for partners' areas")

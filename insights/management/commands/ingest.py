@@ -1,4 +1,8 @@
-"""``vrp ingest police-uk|police-uk-api|counts|ed PATH…``: load event-level data into the warehouse."""
+"""``vrp ingest police-uk|police-uk-api|counts|ed|stop-and-search|outcomes|indicator PATH…``: load data.
+
+Event-level files and counts go to the warehouse; partners' indicators (``indicator``) to the partners app's
+tables.
+"""
 
 import sys
 from pathlib import Path
@@ -25,13 +29,30 @@ class Command(PlatformCommand):
         ed = sources.add_parser("ed", help="ISTV emergency department assault attendances (CSV)")
         counts = sources.add_parser("counts", help="police recorded crime counts: LSOA code,Crime type,Month,Count")
         counts.add_argument("--force", required=True, help="force slug the counts are of, e.g. west-midlands")
-        for sub in (police, api, ed, counts):
+        stop_search = sources.add_parser("stop-and-search", help="police.uk stop-and-search CSV (by force and month)")
+        outcomes = sources.add_parser("outcomes", help="police.uk outcomes CSV (by force and month)")
+        indicator = sources.add_parser("indicator", help="OHID Fingertips export or the tidy indicator CSV")
+        indicator.add_argument("paths", nargs="+", type=Path)
+        indicator.add_argument("--format", choices=["fingertips", "tidy"], default="fingertips")
+        indicator.add_argument("--unit", default="", help="the unit of the values, e.g. 'per 100,000'")
+        indicator.add_argument("--publisher", default="", help="who publishes the figures")
+        indicator.add_argument("--measure", default="", choices=["", "hospital_admissions", "knife_violence",
+                                                                  "homicide"],
+                               help="the Home Office success measure these indicators give")
+        for sub in (police, api, ed, counts, stop_search, outcomes):
             sub.add_argument("paths", nargs="+", type=Path)
             sub.add_argument("--accept-partial", action="store_true",
                              help="land the valid rows; write rejected rows to a report file")
             sub.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["source"] == "indicator":
+            from partners.services.indicators import ingest_indicators
+
+            result = ingest_indicators(options["paths"], options["format"], "cli", options["unit"],
+                                       options["publisher"], options["measure"])
+            self.stdout.write(result.table())
+            return
         progress = None if options["no_progress"] else (
             lambda items: tqdm(items, desc="checking files", unit="file", file=sys.stderr))
         common = {"accept_partial": options["accept_partial"], "progress": progress}
@@ -41,8 +62,13 @@ class Command(PlatformCommand):
             summary = ingest_police_api(options["paths"], force=options["force"], **common)
         elif options["source"] == "counts":
             summary = ingest_counts(options["paths"], force=options["force"], **common)
-        else:
+        elif options["source"] == "ed":
             summary = ingest_ed(options["paths"], **common)
+        else:
+            from partners.services.stop_search import ingest_outcomes, ingest_stop_search
+
+            ingest = ingest_stop_search if options["source"] == "stop-and-search" else ingest_outcomes
+            summary = ingest(options["paths"], **common)
         for line in summary.skipped:
             self.stdout.write(f"skipped {line}")
         for problem in summary.problems[:20]:
@@ -50,3 +76,9 @@ class Command(PlatformCommand):
         if len(summary.problems) > 20:
             self.stderr.write(f"… {len(summary.problems) - 20} more problems in the report")
         self.stdout.write(summary.table())
+        if options["source"] in ("police-uk", "police-uk-api", "counts") and summary.batch_id:
+            from partners.services.alerts import check_after_ingest
+
+            new = check_after_ingest("cli")
+            if new:
+                self.stdout.write(f"{len(new)} new hot spot alerts for partners' areas")

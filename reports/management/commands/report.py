@@ -1,6 +1,7 @@
 """``vrp report sna --year 2023 [--financial-year 2023] [--area CODE] [--edition public|partner] --out DIR``,
 ``vrp report annual --year 2023 [--edition public|partner] --out DIR`` and ``vrp report strategy --year 2025
---out DIR`` (the strategy's progress annex)."""
+--out DIR`` (the strategy's progress annex), and ``vrp report return --quarter 2025Q3 --out DIR`` (the Home
+Office quarterly return, ``partners.services.quarterly``)."""
 
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,23 @@ class Command(PlatformCommand):
         annex.add_argument("--year", type=int, required=True, help="the strategy's financial year by its first year")
         annex.add_argument("--out", required=True)
         annex.add_argument("--no-pdf", action="store_true")
+        quarterly = kinds.add_parser("return", help="the Home Office quarterly return (CSV and XLSX)")
+        quarterly.add_argument("--quarter", required=True, help="financial-year quarter, e.g. 2025Q3 (October to "
+                                                                "December 2025)")
+        quarterly.add_argument("--out", default=".")
 
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["out"])
+        if options["kind"] == "return":
+            from partners.services.quarterly import Quarter, write_return
+
+            try:
+                quarter = Quarter.parse(options["quarter"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+            for path in write_return(quarter, out):
+                self.stdout.write(str(path))
+            return
         if options["kind"] == "sna":
             financial = options.get("financial_year") is not None
             period = ReportPeriod(options["financial_year"] if financial else options["year"], financial)

@@ -1,0 +1,174 @@
+"""Partners' indicators: Fingertips exports in Fingertips' own layout and the tidy CSV; all or nothing; twice
+changes nothing; bad files refused by name; controlled indicators reach the public only through the release."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from core.problems import InputRejected
+from partners.models import Indicator, IndicatorFile, IndicatorValue
+from partners.services.indicators import ingest_indicators
+from partners.services.periods import PeriodError, parse_period
+from partners.tests.exports import (
+    FINGERTIPS_COLUMNS,
+    LAS,
+    TIDY_COLUMNS,
+    fingertips_export,
+    fingertips_row,
+    tidy_row,
+    write_csv,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("text", "kind", "first", "last", "label"), [
+    ("2020/21", "financial year", "2020-04", "2021-03", "2020/21"),
+    ("2020-21", "financial year", "2020-04", "2021-03", "2020/21"),
+    ("2019 - 21", "rolling", "2019-01", "2021-12", "2019 - 21"),
+    ("2018/19 - 20/21", "rolling", "2018-04", "2021-03", "2018/19 - 20/21"),
+    ("2024", "calendar year", "2024-01", "2024-12", "2024"),
+    ("2024Q3", "quarter", "2024-07", "2024-09", "2024Q3"),
+    ("2024/25 Q4", "quarter", "2025-01", "2025-03", "2024/25 Q4"),
+    ("March 2024", "month", "2024-03", "2024-03", "2024-03"),
+    ("2024-03", "month", "2024-03", "2024-03", "2024-03"),
+])
+def test_periods_parse(text, kind, first, last, label) -> None:
+    period = parse_period(text)
+    assert (period.kind, period.first_month, period.last_month, period.label) == (kind, first, last, label)
+
+
+@pytest.mark.parametrize("text", ["2024-13", "2020/22", "Spring 2024", "", "2021 - 19"])
+def test_periods_refused(text) -> None:
+    with pytest.raises(PeriodError):
+        parse_period(text)
+
+
+def test_fingertips_export_imports_with_its_values_units_and_limits(tmp_path) -> None:
+    """Every row lands with its count, denominator, value and both confidence intervals; twice changes nothing."""
+    path = fingertips_export(tmp_path / "fingertips-11201.csv", ["2019/20 - 21/22", "2020/21", "2021/22"],
+                             under_25=True)
+    summary = ingest_indicators([path], "fingertips", unit="per 100,000")
+    assert summary.rows == 7 * 3 * 2 + 1 and summary.created == summary.rows
+    indicator = Indicator.objects.get()
+    assert (indicator.key, indicator.fingertips_id, indicator.unit) == ("fingertips-11201", 11201, "per 100,000")
+    value = IndicatorValue.objects.get(area_code="E08000025", period="2020/21", age_band="All ages")
+    expected = fingertips_row("E08000025", "2020/21", 300 - 20)
+    assert value.count == 280 and value.denominator == 1144900 * 3
+    assert value.value == pytest.approx(float(expected["Value"]))
+    assert value.lower_ci95 == pytest.approx(float(expected["Lower CI 95.0 limit"]))
+    assert value.upper_ci998 == pytest.approx(float(expected["Upper CI 99.8 limit"]))
+    assert (value.period_kind, value.first_month, value.last_month) == ("financial year", "2020-04", "2021-03")
+    rolling = IndicatorValue.objects.filter(period_kind="rolling").first()
+    assert (rolling.first_month, rolling.last_month) == ("2019-04", "2022-03")
+    before = list(IndicatorValue.objects.values_list("id", "count", "value", "file_id"))
+    again = ingest_indicators([path], "fingertips", unit="per 100,000")
+    assert again.unchanged_files == [str(path)] and again.created == again.updated == 0
+    # The same rows in a file that differs (a re-ordered export) also change nothing.
+    copy = fingertips_export(tmp_path / "fingertips-11201-again.csv", ["2019/20 - 21/22", "2020/21", "2021/22"],
+                             under_25=True)
+    copy.write_text(copy.read_text() + "\n")
+    third = ingest_indicators([copy], "fingertips")
+    assert third.created == third.updated == 0
+    after = list(IndicatorValue.objects.values_list("id", "count", "value"))
+    assert [b[:3] for b in before] == after
+
+
+def test_a_changed_value_is_updated_not_duplicated(tmp_path) -> None:
+    first = write_csv(tmp_path / "a.csv", [fingertips_row("E08000026", "2021/22", 50)], FINGERTIPS_COLUMNS)
+    ingest_indicators([first], "fingertips")
+    revised = write_csv(tmp_path / "b.csv", [fingertips_row("E08000026", "2021/22", 55)], FINGERTIPS_COLUMNS)
+    summary = ingest_indicators([revised], "fingertips")
+    assert (summary.created, summary.updated) == (0, 1)
+    assert list(IndicatorValue.objects.values_list("count", flat=True)) == [55]
+
+
+def test_tidy_file_imports(tmp_path) -> None:
+    rows = [tidy_row("hes-sharp-object", code, "2023/24", 20 + i) for i, code in enumerate(LAS)]
+    rows += [tidy_row("hes-sharp-object", "E08000025", "2023/24", 12, age_band="0-24")]
+    rows += [tidy_row("homicide-index", "E08000025", "2021 - 23", 9, measure_name="Non-domestic homicides",
+                      unit="homicides", source="Home Office Homicide Index (test)")]
+    path = write_csv(tmp_path / "tidy.csv", rows, TIDY_COLUMNS)
+    summary = ingest_indicators([path], "tidy")
+    assert summary.created == 9
+    hes = Indicator.objects.get(key="hes-sharp-object")
+    assert (hes.name, hes.unit) == ("Admissions for assault by a sharp object", "admissions")
+    assert IndicatorValue.objects.get(indicator=hes, age_band="0-24").count == 12
+    homicide = IndicatorValue.objects.get(indicator__key="homicide-index")
+    assert (homicide.period_kind, homicide.first_month, homicide.last_month) == ("rolling", "2021-01", "2023-12")
+    assert ingest_indicators([path], "tidy").unchanged_files == [str(path)]
+
+
+def _refused(paths, fmt) -> list:
+    with pytest.raises(InputRejected) as caught:
+        ingest_indicators(paths, fmt)
+    return caught.value.problems
+
+
+def test_missing_column_unknown_area_and_bad_period_are_refused_by_name(tmp_path) -> None:
+    """Each problem names its file, line and column; a batch with any problem loads nothing, good files too."""
+    good = fingertips_export(tmp_path / "good.csv", ["2021/22"])
+    no_count = write_csv(tmp_path / "no-count.csv", [fingertips_row("E08000025", "2021/22", 5)],
+                         [c for c in FINGERTIPS_COLUMNS if c != "Count"])
+    problems = _refused([good, no_count], "fingertips")
+    assert [(p.file, p.line, p.column, p.message) for p in problems[:1]] == [
+        (str(no_count), 1, "Count", "missing column")]
+    bad = write_csv(tmp_path / "bad.csv", [fingertips_row("E08000025", "2021/22", 5),
+                                           fingertips_row("E08999999", "2021/22", 5),
+                                           fingertips_row("E08000026", "Spring 2022", 5),
+                                           fingertips_row("E08000027", "2021/22", 5, Count="lots")],
+                    FINGERTIPS_COLUMNS)
+    problems = _refused([good, bad], "fingertips")
+    found = {(p.line, p.column): p.message for p in problems if p.file == str(bad)}
+    assert "unknown area code 'E08999999'" in found[(3, "Area Code")]
+    assert "period 'Spring 2022' is not" in found[(4, "Time period")]
+    assert found[(5, "Count")] == "'lots' is not a number"
+    assert not IndicatorValue.objects.exists() and not IndicatorFile.objects.exists()
+    tidy = write_csv(tmp_path / "tidy.csv", [tidy_row("x", "E08000025", "2023/24", 1)],
+                     [c for c in TIDY_COLUMNS if c != "period"])
+    assert [(p.line, p.column) for p in _refused([tidy], "tidy")][:1] == [(1, "period")]
+
+
+def test_command_line(tmp_path) -> None:
+    path = fingertips_export(tmp_path / "f.csv", ["2021/22"])
+    call_command("ingest", "indicator", str(path), "--format", "fingertips", "--measure", "hospital_admissions")
+    assert Indicator.objects.get().success_measure == "hospital_admissions"
+    bad = write_csv(tmp_path / "bad.csv", [fingertips_row("E08999999", "2021/22", 5)], FINGERTIPS_COLUMNS)
+    with pytest.raises(CommandError, match="bad.csv, line 2, column 'Area Code'"):
+        call_command("ingest", "indicator", str(bad))
+
+
+def test_controlled_indicator_reaches_the_public_only_through_the_release(tmp_path, settings) -> None:
+    """The release holds whole years for the region and its local authorities, rounded, small counts withheld;
+    rolling periods and areas outside the region are not in it; an indicator configured open has no release."""
+    from core.figures import WITHHELD
+    from core.release import TOTAL, current_release
+
+    rows = [fingertips_row(code, "2021/22", 300 + i) for i, code in enumerate(LAS)]
+    rows += [fingertips_row("E08000025", "2019 - 21", 900), fingertips_row("E92000001", "2021/22", 1000),
+             fingertips_row("E08000029", "2022/23", 3), fingertips_row("E08000025", "2022/23", 401)]
+    ingest_indicators([write_csv(tmp_path / "f.csv", rows, FINGERTIPS_COLUMNS)], "fingertips")
+    release = current_release("indicators")
+    measure = "fingertips-11201|All ages|Persons"
+    assert release.years == ["2021/22", "2022/23"] and release.months == []
+    region = release.value(measure, TOTAL, "all", "2021/22", "region")
+    assert region % 5 == 0 and abs(region - sum(300 + i for i in range(7))) <= 5
+    assert release.value(measure, TOTAL, "all", "2022/23", "E08000029") is WITHHELD
+    assert not release.holds(measure, TOTAL, "all", "2019 - 21", "E08000025")
+    settings.VRP_SOURCE_DISCLOSURE = "indicator.fingertips-11201=open"
+    from core.release import clear_memo
+    from core.sources import disclosure_class
+
+    clear_memo()
+    assert disclosure_class("indicator.fingertips-11201") == "open"
+    assert measure not in current_release("indicators").manifest["measures"]
+
+
+def test_release_command_lists_the_indicators_source(tmp_path, capsys) -> None:
+    """``vrp release indicators`` builds the release with nothing loaded, and with a file loaded."""
+    call_command("release", "indicators", "--format", "csv")
+    assert capsys.readouterr().out.startswith("source,measure")
+    ingest_indicators([fingertips_export(tmp_path / "f.csv", ["2021/22"])], "fingertips")
+    call_command("release", "indicators", "--format", "csv")
+    lines = capsys.readouterr().out.splitlines()
+    cell = "indicators,fingertips-11201|All ages|Persons,total,all,2021/22,region,"
+    assert any(line.startswith(cell) for line in lines)

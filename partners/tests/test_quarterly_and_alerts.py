@@ -1,0 +1,152 @@
+"""The quarterly return equals the query layer's figures, in CSV and XLSX alike; hot spot alerts are listed and
+emailed once."""
+
+import csv
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from core.models import Organisation, User
+from monitoring.models import MonitoringReturn, ReachCount
+from partners.models import HotspotAlert
+from partners.services.alerts import kinds_of, record_alerts, set_subscription
+from partners.services.indicators import ingest_indicators
+from partners.services.quarterly import Quarter, quarterly_return
+from partners.services.success import success_measures
+from partners.tests.exports import fingertips_export
+
+pytestmark = pytest.mark.django_db
+
+
+def test_quarters_are_financial() -> None:
+    quarter = Quarter.parse("2025Q3")
+    assert (quarter.first_day, quarter.last_day) == (date(2025, 10, 1), date(2025, 12, 31))
+    assert (Quarter.parse("2025Q4").first_day, Quarter.parse("2025Q4").last_day) == (date(2026, 1, 1),
+                                                                                     date(2026, 3, 31))
+    with pytest.raises(ValueError):
+        Quarter.parse("2025Q5")
+
+
+def _returns() -> None:
+    from commissioning.tests.factories import project
+
+    sport, arts = project("P-1"), project("P-2", theme="education")
+    cells = [("10_17", "male", "new", 12), ("18_24", "female", "new", 7), ("25_plus", "male", "new", 3),
+             ("10_17", "male", "continuing", 40)]
+    for p, start, status in ((sport, date(2025, 10, 1), "accepted"), (arts, date(2025, 11, 1), "accepted"),
+                             (arts, date(2025, 12, 1), "submitted"), (sport, date(2025, 7, 1), "accepted")):
+        r = MonitoringReturn.objects.create(project=p, period_start=start, period_end=start.replace(day=28),
+                                            status=status, professionals_trained=2, sessions_delivered=5)
+        for band, sex, participation, n in cells:
+            ReachCount.objects.create(monitoring_return=r, age_band=band, sex=sex, participation=participation,
+                                      count=n)
+
+
+def test_quarterly_return_equals_the_query_layer(tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    _returns()
+    ingest_indicators([fingertips_export(tmp_path / "f.csv", ["2019/20", "2024/25", "2025/26"])], "fingertips",
+                      success_measure="hospital_admissions")
+    call_command("report", "return", "--quarter", "2025Q3", "--out", str(tmp_path / "out"))
+    with open(tmp_path / "out/vrp-return-2025Q3.csv", encoding="utf-8", newline="") as handle:
+        written = list(csv.DictReader(handle))
+    cell = {(r["section"], r["measure"], r["category"]): r["value"] for r in written}
+    # Two accepted returns start in October–December 2025; continuing participants do not count.
+    assert cell[("reach", "people reached", "10 to 17")] == "24"
+    assert cell[("reach", "young people aged 24 and under reached", "all")] == "38"
+    assert cell[("reach", "people over 24 reached", "all")] == "6"
+    assert cell[("reach", "professionals trained (provider returns)", "all")] == "4"
+    assert cell[("interventions", "projects with an accepted return", "Education")] == "1"
+    success = {r["measure"]: r for r in success_measures(Quarter.parse("2025Q3").financial_year)}
+    hospital = success["Hospital admissions for assault with a knife or sharp object"]
+    assert cell[("success measures", hospital["measure"], "2025/26")] == str(hospital["count"]) == "2660"
+    assert hospital["source"].startswith("indicator:")
+    assert [{k: str(v) for k, v in r.items()} for r in quarterly_return(Quarter.parse("2025Q3"))] == [
+        {k: v for k, v in r.items()} for r in written]
+    sheet = load_workbook(tmp_path / "out/vrp-return-2025Q3.xlsx").active
+    from_xlsx = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert from_xlsx == [[r[c] for c in ("section", "measure", "category", "value", "source")] for r in written]
+
+
+def test_hot_spot_alert_is_listed_and_emailed_once(client, mailoutbox) -> None:
+    rows = [{"lsoa": "E01009001", "2022-01..2022-12": "", "2023-01..2023-12": "", "2024-01..2024-12": "hot spot",
+             "pattern": "emerging hotspot"},
+            {"lsoa": "E01009002", "2022-01..2022-12": "hot spot", "2023-01..2023-12": "hot spot",
+             "2024-01..2024-12": "hot spot", "pattern": "persistent hotspot"},
+            {"lsoa": "E01009003", "2022-01..2022-12": "hot spot", "2023-01..2023-12": "",
+             "2024-01..2024-12": "", "pattern": "former hotspot"}]
+    kinds = kinds_of(rows)
+    assert kinds == {"E01009001": "emerging hot spot", "E01009002": "hot spot"}
+    ours = Organisation.objects.create(name="Birmingham City Council", kind="local_authority",
+                                       area_codes=["E01009001", "E01009002"])
+    other = Organisation.objects.create(name="Coventry", kind="local_authority", area_codes=["E01009999"])
+    Organisation.objects.create(name="No partners", kind="local_authority", area_codes=["E01009001"])
+    partner = User.objects.create_user("p", "p@example.org", "a-long-password-1", role="partner", organisation=ours)
+    User.objects.create_user("q", "q@example.org", "a-long-password-1", role="partner", organisation=other)
+    set_subscription(partner, True)
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        new = record_alerts(kinds, "2024-12")
+    assert {(a.organisation_id, a.lsoa_code) for a in new} == {(ours.pk, "E01009001"), (ours.pk, "E01009002")}
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["p@example.org"] and "E01009001" in mailoutbox[0].body
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert record_alerts(kinds, "2025-01") == []
+    assert len(mailoutbox) == 1 and HotspotAlert.objects.count() == 2
+    client.force_login(partner)
+    page = client.get("/").content.decode()
+    assert "New hot spots in your area" in page and "E01009001" in page and "emerging hot spot" in page
+    client.force_login(User.objects.get(username="q"))
+    assert "E01009001" not in client.get("/partners/alerts/").content.decode()
+
+
+def test_after_an_ingest_new_hot_spots_in_a_partners_area_are_alerted_once(tmp_path) -> None:
+    """On the synthetic demo region (36 months of police.uk-format data): the check after an ingest makes one
+    alert per hot spot or emerging hot spot LSOA in the partner's local authority, and nothing the second time."""
+    from dataclasses import replace
+
+    from demo.region import build_demo_region
+    from insights.services.access import for_region
+    from insights.services.areas import local_authority_of
+    from insights.services.figures import FigureQuery
+    from insights.services.hotspots import persistence
+    from insights.services.police_uk import ingest_police_uk
+    from insights.tests.conftest import write_rows
+    from partners.services.alerts import check_after_ingest
+
+    build_demo_region(tmp_path / "demo", "2022-01", 36, police_per_month=150, ed_per_month=5, grid=(12, 10))
+    from insights.services.areas import area_tables
+
+    lsoas = sorted(area_tables()[1].to_pydict()["lsoa21_code"])
+    focus = lsoas[len(lsoas) // 2]
+    import shapely
+
+    from geography.models import Boundary
+
+    shapes = {b.area_code: shapely.from_wkb(bytes(b.geometry_wkb)) for b in Boundary.objects.filter(
+        area_code__in=lsoas)}
+    cluster = [code for code, shape in shapes.items() if code == focus or shape.touches(shapes[focus])]
+    # A new cluster in 2024: many crimes in one LSOA and its neighbours, in files from another force (their own
+    # partitions, so the demo's stay as they are).
+    crimes = [{"Crime ID": f"x{m}{code}{i:03d}", "Month": f"2024-{m:02d}", "Reported by": "British Transport Police",
+               "Falls within": "British Transport Police", "LSOA code": code, "Crime type": "Robbery"}
+              for m in range(1, 13) for code in cluster for i in range(30)]
+    files = []
+    for m in range(1, 13):
+        files.append(write_rows(tmp_path / f"2024-{m:02d}-btp-street.csv",
+                                [c for c in crimes if c["Month"] == f"2024-{m:02d}"]))
+    ingest_police_uk(files)
+    rows = persistence(replace(for_region(FigureQuery("police")), month_from="2022-01", month_to="2024-12"))
+    kinds = kinds_of(rows)
+    assert focus in kinds
+    lad = local_authority_of(sorted(kinds)[0])
+    org = Organisation.objects.create(name="Partner LA", kind="local_authority", area_codes=[lad])
+    User.objects.create_user("la", "la@example.org", "a-long-password-1", role="partner", organisation=org)
+    provider = Organisation.objects.create(name="Provider", kind="provider", area_codes=[lad])
+    User.objects.create_user("pr", "pr@example.org", "a-long-password-1", role="provider", organisation=provider)
+    expected = {code: kind for code, kind in kinds.items() if local_authority_of(code) == lad}
+    new = check_after_ingest("test")
+    assert {(a.organisation_id, a.lsoa_code, a.pattern) for a in new} == {(org.pk, c, k) for c, k in expected.items()}
+    assert check_after_ingest("test") == []

@@ -1,0 +1,100 @@
+"""police.uk stop and search and outcomes: the real file imports with its row count, counts by object of search
+match a hand count, bad files are refused by name, and crimes link to their outcomes by Crime ID."""
+
+import csv
+import shutil
+from collections import Counter
+
+import pytest
+
+from core.problems import InputRejected
+from insights.models import IngestBatch
+from partners.services.searches import crime_outcomes, searches_by, searches_by_object
+from partners.services.stop_search import OUTCOME_COLUMNS, ingest_outcomes, ingest_stop_search
+
+pytestmark = pytest.mark.django_db
+REAL = "police-uk/stop-and-search/2019-06-greater-manchester-stop-and-search.csv"
+
+
+@pytest.fixture
+def real_file(shared_data):
+    return shared_data / REAL
+
+
+def hand_count(path, column: str) -> Counter:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return Counter(row[column] or "not recorded" for row in csv.DictReader(handle))
+
+
+def test_real_stop_and_search_file_imports_with_its_row_count(real_file) -> None:
+    summary = ingest_stop_search([real_file])
+    assert summary.status == IngestBatch.Status.LANDED
+    assert summary.rows_accepted == 907 and summary.rows_rejected == 0
+    assert summary.files[0].months == ["2019-06"] and summary.files[0].providers == ["greater-manchester"]
+    by_object = {r["object_of_search"]: r for r in searches_by_object()}
+    assert {k: r["searches"] for k, r in by_object.items()} == dict(hand_count(real_file, "Object of search"))
+    weapons = by_object["Offensive weapons"]
+    with open(real_file, encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["Object of search"] == "Offensive weapons"]
+    assert weapons["arrests"] == sum(r["Outcome"] == "Arrest" for r in rows)
+    assert weapons["action_taken"] == sum(r["Outcome"] != "A no further action disposal" for r in rows)
+    assert weapons["arrest_rate"] == round(100 * weapons["arrests"] / len(rows), 1)
+    assert {r["outcome"]: r["searches"] for r in searches_by("outcome")} == dict(hand_count(real_file, "Outcome"))
+    assert ingest_stop_search([real_file]).status == IngestBatch.Status.UNCHANGED
+
+
+def test_bad_stop_and_search_file_is_refused_by_line_and_column(real_file, tmp_path) -> None:
+    lines = real_file.read_text(encoding="utf-8").splitlines()
+    fields = lines[5].split(",")
+    fields[0] = "Horse search"
+    lines[5] = ",".join(fields)
+    bad = tmp_path / "2019-06-greater-manchester-stop-and-search.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputRejected) as caught:
+        ingest_stop_search([bad])
+    first = caught.value.problems[0]
+    assert (first.line, first.column) == (6, "Type") and "Horse search" in first.message
+    assert searches_by_object() == []
+    misnamed = tmp_path / "searches.csv"
+    shutil.copy(real_file, misnamed)
+    with pytest.raises(InputRejected, match="YYYY-MM-<force>-stop-and-search.csv"):
+        ingest_stop_search([misnamed])
+
+
+def test_crimes_link_to_their_outcomes_by_crime_id(small_street_file, sample_rows, tmp_path) -> None:
+    """Outcomes built from real crime ids of a real street file: each crime's latest outcome is counted."""
+    from insights.services.police_uk import ingest_police_uk
+
+    ingest_police_uk([small_street_file])
+    with_id = [r for r in sample_rows if r["Crime ID"]]
+    assert len(with_id) >= 4
+    outcome_rows = []
+    for i, row in enumerate(with_id[:4]):
+        outcome_rows.append({**{c: row.get(c, "") for c in OUTCOME_COLUMNS}, "Month": "2024-03",
+                             "Outcome type": "Investigation complete; no suspect identified"})
+        if i == 0:
+            outcome_rows.append({**outcome_rows[-1], "Month": "2024-04",
+                                 "Outcome type": "Offender given a caution"})
+    march = tmp_path / "2024-03-dyfed-powys-outcomes.csv"
+    april = tmp_path / "2024-04-dyfed-powys-outcomes.csv"
+    for path, month in ((march, "2024-03"), (april, "2024-04")):
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=OUTCOME_COLUMNS)
+            writer.writeheader()
+            writer.writerows(r for r in outcome_rows if r["Month"] == month)
+    assert ingest_outcomes([march, april]).rows_accepted == 5
+    linked = crime_outcomes()
+    counts = Counter()
+    for row in linked:
+        counts[row["latest_outcome"]] += row["crimes"]
+    assert counts["Offender given a caution"] == 1
+    assert counts["Investigation complete; no suspect identified"] == 3
+    assert counts["no outcome published"] == len(with_id) - 4
+
+
+def test_command_line(real_file, capsys) -> None:
+    from django.core.management import call_command
+
+    call_command("ingest", "stop-and-search", str(real_file), "--no-progress")
+    out = capsys.readouterr().out
+    assert "rows accepted" in out and "907" in out and "greater-manchester" in out

@@ -1,0 +1,138 @@
+"""The Home Office success measures: an indicator when one is loaded, "proxy" only when none is; trend against
+the baseline year, under-25s where the source has age; comparison areas by a documented distance."""
+
+import pytest
+
+from core.periods import Year
+from partners.services.indicators import ingest_indicators
+from partners.services.similar import most_similar
+from partners.services.success import sentences, set_baseline_year, success_measures
+from partners.tests.exports import LAS, fingertips_export
+
+pytestmark = pytest.mark.django_db
+FY = Year(2022, financial=True)
+
+
+def by_measure(rows):
+    return {r["measure"].split(" ")[0]: r for r in rows}
+
+
+def test_without_indicators_proxies_are_used_and_said_to_be() -> None:
+    rows = by_measure(success_measures(FY))
+    assert rows["Hospital"]["proxy"] == "yes" and rows["Hospital"]["source"].startswith("proxy: ED assault")
+    assert rows["Knife-enabled"]["proxy"] == "yes" and "possession of weapons" in rows["Knife-enabled"]["source"]
+    assert rows["Non-domestic"]["proxy"] == "no" and "no source loaded" in rows["Non-domestic"]["source"]
+    text = sentences(list(rows.values()))
+    assert "proxy" in text[0] and "proxy" in text[1]
+
+
+def test_an_indicator_replaces_the_proxy_with_baseline_and_under_25s(tmp_path) -> None:
+    """Counts are the local authorities' sum; the change is against the partnership's baseline year."""
+    path = fingertips_export(tmp_path / "f.csv", ["2019/20", "2020/21", "2021/22", "2022/23"], under_25=True)
+    ingest_indicators([path], "fingertips", unit="per 100,000", success_measure="hospital_admissions")
+    set_baseline_year("test", "2020/21")
+    rows = by_measure(success_measures(FY))
+    hospital = rows["Hospital"]
+    assert hospital["proxy"] == "no" and hospital["source"].startswith("indicator: Hospital admissions for violence")
+    # fingertips_export: count = 300 + 40 j - 20 i for local authority j and period i (2022/23 is i = 3).
+    assert hospital["period"] == "2022/23" and hospital["count"] == sum(300 + 40 * j - 60 for j in range(7))
+    assert hospital["baseline_period"] == "2020/21"
+    assert hospital["baseline_count"] == sum(300 + 40 * j - 20 for j in range(7))
+    assert hospital["under_25_count"] == sum(100 + 10 * j - 15 for j in range(7))
+    expected = round(100 * (hospital["count"] - hospital["baseline_count"]) / hospital["baseline_count"], 1)
+    assert hospital["change_since_baseline_percent"] == expected
+    assert rows["Knife-enabled"]["proxy"] == "yes"
+    text = sentences(list(rows.values()))
+    assert "proxy" not in text[0] and "from an indicator" in text[0] and "proxy" in text[1]
+    birmingham = by_measure(success_measures(FY, area="E08000025"))["Hospital"]
+    assert birmingham["count"] == 240 and birmingham["value"] == pytest.approx(240 / LAS["E08000025"][1] * 1e5)
+    assert birmingham["lower_ci95"] < birmingham["value"] < birmingham["upper_ci95"]
+
+
+def test_the_public_get_indicator_counts_from_the_release_only(tmp_path) -> None:
+    from insights.services.access import PUBLIC
+
+    path = fingertips_export(tmp_path / "f.csv", ["2019 - 21", "2021/22", "2022/23"])
+    ingest_indicators([path], "fingertips", success_measure="hospital_admissions")
+    hospital = by_measure(success_measures(FY, access=PUBLIC))["Hospital"]
+    true = sum(300 + 40 * j - 40 for j in range(7))
+    assert hospital["proxy"] == "no" and hospital["value"] is None and hospital["unit"] == "count"
+    assert hospital["count"] % 5 == 0 and abs(hospital["count"] - true) <= 5
+
+
+def test_sna_section_uses_the_indicator(tmp_path) -> None:
+    from insights.services.access import FULL, for_region
+    from insights.services.figures import FigureQuery
+    from reports.services.sna import ReportPeriod, _success_section
+
+    section = _success_section(for_region(FigureQuery("police")), {}, ReportPeriod(2022, True), FULL)
+    assert "proxy" in section.sentences[0]
+    ingest_indicators([fingertips_export(tmp_path / "f.csv", ["2021/22", "2022/23"])], "fingertips",
+                      success_measure="hospital_admissions")
+    section = _success_section(for_region(FigureQuery("police")), {}, ReportPeriod(2022, True), FULL)
+    assert "proxy" not in section.sentences[0] and "Hospital admissions for violence" in section.sentences[0]
+    assert "proxy" in section.sentences[1]
+
+
+def test_most_similar_areas_by_standardised_distance() -> None:
+    features = {"A": {"deprivation": 30, "density": 4000, "youth_share": 0.35},
+                "B": {"deprivation": 31, "density": 4100, "youth_share": 0.34},
+                "C": {"deprivation": 10, "density": 300, "youth_share": 0.25},
+                "D": {"deprivation": 29, "density": 3800, "youth_share": 0.36},
+                "E": {"deprivation": 20, "density": None, "youth_share": 0.3}}
+    found = most_similar("A", features, k=2)
+    assert [code for code, _ in found] == ["B", "D"]
+    assert found[0][1] < found[1][1]
+    assert most_similar("E", features) == []
+
+
+def test_comparison_areas_come_from_the_loaded_geography(tmp_path) -> None:
+    """On the demo region (boundaries, population, deprivation by LSOA): every local authority has the three
+    features, and a local authority's success measures name its most similar ones and their average value."""
+    from demo.region import build_demo_region
+    from partners.services.similar import FEATURES, lad_features
+    from partners.tests.exports import fingertips_row, write_csv
+
+    build_demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=50, ed_per_month=5, grid=(12, 10))
+    from core.region import current_region
+
+    lads = current_region().lad_codes
+    features = lad_features()
+    assert all(features[lad][name] is not None for lad in lads for name in FEATURES)
+    rows = [fingertips_row(code, "2022/23", 100 + 10 * i) for i, code in enumerate(lads)]
+    ingest_indicators([write_csv(tmp_path / "f.csv", rows, list(rows[0]))], "fingertips",
+                      success_measure="hospital_admissions")
+    hospital = by_measure(success_measures(FY, area=lads[0]))["Hospital"]
+    similar = hospital["comparison_areas"].split(", ")
+    assert similar == [code for code, _ in most_similar(lads[0], features)] and lads[0] not in similar
+    values = [float(r["Value"]) for r in rows if r["Area Code"] in similar]
+    assert hospital["comparison_value"] == pytest.approx(sum(values) / len(values), abs=0.01)
+
+
+def test_published_most_similar_groups_are_used_where_loaded(tmp_path) -> None:
+    from django.core.management import CommandError, call_command
+
+    from partners.models import SimilarArea
+    from partners.tests.exports import write_csv
+
+    ingest_indicators([fingertips_export(tmp_path / "f.csv", ["2022/23"])], "fingertips",
+                      success_measure="hospital_admissions")
+    groups = write_csv(tmp_path / "groups.csv", [
+        {"area_code": "E08000025", "similar_area_code": "E08000028", "rank": "1"},
+        {"area_code": "E08000025", "similar_area_code": "E08000030", "rank": "2"}],
+        ["area_code", "similar_area_code", "rank"])
+    call_command("similar_groups", str(groups), "--source", "test groups")
+    call_command("similar_groups", str(groups), "--source", "test groups")
+    assert SimilarArea.objects.count() == 2
+    hospital = by_measure(success_measures(FY, area="E08000025"))["Hospital"]
+    assert hospital["comparison_areas"] == "E08000028, E08000030"
+    assert hospital["comparison_basis"] == "published most similar group (test groups)"
+    sandwell, walsall = (LAS[c] for c in ("E08000028", "E08000030"))
+    # fingertips_export: local authority j has 300 + 40 j admissions (Sandwell j = 3, Walsall j = 5).
+    expected = ((300 + 120) / sandwell[1] + (300 + 200) / walsall[1]) / 2 * 100_000
+    assert hospital["comparison_value"] == pytest.approx(expected, abs=0.01)
+    bad = write_csv(tmp_path / "bad.csv", [{"area_code": "E08000025", "similar_area_code": "E08999999"}],
+                    ["area_code", "similar_area_code"])
+    with pytest.raises(CommandError, match="bad.csv, line 2, column 'similar_area_code'"):
+        call_command("similar_groups", str(bad), "--source", "x")
+    assert SimilarArea.objects.count() == 2

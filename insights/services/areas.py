@@ -121,3 +121,8 @@ def _local_authorities(version: int) -> dict[str, str]:
         if new in found:
             found.setdefault(old, found[new])
     return found
+
+
+def area_known(code: str) -> bool:
+    """Whether the loaded geography holds ``code`` (an area, or an LSOA a lookup names)."""
+    return Area.objects.filter(code=code).exists() or code in _local_authorities(geography_version())

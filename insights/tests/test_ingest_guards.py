@@ -144,7 +144,7 @@ def test_a_zip_over_the_total_limit_is_refused(small_street_file: Path, tmp_path
 
     archive = tmp_path / "2024-03.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("2024-03/2024-03-dyfed-powys-street.csv", gzip.decompress(small_street_file.read_bytes()) * 20)
+        zf.writestr("2024-03/2024-03-dyfed-powys-street.csv", gzip.decompress(small_street_file.read_bytes()) * 80)
     settings.VRP_ARCHIVE_MAX_EXPANDED_MB = 1
     with pytest.raises(InputRejected, match="VRP_ARCHIVE_MAX_EXPANDED_MB"):
         ingest_police_uk([archive])

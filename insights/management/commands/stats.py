@@ -48,10 +48,10 @@ class Command(PlatformCommand):
                     else "public only through the public release")
             self.stderr.write(f"{query.source}: {sources.disclosure_class(query.source)} data ({rule}); "
                               f"{'area ' + query.area if query.area else 'the configured region'}.")
-            for why, number in left_out(query).items():
-                self.stderr.write(f"left out: {number:,} records of the region's forces {why} (counted in the "
-                                  "areas they fall in, not here); records with no location are the 'no location' "
-                                  "row.")
+        # On stderr whatever the format, so a CSV or JSON on stdout stays clean.
+        for why, number in left_out(query).items():
+            self.stderr.write(f"left out: {number:,} records of the region's forces {why} (counted in the "
+                              "areas they fall in, not here); records with no location are the 'no location' row.")
         columns = list(rows[0]) if rows else [*options["by"], "count"]
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, indent=1, default=str))

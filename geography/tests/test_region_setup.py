@@ -58,7 +58,20 @@ def lsoa21_to_lad(shared_data: Path) -> dict[str, str]:
             for r in rows_of(shared_data / "geography/lookup_lsoa21_ward24_ltla24.csv.gz")}
 
 
-def test_setup_sets_the_region_and_lists_what_it_loaded(region: str) -> None:
+def test_a_region_on_real_data(region: str, street_files: list[Path], shared_data: Path, tmp_path: Path) -> None:
+    """One setup (it is the slow part) checked every way: the region and its checklist, MSOAs from names,
+    stats by local authority, Gi* against esda, refusals, and `vrp region show`."""
+    _setup_sets_the_region_and_lists_what_it_loaded(region)
+    _msoa_comes_from_the_lsoa_names_when_no_lookup_carries_it(shared_data)
+    run("ingest", "police-uk", *map(str, street_files), "--no-progress")
+    _stats_by_lad_is_the_region_plus_its_no_location_row(street_files, shared_data)
+    _gistar_without_area_covers_the_region_and_equals_esda(street_files, shared_data, tmp_path)
+    _gistar_refuses_a_region_with_no_data_in_the_period()
+    _sna_for_a_year_without_the_previous_years_data_says_so()
+    _region_show_lists_months_and_flags_an_incomplete_one(street_files, tmp_path)
+
+
+def _setup_sets_the_region_and_lists_what_it_loaded(region: str) -> None:
     config = current_region()
     assert config.name == "Warwickshire" and set(config.lad_codes) == REGION_LADS
     assert config.force_slugs == ["warwickshire"]
@@ -71,7 +84,7 @@ def test_setup_sets_the_region_and_lists_what_it_loaded(region: str) -> None:
     assert not Area.objects.filter(code="E09000001").exists()  # City of London is no neighbour
 
 
-def test_msoa_comes_from_the_lsoa_names_when_no_lookup_carries_it(region: str, shared_data: Path) -> None:
+def _msoa_comes_from_the_lsoa_names_when_no_lookup_carries_it(shared_data: Path) -> None:
     names = {r["lsoa21_code"]: r["lsoa21_name"]
              for r in rows_of(shared_data / "geography/lookup_lsoa21_ward24_ltla24.csv.gz")}
     msoa_names = dict(Area.objects.filter(level="msoa").values_list("code", "name"))
@@ -82,9 +95,7 @@ def test_msoa_comes_from_the_lsoa_names_when_no_lookup_carries_it(region: str, s
         assert msoa_names[links[code]] == names[code][:-1], code  # "Warwick 001A" lies in "Warwick 001"
 
 
-def test_stats_by_lad_is_the_region_plus_its_no_location_row(region: str, street_files: list[Path],
-                                                             shared_data: Path) -> None:
-    run("ingest", "police-uk", *map(str, street_files), "--no-progress")
+def _stats_by_lad_is_the_region_plus_its_no_location_row(street_files: list[Path], shared_data: Path) -> None:
     out, err = run("stats", "--by", "lad", "--format", "json")
     figures = {r["lad"]: r["count"] for r in json.loads(out)}
     lad_of = lsoa21_to_lad(shared_data)
@@ -96,15 +107,16 @@ def test_stats_by_lad_is_the_region_plus_its_no_location_row(region: str, street
     outside = sum(n for lad, n in located.items() if lad not in REGION_LADS)
     assert outside > 0 and f"left out: {outside:,} records" in err
     assert sum(figures.values()) + outside == len(records)
+    out, _ = run("stats", "--by", "msoa", "--format", "json")
+    assert all(r["msoa"] for r in json.loads(out))  # never one blank row
 
 
-def test_gistar_without_area_covers_the_region_and_equals_esda(region: str, street_files: list[Path],
-                                                              shared_data: Path, tmp_path: Path) -> None:
+def _gistar_without_area_covers_the_region_and_equals_esda(street_files: list[Path], shared_data: Path,
+                                                          tmp_path: Path) -> None:
     from esda.getisord import G_Local
     from libpysal.weights import Queen
     from pyogrio import read_dataframe
 
-    run("ingest", "police-uk", *map(str, street_files), "--no-progress")
     out, _ = run("hotspots", "--method", "gistar", "--format", "json")
     ours = {r["lsoa"]: r for r in json.loads(out)}
     lad_of = lsoa21_to_lad(shared_data)
@@ -127,16 +139,26 @@ def test_gistar_without_area_covers_the_region_and_equals_esda(region: str, stre
     assert [ours[c]["count"] for c in frame["lsoa21_code"]] == [crimes[c] for c in frame["lsoa21_code"]]
 
 
-def test_gistar_and_kde_refuse_a_region_with_no_data_in_the_period(region: str, street_files: list[Path]) -> None:
-    run("ingest", "police-uk", *map(str, street_files), "--no-progress")
+def _gistar_refuses_a_region_with_no_data_in_the_period() -> None:
     with pytest.raises(CommandError, match="this query was refused(.|\n)*no police records in the region"):
         run("hotspots", "--method", "gistar", "--from", "2023-01", "--to", "2023-06")
     with pytest.raises(CommandError, match="this query was refused(.|\n)*not an area the loaded geography holds"):
         run("stats", "--area", "E01999999")
 
 
-def test_region_show_lists_months_and_flags_an_incomplete_one(region: str, street_files: list[Path],
-                                                              tmp_path: Path) -> None:
+def _sna_for_a_year_without_the_previous_years_data_says_so() -> None:
+    from reports.services.sna import ReportPeriod, build_sna
+
+    report = build_sna(ReportPeriod(2024), edition="partner")
+    text = " ".join(s for section in report["sections"] for s in section.sentences)
+    assert "no data for 2023" in text
+    assert "from none" not in text and "none in 2023" not in text
+    trend = next(f for section in report["sections"] for f in section.figures if f.name == "trend")
+    # 2024-01..04 only: no month has twelve months behind it, so no rolling figure is a number.
+    assert not any(isinstance(r.get("rolling_12_months"), int | float) for r in trend.rows)
+
+
+def _region_show_lists_months_and_flags_an_incomplete_one(street_files: list[Path], tmp_path: Path) -> None:
     rows = rows_of(street_files[-1])[:300]
     for row in rows:
         row["Month"] = "2024-05"
@@ -145,7 +167,7 @@ def test_region_show_lists_months_and_flags_an_incomplete_one(region: str, stree
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    run("ingest", "police-uk", *map(str, street_files), str(thin), "--no-progress")
+    run("ingest", "police-uk", str(thin), "--no-progress")
     out, _ = run("region", "show")
     assert "Region: Warwickshire" in out and "5 months, 2024-01 to 2024-05" in out
     flagged = [line for line in out.splitlines() if "looks incomplete" in line]

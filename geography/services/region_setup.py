@@ -305,6 +305,10 @@ def force_slug(pfa_name: str) -> str | None:
     return None
 
 
+def _cell(row: list[str], index: int | None) -> str:
+    return row[index].strip() if index is not None and index < len(row) else ""
+
+
 def _lad_pfa_rows(path: Path) -> list[dict[str, str]]:
     """(lad code, lad name, pfa code, pfa name) rows of the lookup."""
     rows = []
@@ -313,10 +317,9 @@ def _lad_pfa_rows(path: Path) -> list[dict[str, str]]:
         lad = next(c for c in columns if c.level == "lad")
         pfa = next(c for c in columns if c.level == "pfa")
         for row in table.rows:
-            cell = lambda i: row[i].strip() if i is not None and i < len(row) else ""  # noqa: E731
-            if cell(lad.index):
-                rows.append({"lad": cell(lad.index), "lad_name": cell(lad.name_index), "pfa": cell(pfa.index),
-                             "pfa_name": cell(pfa.name_index)})
+            if _cell(row, lad.index):
+                rows.append({"lad": _cell(row, lad.index), "lad_name": _cell(row, lad.name_index),
+                             "pfa": _cell(row, pfa.index), "pfa_name": _cell(row, pfa.name_index)})
     return rows
 
 

@@ -11,8 +11,8 @@ from core import sources
 from core.management.cli import PlatformCommand
 from core.problems import InputRejected, Problem
 from core.render import csv_cell
-from insights.services.areas import area_known
 from insights.services.access import for_region
+from insights.services.areas import area_known
 from insights.services.figures import BY_KEYS, SOURCES, FigureQuery, counts, labelled, left_out
 
 

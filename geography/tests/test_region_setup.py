@@ -69,6 +69,22 @@ def test_a_region_on_real_data(region: str, street_files: list[Path], shared_dat
     _gistar_refuses_a_region_with_no_data_in_the_period()
     _sna_for_a_year_without_the_previous_years_data_says_so()
     _region_show_lists_months_and_flags_an_incomplete_one(street_files, tmp_path)
+    _kde_and_persistence_default_to_the_region()
+
+
+def _kde_and_persistence_default_to_the_region() -> None:
+    out, _ = run("stats", "--by", "lad", "--format", "json")
+    located = sum(r["count"] for r in json.loads(out) if r["lad"] != "no location")
+    unplaced = next(r["count"] for r in json.loads(out) if r["lad"] == "no location")
+    out, err = run("hotspots", "--method", "kde", "--cell-size", "1000", "--bandwidth", "2000", "--format", "json")
+    assert sum(cell["count"] for cell in json.loads(out)) == located  # the region's points, no one else's
+    assert f"left out: {unplaced:,} records of the region's forces with no location" in err
+    out, err = run("hotspots", "--method", "persistence", "--from", "2024-01", "--to", "2024-05",
+                   "--period-months", "2")
+    assert "left out: 2024-01 to 2024-01 (1 months)" in err
+    header = out.splitlines()[0].split(",")
+    assert header == ["lsoa", "2024-02..2024-03", "2024-04..2024-05", "pattern"]
+    assert len(out.splitlines()) == 355
 
 
 def _setup_sets_the_region_and_lists_what_it_loaded(region: str) -> None:

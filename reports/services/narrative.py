@@ -14,15 +14,23 @@ def number(value: float | int | Missing | None) -> str:
     return f"{int(value):,}"
 
 
-def change_sentence(label: str, now: int | Missing, before: int | Missing, period: str, previous: str) -> str:
+def change_sentence(label: str, now: int | Missing, before: int | Missing, period: str, previous: str,
+                    comparison: object = None) -> str:
     """``label`` rose, fell or was unchanged, with the percentage where the earlier figure allows one. A period
-    with no data says so ("no data for 2023"), never zero."""
+    with no data says so ("no data for 2023"), never zero; a comparison that is not defined says why (the
+    figure's own ``comparison``, e.g. "the data covers only part of 2024"), and only a withheld one says
+    "withheld"."""
     if not known(now):
         return f"{label}: {number(now)} in {period}."
     if not known(before):
         if isinstance(before, Missing) and before.code == "x":
             return f"{label}: {number(now)} in {period}; there is no data for {previous}, so no comparison."
+        if isinstance(before, Missing) and before.code != "c":
+            return f"{label}: {number(now)} in {period}; no comparison with {previous} ({before.reason})."
         return f"{label}: {number(now)} in {period} (the comparison with {previous} is withheld)."
+    if isinstance(comparison, Missing) and before != 0:
+        why = comparison.reason.removeprefix("not defined: ")
+        return f"{label}: {number(now)} in {period}; no comparison with {previous} ({why})."
     if before == 0:
         return f"{label}: {number(now)} in {period}; there were none in {previous}."
     change = 100 * (now - before) / before

@@ -119,7 +119,7 @@ def build_sna(period: ReportPeriod, area: str | None = None, edition: str = "pub
         row = by_key.get(measure)
         if row and (not known(row["count"]) or row["count"]):
             key.sentences.append(change_sentence(label, row["count"], row["previous_year_count"],
-                                                 period.label, period.previous_label))
+                                                 period.label, period.previous_label, row.get("change_percent")))
     key.figures.append(_figure("headline", "Headline figures", headline))
 
     step(15, "The region")

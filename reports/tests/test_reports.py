@@ -164,3 +164,12 @@ def test_the_analysts_page_runs_a_job_in_the_background(client, tmp_path: Path) 
     assert client.post("/reports/", {"kind": "sna", "year": "24", "edition": "public"}).status_code == 400
     client.force_login(user(Role.PROVIDER, None, "provider"))
     assert client.get("/reports/").status_code == 403
+
+
+def test_an_undefined_comparison_says_why_never_withheld() -> None:
+    from core.figures import undefined
+
+    partial = change_sentence("Robbery", 400, 1200, "2024", "2023", undefined("the data covers only part of 2024"))
+    assert partial == "Robbery: 400 in 2024; no comparison with 2023 (the data covers only part of 2024)."
+    unknown = change_sentence("Robbery", 400, undefined("no residents"), "2024", "2023")
+    assert "withheld" not in unknown and "no residents" in unknown

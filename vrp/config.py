@@ -39,6 +39,9 @@ SETTINGS: dict[str, Setting] = {
                 "are this prefix, a hyphen and the project's reference."),
         Setting("VRP_POLICE_UK_BASE_URL", "https://data.police.uk",
                 "Where `vrp fetch police-uk` downloads monthly archives from."),
+        Setting("VRP_REGION_SOURCES", "",
+                "Comma-separated addresses `vrp region setup` without `--data` downloads (the publishers' files "
+                "a region needs: lookups, boundaries, population, IMD); each is recognised by its contents."),
         Setting("VRP_ARCHIVE_MAX_EXPANDED_MB", "2048",
                 "Largest total an archive (.zip, .docx, .xlsx, .gz) may expand to, in MB, checked before it is "
                 "read; a Word attachment is held to 100 MB besides."),

@@ -21,7 +21,7 @@ from core.problems import InputRejected, Problem
 from geography.codes import GSS_CODE, level_of
 from geography.columns import detect_code_columns
 from geography.models import Area, Boundary
-from geography.services.manifest import ImportResult, previous_import, record_import
+from geography.services.manifest import ImportResult, clip_option, previous_import, record_import
 from geography.tables import Table
 
 #: Simplification tolerance in degrees by level (~1° latitude = 111 km): about 5 m for an LSOA,
@@ -33,14 +33,19 @@ DEFAULT_TOLERANCE = 0.0005
 
 def import_boundaries(path: Path, actor: Actor = "cli", level: str | None = None,
                       code_column: str | None = None, name_column: str | None = None,
-                      code: str | None = None, name: str | None = None) -> ImportResult:
+                      code: str | None = None, name: str | None = None, keep: set[str] | None = None,
+                      within: object | None = None) -> ImportResult:
     """Import every feature of ``path`` as an area boundary.
 
     ``code``/``name`` give the area for a single-feature file with no code field (an outline);
     otherwise the code field is detected (or named by ``code_column``). ``level`` overrides the level
-    read from the codes. Lands all features or none.
+    read from the codes. ``keep`` (codes) and ``within`` (a shapely geometry) clip the file to a region: a
+    feature is kept when its code is in ``keep`` or a point inside it lies ``within``. Lands all features
+    or none.
     """
-    options = {"level": level, "code_column": code_column, "name_column": name_column, "code": code}
+    options = {"level": level, "code_column": code_column, "name_column": name_column, "code": code,
+               **clip_option(keep), **({"within": shapely.to_wkt(within, rounding_precision=3)[:64]}
+                                       if within is not None else {})}
     checksum, seen = previous_import("boundaries", path, options)
     if seen:
         return ImportResult("boundaries", path.name, 0, skipped_unchanged=True)
@@ -49,6 +54,13 @@ def import_boundaries(path: Path, actor: Actor = "cli", level: str | None = None
     geometries = _to_wgs84(geometries, crs, path.name)
     codes, names, vintage = _feature_codes(path.name, fields, len(geometries), code_column, name_column,
                                            code, name)
+    if keep is not None or within is not None:
+        kept = [i for i, c in enumerate(codes) if (keep is not None and c in keep)]
+        if within is not None:
+            shapely.prepare(within)
+            points = shapely.point_on_surface(shapely.make_valid(geometries))
+            kept = sorted(set(kept) | {int(i) for i in np.flatnonzero(shapely.contains(within, points))})
+        codes, names, geometries = [codes[i] for i in kept], [names[i] for i in kept], geometries[kept]
     problems = [Problem(path.name, "feature has no geometry", line=i + 1) for i, g in enumerate(geometries)
                 if g is None or shapely.is_empty(g)]
     if problems:

@@ -19,7 +19,7 @@ from core.problems import InputRejected, Problem
 from geography.codes import level_of
 from geography.columns import detect_code_columns, find_column
 from geography.models import DeprivationRecord
-from geography.services.manifest import ImportResult, previous_import, record_import
+from geography.services.manifest import ImportResult, clip_option, previous_import, record_import
 from geography.tables import Table, normalise_header, parse_number, read_tables
 
 STATISTICS = ("rank", "decile", "quintile", "score", "proportion", "extent")
@@ -64,9 +64,10 @@ def _snake(text: str) -> str:
 
 
 def import_deprivation(path: Path, actor: Actor = "cli", edition: int | None = None,
-                       code_column: str | None = None) -> ImportResult:
-    """Import ``path``'s deprivation figures, merged into the areas' records for the edition."""
-    options = {"edition": edition, "code_column": code_column}
+                       code_column: str | None = None, keep: set[str] | None = None) -> ImportResult:
+    """Import ``path``'s deprivation figures (only the areas in ``keep``, if given), merged into the areas'
+    records for the edition."""
+    options = {"edition": edition, "code_column": code_column, **clip_option(keep)}
     checksum, seen = previous_import("deprivation", path, options)
     if seen:
         return ImportResult("deprivation", path.name, 0, skipped_unchanged=True)
@@ -77,7 +78,7 @@ def import_deprivation(path: Path, actor: Actor = "cli", edition: int | None = N
         if table_edition is None:
             raise InputRejected([Problem(path.name, "cannot tell the edition (2019 or 2025); give --edition")])
         edition = table_edition
-        _read_table(table, code_column, values)
+        _read_table(table, code_column, values, keep)
     with transaction.atomic():
         existing = {r.area_code: r for r in DeprivationRecord.objects.filter(edition=edition)}
         create, update = [], []
@@ -94,7 +95,8 @@ def import_deprivation(path: Path, actor: Actor = "cli", edition: int | None = N
     return ImportResult("deprivation", path.name, len(values), notes=(f"edition {edition}",))
 
 
-def _read_table(table: Table, code_column: str | None, values: dict[str, dict[str, float]]) -> None:
+def _read_table(table: Table, code_column: str | None, values: dict[str, dict[str, float]],
+                keep: set[str] | None = None) -> None:
     code = detect_code_columns(table, code_column)[0]
     code_indexes = {c.index for c in detect_code_columns(table)} if code_column is None else {code.index}
     domain_index = find_column(table.header, "imddomain", "domain")
@@ -110,7 +112,7 @@ def _read_table(table: Table, code_column: str | None, values: dict[str, dict[st
     problems: list[Problem] = []
     for row, line in zip(table.rows, table.lines, strict=True):
         area = row[code.index].strip() if code.index < len(row) else ""
-        if not area:
+        if not area or (keep is not None and area not in keep):
             continue
         if level_of(area) is None:
             problems.append(Problem(table.source, f"{area[:40]!r} is not an ONS area code", line, code.header))

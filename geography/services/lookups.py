@@ -11,7 +11,7 @@ from core.problems import InputRejected, Problem
 from geography.codes import GSS_CODE
 from geography.columns import CodeColumn, detect_code_columns, find_column
 from geography.models import Area, AreaLink, LsoaChange
-from geography.services.manifest import ImportResult, previous_import, record_import
+from geography.services.manifest import ImportResult, clip_option, previous_import, record_import
 from geography.tables import Table, read_tables
 
 #: Levels that nest: a child links to every parent of a higher rank. MSOAs and wards do not nest in
@@ -21,12 +21,13 @@ RANK = {"lsoa": 0, "msoa": 1, "ward": 1, "pcon": 1, "lad": 2, "csp": 3, "pfa": 4
 
 
 def import_lookup(path: Path, actor: Actor = "cli", code_column: str | None = None,
-                  name_column: str | None = None) -> list[ImportResult]:
+                  name_column: str | None = None, keep: set[str] | None = None) -> list[ImportResult]:
     """Import every code column of ``path`` as areas, links between levels and LSOA changes.
 
-    All sheets land in one transaction or none do. Returns one result per table.
+    With ``keep`` (area codes), only rows naming at least one of them are imported (a region's share of a
+    national lookup). All sheets land in one transaction or none do. Returns one result per table.
     """
-    options = {"code_column": code_column, "name_column": name_column}
+    options = {"code_column": code_column, "name_column": name_column, **clip_option(keep)}
     checksum, seen = previous_import("lookup", path, options)
     if seen:
         return [ImportResult("lookup", path.name, 0, skipped_unchanged=True)]
@@ -34,12 +35,13 @@ def import_lookup(path: Path, actor: Actor = "cli", code_column: str | None = No
     results = []
     with transaction.atomic():
         for table in tables:
-            results.append(_import_table(table, code_column, name_column))
+            results.append(_import_table(table, code_column, name_column, keep))
         record_import(actor, "lookup", path, checksum, options, sum(r.rows for r in results))
     return results
 
 
-def _import_table(table: Table, code_column: str | None, name_column: str | None) -> ImportResult:
+def _import_table(table: Table, code_column: str | None, name_column: str | None,
+                  keep: set[str] | None = None) -> ImportResult:
     columns = detect_code_columns(table, code_column, name_column)
     problems: list[Problem] = []
     areas: dict[str, Area] = {}
@@ -53,7 +55,7 @@ def _import_table(table: Table, code_column: str | None, name_column: str | None
     rows = 0
     for row, line in zip(table.rows, table.lines, strict=True):
         codes = _row_codes(table, row, line, columns, problems)
-        if codes is None:
+        if codes is None or (keep is not None and not any(code in keep for _, code in codes)):
             continue
         rows += 1
         for column, code in codes:

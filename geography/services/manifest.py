@@ -24,6 +24,15 @@ class ImportResult:
         return f"{self.file_name}: {self.rows} {self.kind} rows imported{extra}"
 
 
+def clip_option(keep: set[str] | None) -> dict:
+    """The manifest option of an import clipped to ``keep`` (a digest of the codes), or none when not clipped."""
+    if keep is None:
+        return {}
+    import hashlib
+
+    return {"clip": hashlib.sha256(",".join(sorted(keep)).encode()).hexdigest()[:16]}
+
+
 def previous_import(kind: str, path: Path, options: dict) -> tuple[str, bool]:
     """The file's checksum, and whether the same file was imported with the same options before."""
     checksum = sha256_of(path)

@@ -18,7 +18,7 @@ from core.problems import InputRejected, Problem
 from geography.codes import level_of
 from geography.columns import detect_code_columns, find_column
 from geography.models import PopulationRecord
-from geography.services.manifest import ImportResult, previous_import, record_import
+from geography.services.manifest import ImportResult, clip_option, previous_import, record_import
 from geography.tables import Table, normalise_header, parse_number, read_tables
 
 YOUNG_MAX_AGE = 24
@@ -68,9 +68,13 @@ def year_from_name(file_name: str) -> int | None:
 
 
 def import_population(path: Path, actor: Actor = "cli", year: int | None = None,
-                      code_column: str | None = None, count_column: str | None = None) -> ImportResult:
-    """Import ``path`` as population records; all rows land or none."""
-    options = {"year": year, "code_column": code_column, "count_column": count_column}
+                      code_column: str | None = None, count_column: str | None = None,
+                      keep: set[str] | None = None) -> ImportResult:
+    """Import ``path`` as population records (only the areas in ``keep``, if given); all rows land or none.
+
+    The result's notes say which year the figures were taken to be.
+    """
+    options = {"year": year, "code_column": code_column, "count_column": count_column, **clip_option(keep)}
     checksum, seen = previous_import("population", path, options)
     if seen:
         return ImportResult("population", path.name, 0, skipped_unchanged=True)
@@ -78,7 +82,7 @@ def import_population(path: Path, actor: Actor = "cli", year: int | None = None,
     totals: dict[tuple[str, int], float] = {}
     source = path.name
     for table in read_tables(path):
-        _read_table(table, year, code_column, count_column, records, totals)
+        _read_table(table, year, code_column, count_column, records, totals, keep)
     with transaction.atomic():
         keys = set(records) | set(totals)
         codes_by_year: dict[int, list[str]] = defaultdict(list)
@@ -101,11 +105,14 @@ def import_population(path: Path, actor: Actor = "cli", year: int | None = None,
                                            total=total, aged_24_and_under=young_count(bands)))
         PopulationRecord.objects.bulk_create(merged, batch_size=2000)
         record_import(actor, "population", path, checksum, options, len(keys))
-    return ImportResult("population", path.name, len(keys))
+    years = sorted({yr for _, yr in keys})
+    return ImportResult("population", path.name, len(keys),
+                        notes=(f"year {', '.join(str(y) for y in years)}" + ("" if year else " (read from the file)"),)
+                        if years else ())
 
 
 def _read_table(table: Table, year: int | None, code_column: str | None, count_column: str | None,
-                records: dict, totals: dict) -> None:
+                records: dict, totals: dict, keep: set[str] | None = None) -> None:
     code = detect_code_columns(table, code_column)[0]
     headers = table.header
     age_index = next((i for i, h in enumerate(headers)
@@ -126,8 +133,8 @@ def _read_table(table: Table, year: int | None, code_column: str | None, count_c
     problems: list[Problem] = []
     for row, line in zip(table.rows, table.lines, strict=True):
         area = row[code.index].strip() if code.index < len(row) else ""
-        if not area:
-            continue  # blank and footnote lines after the table
+        if not area or (keep is not None and area not in keep):
+            continue  # blank and footnote lines after the table, and areas outside the clip
         if level_of(area) is None:
             problems.append(Problem(table.source, f"{area[:40]!r} is not an ONS area code", line, code.header))
             continue

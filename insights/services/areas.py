@@ -7,8 +7,9 @@ Figures are reconciled to LSOA 2021, the current geography:
 * a 2011 code that ONS lists as unchanged (U) or merged (M) maps to its one 2021 LSOA;
 * a 2011 code that was split (S) or changed in a complex way (X) maps to the 2021 LSOA among its
   successors with the most residents (a population-weighted best fit, as ONS best-fit lookups are).
-  Splits never cross local authority boundaries, so ward and local authority totals are unaffected; an
-  LSOA-level figure for a split area carries the whole of its predecessor's count.
+  An LSOA-level figure for a split area carries the whole of its predecessor's count. Splits may cross
+  wards (193 2011 LSOAs have successors in more than one 2024 ward) and three complex changes cross local
+  authorities, so ward totals (and for those three, LA totals) of months on 2011 LSOAs are a best fit.
 
 Each 2021 LSOA takes its MSOA, ward and local authority from the newest lookup imported for that level,
 and its population (all ages and aged 24 and under) from the newest year imported.
@@ -99,7 +100,7 @@ def area_names(codes: list[str] | None = None) -> dict[str, str]:
 def local_authority_of(area_code: str) -> str | None:
     """The local authority an LSOA (2011 or 2021), MSOA, ward or local authority lies in; None if unknown.
 
-    LSOAs, MSOAs and wards nest within local authorities, so an area belongs to exactly one.
+    LSOA 2021s, MSOAs and wards nest within local authorities; a 2011 LSOA takes its best fit's.
     """
     return _local_authorities(geography_version()).get(area_code)
 
@@ -121,3 +122,8 @@ def _local_authorities(version: int) -> dict[str, str]:
         if new in found:
             found.setdefault(old, found[new])
     return found
+
+
+def area_known(code: str) -> bool:
+    """Whether the loaded geography holds ``code`` (an area, or an LSOA a lookup names)."""
+    return Area.objects.filter(code=code).exists() or code in _local_authorities(geography_version())

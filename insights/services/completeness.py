@@ -44,3 +44,30 @@ def region_incomplete_months(source: str) -> dict[str, str]:
     from core.region import current_region
 
     return incomplete_months(source, current_region().force_slugs if source == "police" else ())
+
+
+def region_summary() -> str:
+    """The current region (name, local authorities, forces) and per source the months loaded, incomplete ones
+    flagged by the rule above: what ``vrp region show`` prints."""
+    from core.region import current_region
+    from insights.services.areas import area_names
+
+    region = current_region()
+    names = area_names(region.lad_codes)
+    lines = [f"Region: {region.name}{' (synthetic)' if region.is_synthetic else ''}",
+             "  local authorities: " + ", ".join(f"{names.get(c, '?')} ({c})" for c in region.lad_codes),
+             "  police forces (police.uk): " + (", ".join(region.force_slugs) or "none")]
+    for source, providers in (("police", tuple(region.force_slugs)), ("ed", ())):
+        months = records_by_month(source, providers)
+        flagged = incomplete_months(source, providers)
+        label = {"police": "police.uk street crime, the region's forces", "ed": "emergency department"}[source]
+        if not months:
+            lines.append(f"{label}: no months loaded")
+            continue
+        first, last = next(iter(months)), next(reversed(months))
+        lines.append(f"{label}: {len(months)} months, {first} to {last}"
+                     + (f"; {len(flagged)} look incomplete (fewer than half the median month's records)"
+                        if flagged else ""))
+        for month, rows in months.items():
+            lines.append(f"  {month}  {rows:>9,}{'  looks incomplete' if month in flagged else ''}")
+    return "\n".join(lines)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from core import archives
 from core.problems import InputRejected, Problem
 from insights.services.figures import parse_month
 from insights.services.police_uk import STREET_FILE, ingest_police_uk
@@ -48,14 +49,26 @@ def fetch_police_uk(force: str, first: str, last: str, actor: object = "cli", ti
             raise InputRejected([Problem(url, f"download failed: {exc}")]) from exc
         wanted = Path(folder) / "wanted"
         wanted.mkdir()
+        # police.uk's monthly archive holds 36 months of every force, far more than is taken from it: its ratio
+        # is bounded, and the members taken by their total expanded size, declared and as read.
+        limits = archives.default_limits()
         try:
             with zipfile.ZipFile(archive) as zf:
-                for member in zf.namelist():
-                    match = STREET_FILE.search(member.rsplit("/", 1)[-1])
-                    if match and match.group("force") == force and match.group("month") in months:
-                        target = wanted / member.rsplit("/", 1)[-1]
-                        with zf.open(member) as src, open(target, "wb") as dst:
-                            shutil.copyfileobj(src, dst, 1 << 20)
+                taken = [m for m in zf.infolist() if (match := STREET_FILE.search(m.filename.rsplit("/", 1)[-1]))
+                         and match.group("force") == force and match.group("month") in months]
+                problems = archives.zip_problems(
+                    zf, url, archives.ArchiveLimits(max(sum(m.file_size for m in zf.infolist()), 1),
+                                                    limits.max_ratio), archive.stat().st_size)
+                declared = sum(m.file_size for m in taken)
+                if declared > limits.max_expanded_bytes:
+                    problems.append(Problem(url, f"the files wanted expand to {declared:,} bytes; the limit is "
+                                                 f"{limits.max_expanded_bytes:,} (VRP_ARCHIVE_MAX_EXPANDED_MB)"))
+                if problems:
+                    raise InputRejected(problems)
+                allowance = limits.max_expanded_bytes
+                for member in taken:
+                    target = wanted / member.filename.rsplit("/", 1)[-1]
+                    allowance -= archives.copy_member(zf, member, target, allowance, url)
         except zipfile.BadZipFile as exc:
             raise InputRejected([Problem(url, "the download is not a zip archive")]) from exc
         found = sorted(wanted.iterdir())

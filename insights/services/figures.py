@@ -36,13 +36,13 @@ EVENT_COLUMNS = {"police": "e.month, e.crime_type, e.force, e.lsoa_code, e.longi
 #: by, so that a count over millions of events becomes a sum over thousands of cells.
 CUBE_DIMENSIONS = {"police": ["month", "crime_type", "force"],
                    "ed": ["month", "assault_method", "age_band", "sex", "location_type"]}
-LSOA_CUBE_AREAS = ["lsoa_code", "lsoa21_code", "msoa_code", "ward_code", "lad_code"]
+LSOA_CUBE_AREAS = ["lsoa_code", "lsoa21_code", "msoa_code", "ward_code", "lad_code", "unplaced"]
 
 
 def cube_columns(source: str) -> dict[str, list[str]]:
     """Each cube's columns, smallest cube first: by local authority; by LSOA over all types (the places and
     maps of the default view); by LSOA, type and (ED) age band, sex and location type."""
-    return {"cube_lad": [*CUBE_DIMENSIONS[source], "lad_code"],
+    return {"cube_lad": [*CUBE_DIMENSIONS[source], "lad_code", "unplaced"],
             "cube_lsoa_month": ["month", *LSOA_CUBE_AREAS],
             "cube_lsoa": [*CUBE_DIMENSIONS[source], *LSOA_CUBE_AREAS]}
 
@@ -135,7 +135,9 @@ class _SharedDatabase:
             # scan columns in memory instead of opening every Parquet file and joining each time.
             con.execute(f"""CREATE TABLE events_{source} AS
                 SELECT {EVENT_COLUMNS[source]}, coalesce(b.lsoa21_code, e.lsoa_code) AS lsoa21_code,
-                       g.msoa_code, g.ward_code, g.lad_code
+                       g.msoa_code, g.ward_code, g.lad_code,
+                       -- no location at all, as against an LSOA the loaded geography does not hold (elsewhere)
+                       e.lsoa_code IS NULL AS unplaced
                 FROM read_parquet({sql_list(files[source])}) e
                 LEFT JOIN lsoa_best_fit b ON b.lsoa_code = e.lsoa_code
                 LEFT JOIN lsoa21_areas g ON g.lsoa21_code = coalesce(b.lsoa21_code, e.lsoa_code)""")
@@ -183,7 +185,7 @@ def _where(query: FigureQuery) -> tuple[str, list]:
         inside = f"e.lad_code IN ({', '.join('?' for _ in query.lad_codes)})"
         params += list(query.lad_codes)
         if query.no_location:
-            unlocated = "e.lad_code IS NULL"
+            unlocated = "e.lad_code IS NULL AND e.unplaced"
             if query.source == "police" and query.forces:
                 unlocated += f" AND e.force IN ({', '.join('?' for _ in query.forces)})"
                 params += list(query.forces)
@@ -211,7 +213,7 @@ def _cube(query: FigureQuery, by: list[str] | tuple[str, ...] = (), all_dimensio
         level = level_of(query.area)
         needed |= {"lsoa_code", "lsoa21_code"} if level == "lsoa" else {AREA_SQL[level].removeprefix("e.")}
     if query.lad_codes:
-        needed.add("lad_code")
+        needed |= {"lad_code", "unplaced"}
         if query.no_location and query.source == "police" and query.forces:
             needed.add("force")
     return next(f"{name}_{query.source} e" for name, columns in cube_columns(query.source).items()
@@ -422,6 +424,23 @@ def event_points(query: FigureQuery, with_types: bool = False) -> tuple:
         return rows["longitude"], rows["latitude"]
     finally:
         con.close()
+
+
+def left_out(query: FigureQuery) -> dict[str, int]:
+    """What a region query (``lad_codes`` with ``no_location``) leaves out, and why: records of the region's own
+    forces (police) placed outside its local authorities. (Records with no location are counted, as their own
+    ``no location`` row.) Empty for other queries."""
+    if not (query.lad_codes and query.no_location and query.source == "police" and query.forces):
+        return {}
+    from dataclasses import replace
+
+    outside = replace(query, lad_codes=(), no_location=False, forces=())
+    lads = ", ".join(sql_text(c) for c in query.lad_codes)
+    forces = ", ".join(sql_text(f) for f in query.forces)
+    rows = select(outside, f"""SELECT coalesce(sum(e.events), 0)::BIGINT AS n FROM {{cube}} WHERE {{where}}
+                                AND e.force IN ({forces}) AND NOT e.unplaced
+                                AND (e.lad_code IS NULL OR e.lad_code NOT IN ({lads}))""")
+    return {"placed outside the region": int(rows[0]["n"])} if rows else {}
 
 
 def labelled(rows: list[dict], by: list[str]) -> list[dict]:

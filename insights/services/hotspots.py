@@ -59,6 +59,13 @@ def gistar_hotspots(query: FigureQuery, alpha: float = 0.05, weights: str = "non
     if len(usable) < 3:
         raise InputRejected([Problem("query", f"only {len(usable)} LSOAs of this area have boundaries and "
                                               "population; load them with `vrp geography`", column="area")])
+    if not any(counted.get(c, {}).get("count", 0) for c in usable):
+        where = f"area {query.area}" if query.area else f"the region ({current_region().name})"
+        period = f"{query.month_from or 'the first month'} to {query.month_to or 'the last month'}"
+        raise InputRejected([Problem("query", f"no {query.source} records in {where} from {period}: every LSOA "
+                                              "would score z = 0, so hot spots are not computed (load the "
+                                              "region's data, or see `vrp region show` for the months held)",
+                                     column="area")])
     measure = harm if harm is not None else {c: r["count"] for c, r in counted.items()}
     values = np.array([measure.get(c, 0) * 1000.0 / population[c] for c in usable])
     result = g_local_star(values, queen_weights(shapely.from_wkb([geometry[c] for c in usable])), alpha)
@@ -75,19 +82,28 @@ def with_geometry(rows: list[dict]) -> list[dict]:
     return [{**r, "geometry": shapes.get(r["lsoa"])} for r in rows]
 
 
+def persistence_periods(month_from: str, month_to: str, period_months: int) -> tuple[list[tuple[str, str]],
+                                                                                     list[str]]:
+    """Consecutive periods of ``period_months`` aligned from ``month_to`` backwards (the latest period is always
+    whole), as many as fit from ``month_from``; and the months before the first period that were left out."""
+    from insights.services.fetch import months_between
+
+    months = months_between(month_from, month_to)
+    whole = len(months) // period_months
+    left_out = months[:len(months) - whole * period_months]
+    kept = months[len(left_out):]
+    return [(kept[i], kept[i + period_months - 1]) for i in range(0, len(kept), period_months)], left_out
+
+
 def persistence(query: FigureQuery, period_months: int = 12) -> list[dict]:
     """Each LSOA's Gi* class in consecutive periods of ``period_months`` ending at ``month_to`` (as many as
-    fit from ``month_from``), and its persistence pattern (``insights.hotspots.persistence``)."""
+    fit from ``month_from``; ``persistence_periods`` says which months that leaves out), and its persistence
+    pattern (``insights.hotspots.persistence``)."""
     from insights.hotspots.persistence import classify_persistence
-    from insights.services.figures import parse_month
 
-    start, end = parse_month(query.month_from), parse_month(query.month_to)
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
-    periods = []
-    for k in range(months // period_months):
-        last = end.year * 12 + end.month - 1 - k * period_months
-        first = last - period_months + 1
-        periods.insert(0, (f"{first // 12}-{first % 12 + 1:02d}", f"{last // 12}-{last % 12 + 1:02d}"))
+    if not (query.month_from and query.month_to):
+        raise InputRejected([Problem("query", "persistence needs --from and --to", column="month_from")])
+    periods, _ = persistence_periods(query.month_from, query.month_to, period_months)
     if len(periods) < 2:
         raise InputRejected([Problem("query", f"persistence needs at least two periods of {period_months} months "
                                               "between from and to", column="month_from")])

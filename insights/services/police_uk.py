@@ -17,8 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core import archives
 from core.files import sha256_of
-from core.problems import Problem
+from core.problems import InputRejected, Problem
 from insights.services import staging, warehouse
 from insights.services.duck import sql_text
 from insights.services.police_uk_format import COLUMNS, CRIME_TYPES, FORCE_BY_NAME, READ_OPTIONS
@@ -27,6 +28,8 @@ from insights.services.staging import StagedFile
 STREET_FILE = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv(\.gz)?$")
 OTHER_FILE = re.compile(r"-(outcomes|stop-and-search)\.csv(\.gz)?$")
 CSV_SUFFIXES = (".csv", ".csv.gz")
+#: Columns named one by one in a header's problems; beyond this many the header gets one problem.
+MAX_COLUMNS_NAMED = 10
 
 
 @dataclass
@@ -73,11 +76,19 @@ def _add_file(path: Path, workdir: Path, found: Discovery) -> None:
 
 
 def _add_zip(path: Path, workdir: Path, found: Discovery) -> None:
+    # Bounded before a byte is inflated (core.archives: total expanded size, ratio, members), and each member
+    # is copied with the remaining allowance as its cap, so a zip that lies about its sizes stops there too.
+    limits = archives.default_limits()
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        found.problems.append(Problem(path.name, f"not a zip archive ({exc})"))
+        archive = archives.open_zip(path, path.name, limits)
+    except InputRejected as exc:
+        problem = exc.problems[0]
+        message = problem.message.replace("not a readable zip archive", "not a zip archive")
+        if "the limit is" in message:
+            message += "; VRP_ARCHIVE_MAX_EXPANDED_MB and VRP_ARCHIVE_MAX_RATIO set the limits"
+        found.problems.append(Problem(problem.file, message))
         return
+    allowance = limits.max_expanded_bytes
     with archive:
         for member in sorted(archive.namelist()):
             base = member.rsplit("/", 1)[-1].lower()
@@ -90,9 +101,10 @@ def _add_zip(path: Path, workdir: Path, found: Discovery) -> None:
             target = workdir / "unzipped" / f"{len(found.inputs):05d}-{base}"
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
-                with archive.open(member) as src, open(target, "wb") as dst:
-                    while chunk := src.read(1 << 20):
-                        dst.write(chunk)
+                allowance -= archives.copy_member(archive, member, target, allowance, label)
+            except InputRejected as exc:
+                found.problems.extend(exc.problems)
+                return
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 found.problems.append(Problem(label, f"cannot be extracted ({exc})"))
                 continue
@@ -119,8 +131,14 @@ def read_header(input_file: InputFile) -> tuple[list[str] | None, list[Problem]]
     except csv.Error as exc:  # a stray carriage return or NUL byte in the header
         return None, [Problem(input_file.name, f"the header cannot be read as CSV ({exc})", 1)]
     problems = [Problem(input_file.name, "missing column", 1, c) for c in COLUMNS if c not in header]
-    problems += [Problem(input_file.name, "unexpected column (not in the police.uk street-level format)", 1, c)
-                 for c in header if c not in COLUMNS]
+    unexpected = [c for c in header if c not in COLUMNS]
+    if len(unexpected) <= MAX_COLUMNS_NAMED:
+        problems += [Problem(input_file.name, "unexpected column (not in the police.uk street-level format)", 1, c)
+                     for c in unexpected]
+    else:  # one problem for the header, however many columns it adds
+        problems.append(Problem(input_file.name, f"{len(unexpected):,} unexpected columns (not in the police.uk "
+                                                 "street-level format), starting "
+                                + ", ".join(repr(c[:40]) for c in unexpected[:MAX_COLUMNS_NAMED]), 1))
     if not problems and header != COLUMNS:
         problems.append(Problem(input_file.name, "columns are not in the police.uk order: "
                                 + ", ".join(COLUMNS), 1))
@@ -194,11 +212,13 @@ def stage_one(con, name: str, path: Path, checksum: str, index: int) -> StagedFi
 
 
 def ingest_police_uk(paths: Iterable[Path], actor: object = "cli", accept_partial: bool = False,
-                     progress: Callable[[Iterable], Iterable] | None = None) -> staging.IngestSummary:
+                     progress: Callable[[Iterable], Iterable] | None = None,
+                     replace_smaller: bool = False) -> staging.IngestSummary:
     """Ingest police.uk street-level files into the warehouse as one batch.
 
     Without ``accept_partial`` a batch with any problem lands nothing and raises InputRejected listing
     every problem (file, line, column). With it, valid rows land and rejected rows go to a report file.
+    A force-month held already is not replaced by one with more than 1% fewer rows unless ``replace_smaller``.
     """
     def stage_all(con, workdir: Path) -> tuple[list[StagedFile], list[str], list[Problem]]:
         found = discover(paths, workdir)
@@ -232,4 +252,5 @@ def ingest_police_uk(paths: Iterable[Path], actor: object = "cli", accept_partia
         staged = [next(landed) if isinstance(p, tuple) else p for p in prepared]
         return staged, found.skipped, found.problems
 
-    return staging.run_batch("police", "police-uk-csv", stage_all, actor, accept_partial)
+    return staging.run_batch("police", "police-uk-csv", stage_all, actor, accept_partial,
+                             replace_smaller=replace_smaller)

@@ -26,7 +26,17 @@ from insights.services.duck import connect, sql_list, sql_text
 from insights.services.police_uk_format import UK_BOUNDS
 
 SEPARATOR = "\x1f"  # joins a row's problems; never appears in CSV text
-MAX_PROBLEMS_KEPT = 100_000
+#: Problems named per file: the first 1,000 and then one line giving how many more there were. A file of
+#: 20,000 bad rows (or one row of 20,000 extra columns) says what is wrong in the first thousand as well as
+#: in all of them, and the report stays small (issue 15: a 169 KB file once wrote a 2.58 GB report).
+MAX_PROBLEMS_PER_FILE = 1_000
+#: The longest piece of a rejected line copied into the report.
+MAX_ROW_TEXT = 2_000
+#: A newer file for a month and provider may have fewer rows than the one it replaces by this share at most
+#: (police.uk re-publishes months with a few more or fewer records); beyond it, a truncated download is more
+#: likely, and the replacement is refused unless asked for.
+SMALLER_TOLERANCE = 0.01
+CAPPED = "are not listed"
 
 
 
@@ -132,11 +142,16 @@ def stage(con: duckdb.DuckDBPyConnection, source: str, table: str, name: str, pa
     if rejects_table:
         structural = con.execute(f"SELECT line, column_name, error_type, error_message FROM {rejects_table} "
                                  "ORDER BY line").fetchall()
+        seen_lines: set[int] = set()
         for line, column, error_type, message in structural:
+            # One malformed line is one problem: DuckDB may report a cut-off line once per field it lacks.
+            if int(line) in seen_lines:
+                continue
+            seen_lines.add(int(line))
             if error_type == "INVALID ENCODING":
                 message = "the text is not UTF-8 (police.uk and ISTV CSV files must be UTF-8)"
             staged.problems.append(Problem(name, message, int(line), column))
-    reject_lines = sorted(int(r[0]) for r in structural)
+    reject_lines = sorted({int(r[0]) for r in structural})
     counts = con.execute(f"""SELECT count(*), count(*) FILTER (_problem IS NOT NULL),
                              count(*) FILTER ({location_sql} AND _problem IS NULL) FROM {table}""").fetchall()[0]
     staged.rows_read = counts[0] + len(reject_lines)
@@ -146,13 +161,28 @@ def stage(con: duckdb.DuckDBPyConnection, source: str, table: str, name: str, pa
         staged.rows_without_crime_id = con.execute(
             f"SELECT count(*) FROM {table} WHERE {without_id_sql} AND _problem IS NULL").fetchall()[0][0]
     for line, problem in con.execute(f"SELECT _line, _problem FROM {table} WHERE _problem IS NOT NULL "
-                                     f"ORDER BY _line LIMIT {MAX_PROBLEMS_KEPT}").fetchall():
+                                     f"ORDER BY _line LIMIT {MAX_PROBLEMS_PER_FILE}").fetchall():
         true_line = _true_line(int(line), reject_lines)
         for part in problem.split(SEPARATOR):
             column, message = part.split("\x1e", 1)
             staged.problems.append(Problem(name, message, true_line, column))
     staged.problems.sort(key=lambda p: (p.line or 0))
+    staged.problems = cap_problems(name, staged.problems, staged.rows_with_problems)
     return staged
+
+
+def cap_problems(name: str, problems: list[Problem], rows_with_problems: int | None = None) -> list[Problem]:
+    """The first ``MAX_PROBLEMS_PER_FILE`` problems of one file, then one saying how many more there were."""
+    if problems and problems[-1].message.endswith(CAPPED):
+        return problems
+    lines = {p.line for p in problems}
+    total_rows = max(rows_with_problems or 0, len(lines))
+    if len(problems) <= MAX_PROBLEMS_PER_FILE and total_rows <= len(lines):
+        return problems
+    kept = problems[:MAX_PROBLEMS_PER_FILE]
+    shown = len({p.line for p in kept})
+    return [*kept, Problem(name, f"{total_rows:,} rows have problems in all; the first {shown:,} are listed, "
+                                 f"the other {total_rows - shown:,} {CAPPED}")]
 
 
 def _bulk_copy(con: duckdb.DuckDBPyConnection, paths: list[str], read_options: str, typed_sql: str, ok_sql: str,
@@ -266,8 +296,13 @@ def run_batch(source: str, fmt: str,
               stage_all: Callable[[duckdb.DuckDBPyConnection, Path], tuple[list[StagedFile], list[str],
                                                                               list[Problem]]],
               actor: object, accept_partial: bool, provider_column: str = "force",
-              exclude_columns: tuple[str, ...] = ()) -> IngestSummary:
-    """Stage every input, then land the batch whole, land its valid rows, or land nothing."""
+              exclude_columns: tuple[str, ...] = (), replace_smaller: bool = False) -> IngestSummary:
+    """Stage every input, then land the batch whole, land its valid rows, or land nothing.
+
+    A rejected-rows report is written only when ``accept_partial`` asks for the valid rows to land (its path
+    is kept in the batch's manifest row). Unless ``replace_smaller``, a file that would replace a month and
+    provider already held with more than ``SMALLER_TOLERANCE`` fewer rows refuses the batch, naming both counts.
+    """
     started = warehouse.now()
     with warehouse.ingest_lock():
         warehouse.remove_leftovers()
@@ -277,12 +312,19 @@ def run_batch(source: str, fmt: str,
                 staged, skipped, problems = stage_all(con, workdir)
                 problems = problems + [p for s in staged for p in s.problems]
                 outcomes = [_outcome(s) for s in staged]
-                report = write_report(source, staged, problems) if problems else ""
                 if problems and not accept_partial:
                     batch = warehouse.record_rejected_batch(source, fmt, outcomes, actor, started)
                     raise InputRejected(problems + [Problem(
-                        "batch", f"nothing was ingested (batch {batch.pk}); every problem is listed in {report}; "
-                                 "--accept-partial lands the valid rows")])
+                        "batch", f"nothing was ingested (batch {batch.pk}); --accept-partial lands the valid rows "
+                                 "and writes the rejected ones to a report")])
+                if not replace_smaller:
+                    smaller = smaller_replacements(con, source, staged, provider_column)
+                    if smaller:
+                        batch = warehouse.record_rejected_batch(source, fmt, outcomes, actor, started)
+                        raise InputRejected(smaller + [Problem(
+                            "batch", f"nothing was ingested (batch {batch.pk}); --replace-smaller replaces the "
+                                     "held months anyway")])
+                report = write_report(source, staged, problems) if problems else ""
                 for staged_file, outcome in zip(staged, outcomes, strict=True):
                     if (staged_file.table or staged_file.ready is not None) and not staged_file.unchanged:
                         _write_partitions(con, source, staged_file, outcome, workdir, provider_column,
@@ -295,6 +337,41 @@ def run_batch(source: str, fmt: str,
             batch = warehouse.commit_batch(source, fmt, [o for o in outcomes if not o.unchanged], actor,
                                            started, status, report)
     return IngestSummary(status, outcomes, skipped, problems, report, batch.pk)
+
+
+def smaller_replacements(con: duckdb.DuckDBPyConnection, source: str, staged: list[StagedFile],
+                         provider_column: str = "force") -> list[Problem]:
+    """A problem for each (month, provider) the batch would replace with fewer rows than are held, by more than
+    ``SMALLER_TOLERANCE`` (a truncated re-download must not replace a complete month unnoticed)."""
+    from insights.models import WarehousePartition
+
+    incoming: dict[tuple[str, str], tuple[int, str]] = {}
+    for staged_file in staged:
+        if staged_file.unchanged:
+            continue
+        if staged_file.ready is not None:
+            groups = [(month, provider, rows) for month, provider, _, rows in staged_file.ready]
+        elif staged_file.table:
+            groups = con.execute(f"""SELECT strftime(month, '%Y-%m'), {provider_column}, count(*)
+                                     FROM {staged_file.table} WHERE _problem IS NULL GROUP BY ALL""").fetchall()
+        else:
+            continue
+        for month, provider, rows in groups:
+            incoming[(month, provider)] = (int(rows), staged_file.name)  # the last file of the batch wins
+    if not incoming:
+        return []
+    held = {(m, p): rows for m, p, rows in WarehousePartition.objects.filter(
+        source=source, is_current=True, month__in=sorted({m for m, _ in incoming})).values_list(
+        "month", "provider", "rows")}
+    problems = []
+    for (month, provider), (rows, name) in sorted(incoming.items()):
+        before = held.get((month, provider))
+        if before is not None and rows < before * (1 - SMALLER_TOLERANCE):
+            problems.append(Problem(name, f"{provider} {month}: this file has {rows:,} rows to land but the "
+                                          f"warehouse holds {before:,} for that month ({before - rows:,} fewer, "
+                                          f"{(before - rows) / before:.1%}); a cut-off download would replace a "
+                                          "complete month, so it is refused"))
+    return problems
 
 
 def _outcome(staged: StagedFile) -> warehouse.FileOutcome:
@@ -345,13 +422,23 @@ def write_report(source: str, staged: list[StagedFile], problems: list[Problem])
         if p.line and p.file in paths:
             wanted.setdefault(p.file, set()).add(p.line)
     texts = {name: raw_lines(paths[name], lines) for name, lines in wanted.items()}
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
+    written: set[tuple[str, int]] = set()
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["file", "line", "column", "problem", "row"])
-        for p in problems:
+        for p in (p for name, listed in by_file.items() for p in cap_problems(name, listed)):
+            # A line's text is written once however many problems it has (the header line of a file with
+            # 20,000 extra columns is not copied 20,000 times), and at most MAX_ROW_TEXT characters of it.
+            text = ""
+            if p.line and (p.file, p.line) not in written:
+                written.add((p.file, p.line))
+                text = texts.get(p.file, {}).get(p.line, "")
+                text = text if len(text) <= MAX_ROW_TEXT else text[:MAX_ROW_TEXT] + "…"
             # The rejected rows are someone else's text: written so a spreadsheet never runs them as formulas.
-            writer.writerow([csv_cell(v) for v in (p.file, p.line or "", p.column or "", p.message,
-                                                   texts.get(p.file, {}).get(p.line or -1, ""))])
+            writer.writerow([csv_cell(v) for v in (p.file, p.line or "", p.column or "", p.message, text)])
     return str(path)
 
 

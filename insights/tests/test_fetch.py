@@ -48,3 +48,14 @@ def test_months_between_rejects_reversed_range() -> None:
     assert months_between("2023-11", "2024-02") == ["2023-11", "2023-12", "2024-01", "2024-02"]
     with pytest.raises(InputRejected):
         months_between("2024-02", "2023-11")
+
+
+def test_fetch_refuses_an_archive_that_expands_far_beyond_its_size(archive_server, tmp_path: Path) -> None:
+    bomb = tmp_path / "site/data/archive/2024-05.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf, \
+            zf.open("2024-05/2024-05-dyfed-powys-street.csv", "w") as member:
+        for _ in range(64):
+            member.write(b"0" * (1 << 20))
+    with pytest.raises(InputRejected, match="times its size"):
+        fetch_police_uk("dyfed-powys", "2024-05", "2024-05")
+    assert not current_files("police")

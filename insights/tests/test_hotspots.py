@@ -138,3 +138,12 @@ def test_persistence_patterns(classes: list[str], pattern: str) -> None:
     from insights.hotspots.persistence import classify_persistence
 
     assert classify_persistence(classes) == pattern
+
+
+def test_persistence_periods_are_counted_back_from_to_and_name_the_months_left_out() -> None:
+    from insights.services.hotspots import persistence_periods
+
+    periods, left_out = persistence_periods("2016-07", "2018-07", 12)
+    assert periods == [("2016-08", "2017-07"), ("2017-08", "2018-07")]
+    assert left_out == ["2016-07"]
+    assert persistence_periods("2024-01", "2024-06", 3) == ([("2024-01", "2024-03"), ("2024-04", "2024-06")], [])

@@ -15,18 +15,23 @@ def number(value: float | int | Missing | None) -> str:
 
 
 def change_sentence(label: str, now: int | Missing, before: int | Missing, period: str, previous: str,
-                    change: object = None) -> str:
+                    comparison: object = None) -> str:
     """``label`` rose, fell or was unchanged, with the percentage where the earlier figure allows one. A period
-    with no data says so ("no data for 2023"), never zero; a ``change`` given as not defined (e.g. a month of
-    either period looks incomplete) gives no comparison, with its reason."""
+    with no data says so ("no data for 2023"), never zero; a comparison that is not defined says why (the
+    figure's own ``comparison``, e.g. "the data covers only part of 2024"), and only a withheld one says
+    "withheld"."""
     if not known(now):
         return f"{label}: {number(now)} in {period}."
-    if isinstance(change, Missing) and change.code == "z" and known(before):
+    if isinstance(comparison, Missing) and comparison.code == "z" and known(before) and before != 0:
+        # Both figures stand; only the comparison between them is not defined (part-covered period, a month
+        # that looks incomplete), so both are stated with the reason.
         return (f"{label}: {number(now)} in {period} ({number(before)} in {previous}, but no comparison is made: "
-                f"{change.reason.removeprefix('not defined: ')}).")
+                f"{comparison.reason.removeprefix('not defined: ')}).")
     if not known(before):
         if isinstance(before, Missing) and before.code == "x":
             return f"{label}: {number(now)} in {period}; there is no data for {previous}, so no comparison."
+        if isinstance(before, Missing) and before.code != "c":
+            return f"{label}: {number(now)} in {period}; no comparison with {previous} ({before.reason})."
         return f"{label}: {number(now)} in {period} (the comparison with {previous} is withheld)."
     if before == 0:
         return f"{label}: {number(now)} in {period}; there were none in {previous}."

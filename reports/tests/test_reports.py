@@ -195,3 +195,13 @@ def test_a_job_whose_worker_stopped_is_run_again_by_the_next_worker(settings, tm
     assert requeue_abandoned() == 0
     stuck.refresh_from_db()
     assert stuck.status == "failed" and "Stopped 3 times" in stuck.message
+
+
+def test_an_undefined_comparison_says_why_never_withheld() -> None:
+    from core.figures import undefined
+
+    partial = change_sentence("Robbery", 400, 1200, "2024", "2023", undefined("the data covers only part of 2024"))
+    assert partial == ("Robbery: 400 in 2024 (1,200 in 2023, but no comparison is made: the data covers only part "
+                       "of 2024).")
+    unknown = change_sentence("Robbery", 400, undefined("no residents"), "2024", "2023")
+    assert "withheld" not in unknown and "no residents" in unknown

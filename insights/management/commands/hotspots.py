@@ -2,20 +2,24 @@
 
 import csv
 import json
+from dataclasses import replace
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
 from core.management.cli import PlatformCommand
 from insights.hotspots.kde import quartic_kde
-from insights.services.figures import SOURCES, FigureQuery, event_points
+from insights.services.access import for_region
+from insights.services.figures import SOURCES, FigureQuery, counts, event_points
 from insights.services.harm import harm_weights
-from insights.services.hotspots import gistar_hotspots, persistence
+from insights.services.hotspots import gistar_hotspots, persistence, persistence_periods
 
 
 class Command(PlatformCommand):
     help = ("Hotspots: Getis-Ord Gi* of the rate per 1,000 residents, one row per LSOA (FDR-corrected classes), "
             "or quartic kernel density of police.uk points, one row per grid cell.")
+
+    refusal = "this query was refused"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--method", choices=["gistar", "kde", "persistence"], default="gistar",
@@ -41,6 +45,11 @@ class Command(PlatformCommand):
             self._kde(query, options)
             return
         if options["method"] == "persistence":
+            if query.month_from and query.month_to:
+                _, left = persistence_periods(query.month_from, query.month_to, options["period_months"])
+                if left:
+                    self.stderr.write(f"left out: {left[0]} to {left[-1]} ({len(left)} months): periods of "
+                                      f"{options['period_months']} months are counted back from {query.month_to}")
             rows = persistence(query, options["period_months"])
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(list(rows[0]) if rows else ["lsoa", "pattern"])
@@ -57,6 +66,12 @@ class Command(PlatformCommand):
 
     def _kde(self, query: FigureQuery, options: dict) -> None:
         point_weights = None
+        if query.area is None:
+            # The region's points (its local authorities), not every point in the warehouse.
+            query = replace(for_region(query), month_from=query.month_from, month_to=query.month_to)
+            missing = sum(r["count"] for r in counts(query, ["lad"]) if r["lad"] is None)
+            if missing:
+                self.stderr.write(f"left out: {missing:,} records of the region's forces with no location")
         if options["weights"] == "none":
             longitude, latitude = event_points(query)
         else:

@@ -44,6 +44,8 @@ class Command(PlatformCommand):
             sub.add_argument("--accept-partial", action="store_true",
                              help="land the valid rows; write rejected rows to a report file")
             sub.add_argument("--no-progress", action="store_true", help="no progress bar")
+        police.add_argument("--replace-smaller", action="store_true",
+                            help="replace a force-month already held even by a file with more than 1%% fewer rows")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["source"] == "indicator":
@@ -57,7 +59,7 @@ class Command(PlatformCommand):
             lambda items: tqdm(items, desc="checking files", unit="file", file=sys.stderr))
         common = {"accept_partial": options["accept_partial"], "progress": progress}
         if options["source"] == "police-uk":
-            summary = ingest_police_uk(options["paths"], **common)
+            summary = ingest_police_uk(options["paths"], replace_smaller=options["replace_smaller"], **common)
         elif options["source"] == "police-uk-api":
             summary = ingest_police_api(options["paths"], force=options["force"], **common)
         elif options["source"] == "counts":

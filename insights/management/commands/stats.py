@@ -9,15 +9,19 @@ from django.core.management.base import CommandParser
 
 from core import sources
 from core.management.cli import PlatformCommand
+from core.problems import InputRejected, Problem
 from core.render import csv_cell
 from insights.services.access import for_region
-from insights.services.figures import BY_KEYS, SOURCES, FigureQuery, counts, labelled
+from insights.services.areas import area_known
+from insights.services.figures import BY_KEYS, SOURCES, FigureQuery, counts, labelled, left_out
 
 
 class Command(PlatformCommand):
     help = ("Print counts and rates from the warehouse, grouped by month, crime type or area. Without --area, the "
             "configured region: its local authorities plus its records with no location (a row named 'no "
             "location').")
+
+    refusal = "this query was refused"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--by", action="append", choices=BY_KEYS, default=[],
@@ -33,6 +37,9 @@ class Command(PlatformCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         query = FigureQuery(source=options["source"], month_from=options["month_from"],
                             month_to=options["month_to"], area=options["area"], types=tuple(options["crime_type"]))
+        if query.area is not None and not area_known(query.area):
+            raise InputRejected([Problem("query", f"{query.area!r} is not an area the loaded geography holds "
+                                                  "(see `vrp region show`)", column="area")])
         if query.area is None:
             query = replace(for_region(query), month_from=query.month_from, month_to=query.month_to)
         rows = labelled(counts(query, options["by"]), options["by"])
@@ -41,6 +48,10 @@ class Command(PlatformCommand):
                     else "public only through the public release")
             self.stderr.write(f"{query.source}: {sources.disclosure_class(query.source)} data ({rule}); "
                               f"{'area ' + query.area if query.area else 'the configured region'}.")
+        # On stderr whatever the format, so a CSV or JSON on stdout stays clean.
+        for why, number in left_out(query).items():
+            self.stderr.write(f"left out: {number:,} records of the region's forces {why} (counted in the "
+                              "areas they fall in, not here); records with no location are the 'no location' row.")
         columns = list(rows[0]) if rows else [*options["by"], "count"]
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, indent=1, default=str))

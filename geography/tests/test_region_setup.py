@@ -1,0 +1,215 @@
+"""`vrp region setup|show` on the real shared files: Warwickshire (E23000017), a force whose street files are
+in ../shared/data (West Yorkshire's, E23000010, are not: too big to bring). Every figure is checked against a
+computation made here from the published CSVs and boundaries, not through the platform."""
+
+import csv
+import gzip
+import http.server
+import io
+import json
+import shutil
+import threading
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from core.region import current_region
+from geography.models import Area, AreaLink, Boundary
+
+pytestmark = pytest.mark.django_db
+
+PFA = "E23000017"
+REGION_LADS = {"E07000218", "E07000219", "E07000220", "E07000221", "E07000222"}
+
+
+def run(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def rows_of(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture
+def region(shared_data: Path) -> str:
+    out, _ = run("region", "setup", "--pfa", PFA, "--data", str(shared_data))
+    return out
+
+
+@pytest.fixture
+def street_files(shared_data: Path, tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "street"
+    folder.mkdir()
+    for path in sorted((shared_data / "police-uk/street").glob("*-warwickshire-street.csv.gz")):
+        shutil.copy(path, folder / path.name)
+    return sorted(folder.iterdir())
+
+
+def lsoa21_to_lad(shared_data: Path) -> dict[str, str]:
+    return {r["lsoa21_code"]: r["ltla24_code"]
+            for r in rows_of(shared_data / "geography/lookup_lsoa21_ward24_ltla24.csv.gz")}
+
+
+def test_a_region_on_real_data(region: str, street_files: list[Path], shared_data: Path, tmp_path: Path) -> None:
+    """One setup (it is the slow part) checked every way: the region and its checklist, MSOAs from names,
+    stats by local authority, Gi* against esda, refusals, and `vrp region show`."""
+    _setup_sets_the_region_and_lists_what_it_loaded(region)
+    _msoa_comes_from_the_lsoa_names_when_no_lookup_carries_it(shared_data)
+    run("ingest", "police-uk", *map(str, street_files), "--no-progress")
+    _stats_by_lad_is_the_region_plus_its_no_location_row(street_files, shared_data)
+    _gistar_without_area_covers_the_region_and_equals_esda(street_files, shared_data, tmp_path)
+    _gistar_refuses_a_region_with_no_data_in_the_period()
+    _sna_for_a_year_without_the_previous_years_data_says_so()
+    _region_show_lists_months_and_flags_an_incomplete_one(street_files, tmp_path)
+    _kde_and_persistence_default_to_the_region()
+
+
+def _kde_and_persistence_default_to_the_region() -> None:
+    out, _ = run("stats", "--by", "lad", "--format", "json")
+    located = sum(r["count"] for r in json.loads(out) if r["lad"] != "no location")
+    unplaced = next(r["count"] for r in json.loads(out) if r["lad"] == "no location")
+    out, err = run("hotspots", "--method", "kde", "--cell-size", "1000", "--bandwidth", "2000", "--format", "json")
+    assert sum(cell["count"] for cell in json.loads(out)) == located  # the region's points, no one else's
+    assert f"left out: {unplaced:,} records of the region's forces with no location" in err
+    out, err = run("hotspots", "--method", "persistence", "--from", "2024-01", "--to", "2024-05",
+                   "--period-months", "2")
+    assert "left out: 2024-01 to 2024-01 (1 months)" in err
+    header = out.splitlines()[0].split(",")
+    assert header == ["lsoa", "2024-02..2024-03", "2024-04..2024-05", "pattern"]
+    assert len(out.splitlines()) == 355
+
+
+def _setup_sets_the_region_and_lists_what_it_loaded(region: str) -> None:
+    config = current_region()
+    assert config.name == "Warwickshire" and set(config.lad_codes) == REGION_LADS
+    assert config.force_slugs == ["warwickshire"]
+    assert "population year: 2021" in region and "IMD edition: 2025" in region
+    assert "lsoa 2011/2021" in region and "Missing" not in region
+    # Clipped: the region and its neighbours, not the country (35,672 LSOA 2021 boundaries).
+    assert 354 < Boundary.objects.filter(level="lsoa").count() < 3_000
+    assert "E07000222" in set(Boundary.objects.filter(level="lad").values_list("area_code", flat=True))
+    assert "E08000026" in set(Boundary.objects.filter(level="lad").values_list("area_code", flat=True))  # Coventry
+    assert not Area.objects.filter(code="E09000001").exists()  # City of London is no neighbour
+
+
+def _msoa_comes_from_the_lsoa_names_when_no_lookup_carries_it(shared_data: Path) -> None:
+    names = {r["lsoa21_code"]: r["lsoa21_name"]
+             for r in rows_of(shared_data / "geography/lookup_lsoa21_ward24_ltla24.csv.gz")}
+    msoa_names = dict(Area.objects.filter(level="msoa").values_list("code", "name"))
+    links = dict(AreaLink.objects.filter(parent_level="msoa").values_list("child_code", "parent_code"))
+    region_lsoas = [c for c, lad in lsoa21_to_lad(shared_data).items() if lad in REGION_LADS]
+    assert len(region_lsoas) == 354
+    for code in region_lsoas:
+        assert msoa_names[links[code]] == names[code][:-1], code  # "Warwick 001A" lies in "Warwick 001"
+
+
+def _stats_by_lad_is_the_region_plus_its_no_location_row(street_files: list[Path], shared_data: Path) -> None:
+    out, err = run("stats", "--by", "lad", "--format", "json")
+    figures = {r["lad"]: r["count"] for r in json.loads(out)}
+    lad_of = lsoa21_to_lad(shared_data)
+    records = [r for path in street_files for r in rows_of(path)]
+    located = Counter(lad_of.get(r["LSOA code"]) for r in records if r["LSOA code"])
+    expected = {lad: located[lad] for lad in REGION_LADS}
+    expected["no location"] = sum(1 for r in records if not r["LSOA code"])
+    assert figures == expected
+    outside = sum(n for lad, n in located.items() if lad not in REGION_LADS)
+    assert outside > 0 and f"left out: {outside:,} records" in err
+    assert sum(figures.values()) + outside == len(records)
+    out, _ = run("stats", "--by", "msoa", "--format", "json")
+    assert all(r["msoa"] for r in json.loads(out))  # never one blank row
+
+
+def _gistar_without_area_covers_the_region_and_equals_esda(street_files: list[Path], shared_data: Path,
+                                                          tmp_path: Path) -> None:
+    from esda.getisord import G_Local
+    from libpysal.weights import Queen
+    from pyogrio import read_dataframe
+
+    out, _ = run("hotspots", "--method", "gistar", "--format", "json")
+    ours = {r["lsoa"]: r for r in json.loads(out)}
+    lad_of = lsoa21_to_lad(shared_data)
+    region_lsoas = sorted(c for c, lad in lad_of.items() if lad in REGION_LADS)
+    assert sorted(ours) == region_lsoas
+    population = Counter()
+    for r in rows_of(shared_data / "population/census21_pop_lsoa21_6agegroups.csv.gz"):
+        population[r["lsoa21_code"]] += float(r["usual_residents"])
+    crimes = Counter(r["LSOA code"] for path in street_files for r in rows_of(path))
+    plain = tmp_path / "lsoa21.gpkg"
+    plain.write_bytes(gzip.decompress((shared_data / "geography/boundaries_lsoa21.gpkg.gz").read_bytes()))
+    frame = read_dataframe(plain)
+    frame = frame[frame["lsoa21_code"].isin(region_lsoas)].sort_values("lsoa21_code")
+    values = np.array([crimes[c] * 1000.0 / population[c] for c in frame["lsoa21_code"]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = Queen.from_iterable(list(frame.geometry.make_valid()))
+        theirs = G_Local(values, w, transform="R", star=True, permutations=0)
+    np.testing.assert_allclose([ours[c]["z"] for c in frame["lsoa21_code"]], theirs.Zs, atol=1e-4)
+    assert [ours[c]["count"] for c in frame["lsoa21_code"]] == [crimes[c] for c in frame["lsoa21_code"]]
+
+
+def _gistar_refuses_a_region_with_no_data_in_the_period() -> None:
+    with pytest.raises(CommandError, match="this query was refused(.|\n)*no police records in the region"):
+        run("hotspots", "--method", "gistar", "--from", "2023-01", "--to", "2023-06")
+    with pytest.raises(CommandError, match="this query was refused(.|\n)*not an area the loaded geography holds"):
+        run("stats", "--area", "E01999999")
+
+
+def _sna_for_a_year_without_the_previous_years_data_says_so() -> None:
+    from reports.services.sna import ReportPeriod, build_sna
+
+    report = build_sna(ReportPeriod(2024), edition="partner")
+    text = " ".join(s for section in report["sections"] for s in section.sentences)
+    assert "no data for 2023" in text
+    assert "from none" not in text and "none in 2023" not in text
+    trend = next(f for section in report["sections"] for f in section.figures if f.name == "trend")
+    # 2024-01..04 only: no month has twelve months behind it, so no rolling figure is a number.
+    assert not any(isinstance(r.get("rolling_12_months"), int | float) for r in trend.rows)
+
+
+def _region_show_lists_months_and_flags_an_incomplete_one(street_files: list[Path], tmp_path: Path) -> None:
+    rows = rows_of(street_files[-1])[:300]
+    for row in rows:
+        row["Month"] = "2024-05"
+    thin = tmp_path / "2024-05-warwickshire-street.csv"
+    with open(thin, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    run("ingest", "police-uk", str(thin), "--no-progress")
+    out, _ = run("region", "show")
+    assert "Region: Warwickshire" in out and "5 months, 2024-01 to 2024-05" in out
+    flagged = [line for line in out.splitlines() if "looks incomplete" in line]
+    assert len(flagged) == 1 and flagged[0].strip().startswith("2024-05")
+
+
+def test_setup_downloads_the_files_when_no_folder_is_given(shared_data: Path, tmp_path: Path, settings) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    wanted = ["geography/lookup_ltla24_csp24_pfa24.csv.gz", "geography/boundaries_ltla24.gpkg.gz",
+              "geography/lookup_lsoa21_ward24_ltla24.csv.gz", "geography/boundaries_lsoa21.gpkg.gz",
+              "population/census21_pop_lsoa21_6agegroups.csv.gz"]
+    for name in wanted:
+        shutil.copy(shared_data / name, site / Path(name).name)
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(site), **k)  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        settings.VRP_REGION_SOURCES = [f"{base}/{Path(n).name}" for n in wanted]
+        out, _ = run("region", "setup", "--pfa", PFA)
+    finally:
+        server.shutdown()
+    assert set(current_region().lad_codes) == REGION_LADS
+    assert "Missing (where to get it):" in out and "LSOA 2011 → LSOA 2021 lookup" in out
+    assert "English Indices of Deprivation" in out.split("Missing")[1]
+    settings.VRP_REGION_SOURCES = [f"{base}/nothing-here.csv"]
+    with pytest.raises(CommandError, match="download failed"):
+        run("region", "setup", "--pfa", PFA)

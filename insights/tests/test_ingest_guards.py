@@ -1,0 +1,150 @@
+"""Ingest guards (issues 15 and 16): a smaller re-download does not replace a complete month unasked; one
+malformed line is one problem; reject reports are capped and written only when asked for; zips are bounded
+before they are read."""
+
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from core.problems import InputRejected
+from insights.models import IngestBatch, WarehousePartition
+from insights.services.police_uk import ingest_police_uk
+from insights.services.staging import MAX_PROBLEMS_PER_FILE
+from insights.services.warehouse import current_files
+from insights.tests.conftest import read_rows, write_rows
+from insights.tests.test_police_uk_ingest import warehouse_counts
+
+pytestmark = pytest.mark.django_db
+
+
+def reports_written() -> list[Path]:
+    folder = Path(settings.VRP_DATA_DIR) / "reports"
+    return sorted(folder.glob("*.csv")) if folder.exists() else []
+
+
+def test_a_smaller_newer_file_is_refused_naming_both_counts(small_street_file: Path, sample_rows: list,
+                                                             tmp_path: Path) -> None:
+    ingest_police_uk([small_street_file])
+    before = warehouse_counts()
+    (tmp_path / "newer").mkdir()
+    cut = len(sample_rows) // 2
+    newer = write_rows(tmp_path / "newer" / "2024-03-dyfed-powys-street.csv", sample_rows[:cut])
+    with pytest.raises(InputRejected) as caught:
+        ingest_police_uk([newer])
+    message = str(caught.value.problems[0])
+    assert f"{cut:,} rows" in message and f"holds {len(sample_rows):,}" in message
+    assert "--replace-smaller" in str(caught.value.problems[-1])
+    assert warehouse_counts() == before
+    summary = ingest_police_uk([newer], replace_smaller=True)
+    assert summary.status == "landed"
+    assert warehouse_counts() == Counter({("dyfed-powys", "2024-03"): cut})
+
+
+def test_a_newer_file_within_one_percent_replaces_without_asking(small_street_file: Path, sample_rows: list,
+                                                                  tmp_path: Path) -> None:
+    assert len(sample_rows) > 100  # one row fewer is under 1%
+    ingest_police_uk([small_street_file])
+    (tmp_path / "newer").mkdir()
+    newer = write_rows(tmp_path / "newer" / "2024-03-dyfed-powys-street.csv", sample_rows[:-1])
+    ingest_police_uk([newer])
+    assert warehouse_counts() == Counter({("dyfed-powys", "2024-03"): len(sample_rows) - 1})
+
+
+def _truncated_copy(source: Path, target: Path) -> Path:
+    """The file cut off in the middle of a line, as an interrupted download leaves it."""
+    text = source.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    target.write_text("".join(lines[:-40]) + lines[-40][:25], encoding="utf-8")
+    return target
+
+
+def test_a_cut_off_download_with_accept_partial_does_not_replace_the_complete_month(
+        small_street_file: Path, sample_rows: list, tmp_path: Path) -> None:
+    ingest_police_uk([small_street_file])
+    full = write_rows(tmp_path / "full.csv", sample_rows)
+    (tmp_path / "again").mkdir()
+    cut = _truncated_copy(full, tmp_path / "again" / "2024-03-dyfed-powys-street.csv")
+    with pytest.raises(InputRejected, match="fewer"):
+        ingest_police_uk([cut], accept_partial=True)
+    assert warehouse_counts() == Counter({("dyfed-powys", "2024-03"): len(sample_rows)})
+
+
+def test_one_cut_off_line_is_one_problem_and_the_manifest_keeps_the_report(sample_rows: list,
+                                                                            tmp_path: Path) -> None:
+    full = write_rows(tmp_path / "full.csv", sample_rows)
+    cut = _truncated_copy(full, tmp_path / "2024-03-dyfed-powys-street.csv")
+    summary = ingest_police_uk([cut], accept_partial=True)
+    assert summary.status == "partial"
+    assert [p.line for p in summary.problems] == [len(sample_rows) - 39 + 1]
+    batch = IngestBatch.objects.get(pk=summary.batch_id)
+    assert batch.report_path == summary.report_path and Path(batch.report_path).exists()
+    report = read_rows(Path(batch.report_path))
+    assert len(report) == 1 and report[0]["line"] == str(len(sample_rows) - 38)
+
+
+def test_no_report_is_written_unless_accept_partial_asks(sample_rows: list, tmp_path: Path) -> None:
+    rows = [dict(r) for r in sample_rows]
+    rows[3]["Crime type"] = "Nonsense"
+    path = write_rows(tmp_path / "2024-03-dyfed-powys-street.csv", rows)
+    with pytest.raises(InputRejected) as caught:
+        ingest_police_uk([path])
+    assert reports_written() == []
+    assert "report" in str(caught.value.problems[-1]) and "--accept-partial" in str(caught.value.problems[-1])
+    assert IngestBatch.objects.get(status="rejected").report_path == ""
+
+
+def test_twenty_thousand_extra_columns_are_one_problem_and_a_small_report(sample_rows: list,
+                                                                          tmp_path: Path) -> None:
+    path = tmp_path / "2024-03-dyfed-powys-street.csv"
+    extra = [f"x{i}" for i in range(20_000)]
+    write_rows(path, sample_rows[:50], header=[*sample_rows[0], *extra])
+    summary = ingest_police_uk([path], accept_partial=True)
+    header_problems = [p for p in summary.problems if p.line == 1]
+    assert len(header_problems) == 1 and "20,000 unexpected columns" in header_problems[0].message
+    report = reports_written()
+    assert len(report) == 1 and report[0].stat().st_size < 10_000
+    assert report[0].read_text().count("file,line,column,problem,row") == 1
+
+
+def test_problems_per_file_are_capped_at_the_first_thousand_and_the_total(sample_rows: list,
+                                                                           tmp_path: Path) -> None:
+    rows = [dict(sample_rows[i % len(sample_rows)]) for i in range(1_500)]
+    for row in rows:
+        row["Crime type"] = "Nonsense"
+    path = write_rows(tmp_path / "2024-03-dyfed-powys-street.csv", rows)
+    summary = ingest_police_uk([path], accept_partial=True)
+    assert summary.rows_rejected == 1_500
+    assert len(summary.problems) == MAX_PROBLEMS_PER_FILE + 1
+    assert "1,500 rows have problems in all" in summary.problems[-1].message
+    report = read_rows(Path(summary.report_path))
+    assert len(report) == MAX_PROBLEMS_PER_FILE + 1
+    assert report[-1]["problem"].startswith("1,500 rows")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
+    bomb = tmp_path / "2024-03.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf, \
+            zf.open("2024-03/2024-03-dyfed-powys-street.csv", "w") as member:
+        block = b"0" * (1 << 20)
+        for _ in range(64):
+            member.write(block)
+    assert bomb.stat().st_size < 200_000  # 64 MB in under 0.2 MB
+    with pytest.raises(InputRejected) as caught:
+        ingest_police_uk([bomb])
+    assert "times its size" in caught.value.problems[0].message
+    assert not current_files("police") and not WarehousePartition.objects.exists()
+    assert not list(Path(settings.VRP_DATA_DIR).glob("tmp/batch-*/unzipped/*"))
+
+
+def test_a_zip_over_the_total_limit_is_refused(small_street_file: Path, tmp_path: Path, settings) -> None:
+    import gzip
+
+    archive = tmp_path / "2024-03.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("2024-03/2024-03-dyfed-powys-street.csv", gzip.decompress(small_street_file.read_bytes()) * 80)
+    settings.VRP_ARCHIVE_MAX_EXPANDED_MB = 1
+    with pytest.raises(InputRejected, match="VRP_ARCHIVE_MAX_EXPANDED_MB"):
+        ingest_police_uk([archive])

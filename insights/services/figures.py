@@ -15,6 +15,7 @@ from django.conf import settings
 from core.problems import InputRejected, Problem
 from geography.codes import level_of
 from geography.services.manifest import geography_version
+from insights.services import figure_cache
 from insights.services.areas import area_tables
 from insights.services.duck import connect, sql_list, sql_text
 from insights.services.warehouse import current_files
@@ -109,8 +110,10 @@ class _SharedDatabase:
         self._sources: set[str] = set()
 
     def cursor(self, source: str) -> tuple[duckdb.DuckDBPyConnection, bool]:
-        files = {s: current_files(s) for s in SOURCES}
-        key = (str(settings.VRP_DATA_DIR), geography_version(), tuple(tuple(files[s]) for s in SOURCES))
+        # Looked up once per request (a page runs dozens of queries), every time outside one.
+        files = figure_cache.request_memo("current files", lambda: {s: current_files(s) for s in SOURCES})
+        version = figure_cache.request_memo("geography version", geography_version)
+        key = (str(settings.VRP_DATA_DIR), version, tuple(tuple(files[s]) for s in SOURCES))
         with self._lock:
             if key != self._key:
                 self._rebuild(files)
@@ -249,6 +252,10 @@ def counts(query: FigureQuery, by: list[str]) -> list[dict]:
                  for k in by if k in ED_ONLY and query.source != "ed"]
     if problems:
         raise InputRejected(problems)
+    return figure_cache.remember("counts", (query, tuple(by)), lambda: _counts(query, by))
+
+
+def _counts(query: FigureQuery, by: list[str]) -> list[dict]:
     con, has_data = _connection(query)
     try:
         if not has_data:
@@ -279,6 +286,10 @@ def top_areas(query: FigureQuery, level: str, limit: int) -> tuple[list[dict], i
     if level not in AREA_KEYS:
         raise InputRejected([Problem("query", f"{level!r} is not an area level; use {', '.join(AREA_KEYS)}",
                                      column="level")])
+    return figure_cache.remember("top areas", (query, level, int(limit)), lambda: _top_areas(query, level, limit))
+
+
+def _top_areas(query: FigureQuery, level: str, limit: int) -> tuple[list[dict], int]:
     con, has_data = _connection(query)
     try:
         if not has_data:

@@ -15,6 +15,7 @@ from core.problems import Refused
 from geography.models import DeprivationRecord
 from insights.services.access import FigureAccess
 from insights.services.areas import area_names
+from insights.services.figure_cache import remember
 from insights.services.figures import NO_LOCATION, FigureQuery, parse_month, select
 
 VIOLENCE = "Violence and sexual offences"
@@ -59,7 +60,13 @@ def _measure_count(access: FigureAccess, query: FigureQuery, spec: dict) -> obje
     if "age_group" in spec:
         rows = access.counts(replace(query, types=()), ["age_group"])
         return next((r["count"] for r in rows if r["age_group"] == spec["age_group"]), 0)
-    rows = access.counts(replace(query, types=spec.get("types", ())), [])
+    types = spec.get("types", ())
+    if types and access.full(query):
+        # The period's counts by type, asked once for every measure (the request keeps them): the same cells
+        # summed, so the same numbers as a count per type.
+        rows = access.counts(replace(query, types=()), ["crime_type"])
+        return sum(r["count"] for r in rows if r["crime_type"] in types)
+    rows = access.counts(replace(query, types=types), [])
     return rows[0]["count"] if rows else 0
 
 
@@ -105,7 +112,7 @@ def trend(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """
     first = shift(query.month_from, -12)
     loaded = access.months(query.source)
-    counted = {r["month"]: r["count"] for r in access.counts(replace(query, month_from=first), ["month"])}
+    counted = _by_month(query, access)
     value = {m: (counted.get(m, 0) if m in loaded else no_data(m)) for m in months_between(first, query.month_to)}
     rows = []
     for month in months_between(query.month_from, query.month_to):
@@ -126,11 +133,20 @@ def trend(query: FigureQuery, access: FigureAccess) -> list[dict]:
     return rows
 
 
+def _by_month(query: FigureQuery, access: FigureAccess) -> dict[str, object]:
+    """Counts by month from 12 months before the period to its end: one query for the trend and seasonality."""
+    first = shift(query.month_from, -12)
+    return {r["month"]: r["count"] for r in access.counts(replace(query, month_from=first), ["month"])}
+
+
 def by_type(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """Counts by crime type (police) or means of assault (ED), largest first, with each one's share."""
     rows = access.counts(query, ["crime_type"])
-    total_rows = access.counts(query, [])
-    total = total_rows[0]["count"] if total_rows else 0
+    if access.full(query):
+        total = sum(r["count"] for r in rows)  # every event has one row here (a blank type too)
+    else:  # the release's total is rounded on its own, not the sum of its rounded types
+        total_rows = access.counts(query, [])
+        total = total_rows[0]["count"] if total_rows else 0
     result = []
     for r in rows:
         share = (round(100 * r["count"] / total, 1) if known(r["count"]) and known(total) and total
@@ -184,7 +200,7 @@ def concentration(query: FigureQuery, access: FigureAccess, universe: list[str])
 def seasonality(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """Average count in each calendar month over the months of the period that have data."""
     loaded = access.months(query.source)
-    counted = {r["month"]: r["count"] for r in access.counts(query, ["month"])}
+    counted = _by_month(query, access)  # the trend's counts (the months of the period are among them)
     by_month: dict[int, list] = {}
     for month in months_between(query.month_from, query.month_to):
         if month in loaded:
@@ -236,7 +252,8 @@ def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
     rated = [r for r in rows if known(r.get("rate_per_1000"))]
     ranked = sorted(rated, key=lambda r: -r["rate_per_1000"])
     rank = {r[level]: i for i, r in enumerate(ranked, start=1)}
-    wanted = ([query.area, *neighbours_of(query.area)] if query.area else [r[level] for r in rows])
+    wanted = ([query.area, *remember("neighbours", (query.area,), lambda: neighbours_of(query.area))]
+              if query.area else [r[level] for r in rows])
     by_code = {r[level]: r for r in rows}
     names = area_names(wanted)
     result = [{"area": code, "name": names.get(code, ""), "relation": "this area" if code == query.area
@@ -247,7 +264,7 @@ def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
               for code in wanted]
     totals = access.counts(region_query, [])
     total = totals[0]["count"] if totals else 0
-    population = _region_population()
+    population = remember("region population", (), _region_population)
     result.append({"area": "region", "name": "The region", "relation": "region", "count": total,
                    "rate_per_1000": round(total * 1000 / population, 3) if known(total) and population
                    else (WITHHELD if not known(total) else undefined("no residents loaded")),

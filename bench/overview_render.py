@@ -119,6 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=40)
     parser.add_argument("--profile", type=int, default=0, help="print the top N functions by cumulative time")
+    parser.add_argument("--profile-out", help="also write the profile here (for pstats or snakeviz)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         setup(Path(scratch))
@@ -155,6 +156,8 @@ def main() -> None:
         if profile:
             print(f"\nTop {args.profile} by cumulative time, no figure cache, {len(paths)} overview renders:")
             pstats.Stats(profile).sort_stats("cumulative").print_stats(args.profile)
+            if args.profile_out:
+                profile.dump_stats(args.profile_out)
 
 
 if __name__ == "__main__":

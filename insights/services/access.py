@@ -12,6 +12,7 @@ downloads, maps and reports.
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from core import request_memo
 from core.figures import WITHHELD, known
 from core.periods import months_between
 from core.release import ALL, NO_LOCATION, REGION, TOTAL, NotInRelease, Release, current_release, year_label
@@ -65,7 +66,7 @@ class FigureAccess:
 
     def months(self, source: str) -> set[str]:
         """The months the source holds data for (as the viewer's figures see them)."""
-        return set(figure_cache.request_memo(f"loaded months {source}", lambda: loaded_months(source)))
+        return set(request_memo.memo(f"loaded months {source}", lambda: loaded_months(source)))
 
     def source_line(self, query: FigureQuery) -> str:
         """Where the figures come from, for the page and the download."""

@@ -20,33 +20,27 @@ viewer. Nothing is kept for POST and other writing requests.
 import hashlib
 import pickle
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, router, transaction
 
-#: The current request's remembered results, state and results to write; None outside a GET or HEAD request.
-_request: ContextVar[dict | None] = ContextVar("vrp_figure_request", default=None)
+from core import request_memo
+
 _MISSING = object()
 
 
-def _started(sender: object, environ: dict | None = None, **kwargs: Any) -> None:
-    method = (environ or {}).get("REQUEST_METHOD", "GET")
-    _request.set({"memo": {}, "state": None, "pending": {}} if method in ("GET", "HEAD") else None)
-
-
-def _finished(sender: object, **kwargs: Any) -> None:
-    state = _request.get()
-    _request.set(None)
-    if state and state["pending"]:
-        write(state["pending"])
-
-
-request_started.connect(_started, dispatch_uid="vrp_figure_cache_started")
-request_finished.connect(_finished, dispatch_uid="vrp_figure_cache_finished")
+def _request() -> dict | None:
+    """This module's part of the reading request's memo: remembered results, the data state, results to write
+    at the end of the request; None outside a GET or HEAD request."""
+    state = request_memo.current()
+    if state is None:
+        return None
+    if "figures" not in state:
+        state["figures"] = {"memo": {}, "state": None, "pending": {}}
+        request_memo.at_end(lambda: state["figures"]["pending"] and write(state["figures"]["pending"]))
+    return state["figures"]
 
 
 def enabled() -> bool:
@@ -81,21 +75,8 @@ def data_state() -> tuple:
     return (data_version(), geography_version(), tuple(region.lad_codes), tuple(region.force_slugs), partitions)
 
 
-def request_memo(name: str, compute: Callable[[], Any]) -> Any:
-    """``compute()`` once per GET request under ``name`` (every time outside one): for lookups that are cheap
-    but asked for many times a page."""
-    state = _request.get()
-    if state is None:
-        return compute()
-    memo = state["memo"]
-    key = ("memo", name)
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
-
-
 def _state() -> tuple:
-    state = _request.get()
+    state = _request()
     if state is None:
         return data_state()
     if state["state"] is None:
@@ -117,7 +98,7 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "
     The result must be picklable and is never shared as the same object (each caller gets its own copy), so
     a caller may change what it gets.
     """
-    state = _request.get()
+    state = _request()
     memo = state["memo"] if state is not None else None
     local = (kind, scope, parts)
     if memo is not None and local in memo:

@@ -110,10 +110,8 @@ class _SharedDatabase:
         self._sources: set[str] = set()
 
     def cursor(self, source: str) -> tuple[duckdb.DuckDBPyConnection, bool]:
-        # Looked up once per request (a page runs dozens of queries), every time outside one.
-        files = figure_cache.request_memo("current files", lambda: {s: current_files(s) for s in SOURCES})
-        version = figure_cache.request_memo("geography version", geography_version)
-        key = (str(settings.VRP_DATA_DIR), version, tuple(tuple(files[s]) for s in SOURCES))
+        files = {s: current_files(s) for s in SOURCES}
+        key = (str(settings.VRP_DATA_DIR), geography_version(), tuple(tuple(files[s]) for s in SOURCES))
         with self._lock:
             if key != self._key:
                 self._rebuild(files)

@@ -139,6 +139,11 @@ def _by_month(query: FigureQuery, access: FigureAccess) -> dict[str, object]:
     return {r["month"]: r["count"] for r in access.counts(replace(query, month_from=first), ["month"])}
 
 
+def _names(codes: list[str]) -> dict[str, str]:
+    """The names of ``codes``, kept in the shared cache (per geography version) like the figures."""
+    return remember("area names", (tuple(codes),), lambda: area_names(codes))
+
+
 def by_type(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """Counts by crime type (police) or means of assault (ED), largest first, with each one's share."""
     rows = access.counts(query, ["crime_type"])
@@ -158,9 +163,10 @@ def by_type(query: FigureQuery, access: FigureAccess) -> list[dict]:
 def by_local_authority(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """Counts and rates per 1,000 residents (and aged 24 and under) by local authority, with a labelled
     ``no location`` row for the records that could not be placed."""
-    names = area_names()
+    counted = access.counts(query, ["lad"])
+    names = _names([r["lad"] for r in counted if r["lad"] is not None])  # only these: not every area's name
     rows = []
-    for r in access.counts(query, ["lad"]):
+    for r in counted:
         placed = r["lad"] is not None
         rows.append({"lad": r["lad"] if placed else NO_LOCATION,
                      "name": names.get(r["lad"], "") if placed else "Records with no location",
@@ -176,7 +182,7 @@ def places_most_affected(query: FigureQuery, access: FigureAccess, limit: int = 
     top, total = access.top_areas(query, "lsoa", limit)
     total = total or 1
     deciles = _imd_deciles([r["lsoa"] for r in top])
-    names = area_names([r["lsoa"] for r in top])
+    names = _names([r["lsoa"] for r in top])
     return [{"rank": i, "lsoa": r["lsoa"], "name": names.get(r["lsoa"], ""), "count": r["count"],
              "share_percent": round(100 * r["count"] / total, 2), "rate_per_1000": r["rate_per_1000"],
              "imd_decile": deciles.get(r["lsoa"])} for i, r in enumerate(top, start=1)]
@@ -255,7 +261,7 @@ def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
     wanted = ([query.area, *remember("neighbours", (query.area,), lambda: neighbours_of(query.area))]
               if query.area else [r[level] for r in rows])
     by_code = {r[level]: r for r in rows}
-    names = area_names(wanted)
+    names = _names(wanted)
     result = [{"area": code, "name": names.get(code, ""), "relation": "this area" if code == query.area
                else ("neighbour" if query.area else "local authority"),
                "count": by_code.get(code, {}).get("count", 0),

@@ -6,4 +6,5 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core import checks  # noqa: F401 - registers the deployment checks
+        # The deployment checks register themselves; the request memo connects its request signals.
+        from core import checks, request_memo  # noqa: F401

@@ -142,7 +142,11 @@ class Figure:
         from core.problems import Refused
 
         try:
-            rows = self.compute(params, access)
+            # An access that keeps results (insights' FigureAccess: per request and in the shared cache, under
+            # the viewer's scope) computes each figure once; any other computes it every time.
+            remember = getattr(access, "remember", None)
+            rows = (remember(self.name, params, lambda: self.compute(params, access)) if remember is not None
+                    else self.compute(params, access))
         except Refused as exc:
             return Table(self.name, self.title, list(self.columns), [], self.description, list(notes or []),
                          source_line, refused=exc.reason)

@@ -31,7 +31,14 @@ class RegionConfig:
 
 
 def current_region() -> RegionConfig:
-    """The region pages show by default: the current Region row, else the West Midlands."""
+    """The region pages show by default: the current Region row, else the West Midlands (read once per
+    reading request: a page asks for it many times)."""
+    from core.request_memo import memo
+
+    return memo("current region", _current_region)
+
+
+def _current_region() -> RegionConfig:
     row = Region.objects.filter(is_current=True).order_by("-id").first()
     if row is None:
         return RegionConfig(**WEST_MIDLANDS)

@@ -34,6 +34,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from core import request_memo
 from core.disclosure import RULE, Rule, apply_rule
 from core.periods import Year, whole_years
 from core.problems import Refused
@@ -258,7 +259,8 @@ def current_release(name: str) -> Release:
     memo_key = (name, tuple(lads), spec.fingerprint()) if spec.fingerprint else None
     if memo_key is not None and memo_key in _memo:
         return _memo[memo_key]
-    version = data_version(spec, lads)
+    # Reading every record is the cost of a release: once per reading request (a page asks several times).
+    version = request_memo.memo(f"release data version {name} {lads}", lambda: data_version(spec, lads))
     stored = PublicRelease.objects.filter(source=name, data_version=version, rule=RULE.name).first()
     if stored is None:
         published, manifest = build(name, spec, source.label, lads)

@@ -30,8 +30,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("VRP_HSTS_SECONDS", "0", "Strict-Transport-Security max-age; 31536000 in production."),
         Setting("VRP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend",
                 "Django email backend used for notifications."),
-        Setting("VRP_PUBLIC_CACHE_SECONDS", "300", "How long an anonymous visitor's public page is kept at most "
-                "(any change to the data retires it at once); 0 switches the page cache off."),
+        Setting("VRP_PUBLIC_CACHE_SECONDS", "300", "How long an anonymous visitor's public page, and a figure's "
+                "results in the shared cache, are kept at most (any change to the data retires them at once); 0 "
+                "switches both caches off."),
         Setting("VRP_DUCKDB_MEMORY_LIMIT", "2GB", "Memory DuckDB may use per query before spilling to disk."),
         Setting("VRP_DUCKDB_THREADS", "2", "Threads DuckDB may use per query."),
         Setting("VRP_360GIVING_PREFIX", "360G-vrp",

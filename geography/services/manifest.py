@@ -49,6 +49,12 @@ def record_import(actor: Actor, kind: str, path: Path, checksum: str, options: d
 
 
 def geography_version() -> int:
-    """Changes whenever geography is imported; caches of lookups key on it."""
+    """Changes whenever geography is imported; caches of lookups key on it (read once per reading request)."""
+    from core.request_memo import memo
+
+    return memo("geography version", _geography_version)
+
+
+def _geography_version() -> int:
     latest = GeographyImport.objects.order_by("-id").values_list("id", flat=True).first()
     return latest or 0

@@ -11,7 +11,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 MAX_CELLS = 250_000
 
@@ -73,6 +72,8 @@ def quartic_kde(longitude: np.ndarray, latitude: np.ndarray, cell_size_m: float 
     cy = y0 + (np.arange(rows) + 0.5) * cell_size_m
     grid_x, grid_y = (a.ravel() for a in np.meshgrid(cx, cy))
     centres = np.column_stack([grid_x, grid_y])
+    from scipy.spatial import cKDTree  # imported here: scipy.spatial costs every process a second at start-up
+
     distances = cKDTree(centres).sparse_distance_matrix(cKDTree(np.column_stack([x, y])), bandwidth_m,
                                                         output_type="coo_matrix")
     u2 = (distances.data / bandwidth_m) ** 2

@@ -12,11 +12,12 @@ downloads, maps and reports.
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from core import request_memo
 from core.figures import WITHHELD, known
 from core.periods import months_between
 from core.release import ALL, NO_LOCATION, REGION, TOTAL, NotInRelease, Release, current_release, year_label
 from core.sources import is_open
-from insights.services import figures
+from insights.services import figure_cache, figures
 from insights.services.figures import FigureQuery
 
 #: Query-layer keys and the release's breakdowns they read.
@@ -25,9 +26,19 @@ BREAKDOWN_OF = {"crime_type": "type", "age_band": "age_band", "age_group": "age_
 
 @dataclass(frozen=True)
 class FigureAccess:
-    """``entitled(query)``: the viewer sees controlled figures for this query in full."""
+    """``entitled(query)``: the viewer sees controlled figures for this query in full. ``scope`` names whose
+    figures these are (``public``, ``full``, or a partner organisation and its areas): figure results are kept
+    in the shared cache under it, so viewers of different scopes never share them; None keeps nothing."""
 
     entitled: Callable[[FigureQuery], bool]
+    scope: str | None = None
+
+    def remember(self, figure: str, params: object, compute: Callable[[], list[dict]]) -> list[dict]:
+        """A figure's rows for ``params`` as this viewer sees them: computed once, then kept per request and in
+        the shared cache under the viewer's scope (``insights.services.figure_cache``)."""
+        if self.scope is None:
+            return compute()
+        return figure_cache.remember("figure", (figure, params), compute, scope=self.scope)
 
     def full(self, query: FigureQuery) -> bool:
         """True when the query's figures come from the warehouse in full."""
@@ -37,7 +48,8 @@ class FigureAccess:
         """Counts grouped by ``by``, as ``figures.counts`` returns them; a withheld count is ``WITHHELD``."""
         if self.full(query):
             return figures.counts(query, by)
-        return release_counts(query, by)
+        # The public release is the same for every viewer it is shown to.
+        return figure_cache.remember("release counts", (query, tuple(by)), lambda: release_counts(query, by))
 
     def top_areas(self, query: FigureQuery, level: str, limit: int) -> tuple[list[dict], int]:
         if not self.full(query):
@@ -54,7 +66,7 @@ class FigureAccess:
 
     def months(self, source: str) -> set[str]:
         """The months the source holds data for (as the viewer's figures see them)."""
-        return set(loaded_months(source))
+        return set(request_memo.memo(f"loaded months {source}", lambda: loaded_months(source)))
 
     def source_line(self, query: FigureQuery) -> str:
         """Where the figures come from, for the page and the download."""
@@ -69,8 +81,8 @@ class FigureAccess:
         return current_release(query.source).describe()
 
 
-PUBLIC = FigureAccess(entitled=lambda query: False)
-FULL = FigureAccess(entitled=lambda query: True)
+PUBLIC = FigureAccess(entitled=lambda query: False, scope="public")
+FULL = FigureAccess(entitled=lambda query: True, scope="full")
 
 
 def loaded_months(source: str) -> list[str]:
@@ -221,9 +233,25 @@ def entitled_for(user: object) -> Callable[[FigureQuery], bool]:
     return lambda query: False
 
 
+def scope_of(user: object) -> str:
+    """Whose figures a viewer sees, as the figure cache names it: ``full`` (every role entitled to everything),
+    ``partner:<organisation>:<areas>`` (a partner: its organisation and the areas it is entitled to), or
+    ``public`` (everyone else sees the same figures)."""
+    from core.access import role_of
+    from core.roles import Role
+
+    role = role_of(user)
+    if role in (Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR):
+        return "full"
+    if role == Role.PARTNER:
+        areas = ",".join(sorted(getattr(user, "area_codes", [])))
+        return f"partner:{getattr(user, 'organisation_id', None)}:{areas}"
+    return "public"
+
+
 def access_for(user: object) -> FigureAccess:
     """The figure access of a request's user."""
-    return FigureAccess(entitled_for(user))
+    return FigureAccess(entitled_for(user), scope_of(user))
 
 
 def for_region(query: FigureQuery) -> FigureQuery:

@@ -15,6 +15,7 @@ from django.conf import settings
 from core.problems import InputRejected, Problem
 from geography.codes import level_of
 from geography.services.manifest import geography_version
+from insights.services import figure_cache
 from insights.services.areas import area_tables
 from insights.services.duck import connect, sql_list, sql_text
 from insights.services.warehouse import current_files
@@ -251,6 +252,10 @@ def counts(query: FigureQuery, by: list[str]) -> list[dict]:
                  for k in by if k in ED_ONLY and query.source != "ed"]
     if problems:
         raise InputRejected(problems)
+    return figure_cache.remember("counts", (query, tuple(by)), lambda: _counts(query, by))
+
+
+def _counts(query: FigureQuery, by: list[str]) -> list[dict]:
     con, has_data = _connection(query)
     try:
         if not has_data:
@@ -281,6 +286,10 @@ def top_areas(query: FigureQuery, level: str, limit: int) -> tuple[list[dict], i
     if level not in AREA_KEYS:
         raise InputRejected([Problem("query", f"{level!r} is not an area level; use {', '.join(AREA_KEYS)}",
                                      column="level")])
+    return figure_cache.remember("top areas", (query, level, int(limit)), lambda: _top_areas(query, level, limit))
+
+
+def _top_areas(query: FigureQuery, level: str, limit: int) -> tuple[list[dict], int]:
     con, has_data = _connection(query)
     try:
         if not has_data:

@@ -15,6 +15,7 @@ from core.problems import Refused
 from geography.models import DeprivationRecord
 from insights.services.access import FigureAccess
 from insights.services.areas import area_names
+from insights.services.figure_cache import remember
 from insights.services.figures import NO_LOCATION, FigureQuery, parse_month, select
 
 VIOLENCE = "Violence and sexual offences"
@@ -59,7 +60,13 @@ def _measure_count(access: FigureAccess, query: FigureQuery, spec: dict) -> obje
     if "age_group" in spec:
         rows = access.counts(replace(query, types=()), ["age_group"])
         return next((r["count"] for r in rows if r["age_group"] == spec["age_group"]), 0)
-    rows = access.counts(replace(query, types=spec.get("types", ())), [])
+    types = spec.get("types", ())
+    if types and access.full(query):
+        # The period's counts by type, asked once for every measure (the request keeps them): the same cells
+        # summed, so the same numbers as a count per type.
+        rows = access.counts(replace(query, types=()), ["crime_type"])
+        return sum(r["count"] for r in rows if r["crime_type"] in types)
+    rows = access.counts(replace(query, types=types), [])
     return rows[0]["count"] if rows else 0
 
 
@@ -120,7 +127,7 @@ def trend(query: FigureQuery, access: FigureAccess) -> list[dict]:
     first = shift(query.month_from, -12)
     loaded = access.months(query.source)
     cut_short = _incomplete(query.source)
-    counted = {r["month"]: r["count"] for r in access.counts(replace(query, month_from=first), ["month"])}
+    counted = _by_month(query, access)
     value = {m: (Missing("x", cut_short[m]) if m in cut_short else counted.get(m, 0) if m in loaded
                  else no_data(m)) for m in months_between(first, query.month_to)}
     rows = []
@@ -142,11 +149,25 @@ def trend(query: FigureQuery, access: FigureAccess) -> list[dict]:
     return rows
 
 
+def _by_month(query: FigureQuery, access: FigureAccess) -> dict[str, object]:
+    """Counts by month from 12 months before the period to its end: one query for the trend and seasonality."""
+    first = shift(query.month_from, -12)
+    return {r["month"]: r["count"] for r in access.counts(replace(query, month_from=first), ["month"])}
+
+
+def _names(codes: list[str]) -> dict[str, str]:
+    """The names of ``codes``, kept in the shared cache (per geography version) like the figures."""
+    return remember("area names", (tuple(codes),), lambda: area_names(codes))
+
+
 def by_type(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """Counts by crime type (police) or means of assault (ED), largest first, with each one's share."""
     rows = access.counts(query, ["crime_type"])
-    total_rows = access.counts(query, [])
-    total = total_rows[0]["count"] if total_rows else 0
+    if access.full(query):
+        total = sum(r["count"] for r in rows)  # every event has one row here (a blank type too)
+    else:  # the release's total is rounded on its own, not the sum of its rounded types
+        total_rows = access.counts(query, [])
+        total = total_rows[0]["count"] if total_rows else 0
     result = []
     for r in rows:
         share = (round(100 * r["count"] / total, 1) if known(r["count"]) and known(total) and total
@@ -158,9 +179,10 @@ def by_type(query: FigureQuery, access: FigureAccess) -> list[dict]:
 def by_local_authority(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """Counts and rates per 1,000 residents (and aged 24 and under) by local authority, with a labelled
     ``no location`` row for the records that could not be placed."""
-    names = area_names()
+    counted = access.counts(query, ["lad"])
+    names = _names([r["lad"] for r in counted if r["lad"] is not None])  # only these: not every area's name
     rows = []
-    for r in access.counts(query, ["lad"]):
+    for r in counted:
         placed = r["lad"] is not None
         rows.append({"lad": r["lad"] if placed else NO_LOCATION,
                      "name": names.get(r["lad"], "") if placed else "Records with no location",
@@ -176,7 +198,7 @@ def places_most_affected(query: FigureQuery, access: FigureAccess, limit: int = 
     top, total = access.top_areas(query, "lsoa", limit)
     total = total or 1
     deciles = _imd_deciles([r["lsoa"] for r in top])
-    names = area_names([r["lsoa"] for r in top])
+    names = _names([r["lsoa"] for r in top])
     return [{"rank": i, "lsoa": r["lsoa"], "name": names.get(r["lsoa"], ""), "count": r["count"],
              "share_percent": round(100 * r["count"] / total, 2), "rate_per_1000": r["rate_per_1000"],
              "imd_decile": deciles.get(r["lsoa"])} for i, r in enumerate(top, start=1)]
@@ -200,7 +222,7 @@ def concentration(query: FigureQuery, access: FigureAccess, universe: list[str])
 def seasonality(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """Average count in each calendar month over the months of the period that have data."""
     loaded = access.months(query.source)
-    counted = {r["month"]: r["count"] for r in access.counts(query, ["month"])}
+    counted = _by_month(query, access)  # the trend's counts (the months of the period are among them)
     by_month: dict[int, list] = {}
     for month in months_between(query.month_from, query.month_to):
         if month in loaded:
@@ -252,9 +274,10 @@ def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
     rated = [r for r in rows if known(r.get("rate_per_1000"))]
     ranked = sorted(rated, key=lambda r: -r["rate_per_1000"])
     rank = {r[level]: i for i, r in enumerate(ranked, start=1)}
-    wanted = ([query.area, *neighbours_of(query.area)] if query.area else [r[level] for r in rows])
+    wanted = ([query.area, *remember("neighbours", (query.area,), lambda: neighbours_of(query.area))]
+              if query.area else [r[level] for r in rows])
     by_code = {r[level]: r for r in rows}
-    names = area_names(wanted)
+    names = _names(wanted)
     result = [{"area": code, "name": names.get(code, ""), "relation": "this area" if code == query.area
                else ("neighbour" if query.area else "local authority"),
                "count": by_code.get(code, {}).get("count", 0),
@@ -263,7 +286,7 @@ def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
               for code in wanted]
     totals = access.counts(region_query, [])
     total = totals[0]["count"] if totals else 0
-    population = _region_population()
+    population = remember("region population", (), _region_population)
     result.append({"area": "region", "name": "The region", "relation": "region", "count": total,
                    "rate_per_1000": round(total * 1000 / population, 3) if known(total) and population
                    else (WITHHELD if not known(total) else undefined("no residents loaded")),

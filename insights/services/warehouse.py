@@ -190,9 +190,16 @@ def record_rejected_batch(source: str, fmt: str, outcomes: list[FileOutcome], ac
 
 
 def current_files(source: str) -> list[str]:
-    """Absolute paths of the source's current partitions (what every query reads)."""
-    root = warehouse_dir()
-    return [str(root / p) for p in WarehousePartition.objects.filter(source=source, is_current=True)
+    """Absolute paths of the source's current partitions (what every query reads); read once per reading
+    request (every query of a page asks)."""
+    from core.request_memo import memo
+
+    return list(memo(f"current files {source}", lambda: _current_files(source)))
+
+
+def _current_files(source: str) -> list[str]:
+    root = str(warehouse_dir())  # joined as text: a Path per partition cost more than the query itself
+    return [f"{root}/{p}" for p in WarehousePartition.objects.filter(source=source, is_current=True)
             .order_by("month", "provider").values_list("path", flat=True)]
 
 

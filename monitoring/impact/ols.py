@@ -10,7 +10,6 @@ N-K when classical.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -24,12 +23,16 @@ class Fit:
     clusters: int | None
 
     def interval(self, index: int, level: float = 0.95) -> tuple[float, float]:
+        from scipy import stats  # imported here: scipy.stats costs every process a second at start-up
+
         margin = float(stats.t.ppf(0.5 + level / 2, self.degrees_of_freedom)) * float(self.standard_errors[index])
         estimate = float(self.coefficients[index])
         return estimate - margin, estimate + margin
 
     def p_value(self, index: int) -> float:
         t = float(self.coefficients[index]) / float(self.standard_errors[index])
+        from scipy import stats
+
         return float(2 * stats.t.sf(abs(t), self.degrees_of_freedom))
 
 

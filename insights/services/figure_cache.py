@@ -1,0 +1,118 @@
+"""Figure results kept once per request and in the shared cache, per state of the data and per query.
+
+A page that is not in the page cache (a signed-in viewer, or filters nobody asked for yet) still asks for the
+same counts many times: the overview's figures share their totals, and every figure's notes count the region
+again. Two layers keep each result computed once:
+
+- **per request**: a GET or HEAD request remembers every result it computed (and what the warehouse holds),
+  so a count asked for twice is computed once;
+- **shared**: results are also kept in the ``shared`` cache (the ``vrp_shared_cache`` table, or Redis when
+  ``VRP_SHARED_CACHE_URL`` names one), so every worker reuses them, for ``VRP_PUBLIC_CACHE_SECONDS`` at most
+  (0 switches it off, as for pages). A request's new results are written at its end, in one transaction.
+
+Every key holds the state the result was computed from: the data version (``core.DataVersion``), the
+geography version, the region's local authorities and forces, and the warehouse's current partitions (so an
+ingest or a restore, however it was run, retires them); plus the caller's scope, which names whose figures
+they are (``public``, ``full``, or a partner organisation and its areas) wherever the result depends on the
+viewer. Nothing is kept for POST and other writing requests.
+"""
+
+import hashlib
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, router, transaction
+
+from core import request_memo
+
+_MISSING = object()
+
+
+def _request() -> dict | None:
+    """This module's part of the reading request's memo: remembered results, the data state, results to write
+    at the end of the request; None outside a GET or HEAD request."""
+    state = request_memo.current()
+    if state is None:
+        return None
+    if "figures" not in state:
+        state["figures"] = {"memo": {}, "state": None, "pending": {}}
+        request_memo.at_end(lambda: state["figures"]["pending"] and write(state["figures"]["pending"]))
+    return state["figures"]
+
+
+def enabled() -> bool:
+    return settings.VRP_PUBLIC_CACHE_SECONDS > 0
+
+
+def write(entries: dict[str, Any]) -> None:
+    """Store ``entries`` in the shared cache in one go (one transaction for the database cache)."""
+    shared = caches["shared"]
+    try:
+        model = getattr(shared, "cache_model_class", None)  # the database cache: one transaction, one commit
+        if model is not None:
+            with transaction.atomic(using=router.db_for_write(model)):
+                shared.set_many(entries, settings.VRP_PUBLIC_CACHE_SECONDS)
+        else:
+            shared.set_many(entries, settings.VRP_PUBLIC_CACHE_SECONDS)
+    except DatabaseError:
+        pass  # a busy database: the results are computed again next time, never wrong
+
+
+def data_state() -> tuple:
+    """What the figures are computed from: data version, geography version, region, warehouse partitions."""
+    from core.public_cache import data_version
+    from core.region import current_region
+    from geography.services.manifest import geography_version
+    from insights.models import WarehousePartition
+
+    region = current_region()
+    partitions = hashlib.sha256(repr(list(
+        WarehousePartition.objects.filter(is_current=True).order_by("source", "month", "provider", "path")
+        .values_list("source", "path"))).encode()).hexdigest()
+    return (data_version(), geography_version(), tuple(region.lad_codes), tuple(region.force_slugs), partitions)
+
+
+def _state() -> tuple:
+    state = _request()
+    if state is None:
+        return data_state()
+    if state["state"] is None:
+        state["state"] = data_state()
+    return state["state"]
+
+
+def cache_key(kind: str, parts: tuple, scope: str = "") -> str:
+    """The shared-cache key of a result: its kind, its parts (the query), the viewer's scope and the state of
+    the data."""
+    text = repr((kind, scope, parts, _state()))
+    return "vrp:figure:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "") -> Any:
+    """The result of ``compute()`` for ``kind`` and ``parts`` (and ``scope``, wherever the result depends on
+    the viewer): remembered for the request, and kept in the shared cache while the data stay the same.
+
+    The result must be picklable and is never shared as the same object (each caller gets its own copy), so
+    a caller may change what it gets.
+    """
+    state = _request()
+    memo = state["memo"] if state is not None else None
+    local = (kind, scope, parts)
+    if memo is not None and local in memo:
+        return pickle.loads(memo[local])  # noqa: S301 - bytes this request made itself
+    key = cache_key(kind, parts, scope) if enabled() else None
+    value = caches["shared"].get(key, _MISSING) if key is not None else _MISSING
+    if value is _MISSING:
+        value = compute()
+        if key is not None:
+            if state is not None:
+                state["pending"][key] = value
+            else:
+                write({key: value})
+    if memo is None:
+        return value
+    memo[local] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    return pickle.loads(memo[local])  # noqa: S301 - bytes this request made itself

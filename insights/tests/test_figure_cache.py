@@ -1,0 +1,136 @@
+"""Figure results kept per request and in the shared cache: the same figures as computed afresh, never another
+viewer's, and retired by any change to the data they come from."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from core import request_memo
+from core.models import Organisation, User
+from core.public_cache import bump_data_version
+from demo.region import build_demo_region
+from insights.figures import OVERVIEW
+from insights.services import figure_cache
+from insights.services.access import FULL, PUBLIC, FigureAccess, scope_of
+from insights.services.figures import FigureQuery
+from insights.services.overview import VIOLENCE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> dict:
+    # Few ED attendances, so that the public release withholds and rounds: a partner's figures differ from it.
+    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=12,
+                             with_commissioning=False, grid=(12, 10))
+
+
+@pytest.fixture
+def cache_on(settings) -> None:
+    settings.VRP_PUBLIC_CACHE_SECONDS = 300
+    caches["shared"].clear()
+
+
+def rows_of(response) -> list:
+    assert response.status_code == 200, response.content[:300]
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return json.loads(content)["rows"]
+
+
+def partner(name: str, lad: str) -> User:
+    org = Organisation.objects.create(name=f"{name} council", kind="local_authority", area_codes=[lad])
+    return User.objects.create_user(name, password="x-long-password-1", role="partner", organisation=org)
+
+
+def test_a_partner_never_gets_another_partners_cached_figures(demo: dict, settings) -> None:
+    """Partner A sees ED figures of its own authority in full and keeps them in the shared cache; partner B, of
+    another authority, asking for the same figures gets the public release's, as it would with no cache."""
+    own, other = partner("a", "E08900003"), partner("b", "E08900004")
+    a, b = Client(), Client()
+    a.force_login(own)
+    b.force_login(other)
+    urls = [f"/insights/figures/{name}.json?source=ed&area=E08900003&from=2024-01&to=2024-12"
+            for name in ("types", "trend", "headline", "local_authorities")]
+    settings.VRP_PUBLIC_CACHE_SECONDS = 0
+    fresh_b = [rows_of(b.get(url)) for url in urls]
+    fresh_a = [rows_of(a.get(url)) for url in urls]
+    assert fresh_a != fresh_b  # the test means something: the release differs from the full figures
+    settings.VRP_PUBLIC_CACHE_SECONDS = 300
+    caches["shared"].clear()
+    assert [rows_of(a.get(url)) for url in urls] == fresh_a
+    assert [rows_of(a.get(url)) for url in urls] == fresh_a  # now from the cache
+    assert [rows_of(b.get(url)) for url in urls] == fresh_b
+    assert scope_of(own) != scope_of(other) and scope_of(own).startswith("partner:")
+
+
+def test_figures_from_the_cache_are_the_figures_computed_afresh(demo: dict, cache_on: None, settings) -> None:
+    queries = [FigureQuery("police", "2024-01", "2024-12", area="E08900003"),
+               FigureQuery("police", "2024-01", "2024-12", area="E08900003", types=(VIOLENCE,)),
+               FigureQuery("ed", "2024-01", "2024-12", area="E08900004"),
+               FigureQuery("police", "2024-03", "2024-08", lad_codes=("E08900003", "E08900004"))]
+
+    def tables(access: FigureAccess) -> list:
+        return [(f.name, t.rows, t.refused) for q in queries for f in OVERVIEW for t in [f.table(q, access)]]
+
+    for access in (FULL, PUBLIC):
+        first, second = tables(access), tables(access)  # computed and stored; then read back
+        settings.VRP_PUBLIC_CACHE_SECONDS = 0
+        assert first == second == tables(access)
+        settings.VRP_PUBLIC_CACHE_SECONDS = 300
+
+
+def test_results_are_kept_per_scope_and_retired_by_a_change_to_the_data(demo: dict, cache_on: None,
+                                                                        settings) -> None:
+    calls = []
+
+    def compute() -> list[dict]:
+        calls.append(1)
+        return [{"count": len(calls)}]
+
+    assert figure_cache.remember("test", ("q",), compute, scope="public") == [{"count": 1}]
+    assert figure_cache.remember("test", ("q",), compute, scope="public") == [{"count": 1}]
+    assert figure_cache.remember("test", ("q",), compute, scope="partner:1:E08900003") == [{"count": 2}]
+    assert figure_cache.remember("test", ("other q",), compute, scope="public") == [{"count": 3}]
+    bump_data_version()  # what every import, ingest and data-changing request does
+    assert figure_cache.remember("test", ("q",), compute, scope="public") == [{"count": 4}]
+    settings.VRP_PUBLIC_CACHE_SECONDS = 0
+    assert figure_cache.remember("test", ("q",), compute, scope="public") == [{"count": 5}]
+    assert figure_cache.remember("test", ("q",), compute, scope="public") == [{"count": 6}]
+
+
+def test_new_data_retire_results_even_without_a_new_data_version(demo: dict, cache_on: None, settings,
+                                                                 tmp_path: Path) -> None:
+    """The warehouse's partitions are part of every key: data loaded by a script that does not bump the data
+    version still retires what was kept."""
+    query = FigureQuery("police", "2024-10", "2025-03", area="E08900003")
+    trend = next(f for f in OVERVIEW if f.name == "trend")
+    key, before = figure_cache.cache_key("figure", ("trend", query), "public"), trend.table(query, PUBLIC).rows
+    build_demo_region(tmp_path / "more", "2025-01", 3, police_per_month=150, ed_per_month=12,
+                      with_commissioning=False, grid=(12, 10))
+    assert figure_cache.cache_key("figure", ("trend", query), "public") != key
+    after = trend.table(query, PUBLIC).rows
+    settings.VRP_PUBLIC_CACHE_SECONDS = 0
+    assert after == trend.table(query, PUBLIC).rows != before
+
+
+def test_a_reading_request_remembers_lookups_and_a_writing_one_does_not(demo: dict) -> None:
+    calls = []
+
+    def lookup() -> int:
+        calls.append(1)
+        return len(calls)
+
+    request_memo._started(None, environ={"REQUEST_METHOD": "GET"})
+    try:
+        assert request_memo.memo("x", lookup) == request_memo.memo("x", lookup) == 1
+    finally:
+        request_memo._finished(None)
+    assert request_memo.memo("x", lookup) == 2 and request_memo.memo("x", lookup) == 3  # outside a request
+    request_memo._started(None, environ={"REQUEST_METHOD": "POST"})
+    try:
+        assert request_memo.memo("x", lookup) == 4 and request_memo.memo("x", lookup) == 5
+    finally:
+        request_memo._finished(None)

@@ -20,6 +20,7 @@ from core.render import error_response, form_errors
 from core.render import render as render_table
 from core.roles import EVERYONE, Role
 from insights.figures import HOTSPOTS, MAPS, OVERVIEW
+from insights.findings import key_findings
 from insights.forms import OverviewFilters
 from insights.models import HarmWeight, IngestBatch
 from insights.services import pickers
@@ -65,8 +66,15 @@ def overview(request: HttpRequest) -> HttpResponse:
         "open_source": query is not None and sources.is_open(query.source),
         "source_line": _source_line(query, access), "query_string": request.GET.urlencode(),
         "area_label": pickers.area_label(query.area) if query is not None else "",
-        "period": _period(query)},
+        "period": _period(query), "findings": key_findings(tables), "profile_query": _without(request, "area")},
         status=400 if form.errors else 200)
+
+
+def _without(request: HttpRequest, key: str) -> str:
+    """The page's filters without one of them (the map's links to profiles keep the period and type)."""
+    params = request.GET.copy()
+    params.pop(key, None)
+    return params.urlencode()
 
 
 def _period(query: FigureQuery | None) -> str:

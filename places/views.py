@@ -27,8 +27,8 @@ from insights.services.catalogue import default_query
 from places.forms import DirectorySearchForm, PlanForm, PlanItemForm, RouteForm, SubmissionForm
 from places.models import PreventionPlan, Route, School, Service
 from places.services import directory, provision
-from places.services.ordering import natural_key
 from places.services.nearby import by_month_and_type, events_near_geometry
+from places.services.ordering import natural_key
 from places.services.routes import before_after, difference_in_differences, route_panel
 
 PARTNERS = (Role.PARTNER, Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR)

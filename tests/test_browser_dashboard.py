@@ -45,6 +45,11 @@ def sized_page(request):
         assert [m for m in console if "Content Security Policy" in m] == []
 
 
+# The elements that stick out past the viewport, to say what to fix.
+WIDEST = """Array.from(document.querySelectorAll('main *')).filter(e => e.getBoundingClientRect().right >
+  document.documentElement.clientWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className)"""
+
+
 def _document_width(page) -> int:
     return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
 
@@ -60,7 +65,7 @@ def test_main_pages_fit_the_screen_are_accessible_and_are_photographed(demo, liv
             page.wait_for_selector("#map-legend li", timeout=20000)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{sized_page.viewport_name}.png"), full_page=True)
         if _document_width(page) > width:
-            too_wide[path] = _document_width(page)
+            too_wide[path] = (_document_width(page), page.evaluate(WIDEST))
         found = axe_violations(page)
         if found:
             violations[path] = found

@@ -46,6 +46,10 @@ class OverviewFilters(forms.Form):
         known = {value for _, group in types for value, _ in group}
         extra = [(given_type, given_type)] if given_type and given_type not in known else []
         self.fields["type"].widget.choices = [("", "All types"), *extra, *types]
+        for field in self.fields.values():
+            # GOV.UK Frontend's classes for its text input and select components.
+            kind = "govuk-select" if isinstance(field.widget, forms.Select) else "govuk-input"
+            field.widget.attrs["class"] = f"{kind} {field.widget.attrs.get('class', '')}".strip()
 
     def clean_area(self) -> str:
         text = self.cleaned_data["area"].strip()

@@ -16,6 +16,8 @@ def data_dir(request: pytest.FixtureRequest, settings, tmp_path: Path) -> Path:
     # Pages are tested fresh; the page cache has its own tests (core/tests/test_public_cache.py), which
     # switch it on.
     settings.VRP_PUBLIC_CACHE_SECONDS = 0
+    # No basemap in tests: nothing is fetched from outside, and the maps draw their outline instead.
+    settings.VRP_BASEMAP_TILES = ""
     from django.core.cache import cache, caches
 
     cache.clear()

@@ -20,8 +20,20 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = POLICY
+            response["Content-Security-Policy"] = current_policy()
         return response
+
+
+def current_policy() -> str:
+    """The policy, with the configured basemap's tile server (its origin only) allowed as an image source."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    tiles = urlsplit(getattr(settings, "VRP_BASEMAP_TILES", "") or "")
+    if tiles.scheme != "https" or not tiles.hostname:
+        return POLICY
+    return POLICY.replace("img-src 'self' data:", f"img-src 'self' data: https://{tiles.netloc}")
 
 
 def policy_with_style_hash(css: str) -> str:

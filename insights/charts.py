@@ -93,13 +93,51 @@ def bar_chart(labels: list[str], values: list[float | None], title: str, descrip
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = TOP + i * 26
         body.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" fill="#0b0c0c">'
-                    f"{escape(label[:34])}</text>")
+                    f"{escape(_fit(label))}</text>")
         if value is None:
             body.append(f'<text x="{label_width + 4}" y="{y + 15}" fill="#505a5f">withheld</text>')
             continue
         width = (WIDTH - label_width - RIGHT - 60) * value / top
         body.append(f'<rect x="{label_width}" y="{y + 3}" width="{width:.1f}" height="18" fill="{COLOURS[0]}"/>'
                     f'<text x="{label_width + width + 4:.1f}" y="{y + 16}" fill="#0b0c0c">{value:,.0f}</text>')
+    svg = _frame(title, description, body)
+    return svg.replace(f'viewBox="0 0 {WIDTH} {HEIGHT}"', f'viewBox="0 0 {WIDTH} {height}"', 1)
+
+
+def _fit(label: str, most: int = 30) -> str:
+    """A label short enough for the chart's label column (about 30 characters at 12 px), cut with an ellipsis;
+    the full name is in the data table beside the chart."""
+    return label if len(label) <= most else label[:most - 1].rstrip() + "…"
+
+
+def paired_bar_chart(labels: list[str], left: list[float | None], right: list[float | None],
+                     left_title: str, right_title: str, title: str, description: str,
+                     left_format: str = "{:,.0f}", right_format: str = "{:,.1f}") -> str:
+    """Two measures per label side by side, each on its own scale (e.g. money awarded and a violence rate):
+    two panels of horizontal bars sharing the label column. A None value is drawn as "withheld"."""
+    label_width, gap = 200, 30
+    panel = (WIDTH - label_width - RIGHT - gap) / 2
+    height = TOP + 24 + 26 * len(labels) + 24
+    body = []
+    for offset, values, heading, fmt, colour in ((label_width, left, left_title, left_format, COLOURS[0]),
+                                                 (label_width + panel + gap, right, right_title, right_format,
+                                                  COLOURS[1])):
+        known = [v for v in values if v is not None]
+        top = _nice_max(max(known) if known else 0)
+        body.append(f'<text x="{offset:.1f}" y="{TOP + 12}" font-weight="bold" fill="#0b0c0c">{escape(heading)}</text>')
+        for i, value in enumerate(values):
+            y = TOP + 24 + i * 26
+            if value is None:
+                body.append(f'<text x="{offset + 4:.1f}" y="{y + 15}" fill="#505a5f">withheld</text>')
+                continue
+            width = (panel - 70) * value / top
+            body.append(f'<rect x="{offset:.1f}" y="{y + 3}" width="{width:.1f}" height="18" fill="{colour}"/>'
+                        f'<text x="{offset + width + 4:.1f}" y="{y + 16}" fill="#0b0c0c">'
+                        f"{escape(fmt.format(value))}</text>")
+    for i, label in enumerate(labels):
+        y = TOP + 24 + i * 26
+        body.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" fill="#0b0c0c">'
+                    f"{escape(_fit(label, 28))}</text>")
     svg = _frame(title, description, body)
     return svg.replace(f'viewBox="0 0 {WIDTH} {HEIGHT}"', f'viewBox="0 0 {WIDTH} {height}"', 1)
 

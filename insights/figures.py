@@ -139,18 +139,21 @@ MAPS = {level: register(Figure(f"map_{level}", "insights-maps", f"Rates per 1,00
 def _hotspots(params: tuple[FigureQuery, str], access: FigureAccess) -> list[dict]:
     """``params``: the query and the harm weights (``none``, ``css``, ``chi``)."""
     from insights.services.hotspots import gistar_hotspots, with_geometry
+    from insights.services.pickers import area_names
 
     query, weights = params
     access.require_full(query, "Hot spots (by LSOA)")
-    return with_geometry(gistar_hotspots(query, weights=weights))
+    rows = with_geometry(gistar_hotspots(query, weights=weights))
+    names = area_names([r["lsoa"] for r in rows])
+    return [{**r, "name": names.get(r["lsoa"], "")} for r in rows]
 
 
 HOTSPOTS = register(Figure(
     "hotspots", "insights-hotspots", "Hot spots (Getis-Ord Gi*)",
     "Gi* of the rate per 1,000 residents by LSOA, with the Benjamini–Hochberg adjusted p-value and its class.",
-    (Column("lsoa", "LSOA code"), Column("count", "Count", COUNT), Column("value", "Rate", PER_1000),
-     Column("z", "Gi* z-score"), Column("p", "p-value"), Column("p_fdr", "Adjusted p-value (FDR)"),
-     Column("class", "Class")),
+    (Column("lsoa", "LSOA code"), Column("name", "LSOA"), Column("count", "Count", COUNT),
+     Column("value", "Rate", PER_1000), Column("z", "Gi* z-score"), Column("p", "p-value"),
+     Column("p_fdr", "Adjusted p-value (FDR)"), Column("class", "Class")),
     _hotspots, disclosure=SOURCE))
 
 

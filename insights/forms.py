@@ -4,8 +4,9 @@ from dataclasses import replace
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.urls import reverse
 
-from geography.codes import level_of
+from insights.services import pickers
 from insights.services.figures import FigureQuery
 
 # Years 1900–2099: police.uk starts in 2010, and a year 0000 is not a date at all.
@@ -15,21 +16,56 @@ MONTH = RegexValidator(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", "Enter a month as YYYY
 class OverviewFilters(forms.Form):
     source = forms.ChoiceField(choices=[("police", "Police recorded crime"), ("ed", "Emergency department assaults")],
                                required=False)
-    area = forms.CharField(required=False, max_length=9, label="Area code (local authority, ward, MSOA or LSOA)")
-    type = forms.CharField(required=False, max_length=100, label="Crime type or means of assault")
+    area = forms.CharField(
+        required=False, max_length=120, label="Area",
+        help_text="Type a name, an ONS code or a postcode: a local authority, ward, MSOA or LSOA.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "area-picker", "spellcheck": "false",
+                                      "role": "combobox", "aria-autocomplete": "list", "aria-expanded": "false",
+                                      "aria-controls": "area-suggestions", "aria-describedby": "id_area-hint"}))
+    type = forms.CharField(required=False, max_length=100, label="Crime type or means of assault",
+                           widget=forms.Select)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # "from" and "to" are Python keywords, so these fields are added by name.
-        self.fields["from"] = forms.CharField(required=False, validators=[MONTH], label="From (YYYY-MM)")
-        self.fields["to"] = forms.CharField(required=False, validators=[MONTH], label="To (YYYY-MM)")
+        self.fields["area"].widget.attrs["data-search-url"] = reverse("insights:areas")
+        if self.is_bound and pickers.CODE.match(self.data.get("area") or ""):
+            # A code in the URL is shown as the area's name with its code, which reads back to the same code.
+            self.data = self.data.copy()
+            self.data["area"] = pickers.area_label(self.data["area"].strip().upper())
+        # "from" and "to" are Python keywords, so these fields are added by name. Both offer only the months the
+        # warehouse holds; the regular expression still guards a month typed into the URL.
+        months = pickers.months_with_data()
+        for name, label, blank in (("from", "From", "Latest 12 months"), ("to", "To", "Latest month")):
+            given = self.data.get(name) if self.is_bound else None
+            offered = sorted({*months, *([given] if given and MONTH.regex.match(given) else [])})
+            choices = [("", blank), *((m, pickers.month_label(m)) for m in offered)]
+            self.fields[name] = forms.CharField(required=False, validators=[MONTH], label=label,
+                                                widget=forms.Select(choices=choices))
+        types = pickers.type_choices()
+        given_type = (self.data.get("type") or "") if self.is_bound else ""
+        known = {value for _, group in types for value, _ in group}
+        extra = [(given_type, given_type)] if given_type and given_type not in known else []
+        self.fields["type"].widget.choices = [("", "All types"), *extra, *types]
+        for field in self.fields.values():
+            # GOV.UK Frontend's classes for its text input and select components.
+            kind = "govuk-select" if isinstance(field.widget, forms.Select) else "govuk-input"
+            field.widget.attrs["class"] = f"{kind} {field.widget.attrs.get('class', '')}".strip()
 
     def clean_area(self) -> str:
-        area = self.cleaned_data["area"].strip().upper()
-        if area and level_of(area) not in ("lsoa", "msoa", "ward", "lad"):
-            raise forms.ValidationError("Enter an ONS code of a local authority (E08…), ward (E05…), MSOA (E02…) "
-                                        "or LSOA (E01…).")
-        return area
+        text = self.cleaned_data["area"].strip()
+        if not text:
+            return ""
+        code = pickers.resolve_area(text)
+        if code is None:
+            raise forms.ValidationError("No local authority, ward, MSOA or LSOA has that name, code or postcode. "
+                                        "Type the first letters of its name and choose it from the list.")
+        return code
+
+    def area_display(self) -> str:
+        """The chosen area as people read it: "Easton Borough (E08900002)"."""
+        if self.is_bound and self.is_valid():
+            return pickers.area_label(self.cleaned_data.get("area"))
+        return (self.data.get("area") or "") if self.is_bound else ""
 
     def clean(self) -> dict:
         data = super().clean()

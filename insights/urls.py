@@ -5,6 +5,7 @@ from insights import views
 app_name = "insights"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("areas.json", views.area_search, name="areas"),
     path("figures/<slug:name>.<str:fmt>", views.figure_data, name="figure"),
     path("maps/<slug:level>.geojson", views.map_layer, name="map"),
     path("hotspots/", views.hotspots, name="hotspots"),

@@ -6,7 +6,7 @@ in full, or a controlled source's public release), and the figures are computed 
 
 from dataclasses import replace
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from core import figures as registry
@@ -20,8 +20,10 @@ from core.render import error_response, form_errors
 from core.render import render as render_table
 from core.roles import EVERYONE, Role
 from insights.figures import HOTSPOTS, MAPS, OVERVIEW
+from insights.findings import key_findings
 from insights.forms import OverviewFilters
 from insights.models import HarmWeight, IngestBatch
+from insights.services import pickers
 from insights.services.access import FigureAccess, access_for, for_region
 from insights.services.catalogue import default_query
 from insights.services.figures import FigureQuery, counts, labelled
@@ -62,8 +64,24 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/overview.html", {
         "form": form, "query": query, "tables": tables, "full": full,
         "open_source": query is not None and sources.is_open(query.source),
-        "source_line": _source_line(query, access), "query_string": request.GET.urlencode()},
+        "source_line": _source_line(query, access), "query_string": request.GET.urlencode(),
+        "area_label": pickers.area_label(query.area) if query is not None else "",
+        "period": _period(query), "findings": key_findings(tables), "profile_query": _without(request, "area")},
         status=400 if form.errors else 200)
+
+
+def _without(request: HttpRequest, key: str) -> str:
+    """The page's filters without one of them (the map's links to profiles keep the period and type)."""
+    params = request.GET.copy()
+    params.pop(key, None)
+    return params.urlencode()
+
+
+def _period(query: FigureQuery | None) -> str:
+    """"January 2024 to December 2024" for the page's lead line."""
+    if query is None or not query.month_from or not query.month_to:
+        return ""
+    return f"{pickers.month_label(query.month_from)} to {pickers.month_label(query.month_to)}"
 
 
 def _source_line(query: FigureQuery | None, access: FigureAccess) -> str:
@@ -73,6 +91,13 @@ def _source_line(query: FigureQuery | None, access: FigureAccess) -> str:
         return access.source_line(query)
     except Refused as exc:
         return exc.reason
+
+
+@allow(EVERYONE)
+def area_search(request: HttpRequest) -> HttpResponse:
+    """The area picker's suggestions: areas whose name or code matches ``?q=`` (or a postcode's LSOA), as JSON
+    ``{"areas": [{"code", "name", "level", "label"}]}``. Area names and codes are public geography."""
+    return JsonResponse({"areas": pickers.search_areas(request.GET.get("q", ""))})
 
 
 @allow(EVERYONE)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("routes/<int:route_id>/", views.route_page, name="route"),
     path("routes/<int:route_id>/panel.<str:fmt>", views.route_page, name="route-panel"),
     path("directory/", views.directory_search, name="directory"),
+    path("directory/services/<uuid:service_id>/", views.service_page, name="service"),
     path("directory/submit/", views.directory_submit, name="submit"),
     path("directory/moderate/", views.directory_moderate, name="moderate"),
     path("provision/", views.provision_page, name="provision"),

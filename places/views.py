@@ -27,6 +27,7 @@ from places.forms import DirectorySearchForm, PlanForm, PlanItemForm, RouteForm,
 from places.models import PreventionPlan, Route, School, Service
 from places.services import directory, plans, provision
 from places.services.nearby import by_month_and_type, events_near_geometry
+from places.services.ordering import natural_key
 from places.services.routes import before_after, difference_in_differences, record_route, route_panel
 
 
@@ -38,7 +39,21 @@ def schools(request: HttpRequest) -> HttpResponse:
     if text:
         found = found.filter(Q(name__icontains=text) | Q(la_name__icontains=text) | Q(urn__iexact=text)
                              if text.isdigit() else Q(name__icontains=text) | Q(la_name__icontains=text))
-    return render(request, "places/schools.html", {"schools": found[:200], "total": found.count(), "q": text})
+    ordered = sorted(found.only("urn", "name", "phase", "la_name", "pupils"), key=lambda s: natural_key(s.name))
+    page = Paginator(ordered, SCHOOLS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "places/schools.html", {"schools": page, "page": page, "total": len(ordered), "q": text,
+                                                   "page_query": _page_query(request)})
+
+
+SCHOOLS_PAGE_SIZE = 50
+DIRECTORY_PAGE_SIZE = 20
+
+
+def _page_query(request: HttpRequest) -> str:
+    """The page's query string without its page number, for the links to other pages."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _radius(request: HttpRequest) -> int:
@@ -184,17 +199,35 @@ def directory_search(request: HttpRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None)
     results, note = [], ""
     if form.is_valid() or not request.GET:
-        if not request.GET:
+        if not request.GET or set(request.GET) == {"page"}:
             form = DirectorySearchForm()
-            results = [(s, None) for s in directory.published()[:100]]
+            results = [(s, None) for s in directory.published()]
         else:
             results, note = directory.search(_filters(form))
+    if all(distance is None for _, distance in results):
+        # Without a postcode there is no nearest first: services are listed by name, "Club 5" before "Club 11".
+        results = sorted(results, key=lambda pair: natural_key(pair[0].name))
+    page = Paginator(results, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     points = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [loc.longitude, loc.latitude]},
-         "properties": {"name": loc.name, "label": s.name, "url": f"#service-{s.id}"}}
-        for s, _ in results for loc in s.locations.all()]}
-    return form_page(request, "places/directory.html", {"form": form, "results": results, "note": note,
+         "properties": {"name": loc.name, "label": s.name, "url": reverse("places:service", args=[s.id])}}
+        for s, _ in page for loc in s.locations.all()]}
+    return form_page(request, "places/directory.html", {"form": form, "results": page, "page": page, "note": note,
+                                                     "total": len(results), "page_query": _page_query(request),
                                                      "points": json.dumps(points)}, form)
+
+
+@allow(EVERYONE)
+@public_page
+def service_page(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    """One published service with its Open Referral UK fields: organisation, description, eligibility, cost,
+    contact, categories, where (with a map) and when (its regular sessions)."""
+    service = get_object_or_404(directory.published(), id=service_id)
+    points = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [loc.longitude, loc.latitude]},
+         "properties": {"name": loc.name, "label": service.name, "url": f"#location-{loc.id}"}}
+        for loc in service.locations.all()]}
+    return render(request, "places/service.html", {"service": service, "points": json.dumps(points)})
 
 
 SUBMISSION_WINDOW_SECONDS = 3600

@@ -22,6 +22,23 @@ class JobForm(forms.ModelForm):
                                                     ("partner", "Partner (not for publication)")])}
         labels = {"financial": "Financial year (April to March)", "area": "Local authority code (blank: region)"}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from insights.services.pickers import months_with_data
+
+        # The year box offers the years the warehouse holds data for (a report of any other year has no figures).
+        years = sorted({int(m[:4]) for m in months_with_data()}, reverse=True)
+        if years:
+            given = str(self.data.get("year", "")) if self.is_bound else ""
+            choices = [(y, str(y)) for y in years]
+            if given.isdigit() and int(given) not in years:
+                choices.append((int(given), given))
+            self.fields["year"].widget = forms.Select(choices=choices)
+            self.fields["year"].help_text = (f"Years with data: {years[-1]} to {years[0]}. A financial year starts in "
+                                             "April of the year chosen (2024 is 2024/25).")
+        else:
+            self.fields["year"].help_text = "No data has been loaded yet."
+
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
         if not 2000 <= year <= 2100:

@@ -82,8 +82,8 @@ def test_overview_figures_filters_download_and_accessibility(demo, live_server, 
     page.wait_for_selector("#map path.leaflet-interactive")
     page.evaluate("window.vrpMarker = 1")  # survives an htmx update, not a full page load
     page.select_option("#id_source", "ed")
-    page.fill("#id_from", "2023-04")  # the financial year 2023/24: ED data is public for whole years only
-    page.fill("#id_to", "2024-03")
+    page.select_option("#id_from", "2023-04")  # the financial year 2023/24: ED data is public for whole years only
+    page.select_option("#id_to", "2024-03")
     page.click("text=Apply filters")
     page.wait_for_url("**source=ed**")
     assert "emergency department" in page.locator(".lead").inner_text()

@@ -89,6 +89,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("VRP_TRAINING_PERSONAL_DATA_DAYS", "90",
                 "Days after a session that attendees' names and emails are kept (for certificates and "
                 "follow-up); `vrp events remove-personal-data`, run daily from cron, removes them after that."),
+        Setting("VRP_BASEMAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                "Basemap tile URL template under the maps (`{z}/{x}/{y}`); its origin is added to the pages' "
+                "Content-Security-Policy `img-src`. Empty: no basemap (offline, tests), the maps draw a plain "
+                "outline of the local authorities instead."),
+        Setting("VRP_BASEMAP_ATTRIBUTION", "© OpenStreetMap contributors",
+                "Attribution shown on the maps for the basemap tiles (required by OpenStreetMap's tile policy)."),
     ]
 }
 

@@ -39,6 +39,9 @@ VRP_SOURCE_DISCLOSURE = env_str("VRP_SOURCE_DISCLOSURE")
 VRP_MAX_ROWS = int(env_str("VRP_MAX_ROWS"))
 VRP_ATTENDEE_KEY = env_str("VRP_ATTENDEE_KEY")
 VRP_TRAINING_PERSONAL_DATA_DAYS = int(env_str("VRP_TRAINING_PERSONAL_DATA_DAYS"))
+# Basemap under the maps: OpenStreetMap's tiles unless set empty (offline and in tests: a plain outline instead).
+VRP_BASEMAP_TILES = env_str("VRP_BASEMAP_TILES")
+VRP_BASEMAP_ATTRIBUTION = env_str("VRP_BASEMAP_ATTRIBUTION")
 # Each worker keeps its own rendered pages; the data version that retires them is in the database, so
 # every worker sees a change at once. Counters that must add up across workers (sign-in failures,
 # submissions per address) live in the "shared" cache: the database by default, so one machine needs no other

@@ -2,7 +2,7 @@
 
 from django import template
 
-from core.figures import known
+from core.figures import HTML_ROWS, known
 
 register = template.Library()
 
@@ -11,3 +11,32 @@ register = template.Library()
 def is_number(value: object) -> bool:
     """True for a count, rate or amount; False for None and for a withheld or undefined value."""
     return known(value) and isinstance(value, int | float)
+
+
+def format_cell(value: object, unit: str = "") -> str:
+    """A table cell as people read it: thousands separators, "£" before money, a missing value as its reason.
+
+    Integers keep every digit ("12,345"); other numbers keep the decimals the figure computed ("1,234.5").
+    The unit stays in the column heading, except money, whose "£" is written before the amount.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not is_number(value):
+        return str(value)
+    if isinstance(value, int):
+        text = f"{value:,}"
+    else:
+        decimals = len(repr(float(value)).split(".")[1].rstrip("0")) if "e" not in repr(float(value)) else 2
+        text = f"{value:,.{min(decimals, 4)}f}"
+    if unit in ("£", "GBP", "pounds"):
+        return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
+    return text
+
+
+@register.simple_tag
+def display_rows(table: object) -> list[list[tuple[str, bool]]]:
+    """The rows a page shows of ``table`` (``core.figures.Table``): each cell's text and whether it is a number
+    (right-aligned)."""
+    columns = table.columns
+    return [[(format_cell(row.get(c.key), c.unit), is_number(row.get(c.key))) for c in columns]
+            for row in table.rows[:HTML_ROWS]]

@@ -106,10 +106,11 @@ def example_objects(users) -> dict[str, str]:
     story = stories.create_story("test", "Example story")
     stories.update_story("test", story, story.title, "", "public")
     chapter = stories.save_chapter("test", story, Chapter(title="Example chapter", layer="rates"))
+    service_id = str(_published_service().id)
     return {**engagement, **_strategy_objects(org),
             "<int:urn>": str(school.urn), "<int:plan_id>": str(plan.pk), "<int:route_id>": str(route.pk),
             "<slug:story>": story.slug, "<int:number>": "1", "<int:chapter_id>": str(chapter.pk),
-            "<str:service_id>": str(_published_service().id),
+            "<str:service_id>": service_id, "<uuid:service_id>": service_id,
             "<int:pk>": str(item.pk), "<int:attachment_id>": str(attachment.pk),
             "<slug:reference>": incident.reference, "<int:action_id>": str(action.pk),
             "<int:job_id>": str(job.pk), "<path:name>": "report.html", "<slug:source>": "ed"}

@@ -232,4 +232,4 @@ def test_area_profile_compares_with_bordering_areas_and_the_region(demo: dict, c
     region = replace(for_region(FigureQuery("police")), month_from="2024-01", month_to="2024-12")
     assert rows[-1]["count"] == counts(region, [])[0]["count"]
     page = client.get("/insights/?area=E08900002&from=2024-01&to=2024-12")
-    assert page.status_code == 200 and b"Area profile: E08900002" in page.content
+    assert page.status_code == 200 and b"Area profile: Easton Borough (E08900002)" in page.content

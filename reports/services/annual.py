@@ -38,6 +38,33 @@ def _release_rows(source: str, year: str, rows_of: list[tuple[str, str, str, str
     return rows, ""
 
 
+def _reach_sentence(label: str, totals: dict) -> str:
+    """Who the projects reached, naming only the groups with a number to give: a withheld count is said to be
+    withheld, and a group of none is left out rather than written as "0 people over 24"."""
+    parts, withheld = [], []
+    for key, words in (("reach_under_25", "young people aged 24 and under"), ("reach_over_24", "people aged 25 and "
+                                                                                                "over")):
+        value = totals.get(key)
+        if not known(value):
+            withheld.append(words)
+        elif value:
+            parts.append(f"{number(value)} {words}")
+    trained = totals.get("professionals_trained")
+    did = []
+    if parts:
+        did.append("reached " + " and ".join(parts))
+    if known(trained) and trained:
+        did.append(f"trained {number(trained)} professionals")
+    if not did:
+        sentence = f"In {label} no reach was recorded in accepted monitoring returns"
+    else:
+        sentence = f"In {label} commissioned projects " + ", and ".join(did)
+    if withheld:
+        sentence += f" (figures for {' and '.join(withheld)} are withheld: too few to publish)"
+    return sentence + (" (accepted monitoring returns, new participants; the public release: rounded to 5, small "
+                       "counts withheld).")
+
+
 def build_annual(year: int, training: bool = True) -> dict:
     """The annual report for financial year ``year`` (2023 = April 2023 to March 2024); ``training=False`` leaves
     out the public training section (the partner edition has its own, in full)."""
@@ -50,11 +77,7 @@ def build_annual(year: int, training: bool = True) -> dict:
     totals, note = _release_rows("returns", label, [("region", TOTAL, ALL, REGION)])
     if totals:
         t = totals[0]
-        reach_section.sentences.append(
-            f"In {label} commissioned projects reached {number(t['reach_under_25'])} young people aged 24 and "
-            f"under and {number(t['reach_over_24'])} people over 24, and trained "
-            f"{number(t['professionals_trained'])} professionals (accepted monitoring returns, new participants; "
-            "the public release: rounded to 5, small counts withheld).")
+        reach_section.sentences.append(_reach_sentence(label, t))
     else:
         reach_section.sentences.append(note)
     themes = [t.label for t in Theme]
@@ -101,13 +124,17 @@ def build_annual(year: int, training: bool = True) -> dict:
     incidents = Section(4, "Incidents responded to")
     months, note = _release_months("incidents", period)
     responded = [m["responded_to"] for m in months]
-    if months and all(known(v) for v in responded):
+    recorded = [m["incidents"] for m in months if "incidents" in m]
+    if months and all(known(v) for v in responded) and not sum(responded) and not any(
+            known(v) and v for v in recorded):
+        incidents.sentences.append(f"No incidents of serious violence were recorded in {label}.")
+    elif months and all(known(v) for v in responded):
         incidents.sentences.append(f"The partnership co-ordinated a response to {number(sum(responded))} incidents "
                                    f"of serious violence in {label} (the public release, rounded).")
     elif note:
         incidents.sentences.append(note)
     year_rows, _ = _release_rows("incidents", label, [("region", TOTAL, ALL, REGION)])
-    if year_rows:
+    if year_rows and known(year_rows[0]["incidents"]) and year_rows[0]["incidents"]:
         incidents.sentences.append(f"In all, {number(year_rows[0]['responded_to'])} of "
                                    f"{number(year_rows[0]['incidents'])} incidents in {label} were responded to.")
     incidents.figures.append(Figure("incidents_by_month", "Incidents and responses by month",

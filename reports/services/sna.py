@@ -333,10 +333,14 @@ def _funding_section(violence: FigureQuery, area: str | None, access: FigureAcce
                                  f"({float(top['amount_awarded'] / total) * 100:.1f}%).")
     section.sentences.append(_reach_sentence(access, period, area, headline, public_reach, MEASURES))
     section.figures.append(_figure("funding_by_area", "Amount awarded and violence rate by local authority", rows,
-                                   charts.bar_chart([r["name"] or r["lad"] for r in rows],
-                                                    [float(r["amount_awarded"]) for r in rows],
-                                                    "Amount awarded by local authority",
-                                                    "Pounds awarded to published projects serving each area.")))
+                                   charts.paired_bar_chart(
+                                       [r["name"] or r["lad"] for r in rows],
+                                       [float(r["amount_awarded"]) for r in rows],
+                                       [registry.number(r["violence_rate_per_1000"]) for r in rows],
+                                       "Amount awarded (£)", "Violence rate per 1,000 residents",
+                                       "Amount awarded and violence rate by local authority",
+                                       "Pounds awarded to published projects serving each area, beside the area's "
+                                       "rate of violence per 1,000 residents.", "£{:,.0f}")))
     return section
 
 

@@ -1,0 +1,126 @@
+"""The dashboard in a real browser at a laptop's width (1366 × 768) and a phone's (375 × 812): no page scrolls
+sideways, the area picker finds an area by its first letters, the map names an area on hover and opens its
+profile on a click, its legend's breaks are distinct, the hot spot layer draws, and axe finds no WCAG 2.2 AA
+violation. Screenshots of the main pages are written to ``var/screenshots/`` (see the README) for review.
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from tests.test_browser import ARGS, CHROMIUM, axe_violations
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+VIEWPORTS = {"wide": {"width": 1366, "height": 768}, "phone": {"width": 375, "height": 812}}
+MAIN_PAGES = {"home": "/", "overview": "/insights/", "area-profile": "/insights/?area=E08900002",
+              "hotspots": "/insights/hotspots/", "what-we-fund": "/commissioning/", "evidence": "/evidence/",
+              "directory": "/places/directory/", "schools": "/places/schools/", "strategy": "/strategy/public/",
+              "story-maps": "/places/stories/"}
+
+
+@pytest.fixture
+def demo(transactional_db, tmp_path: Path) -> dict:
+    from demo.region import build_demo_region
+
+    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=20)
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def sized_page(request):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport=VIEWPORTS[request.param])
+        # The overview computes every figure on a machine other tests share: give pages time.
+        context.set_default_timeout(120_000)
+        opened = context.new_page()
+        console: list[str] = []
+        opened.on("console", lambda message: console.append(message.text))
+        opened.viewport_name = request.param
+        yield opened
+        browser.close()
+        assert [m for m in console if "Content Security Policy" in m] == []
+
+
+# The elements that stick out past the viewport, to say what to fix.
+WIDEST = """Array.from(document.querySelectorAll('main *')).filter(e => e.getBoundingClientRect().right >
+  document.documentElement.clientWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className)"""
+
+
+def _document_width(page) -> int:
+    return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+
+
+def test_main_pages_fit_the_screen_are_accessible_and_are_photographed(demo, live_server, sized_page) -> None:
+    page, width = sized_page, VIEWPORTS[sized_page.viewport_name]["width"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    too_wide, violations = {}, {}
+    for name, path in MAIN_PAGES.items():
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        if page.locator("#map").count():
+            page.wait_for_selector("#map-legend li", timeout=20000)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{sized_page.viewport_name}.png"), full_page=True)
+        if _document_width(page) > width:
+            too_wide[path] = (_document_width(page), page.evaluate(WIDEST))
+        found = axe_violations(page)
+        if found:
+            violations[path] = found
+    assert too_wide == {}
+    assert violations == {}
+
+
+def test_area_picker_finds_an_area_by_its_first_letters(demo, live_server, sized_page) -> None:
+    page = sized_page
+    page.goto(f"{live_server.url}/insights/")
+    page.fill("#id_area", "east")
+    option = page.locator("#area-suggestions [role=option]").first
+    option.wait_for(timeout=10000)
+    assert option.inner_text() == "Easton Borough (E08900002), local authority"
+    option.click()
+    assert page.input_value("#id_area") == "Easton Borough (E08900002)"
+    page.locator("form.filters button").click()
+    page.locator("h1", has_text="Easton Borough").wait_for()
+    assert page.locator("h1").inner_text() == "Area profile: Easton Borough (E08900002)"
+    assert "(E08900002)" in unquote(page.url)  # the address can be shared: it reads back to the same area
+    assert _document_width(page) <= VIEWPORTS[page.viewport_name]["width"]
+
+
+def test_map_hover_names_an_area_click_opens_its_profile_and_breaks_increase(demo, live_server, sized_page) -> None:
+    page = sized_page
+    page.goto(f"{live_server.url}/insights/")
+    page.select_option("#map-level", "lsoa")
+    page.wait_for_selector('#map[data-layer="lsoa"]')
+    page.wait_for_selector("#map-legend li[data-upper]")
+    uppers = [float(v) for v in page.eval_on_selector_all("#map-legend li[data-upper]",
+                                                          "items => items.map(i => i.dataset.upper)")]
+    assert len(uppers) >= 2 and all(a < b for a, b in zip(uppers, uppers[1:], strict=False))
+    legend = page.locator("#map-legend").inner_text()
+    ranges = [(float(a), float(b)) for a, b in re.findall(r"over ([\d.]+) to ([\d.]+)", legend)]
+    assert ranges and all(a < b for a, b in ranges)  # never "120.6 to 120.6"
+    area = page.locator("#map path.leaflet-interactive").nth(10)
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=10000)
+    text = tooltip.inner_text()
+    assert "(E019" in text and "per 1,000 residents" in text
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**area=E019*", timeout=30000)
+    code = page.url.split("area=")[1][:9]
+    assert page.locator("h1").inner_text().endswith(f"({code})")
+    assert text.split(" (E019")[0] in page.locator("h1").inner_text()
+
+
+def test_hot_spot_layer_draws_gi_star_classes(demo, live_server, sized_page) -> None:
+    page = sized_page
+    page.goto(f"{live_server.url}/insights/")
+    page.select_option("#map-layer", "hotspots")
+    page.wait_for_selector('#map[data-layer="hotspots"]', timeout=60000)
+    legend = page.locator("#map-legend").inner_text()
+    assert "hot spot (" in legend and "cold spot (" in legend and "not significant (" in legend
+    assert page.locator("#map path.leaflet-interactive").count() > 20

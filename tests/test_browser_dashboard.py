@@ -1,7 +1,8 @@
 """The dashboard in a real browser at a laptop's width (1366 × 768) and a phone's (375 × 812): no page scrolls
 sideways, the area picker finds an area by its first letters, the map names an area on hover and opens its
 profile on a click, its legend's breaks are distinct, the hot spot layer draws, and axe finds no WCAG 2.2 AA
-violation. Screenshots of the main pages are written to ``var/screenshots/`` (see the README) for review.
+violation. Screenshots of the main pages are written to ``var/screenshots/`` (docs/tests-and-benchmarks.md)
+for review.
 """
 
 import re

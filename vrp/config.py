@@ -1,7 +1,7 @@
 """Operator settings: each declared once with its default and help text.
 
-The README's settings table lists these; ``core/tests/test_settings_and_audit.py`` fails when one is missing
-from the README, so a new setting cannot go undocumented.
+The settings table in docs/settings.md lists these; ``core/tests/test_settings_and_audit.py`` fails when one is missing
+from that page, so a new setting cannot go undocumented.
 """
 
 import os

@@ -1,7 +1,7 @@
 """Settings for VRP Platform.
 
 Every setting that an operator may change comes from an environment variable, declared once in
-``vrp.config.SETTINGS`` with its default and help text (the README's settings table is generated from it,
+``vrp.config.SETTINGS`` with its default and help text (docs/settings.md's table is generated from it,
 and a test fails if one is undocumented).
 """
 

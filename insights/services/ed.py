@@ -163,7 +163,7 @@ def stage_ed_file(con, path: Path, index: int) -> StagedFile:
     if "incident_lsoa" not in header and not {"incident_latitude", "incident_longitude"} <= set(header):
         problems.append(Problem(name, "missing column: give incident_lsoa or incident_latitude and "
                                       "incident_longitude", 1, "incident_lsoa"))
-    problems += [Problem(name, "unexpected column (see the ISTV CSV columns in the README)", 1, c)
+    problems += [Problem(name, "unexpected column (see the ISTV CSV columns in docs/data.md)", 1, c)
                  for c in header if c not in REQUIRED + OPTIONAL]
     if problems:
         return StagedFile(name, path, checksum, None, problems=problems)

@@ -81,6 +81,10 @@ class Command(PlatformCommand):
             if missing:
                 raise CommandError(f"the loaded {options['weights']} weights have none for {', '.join(missing)}")
             point_weights = [weights[t] for t in types]
+        if len(longitude) == 0 and query.forces:
+            # Nothing placed in the region: if its forces' records are counts by LSOA, that is the reason to
+            # give (count data has no points), not an empty selection.
+            event_points(replace(query, lad_codes=(), no_location=False))
         try:
             grid = quartic_kde(longitude, latitude, options["cell_size"], options["bandwidth"], point_weights)
         except ValueError as exc:

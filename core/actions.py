@@ -65,6 +65,29 @@ def mark_completion(action: OwnedAction) -> None:
         action.completed_at = None
 
 
+def apply_changes(action: OwnedAction, changes: dict, may_manage: bool, who_may: str) -> tuple[dict, bool]:
+    """Apply ``changes`` to ``action`` and save it: status, notes and evidence for anyone who may see it; owner,
+    due time and title only when ``may_manage`` (else refused, naming ``who_may``). Marks completion.
+
+    Returns the fields' values before (as text, for the audit and timeline) and whether the owner changed.
+    The caller has checked the free text for identifiers first.
+    """
+    from core.problems import InputRejected, Problem
+
+    allowed = {"status", "notes", "completion_evidence"} | ({"organisation", "due_at", "title"}
+                                                            if may_manage else set())
+    refused = set(changes) - allowed
+    if refused:
+        raise InputRejected([Problem("action", f"only {who_may} may change this", column=c) for c in refused])
+    before = {k: str(getattr(action, k)) for k in changes}
+    reassigned = "organisation" in changes and changes["organisation"] != action.organisation
+    for name, value in changes.items():
+        setattr(action, name, value)
+    mark_completion(action)
+    action.save()
+    return before, reassigned
+
+
 def notify_overdue(actions: QuerySet, now: datetime, subject: Callable[[OwnedAction], str],
                    recipients: Callable[[OwnedAction], list[str]] | None = None) -> int:
     """Email the owners of the open actions in ``actions`` that were due before ``now``, once each.

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import audit
 from core.access import Viewer, role_of
-from core.actions import mark_completion
+from core.actions import apply_changes
 from core.actions import notify_overdue as notify_overdue_actions
 from core.audit import Actor
 from core.models import Organisation, User
@@ -173,17 +173,7 @@ def update_action(actor: Actor, action: Action, changes: dict) -> Action:
     """Change an action's status, notes, evidence (anyone who may see it); owner and due (coordinators)."""
     check_text({k: v for k, v in changes.items() if k in ("notes", "completion_evidence", "title")
                 and isinstance(v, str)})
-    allowed = {"status", "notes", "completion_evidence"} | ({"organisation", "due_at", "title"}
-                                                            if is_coordinator(actor) else set())
-    refused = set(changes) - allowed
-    if refused:
-        raise InputRejected([Problem("action", "only a coordinator may change this", column=c) for c in refused])
-    before = {k: str(getattr(action, k)) for k in changes}
-    reassigned = "organisation" in changes and changes["organisation"] != action.organisation
-    for name, value in changes.items():
-        setattr(action, name, value)
-    mark_completion(action)
-    action.save()
+    before, reassigned = apply_changes(action, changes, is_coordinator(actor), "a coordinator")
     described = ", ".join(f"{k} {before[k]!s} → {getattr(action, k)!s}" for k in changes
                           if before[k] != str(getattr(action, k)) and k not in ("notes", "completion_evidence"))
     notes = " ".join(f"{label}: {changes[k]}" for k, label in (("notes", "Note"), ("completion_evidence",

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import audit
 from core.access import role_of
-from core.actions import mark_completion, owner_emails
+from core.actions import apply_changes, owner_emails
 from core.actions import notify_overdue as notify_overdue_actions
 from core.models import Organisation
 from core.problems import InputRejected, Problem
@@ -217,17 +217,7 @@ def update_board_action(actor: object, action: BoardAction, changes: dict) -> Bo
     """Status, notes and evidence (the owner or a manager); owner, due time and title (managers)."""
     check_text({k: v for k, v in changes.items() if k in ("notes", "completion_evidence", "title")
                 and isinstance(v, str)})
-    allowed = {"status", "notes", "completion_evidence"} | ({"organisation", "due_at", "title"}
-                                                            if may_manage(actor) else set())
-    refused = set(changes) - allowed
-    if refused:
-        raise InputRejected([Problem("action", "only a commissioner may change this", column=c) for c in refused])
-    before = {k: str(getattr(action, k)) for k in changes}
-    reassigned = "organisation" in changes and changes["organisation"] != action.organisation
-    for name, value in changes.items():
-        setattr(action, name, value)
-    mark_completion(action)
-    action.save()
+    before, reassigned = apply_changes(action, changes, may_manage(actor), "a commissioner")
     audit.record(actor, "update", action, changes={k: [before[k], str(getattr(action, k))] for k in changes})
     if reassigned:
         notify_assigned(action)

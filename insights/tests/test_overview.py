@@ -233,3 +233,30 @@ def test_area_profile_compares_with_bordering_areas_and_the_region(demo: dict, c
     assert rows[-1]["count"] == counts(region, [])[0]["count"]
     page = client.get("/insights/?area=E08900002&from=2024-01&to=2024-12")
     assert page.status_code == 200 and b"Area profile: Easton Borough (E08900002)" in page.content
+
+
+def test_an_unknown_type_is_refused_and_a_known_one_matches_whatever_its_case(demo: dict, client: Client) -> None:
+    # A crime type given for ED (or nonsense) used to answer 200 with zeros: now the one error shape, or a form
+    # error on the page, naming the types there are.
+    for params in ({"source": "ed", "type": "Robbery"}, {"type": "nonsense"}):
+        response = client.get("/insights/figures/local_authorities.json", params)
+        assert response.status_code == 400
+        [error] = response.json()["errors"]
+        assert error["field"] == "type" and "unknown type" in error["message"] and "known:" in error["message"]
+    page = client.get("/insights/", {"source": "ed", "type": "Robbery"})
+    assert page.status_code == 400 and b"unknown type" in page.content
+    any_case = client.get("/insights/figures/headline.json", {"type": "BURGLARY"})
+    exact = client.get("/insights/figures/headline.json", {"type": "Burglary"})
+    assert any_case.status_code == 200 and any_case.json()["rows"] == exact.json()["rows"]
+    assert any(r["count"] for r in exact.json()["rows"])
+
+
+@pytest.mark.parametrize("url", ["/insights/", "/insights/figures/trend.json", "/insights/figures/trend.csv",
+                                 "/insights/maps/lsoa.geojson", "/insights/hotspots.json"])
+def test_a_period_with_no_data_at_all_is_refused_everywhere(demo: dict, client: Client, url: str) -> None:
+    # The demo holds 2023-01 to 2024-12: a period after it (or before it) would be titled and charted as zeros.
+    for params in ({"from": "2099-01"}, {"to": "2001-06"}):
+        response = client.get(url, params)
+        assert response.status_code == 400, (url, params)
+        assert b"no police data in that period" in body(response)
+    assert client.get(url, {"from": "2024-01", "to": "2024-12"}).status_code == 200

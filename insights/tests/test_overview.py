@@ -260,3 +260,42 @@ def test_a_period_with_no_data_at_all_is_refused_everywhere(demo: dict, client: 
         assert response.status_code == 400, (url, params)
         assert b"no police data in that period" in body(response)
     assert client.get(url, {"from": "2024-01", "to": "2024-12"}).status_code == 200
+
+
+def test_a_month_cut_short_in_one_area_is_incomplete_there_not_a_fall(tmp_path: Path) -> None:
+    # One local authority's 2024-06 reached the warehouse with no records (a short upload for one area),
+    # while the region's total for the month still looks ordinary: its trend, rolling totals, year-on-year
+    # changes and headline change make no comparison across the month, and say why.
+    import duckdb
+
+    from insights.models import WarehousePartition
+    from insights.services.warehouse import warehouse_dir
+
+    build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=600, ed_per_month=12,
+                      with_commissioning=False, grid=(12, 10))
+    region = default_query()
+    lad = region.lad_codes[0]
+    partition = WarehousePartition.objects.get(source="police", month="2024-06", is_current=True)
+    path = str(warehouse_dir() / partition.path)
+    keep = path.replace(".parquet", ".cut.parquet")
+    lsoas = ", ".join(f"'{r['lsoa']}'" for r in counts(FigureQuery("police", "2023-01", "2024-12", area=lad),
+                                                     ["lsoa"]))
+    duckdb.sql(f"COPY (SELECT * FROM read_parquet('{path}') WHERE lsoa_code IS NULL OR lsoa_code NOT IN ({lsoas})) "
+               f"TO '{keep}' (FORMAT parquet)")
+    partition.path = partition.path.replace(".parquet", ".cut.parquet")  # a new data state, as a reload makes
+    partition.save()
+    area = FigureQuery("police", "2024-01", "2024-12", area=lad)
+    months = {r["month"]: r["count"] for r in counts(replace(area, month_from="2023-01"), ["month"])}
+    assert months.get("2024-06", 0) == 0 and months["2024-05"] > 20
+    for query in (area, replace(region, month_from="2024-01", month_to="2024-12")):
+        rows = {r["month"]: r for r in overview.trend(query, FULL)}
+        june = rows["2024-06"]["count"]
+        assert isinstance(june, Missing) and f"2024-06 looks incomplete in {lad}" in june.reason
+        assert all(isinstance(rows[m]["rolling_12_months"], Missing) for m in rows if m >= "2024-06")
+    headline = overview.headline_figures(replace(area, month_from="2024-06", month_to="2024-06"), FULL)
+    violence = next(r for r in headline if r["measure"] == "violence")
+    assert isinstance(violence["change"], Missing) and "looks incomplete" in violence["change"].reason
+    # Another authority's 2024-06 is whole: chosen on its own, its count stands.
+    other = {r["month"]: r for r in overview.trend(FigureQuery("police", "2024-01", "2024-12",
+                                                               area=region.lad_codes[1]), FULL)}
+    assert isinstance(other["2024-06"]["count"], int) and other["2024-06"]["count"] > 20

@@ -299,3 +299,28 @@ def test_a_month_cut_short_in_one_area_is_incomplete_there_not_a_fall(tmp_path: 
     other = {r["month"]: r for r in overview.trend(FigureQuery("police", "2024-01", "2024-12",
                                                                area=region.lad_codes[1]), FULL)}
     assert isinstance(other["2024-06"]["count"], int) and other["2024-06"]["count"] > 20
+
+
+def test_the_release_holds_only_whole_years_and_their_months_and_says_how_a_quarter_is_summed(
+        tmp_path: Path, client: Client) -> None:
+    # Data from May 2023: 2024 is the only whole year, so May–December 2023 (which no released year covers) is not
+    # published at all, month by month or otherwise.
+    build_demo_region(tmp_path / "demo", "2023-05", 20, police_per_month=100, ed_per_month=12,
+                      with_commissioning=False, grid=(12, 10))
+    release = current_release("ed")
+    assert release.years == ["2024"]
+    assert release.months == [f"2024-{m:02d}" for m in range(1, 13)]
+    cells = client.get("/insights/release/ed.json").json()["rows"]
+    assert cells and not [c for c in cells if c["period"].startswith("2023")]
+    # A quarter of 2024: its total is the sum of the release's rounded monthly totals, and the page says so;
+    # its breakdowns are refused, with the same reason.
+    quarter = {"source": "ed", "from": "2024-03", "to": "2024-05"}
+    headline = client.get("/insights/figures/headline.json", quarter)
+    assert headline.status_code == 200 and "sum of the release's rounded monthly totals" in headline.text
+    attendances = next(r for r in headline.json()["rows"] if r["source"] == "ed")
+    assert attendances["count"] == sum(release.value("attendances", TOTAL, ALL, m, REGION)
+                                       for m in ("2024-03", "2024-04", "2024-05"))
+    by_type = client.get("/insights/figures/types.json", quarter)
+    assert by_type.status_code == 403 and "only its total is shown" in by_type.json()["errors"][0]["message"]
+    page = client.get("/insights/", quarter)
+    assert "sum of the release" in page.content.decode()

@@ -9,8 +9,9 @@ controlled figures from here and nowhere else; a figure the release does not hol
 **The tables.** For every measure of the source, every whole calendar year and financial year its data covers,
 and every area — the region, each of its local authorities, and ``no location`` (records the source could not
 place, which count in the region) — the total and the counts by each breakdown the source declares (type, age
-band, sex…); and the total of every month those years cover (a month no whole year covers is not released). Records placed outside the region are one more
-area, ``outside the region``, by year only, so that figures can say how many were left out.
+band, sex…); and the total of every month those years cover (a month no whole year covers is not released).
+Records placed outside the region are one more area, ``outside the region``, by year only, so that figures can
+say how many were left out.
 
 **The lines** a reader can add up, all audited together: each breakdown of an area and period adds up to its
 total; the local authorities and ``no location`` add up to the region (for sources whose areas do); the months

@@ -324,3 +324,17 @@ def test_the_release_holds_only_whole_years_and_their_months_and_says_how_a_quar
     assert by_type.status_code == 403 and "only its total is shown" in by_type.json()["errors"][0]["message"]
     page = client.get("/insights/", quarter)
     assert "sum of the release" in page.content.decode()
+
+
+def test_a_key_finding_states_no_change_across_a_month_that_looks_incomplete_and_says_why() -> None:
+    from core.figures import Table, undefined
+    from insights.findings import key_findings
+
+    cut = undefined("2025-03 looks incomplete in E05011151: 13 records, fewer than half the median month's 850")
+    headline = Table("headline", "Headline figures", [], [
+        {"label": "Violence and sexual offences", "count": 28600, "change": cut, "change_percent": cut},
+        {"label": "Robbery", "count": 1200, "change": -100, "change_percent": -7.7}])
+    violence, robbery = key_findings([headline])
+    assert violence == ("Violence and sexual offences: 28,600; no comparison with the year before (2025-03 looks "
+                        "incomplete in E05011151: 13 records, fewer than half the median month's 850).")
+    assert robbery == "Robbery: 1,200, down 100 (7.7%) on the year before."

@@ -9,8 +9,9 @@ controlled figures from here and nowhere else; a figure the release does not hol
 **The tables.** For every measure of the source, every whole calendar year and financial year its data covers,
 and every area — the region, each of its local authorities, and ``no location`` (records the source could not
 place, which count in the region) — the total and the counts by each breakdown the source declares (type, age
-band, sex…); and the total of every month the data covers. Records placed outside the region are one more
-area, ``outside the region``, by year only, so that figures can say how many were left out.
+band, sex…); and the total of every month those years cover (a month no whole year covers is not released).
+Records placed outside the region are one more area, ``outside the region``, by year only, so that figures can
+say how many were left out.
 
 **The lines** a reader can add up, all audited together: each breakdown of an area and period adds up to its
 total; the local authorities and ``no location`` add up to the region (for sources whose areas do); the months
@@ -124,6 +125,10 @@ class Release:
             return f"The public release of {label} has no measure {measure!r}."
         if period not in self.years and period not in self.months:
             held = ", ".join(self.years) or "no whole year yet"
+            if ".." in period:  # a run of months (a quarter, say): its total is shown, summed from the months
+                return (f"The public release of {label} holds breakdowns for whole calendar and financial years "
+                        f"only ({held}); {period} is not one of them, so only its total is shown, the sum of "
+                        "the release's rounded monthly totals.")
             return (f"The public release of {label} holds whole calendar and financial years ({held}) and the "
                     f"months they cover; {period} is not one of them.")
         if area not in self.areas:
@@ -165,6 +170,10 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
         for year in years:
             for month in year.months:
                 year_of_month[month].append(year.label)
+        # Only the months of the released years: a month no released year covers (the months before the first
+        # whole year) would be a cell no year's line checks, and the release says it holds whole years and the
+        # months they cover.
+        months = [m for m in months if m in year_of_month]
     categories: dict[str, dict[str, set]] = {m: {b: set() for b in spec.breakdowns} for m in spec.measures}
     raw: dict[tuple, int] = defaultdict(int)
     records = 0

@@ -4,7 +4,7 @@ Plain functions over the page's tables (``core.figures.Table``); a withheld or u
 than written as a number, so a finding never says more than the figure beneath it.
 """
 
-from core.figures import Table, known
+from core.figures import Missing, Table, known
 
 
 def _number(value: object) -> bool:
@@ -34,6 +34,10 @@ def key_findings(tables: list[Table]) -> list[str]:
             sentence += " on the year before"
         elif _number(change):
             sentence += ", the same as the year before"
+        elif isinstance(change, Missing) and change.code == "z":
+            # Not defined (a month that looks incomplete, a period the data only partly covers): say why, as the
+            # headline table does, rather than leave the reader to guess why there is no change.
+            sentence += f"; no comparison with the year before ({change.reason.removeprefix('not defined: ')})"
         found.append(sentence + ".")
     authorities = by_name.get("local_authorities")
     rated = [r for r in (authorities.rows if authorities else []) if _number(r.get("rate_per_1000"))]

@@ -69,8 +69,20 @@ class OverviewFilters(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        source = data.get("source") or "police"
+        if data.get("type"):
+            data["type"] = known_type(source, data["type"], self)
         if data.get("from") and data.get("to") and data["from"] > data["to"]:
             self.add_error("to", "The end month must not be before the start month.")
+        elif data.get("from") or data.get("to"):
+            # A period the source holds no data for at all would show zeros (or nothing) under a title naming
+            # it: refuse it, saying which months there are, as the hotspots page does.
+            held = pickers.months_with_data(source)
+            wanted_from, wanted_to = data.get("from") or (held[0] if held else ""), data.get("to") or ""
+            if held and (wanted_from > held[-1] or (wanted_to and wanted_to < held[0])):
+                self.add_error("from" if wanted_from > held[-1] else "to",
+                               f"There is no {source} data in that period: the data covers "
+                               f"{pickers.month_label(held[0])} to {pickers.month_label(held[-1])}.")
         return data
 
     def query(self, default: FigureQuery) -> FigureQuery:
@@ -82,3 +94,15 @@ class OverviewFilters(forms.Form):
             month_from=data.get("from") or default.month_from, month_to=data.get("to") or default.month_to,
             area=area, types=(data["type"],) if data.get("type") else (),
             lad_codes=() if area else default.lad_codes, no_location=default.no_location and not area)
+
+
+def known_type(source: str, given: str, form: forms.Form) -> str:
+    """``given`` as the source's own spelling of a crime type (police) or means of assault (ED), matched
+    without regard to case; anything else is a form error naming the known ones (never an empty figure)."""
+    police, ed = (dict(group) for _, group in pickers.type_choices())
+    names = list(ed if source == "ed" else police)
+    match = next((n for n in names if n.casefold() == given.strip().casefold()), None)
+    if match is None:
+        form.add_error("type", f"unknown type {given!r} for {source} (known: {', '.join(names)})")
+        return given
+    return match

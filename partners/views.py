@@ -47,6 +47,20 @@ def _query(request: HttpRequest) -> tuple[PartnerQuery, list[tuple[str, str]]]:
     return PartnerQuery(year, area, force, months["from"], months["to"]), errors
 
 
+def _year_without_data(year: Year) -> list[tuple[str, str]]:
+    """The success measures for a year no source holds a month of (nor any partner's indicator) would be a page
+    of blanks under its name: refuse it, saying which months there are (as the insights filters do)."""
+    from insights.services.pickers import month_label, months_with_data
+    from partners.models import IndicatorValue
+
+    held = months_with_data()
+    if held and (year.first_month > held[-1] or year.last_month < held[0]) and not \
+            IndicatorValue.objects.filter(period=year.label).exists():
+        return [("year", f"there is no data for {year.label}: the data covers {month_label(held[0])} "
+                         f"to {month_label(held[-1])}")]
+    return []
+
+
 def _page(request: HttpRequest, name: str, fmt: str, params: PartnerQuery, access, url_name: str,
           extra: dict | None = None) -> HttpResponse:
     table = registry.get(name).table(params, access)
@@ -72,6 +86,7 @@ def success(request: HttpRequest, fmt: str = "html") -> HttpResponse:
             return error_response(request, [("baseline_year", str(exc))], 400)
         return HttpResponseRedirect(reverse("partners:success"))
     params, errors = _query(request)
+    errors = errors or _year_without_data(params.year)
     if errors:
         return error_response(request, errors, 400, fmt)
     return _page(request, "success_measures", fmt, params, access_for(request.user), "partners:success-download",

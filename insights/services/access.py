@@ -78,7 +78,13 @@ class FigureAccess:
             return f"{label}: {source.publisher if source else ''} open data, published in full."
         if self.entitled(query):
             return f"{label}: controlled data, shown in full to you; not for publication."
-        return current_release(query.source).describe()
+        line = current_release(query.source).describe()
+        if query.month_from and query.month_to and year_label(query.month_from, query.month_to) is None:
+            # Not a whole year the release holds: its totals are added up here from the release's monthly
+            # cells, each rounded on its own, so the reader is told (the months' own rounding adds up).
+            line += (" This period is not a whole calendar or financial year, so its totals are the sum of the "
+                     "release's rounded monthly totals, and breakdowns by type, age or sex are not shown.")
+        return line
 
 
 PUBLIC = FigureAccess(entitled=lambda query: False, scope="public")

@@ -26,17 +26,30 @@ def records_by_month(source: str, providers: list[str] | tuple[str, ...] = ()) -
     return dict(sorted(totals.items()))
 
 
-def incomplete_months(source: str, providers: list[str] | tuple[str, ...] = ()) -> dict[str, str]:
-    """Month → why it looks incomplete, for months with fewer than half the median month's records.
+#: An area is judged on its own only when its median month has at least this many records: below it a month
+#: with half the usual count is ordinary chance (a Poisson count of mean 20 falls below 10 about 0.5% of the time).
+AREA_MEDIAN_AT_LEAST = 20
 
-    Needs at least three months to judge by (with fewer, nothing is flagged).
+
+def short_months(totals: dict[str, int], where: str = "", median_at_least: float = 0) -> dict[str, str]:
+    """The rule, the one function every judgement goes through: month → why it looks incomplete, for months of
+    ``totals`` (records per month, every month held, zeros included) with fewer than half the median month's.
+
+    Needs at least three months to judge by, and a median of at least ``median_at_least`` (with fewer, nothing
+    is flagged). ``where`` names what was judged ("in E05011151") when it is not the whole region.
     """
-    totals = records_by_month(source, providers)
     if len(totals) < 3:
         return {}
     middle = median(totals.values())
-    return {month: f"{month} looks incomplete: {rows:,} records, fewer than half the median month's "
+    if middle < max(median_at_least, 1):
+        return {}
+    return {month: f"{month} looks incomplete{where}: {rows:,} records, fewer than half the median month's "
                    f"{middle:,.0f}" for month, rows in totals.items() if rows < SHARE_OF_MEDIAN * middle}
+
+
+def incomplete_months(source: str, providers: list[str] | tuple[str, ...] = ()) -> dict[str, str]:
+    """``short_months`` of the records held per month for ``source`` (the warehouse's partitions)."""
+    return short_months(records_by_month(source, providers))
 
 
 def region_incomplete_months(source: str) -> dict[str, str]:

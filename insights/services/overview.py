@@ -91,7 +91,7 @@ def headline_figures(query: FigureQuery, access: FigureAccess) -> list[dict]:
             previous = _measure_count(access, before_query, spec) if has_before else no_data(previous_label)
         except Refused as exc:
             now = previous = Missing("c", exc.reason)
-        cut_short = [why for month, why in _incomplete(source).items()
+        cut_short = [why for month, why in _incomplete(now_query, access).items()
                      if month in set(months_between(query.month_from, query.month_to))
                      | set(months_between(before.month_from, before.month_to))]
         if not has_now and known(now):
@@ -108,12 +108,33 @@ def headline_figures(query: FigureQuery, access: FigureAccess) -> list[dict]:
     return rows
 
 
-def _incomplete(source: str) -> dict[str, str]:
-    """Months of open (police.uk) data that look incomplete (``insights.services.completeness``). Controlled
-    sources are not judged here: their monthly totals reach the public only through the release."""
-    from insights.services.completeness import region_incomplete_months
+def _incomplete(query: FigureQuery, access: FigureAccess) -> dict[str, str]:
+    """Months of open (police.uk) data that look incomplete (``insights.services.completeness.short_months``):
+    for the region as a whole, for any of its local authorities, and for the chosen area on its own (a force
+    can upload one area's month short while the region's total looks ordinary). Every record counts, whatever
+    the query's type. Controlled sources are not judged here: their monthly totals reach the public only
+    through the release."""
+    from insights.services.completeness import AREA_MEDIAN_AT_LEAST, region_incomplete_months, short_months
 
-    return region_incomplete_months(source) if source == "police" else {}
+    if query.source != "police":
+        return {}
+    flagged = dict(region_incomplete_months("police"))
+    held = sorted(access.months("police"))
+    if not held:
+        return flagged
+    whole = replace(query, month_from=held[0], month_to=held[-1], types=())
+    if query.area:
+        groups = {query.area: access.counts(whole, ["month"])}
+    else:
+        groups = {}
+        for r in access.counts(whole, ["lad", "month"]):
+            if r["lad"]:
+                groups.setdefault(r["lad"], []).append(r)
+    for area, rows in groups.items():
+        totals = dict.fromkeys(held, 0) | {r["month"]: r["count"] for r in rows if known(r["count"])}
+        for month, why in short_months(totals, f" in {area}", AREA_MEDIAN_AT_LEAST).items():
+            flagged.setdefault(month, why)
+    return dict(sorted(flagged.items()))
 
 
 def trend(query: FigureQuery, access: FigureAccess) -> list[dict]:
@@ -126,7 +147,7 @@ def trend(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """
     first = shift(query.month_from, -12)
     loaded = access.months(query.source)
-    cut_short = _incomplete(query.source)
+    cut_short = _incomplete(query, access)
     counted = _by_month(query, access)
     value = {m: (Missing("x", cut_short[m]) if m in cut_short else counted.get(m, 0) if m in loaded
                  else no_data(m)) for m in months_between(first, query.month_to)}

@@ -233,3 +233,108 @@ def test_area_profile_compares_with_bordering_areas_and_the_region(demo: dict, c
     assert rows[-1]["count"] == counts(region, [])[0]["count"]
     page = client.get("/insights/?area=E08900002&from=2024-01&to=2024-12")
     assert page.status_code == 200 and b"Area profile: Easton Borough (E08900002)" in page.content
+
+
+def test_an_unknown_type_is_refused_and_a_known_one_matches_whatever_its_case(demo: dict, client: Client) -> None:
+    # A crime type given for ED (or nonsense) used to answer 200 with zeros: now the one error shape, or a form
+    # error on the page, naming the types there are.
+    for params in ({"source": "ed", "type": "Robbery"}, {"type": "nonsense"}):
+        response = client.get("/insights/figures/local_authorities.json", params)
+        assert response.status_code == 400
+        [error] = response.json()["errors"]
+        assert error["field"] == "type" and "unknown type" in error["message"] and "known:" in error["message"]
+    page = client.get("/insights/", {"source": "ed", "type": "Robbery"})
+    assert page.status_code == 400 and b"unknown type" in page.content
+    any_case = client.get("/insights/figures/headline.json", {"type": "BURGLARY"})
+    exact = client.get("/insights/figures/headline.json", {"type": "Burglary"})
+    assert any_case.status_code == 200 and any_case.json()["rows"] == exact.json()["rows"]
+    assert any(r["count"] for r in exact.json()["rows"])
+
+
+@pytest.mark.parametrize("url", ["/insights/", "/insights/figures/trend.json", "/insights/figures/trend.csv",
+                                 "/insights/maps/lsoa.geojson", "/insights/hotspots.json"])
+def test_a_period_with_no_data_at_all_is_refused_everywhere(demo: dict, client: Client, url: str) -> None:
+    # The demo holds 2023-01 to 2024-12: a period after it (or before it) would be titled and charted as zeros.
+    for params in ({"from": "2099-01"}, {"to": "2001-06"}):
+        response = client.get(url, params)
+        assert response.status_code == 400, (url, params)
+        assert b"no police data in that period" in body(response)
+    assert client.get(url, {"from": "2024-01", "to": "2024-12"}).status_code == 200
+
+
+def test_a_month_cut_short_in_one_area_is_incomplete_there_not_a_fall(tmp_path: Path) -> None:
+    # One local authority's 2024-06 reached the warehouse with no records (a short upload for one area),
+    # while the region's total for the month still looks ordinary: its trend, rolling totals, year-on-year
+    # changes and headline change make no comparison across the month, and say why.
+    import duckdb
+
+    from insights.models import WarehousePartition
+    from insights.services.warehouse import warehouse_dir
+
+    build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=600, ed_per_month=12,
+                      with_commissioning=False, grid=(12, 10))
+    region = default_query()
+    lad = region.lad_codes[0]
+    partition = WarehousePartition.objects.get(source="police", month="2024-06", is_current=True)
+    path = str(warehouse_dir() / partition.path)
+    keep = path.replace(".parquet", ".cut.parquet")
+    lsoas = ", ".join(f"'{r['lsoa']}'" for r in counts(FigureQuery("police", "2023-01", "2024-12", area=lad),
+                                                     ["lsoa"]))
+    duckdb.sql(f"COPY (SELECT * FROM read_parquet('{path}') WHERE lsoa_code IS NULL OR lsoa_code NOT IN ({lsoas})) "
+               f"TO '{keep}' (FORMAT parquet)")
+    partition.path = partition.path.replace(".parquet", ".cut.parquet")  # a new data state, as a reload makes
+    partition.save()
+    area = FigureQuery("police", "2024-01", "2024-12", area=lad)
+    months = {r["month"]: r["count"] for r in counts(replace(area, month_from="2023-01"), ["month"])}
+    assert months.get("2024-06", 0) == 0 and months["2024-05"] > 20
+    for query in (area, replace(region, month_from="2024-01", month_to="2024-12")):
+        rows = {r["month"]: r for r in overview.trend(query, FULL)}
+        june = rows["2024-06"]["count"]
+        assert isinstance(june, Missing) and f"2024-06 looks incomplete in {lad}" in june.reason
+        assert all(isinstance(rows[m]["rolling_12_months"], Missing) for m in rows if m >= "2024-06")
+    headline = overview.headline_figures(replace(area, month_from="2024-06", month_to="2024-06"), FULL)
+    violence = next(r for r in headline if r["measure"] == "violence")
+    assert isinstance(violence["change"], Missing) and "looks incomplete" in violence["change"].reason
+    # Another authority's 2024-06 is whole: chosen on its own, its count stands.
+    other = {r["month"]: r for r in overview.trend(FigureQuery("police", "2024-01", "2024-12",
+                                                               area=region.lad_codes[1]), FULL)}
+    assert isinstance(other["2024-06"]["count"], int) and other["2024-06"]["count"] > 20
+
+
+def test_the_release_holds_only_whole_years_and_their_months_and_says_how_a_quarter_is_summed(
+        tmp_path: Path, client: Client) -> None:
+    # Data from May 2023: 2024 is the only whole year, so May–December 2023 (which no released year covers) is not
+    # published at all, month by month or otherwise.
+    build_demo_region(tmp_path / "demo", "2023-05", 20, police_per_month=100, ed_per_month=12,
+                      with_commissioning=False, grid=(12, 10))
+    release = current_release("ed")
+    assert release.years == ["2024"]
+    assert release.months == [f"2024-{m:02d}" for m in range(1, 13)]
+    cells = client.get("/insights/release/ed.json").json()["rows"]
+    assert cells and not [c for c in cells if c["period"].startswith("2023")]
+    # A quarter of 2024: its total is the sum of the release's rounded monthly totals, and the page says so;
+    # its breakdowns are refused, with the same reason.
+    quarter = {"source": "ed", "from": "2024-03", "to": "2024-05"}
+    headline = client.get("/insights/figures/headline.json", quarter)
+    assert headline.status_code == 200 and "sum of the release's rounded monthly totals" in headline.text
+    attendances = next(r for r in headline.json()["rows"] if r["source"] == "ed")
+    assert attendances["count"] == sum(release.value("attendances", TOTAL, ALL, m, REGION)
+                                       for m in ("2024-03", "2024-04", "2024-05"))
+    by_type = client.get("/insights/figures/types.json", quarter)
+    assert by_type.status_code == 403 and "only its total is shown" in by_type.json()["errors"][0]["message"]
+    page = client.get("/insights/", quarter)
+    assert "sum of the release" in page.content.decode()
+
+
+def test_a_key_finding_states_no_change_across_a_month_that_looks_incomplete_and_says_why() -> None:
+    from core.figures import Table, undefined
+    from insights.findings import key_findings
+
+    cut = undefined("2025-03 looks incomplete in E05011151: 13 records, fewer than half the median month's 850")
+    headline = Table("headline", "Headline figures", [], [
+        {"label": "Violence and sexual offences", "count": 28600, "change": cut, "change_percent": cut},
+        {"label": "Robbery", "count": 1200, "change": -100, "change_percent": -7.7}])
+    violence, robbery = key_findings([headline])
+    assert violence == ("Violence and sexual offences: 28,600; no comparison with the year before (2025-03 looks "
+                        "incomplete in E05011151: 13 records, fewer than half the median month's 850).")
+    assert robbery == "Robbery: 1,200, down 100 (7.7%) on the year before."

@@ -85,3 +85,16 @@ def test_offensive_weapons_searches_by_age(client, shared_data) -> None:
     rows = json.loads(client.get("/partners/stop-and-search.json?by=age").content)["rows"]
     assert {r["age_range"]: r["searches"] for r in rows} == dict(expected)
     assert "offensive weapons by age range" in client.get("/partners/stop-and-search/?by=age").content.decode()
+
+
+def test_a_year_no_source_holds_is_refused_not_shown_blank(client, loaded, tmp_path) -> None:
+    from demo.region import build_demo_region
+
+    build_demo_region(tmp_path / "demo", "2023-01", 13, police_per_month=50, ed_per_month=5,
+                      with_commissioning=False, grid=(6, 5))
+    for url in ("/partners/success.csv?year=2099", "/partners/success.json?year=2099/00"):
+        response = client.get(url)
+        assert response.status_code == 400 and b"there is no data for 2099" in response.content
+    assert client.get("/partners/success.json?year=2023").status_code == 200
+    # A year only a partner's indicator covers is still shown: 2019/20 is in the loaded Fingertips export.
+    assert client.get("/partners/success.json?year=2019/20").status_code == 200

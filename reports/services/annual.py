@@ -117,7 +117,7 @@ def build_annual(year: int, training: bool = True) -> dict:
         if not known(row["count"]) or row["count"]:
             violence.sentences.append(change_sentence(SENTENCE_LABELS[row["measure"]], row["count"],
                                                       row["previous_year_count"], label,
-                                                      financial_year_label(year - 1)))
+                                                      financial_year_label(year - 1), row.get("change")))
     violence.figures.append(Figure("violence_headline", "Headline figures", headline.keys, headline.rows,
                                    note=headline.refused))
 

@@ -205,3 +205,17 @@ def test_an_undefined_comparison_says_why_never_withheld() -> None:
                        "of 2024).")
     unknown = change_sentence("Robbery", 400, undefined("no residents"), "2024", "2023")
     assert "withheld" not in unknown and "no residents" in unknown
+
+
+def test_the_annual_report_makes_no_comparison_across_a_month_that_looks_incomplete(tmp_path: Path) -> None:
+    # Two whole financial years, then one month of the later year cut short (a late police.uk upload): the
+    # headline table says the change is not defined, and the annual report's sentences must say the same.
+    from insights.models import WarehousePartition
+
+    build_demo_region(tmp_path / "demo", "2023-04", 24, police_per_month=300, ed_per_month=20)
+    assert WarehousePartition.objects.filter(source="police", month="2024-09", is_current=True).update(rows=1)
+    report = build_annual(2024)
+    violence = next(s for s in report["sections"] if s.title == "Violence in the year")
+    police = " ".join(s for s in violence.sentences if "attendances" not in s)  # ED 2024-09 is whole
+    assert "no comparison is made: 2024-09 looks incomplete" in police
+    assert " rose by " not in police and " fell by " not in police

@@ -1,5 +1,7 @@
 """Template filters for figures: tell a number from a value that cannot be given (``core.figures.Missing``)."""
 
+from decimal import Decimal
+
 from django import template
 
 from core.figures import HTML_ROWS, known
@@ -10,7 +12,8 @@ register = template.Library()
 @register.filter
 def is_number(value: object) -> bool:
     """True for a count, rate or amount; False for None and for a withheld or undefined value."""
-    return known(value) and isinstance(value, int | float)
+    # Money comes from the database as Decimal ("170000.00"): an amount like any other.
+    return known(value) and isinstance(value, int | float | Decimal)
 
 
 def format_cell(value: object, unit: str = "") -> str:

@@ -6,10 +6,9 @@ import io
 from datetime import date
 
 import pytest
-
-from commissioning.models import Theme
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from commissioning.models import Theme
 from commissioning.tests.factories import organisation, project, user
 from core.problems import InputRejected
 from core.roles import Role

@@ -152,7 +152,11 @@ def route_page(request: HttpRequest, route_id: int, fmt: str | None = None) -> H
     query = default_query()
     comparisons = list(Route.objects.filter(is_comparison=True).exclude(pk=route.pk))
     panel, estimate, note = [], None, ""
-    if query.month_from:
+    missing = points_missing(replace(query, lad_codes=())) if query.month_from else ""
+    if missing:
+        # Count data by LSOA has no points: no buffer count (and no estimate) rather than a row of zeros.
+        note = f"Crime near the route cannot be counted: {missing}."
+    elif query.month_from:
         panel = route_panel([route, *comparisons], query.month_from, query.month_to, buffer_m)
         try:
             estimate = difference_in_differences(panel)

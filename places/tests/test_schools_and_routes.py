@@ -152,3 +152,6 @@ def test_count_data_without_points_is_refused_near_a_school_and_planning_ranks_b
     # Burglary is not among the types ranked; the robberies are.
     assert ranked[str(second.urn)] == 5 and ranked[str(first.urn)] == 2
     assert rows[0]["urn"] == str(second.urn)
+    route = Route.objects.create(name="Walk", line_geojson=json.dumps({"type": "LineString", "coordinates": [
+        [first.longitude, first.latitude], [first.longitude + 0.005, first.latitude]]}), start_date=date(2024, 1, 1))
+    assert "count data has no points" in client.get(f"/places/routes/{route.pk}/").content.decode()

@@ -43,3 +43,14 @@ def display_rows(table: object) -> list[list[tuple[str, bool]]]:
     columns = table.columns
     return [[(format_cell(row.get(c.key), c.unit), is_number(row.get(c.key))) for c in columns]
             for row in table.rows[:HTML_ROWS]]
+
+
+@register.filter
+def mid_sentence(title: str) -> str:
+    """A title as it reads inside a sentence ("Download by local authority (CSV)"): only its first letter
+    lower-cased, and not even that when it starts a name ("Home Office …") or an abbreviation ("ED …"); the
+    rest keeps its capitals ("(ISTV)"), which ``|lower`` would lose."""
+    words = str(title).split()
+    if not words or words[0].isupper() or (len(words) > 1 and words[1][:1].isupper()):
+        return str(title)
+    return title[:1].lower() + title[1:]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from core.problems import InputRejected, Refused
-from core.render import error_response
+from core.render import error_response, format_for_path
 
 
 class InputRejectedMiddleware:
@@ -23,8 +23,7 @@ class InputRejectedMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        fmt = "json" if request.path.endswith((".json", ".geojson")) or request.path.startswith("/openreferral/") \
-            else "csv" if request.path.endswith(".csv") else "html"
+        fmt = format_for_path(request.path)
         if isinstance(exception, Refused):
             return error_response(request, [(exception.field, exception.reason)], exception.status, fmt)
         if not isinstance(exception, InputRejected):

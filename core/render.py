@@ -226,6 +226,26 @@ def error_response(request: HttpRequest, errors: list[tuple[str, str]], status: 
     return render_template(request, template, {**(context or {}), "errors": errors}, status=status)
 
 
+def format_for_path(path: str) -> str:
+    """The format an error on ``path`` is answered in: JSON for the JSON/GeoJSON downloads and the Open Referral
+    API, CSV for CSV downloads, a page otherwise."""
+    if path.endswith((".json", ".geojson")) or path.startswith("/openreferral/"):
+        return "json"
+    return "csv" if path.endswith(".csv") else "html"
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 (too many query fields, a suspicious request) in the one error shape: JSON on API paths,
+    never Django's bare HTML there."""
+    fmt = format_for_path(request.path)
+    message = "The request could not be understood (too many fields or a malformed request)."
+    if fmt == "html":
+        from django.views.defaults import bad_request as django_bad_request
+
+        return django_bad_request(request, exception)
+    return error_response(request, [("", message)], 400, fmt)
+
+
 def form_page(request: HttpRequest, template: str, context: dict, *forms: Any, problems: Iterable = ()
               ) -> HttpResponse:
     """A page with forms: 400 when any form or ``problems`` holds an error, else 200."""

@@ -13,6 +13,8 @@ What it does to the data, and nothing more:
 * makes ward and local authority boundaries by dissolving the LSOAs by their 2024 ward and authority in the
   ONS lookup (44 of the 192 wards changed after the 2022 ward boundaries that are available, so those cannot
   be used; dissolving also makes every layer of the map share the LSOAs' edges);
+* keeps the postcode centroids (BCC-PHM wmSpatial, OGL) that fall inside the seven authorities, with
+  coordinates rounded to 5 decimal places, as ``postcode,latitude,longitude``;
 * converts the police.uk counts (``lsoa_code,…,year,month,crime_count``) into the platform's counts format
   (``LSOA code,Crime type,Month,Count``), one gzip file per year.
 """
@@ -29,6 +31,7 @@ from pathlib import Path
 FORCE_CODE = "E23000014"
 FORCE_SLUG = "west-midlands"
 LAD_CODES = ["E08000025", "E08000026", "E08000027", "E08000028", "E08000029", "E08000030", "E08000031"]
+POSTCODES = "postcodes/wm_postcodes.csv.gz"
 AGGREGATES = "police-uk/aggregates/wm7la-lsoa-category-monthly-counts_upstream-birmingham.tar.xz"
 COUNT_COLUMNS = ["LSOA code", "Crime type", "Month", "Count"]
 MAX_BYTES = 1 << 20
@@ -119,6 +122,17 @@ def build(data: Path, out: Path) -> dict[str, int]:
     if [f["properties"]["LAD24CD"] for f in lad_features] != LAD_CODES:
         raise SystemExit("the local authority boundaries are not the seven West Midlands authorities")
     _gzip_text(out / "lad24_boundaries.geojson.gz", _geojson(lad_features))
+
+    # Postcodes inside the seven authorities only (the upstream file reaches into Worcestershire and
+    # Staffordshire, and has no Coventry CV postcodes).
+    region = shapely.union_all([shape(f["geometry"]) for f in lad_features])
+    shapely.prepare(region)
+    postcodes = _read_csv(data / POSTCODES)
+    inside = shapely.contains_xy(region, [float(r["longitude"]) for r in postcodes],
+                                 [float(r["latitude"]) for r in postcodes])
+    _gzip_text(out / "wm_postcodes.csv.gz", _csv_text(["postcode", "latitude", "longitude"], sorted(
+        [r["postcode"], f"{float(r['latitude']):.5f}", f"{float(r['longitude']):.5f}"]
+        for r, keep in zip(postcodes, inside, strict=True) if keep)))
 
     population = [r for r in _read_csv(data / "population/census21_pop_lsoa21_6agegroups.csv.gz")
                   if r["lsoa21_code"] in lsoas]

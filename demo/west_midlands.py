@@ -55,7 +55,8 @@ def bundle_files() -> dict[str, Path]:
              "lad_boundaries": BUNDLE / "lad24_boundaries.geojson.gz",
              "population": BUNDLE / "census21_pop_lsoa21_6agegroups.csv.gz",
              "deprivation": BUNDLE / "imd2025_lsoa21.csv.gz",
-             "schools": BUNDLE / "gias_open_establishments_20250524_west_midlands.csv.gz"}
+             "schools": BUNDLE / "gias_open_establishments_20250524_west_midlands.csv.gz",
+             "postcodes": BUNDLE / "wm_postcodes.csv.gz"}
     missing = [str(p) for p in files.values() if not p.exists()]
     if missing or not count_files():
         raise FileNotFoundError(f"the West Midlands demo bundle is incomplete: {missing or 'no count files'}; "
@@ -120,6 +121,7 @@ def build_west_midlands(folder: Path, actor: str = "demo", ed_per_month: int = 4
     from geography.services.population import import_population
     from insights.services.counts import ingest_counts
     from insights.services.ed import ingest_ed
+    from places.services.postcodes import load_postcodes
     from places.services.schools import import_schools
 
     files = bundle_files()
@@ -129,6 +131,9 @@ def build_west_midlands(folder: Path, actor: str = "demo", ed_per_month: int = 4
     import_population(files["population"], actor, year=2021)
     import_deprivation(files["deprivation"], actor, edition=2025)
     schools = import_schools(files["schools"], actor)
+    # Real postcode centroids (as `vrp places postcodes` loads them), so the directory's "near a postcode"
+    # search works; before the synthetic services, whose made-up venue postcodes are added after.
+    postcodes = load_postcodes(files["postcodes"])
     police = ingest_counts(count_files(), FORCE_SLUG, actor)
     lsoas = real_lsoas(files)
     rng = np.random.default_rng(SEED)
@@ -140,7 +145,7 @@ def build_west_midlands(folder: Path, actor: str = "demo", ed_per_month: int = 4
                                                 incidents_until=INCIDENTS_UNTIL, real_schools=True)
     return {"lsoas": len(lsoas), "police_rows": police.rows_accepted, "ed_rows": ed.rows_accepted,
             "months": f"{months[0]} to {months[-1]}", "projects": projects, "returns": returns,
-            "schools": str(schools)}
+            "schools": str(schools), "postcodes": postcodes}
 
 
 def _months_between(first: str, last: str) -> int:

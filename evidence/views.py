@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from commissioning.models import Theme
 from core.access import allow
 from core.downloads import table_response
 from core.problems import InputRejected
@@ -22,7 +23,8 @@ CATALOGUE_COLUMNS = ["id", "title", "kind", "summary", "authors", "organisations
                      "yef_impact_band", "yef_impact_percent", "yef_evidence_quality", "yef_cost", "emmie_effect",
                      "emmie_mechanism", "emmie_moderators", "emmie_implementation", "emmie_economic",
                      "visibility", "status", "area_codes", "projects", "links"]
-FACET_LABELS = {"kind": dict(Kind.choices), "design": dict(Design.choices), "impact": dict(ImpactBand.choices)}
+FACET_LABELS = {"kind": dict(Kind.choices), "design": dict(Design.choices), "impact": dict(ImpactBand.choices),
+                "theme": dict(Theme.choices)}
 
 
 def _search(request: HttpRequest, limit: int) -> tuple[SearchForm, object]:

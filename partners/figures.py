@@ -25,6 +25,17 @@ class PartnerQuery:
     areas: tuple[str, ...] = ()  # the areas a partner may see indicator values for (empty: every area)
 
 
+#: Column headings in words (a key's own words where it reads well); never "Lower ci95".
+HEADINGS = {"lower_ci95": "Lower 95% confidence limit", "upper_ci95": "Upper 95% confidence limit",
+            "change_since_baseline_percent": "Change since the baseline (%)", "under_25_count": "Aged under 25",
+            "under_25_baseline_count": "Aged under 25, baseline", "area_code": "Area code",
+            "period_kind": "Kind of period"}
+
+
+def _column(key: str) -> Column:
+    return Column(key, HEADINGS.get(key) or key.replace("_", " ").capitalize())
+
+
 def _success(params: PartnerQuery, access) -> list[dict]:
     from partners.services.success import success_measures
 
@@ -74,7 +85,7 @@ SUCCESS = register(Figure(
     "Each measure from the best source loaded: an indicator where one is loaded for it, a proxy (said so) only "
     "where none is; change since the partnership's baseline year; under-25s where the source has age; for a "
     "local authority, the average of its most similar local authorities.",
-    tuple(Column(k, k.replace("_", " ").capitalize()) for k in (
+    tuple(_column(k) for k in (
         "measure", "source", "proxy", "area", "period", "count", "value", "unit", "lower_ci95", "upper_ci95",
         "baseline_period", "baseline_count", "baseline_value", "change_since_baseline_percent", "under_25_count",
         "under_25_baseline_count", "comparison_areas", "comparison_basis", "comparison_value")),
@@ -100,7 +111,7 @@ OUTCOMES = register(Figure(
 INDICATOR_VALUES = register(Figure(
     "indicator_values", "partners", "Partners' indicators",
     "Every value loaded, with its unit and 95% confidence limits, as its publisher gave it.",
-    tuple(Column(k, k.replace("_", " ").capitalize()) for k in (
+    tuple(_column(k) for k in (
         "indicator", "name", "area_code", "area_name", "period", "period_kind", "age_band", "sex", "category",
         "count", "denominator", "value", "unit", "lower_ci95", "upper_ci95", "source")),
     _indicator_values, disclosure=CONTROLLED))

@@ -12,6 +12,7 @@ from datetime import time
 from functools import wraps
 
 from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import reverse
 
 from core.access import allow
 from core.public_cache import public_page
@@ -22,6 +23,14 @@ from places.services import directory
 MAX_PER_PAGE = 200
 
 
+class BadParameter(ValueError):
+    """A query parameter the API cannot use; ``field`` names it in the one error shape."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
 def _open(view: Callable) -> Callable:
     """Any origin may read the API (the profile requires ``Access-Control-Allow-Origin: *``)."""
 
@@ -30,7 +39,11 @@ def _open(view: Callable) -> Callable:
         try:
             response = view(request, *args, **kwargs)
         except ValueError as exc:
-            response = JsonResponse({"errors": [{"field": "", "message": str(exc)}]}, status=400)
+            response = JsonResponse({"errors": [{"field": getattr(exc, "field", ""), "message": str(exc)}]},
+                                    status=400)
+        except Http404 as exc:
+            # The API answers in the one error shape, never Django's HTML "not found" page.
+            response = JsonResponse({"errors": [{"field": "id", "message": str(exc) or "Not found."}]}, status=404)
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
@@ -39,8 +52,10 @@ def _open(view: Callable) -> Callable:
 
 def _paging(request: HttpRequest) -> tuple[int, int]:
     page, per_page = request.GET.get("page", "1"), request.GET.get("per_page", "50")
-    if not page.isdigit() or not per_page.isdigit() or int(per_page) < 1:
-        raise ValueError("page and per_page are positive whole numbers")
+    if not page.isdigit() or int(page) < 1:
+        raise BadParameter("page", "page is a positive whole number")
+    if not per_page.isdigit() or int(per_page) < 1:
+        raise BadParameter("per_page", "per_page is a positive whole number")
     return int(page), min(int(per_page), MAX_PER_PAGE)
 
 
@@ -49,7 +64,7 @@ def _int(request: HttpRequest, name: str) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise ValueError(f"{name} is a whole number")
+        raise BadParameter(name, f"{name} is a whole number")
     return int(text)
 
 
@@ -60,13 +75,13 @@ def _time(request: HttpRequest, name: str) -> time | None:
     try:
         return time.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{name} is a time such as 17:30") from None
+        raise BadParameter(name, f"{name} is a time such as 17:30") from None
 
 
 @_open
 def root(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"version": "3.0", "profile": "https://github.com/OpenReferralUK/uk-profile",
-                         "openapi_url": None})
+                         "openapi_url": request.build_absolute_uri(reverse("insights:openapi"))})
 
 
 @_open
@@ -80,7 +95,7 @@ def services(request: HttpRequest) -> JsonResponse:
         postcode=request.GET.get("postcode", ""), proximity=float(proximity) if proximity else None)
     found, note = directory.search(filters)
     if note:
-        raise ValueError(note)
+        raise BadParameter("postcode" if filters.postcode else "", note)
     return JsonResponse(directory.envelope([directory.oruk_service(s) for s, _ in found], page, per_page))
 
 
@@ -118,7 +133,14 @@ def taxonomies(request: HttpRequest) -> JsonResponse:
 @_open
 def taxonomy_terms(request: HttpRequest) -> JsonResponse:
     page, per_page = _paging(request)
-    rows = [directory.oruk_term(t) for t in TaxonomyTerm.objects.all()]
+    terms = TaxonomyTerm.objects.all()
+    vocabulary = request.GET.get("vocabulary", "")
+    if vocabulary:
+        known = sorted(set(TaxonomyTerm.objects.values_list("vocabulary", flat=True)))
+        if vocabulary not in known:
+            raise BadParameter("vocabulary", f"vocabulary {vocabulary!r} is not one of: {', '.join(known)}")
+        terms = terms.filter(vocabulary=vocabulary)
+    rows = [directory.oruk_term(t) for t in terms]
     return JsonResponse(directory.envelope(rows, page, per_page))
 
 

@@ -17,6 +17,7 @@ from shapely.geometry import Point
 from core import ratelimit
 from core.access import allow, role_of
 from core.downloads import table_response
+from core.problems import Refused
 from core.public_cache import public_page
 from core.render import form_page
 from core.request_limits import accepts_uploads
@@ -26,7 +27,7 @@ from insights.services.catalogue import default_query
 from places.forms import DirectorySearchForm, PlanForm, PlanItemForm, RouteForm, SubmissionForm
 from places.models import PreventionPlan, Route, School, Service
 from places.services import directory, plans, provision
-from places.services.nearby import by_month_and_type, events_near_geometry
+from places.services.nearby import by_lsoa, by_month_and_type, events_near_geometry, points_missing
 from places.services.ordering import natural_key
 from places.services.routes import before_after, difference_in_differences, record_route, route_panel
 
@@ -71,8 +72,14 @@ def school_page(request: HttpRequest, urn: int, fmt: str | None = None) -> HttpR
     query = default_query()
     if school.latitude is None:
         note = "GIAS gives no location for this school."
+    elif query.month_from and (missing := points_missing(replace(query, lad_codes=()))):
+        # Count data by LSOA has no points: say so rather than publish "none recorded".
+        note = f"Crime near the school cannot be counted: {missing}."
+        if fmt:
+            raise Refused(note, "radius")
     elif query.month_from:
-        events = events_near_geometry(replace(query, lad_codes=()), Point(school.longitude, school.latitude), radius)
+        events = events_near_geometry(replace(query, lad_codes=()), Point(school.longitude, school.latitude), radius,
+                                      check_points=False)
         # police.uk open data: every record is already public with its place, so the counts are given in full.
         rows = by_month_and_type(events)
     if fmt:
@@ -145,7 +152,11 @@ def route_page(request: HttpRequest, route_id: int, fmt: str | None = None) -> H
     query = default_query()
     comparisons = list(Route.objects.filter(is_comparison=True).exclude(pk=route.pk))
     panel, estimate, note = [], None, ""
-    if query.month_from:
+    missing = points_missing(replace(query, lad_codes=())) if query.month_from else ""
+    if missing:
+        # Count data by LSOA has no points: no buffer count (and no estimate) rather than a row of zeros.
+        note = f"Crime near the route cannot be counted: {missing}."
+    elif query.month_from:
         panel = route_panel([route, *comparisons], query.month_from, query.month_to, buffer_m)
         try:
             estimate = difference_in_differences(panel)
@@ -170,18 +181,30 @@ def route_planning(request: HttpRequest, fmt: str | None = None) -> HttpResponse
     area = request.GET.get("la", "")
     if area:
         candidates = candidates.filter(la_name__iexact=area)
-    rows = []
+    rows, measure, note = [], "violence_robbery_weapons_nearby", ""
     if query.month_from:
+        everywhere = replace(query, lad_codes=())
+        missing = points_missing(everywhere)
+        # With count data (no points) the honest ranking is by the count in the school's own LSOA, labelled so.
+        in_lsoa = by_lsoa(everywhere) if missing else {}
+        if missing:
+            measure = "violence_robbery_weapons_in_school_lsoa"
+            note = (f"Crime within {radius} m cannot be counted: {missing}. Schools are ranked instead by the "
+                    "count in the school's own LSOA; schools with no LSOA in GIAS are left out.")
         for school in candidates[:300]:
-            count = len(events_near_geometry(replace(query, lad_codes=()), Point(school.longitude, school.latitude),
-                                             radius))
+            if missing and not school.lsoa_code:
+                continue
+            count = in_lsoa.get(school.lsoa_code, 0) if missing else len(events_near_geometry(
+                everywhere, Point(school.longitude, school.latitude), radius, check_points=False))
             rows.append({"urn": school.urn, "name": school.name, "la": school.la_name, "pupils": school.pupils,
-                         "violence_robbery_weapons_nearby": count, "has_route": school.routes.exists()})
-    rows.sort(key=lambda r: (-r["violence_robbery_weapons_nearby"], r["name"]))
+                         "lsoa": school.lsoa_code, measure: count, "has_route": school.routes.exists()})
+    rows.sort(key=lambda r: (-r[measure], r["name"]))
     if fmt:
         return table_response(rows, list(rows[0]) if rows else ["urn"], fmt, "route-planning")
-    return render(request, "places/planning.html", {"rows": rows[:50], "radius": radius, "query": query,
-                                                    "area": area, "query_string": request.GET.urlencode()})
+    return render(request, "places/planning.html", {
+        "rows": [{**r, "count": r[measure]} for r in rows[:50]], "radius": radius, "query": query, "area": area,
+        "query_string": request.GET.urlencode(), "note": note,
+        "count_label": "Crimes in the school's LSOA" if note else "Crimes nearby"})
 
 
 def _filters(form: DirectorySearchForm) -> directory.DirectoryFilters:

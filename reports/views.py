@@ -79,6 +79,8 @@ def job_file(request: HttpRequest, job_id: int, name: str) -> FileResponse:
     response = FileResponse(path.open("rb"), as_attachment=not name.endswith(".html"))
     response["X-Content-Type-Options"] = "nosniff"
     if name.endswith(".html"):
+        # The report is written as UTF-8; say so, or browsers guess (and "£" and "–" come out garbled).
+        response["Content-Type"] = "text/html; charset=utf-8"
         # The report is one self-contained file with one inline stylesheet: allow exactly that stylesheet.
         import re
 

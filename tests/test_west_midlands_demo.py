@@ -84,6 +84,14 @@ def test_vrp_demo_builds_the_west_midlands_from_the_bundle_without_shared_data(s
 
     assert "2025/26" in current_release("incidents").years  # so the public annual report has incidents
 
+    # Real postcodes, so the directory's "near a postcode" search works; and a public story map.
+    from places.models import Postcode
+    from places.services.directory import postcode_point
+    from places.stories.models import Story
+
+    assert Postcode.objects.count() > 70_000 and postcode_point("b1 1aa") == pytest.approx((52.47666, -1.90353))
+    assert Story.objects.filter(visibility=Story.Visibility.PUBLIC).exists()
+
     partitions = set(WarehousePartition.objects.filter(is_current=True).values_list("path", flat=True))
     again = StringIO()
     call_command("demo", stdout=again)

@@ -37,3 +37,5 @@ urlpatterns = [
     path("strategy/", include("strategy.urls")),
     path("partners/", include("partners.urls")),
 ]
+
+handler400 = "core.render.bad_request"

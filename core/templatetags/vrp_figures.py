@@ -1,5 +1,7 @@
 """Template filters for figures: tell a number from a value that cannot be given (``core.figures.Missing``)."""
 
+from decimal import Decimal
+
 from django import template
 
 from core.figures import HTML_ROWS, known
@@ -10,7 +12,8 @@ register = template.Library()
 @register.filter
 def is_number(value: object) -> bool:
     """True for a count, rate or amount; False for None and for a withheld or undefined value."""
-    return known(value) and isinstance(value, int | float)
+    # Money comes from the database as Decimal ("170000.00"): an amount like any other.
+    return known(value) and isinstance(value, int | float | Decimal)
 
 
 def format_cell(value: object, unit: str = "") -> str:
@@ -40,3 +43,14 @@ def display_rows(table: object) -> list[list[tuple[str, bool]]]:
     columns = table.columns
     return [[(format_cell(row.get(c.key), c.unit), is_number(row.get(c.key))) for c in columns]
             for row in table.rows[:HTML_ROWS]]
+
+
+@register.filter
+def mid_sentence(title: str) -> str:
+    """A title as it reads inside a sentence ("Download by local authority (CSV)"): only its first letter
+    lower-cased, and not even that when it starts a name ("Home Office …") or an abbreviation ("ED …"); the
+    rest keeps its capitals ("(ISTV)"), which ``|lower`` would lose."""
+    words = str(title).split()
+    if not words or words[0].isupper() or (len(words) > 1 and words[1][:1].isupper()):
+        return str(title)
+    return title[:1].lower() + title[1:]

@@ -199,3 +199,13 @@ def test_a_facilitator_uploads_the_eventbrite_report_into_a_session_and_a_plain_
     response = client.post("/engagement/import/", {"file_format": "csv", "file": SimpleUploadedFile(
         "a.csv", plain.replace(b"nine", b"9"), "text/csv")})
     assert response.status_code == 200 and recorded.participant_counts.count() == 2
+
+
+def test_the_courses_page_shows_titles_not_codes_and_no_none(client) -> None:
+    """A course without competencies reads "none mapped", never "None"; its code (a slug) stays off the page."""
+    course("trauma-informed-practice-1")
+    client.force_login(user(Role.ANALYST, None, "courses-reader"))
+    page = client.get("/engagement/courses/").content.decode()
+    assert "Course trauma-informed-practice-1" in page  # the title the factory gives
+    assert "none mapped" in page and ">None<" not in page
+    assert page.count("trauma-informed-practice-1") == 1

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from commissioning.models import Theme
 from commissioning.tests.factories import organisation, project, user
 from core.problems import InputRejected
 from core.roles import Role
@@ -75,6 +76,10 @@ def test_who_sees_what(client, library) -> None:
 
     assert found(client.get("/evidence/")) == {"Knife crime prevention in schools", "Summer sport programme",
                                                "Lived-experience mentors in custody"}
+    # Theme facets read as their labels, never the stored code.
+    facets = client.get("/evidence/").content.decode()
+    assert ">criminal_justice<" not in facets and "criminal_justice (" not in facets
+    assert Theme("criminal_justice").label in facets
     assert client.get(f"/evidence/items/{library['partners'].pk}/").status_code == 404
     assert client.get(f"/evidence/items/{library['draft'].pk}/").status_code == 404
     client.force_login(user(Role.PROVIDER, organisation()))

@@ -99,6 +99,9 @@ def test_an_uninvited_partner_sees_nothing_and_an_invited_one_only_its_actions(c
     page = client.get(f"/incidents/{reference}/")
     assert page.status_code == 200 and b"Contact the school" in page.content and b"Community reassurance" not in \
         page.content
+    # A due date is shown with its year (an action may be due after New Year).
+    school_action = Action.objects.get(title__icontains="Contact the school", incident=scene["incident"])
+    assert f"{school_action.due_at.astimezone(LONDON):%a %-d %b %Y, %H:%M}" in page.content.decode()
     assert client.get(f"/incidents/{reference}/actions/{police_action.pk}/").status_code == 404
     assert client.post(f"/incidents/{reference}/", {"form": "status", "status-status": "closed"}).status_code == 403
     for role in (Role.ANALYST, Role.COMMISSIONER):

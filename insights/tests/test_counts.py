@@ -88,6 +88,13 @@ def test_the_committed_bundle_is_what_the_script_makes_and_loads(shared_data: Pa
     for name, data in committed.items():
         assert (tmp_path / "bundle" / name).read_bytes() == data, name
         assert len(data) <= 1 << 20, name
+    call_command("places", "postcodes", str(BUNDLE / "wm_postcodes.csv.gz"))
+    from places.models import Postcode
+
+    # Inside the seven authorities (Birmingham city centre) kept, Redditch (Worcestershire) left out.
+    assert Postcode.objects.count() == 76_376
+    assert Postcode.objects.get(postcode="B1 1AA").latitude == pytest.approx(52.47666)
+    assert not Postcode.objects.filter(postcode="B80 7DW").exists()
     ingest_counts([BUNDLE / "police_uk_counts/west-midlands-counts-2026.csv.gz"], "west-midlands")
     expected = Counter()
     for r in source_rows(shared_data, {"2026-01", "2026-02", "2026-03"}):

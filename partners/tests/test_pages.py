@@ -33,6 +33,14 @@ def test_success_page_public_and_analyst(client, loaded) -> None:
     client.force_login(user("analyst", []))
     page = client.get("/partners/success/?year=2024/25&area=E08000025").content.decode()
     assert "Hospital admissions for violence" in page and "proxy" in page
+    # Headings in words, and a title's capitals (ISTV) kept in the download link.
+    assert "Lower 95% confidence limit" in page and "Change since the baseline (%)" in page
+    assert "ci95" not in page.replace("lower_ci95", "").replace("upper_ci95", "") and "baseline percent" not in page
+    assert "Download Home Office success measures (CSV)" in page
+    from core.templatetags.vrp_figures import mid_sentence
+
+    assert mid_sentence("By local authority") == "by local authority"
+    assert mid_sentence("Emergency department attendances (ISTV)") == "emergency department attendances (ISTV)"
     text = client.get("/partners/success.csv?year=2024/25&area=E08000025").content.decode()
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["count"] == "260" and float(row["value"]) > 0

@@ -177,10 +177,12 @@ def envelope(items: list[Any], page: int, per_page: int) -> dict[str, Any]:
     """The Open Referral paged envelope around one page of ``items``."""
     total = len(items)
     pages = max(1, math.ceil(total / per_page))
-    page = min(max(page, 1), pages)
+    page = max(page, 1)
+    # A page past the last is an empty page with the number asked for (as a Spring/HSDS paged API answers),
+    # never the last page passed off as the one requested.
     contents = items[(page - 1) * per_page:page * per_page]
     return {"total_items": total, "total_pages": pages, "page_number": page, "size": len(contents),
-            "first_page": page == 1, "last_page": page == pages, "empty": total == 0, "contents": contents}
+            "first_page": page == 1, "last_page": page >= pages, "empty": not contents, "contents": contents}
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from datetime import date
 import numpy as np
 import shapely
 
+from core.problems import InputRejected, Problem
 from insights.hotspots.kde import to_british_national_grid
 from insights.services.figures import FigureQuery, select
 
@@ -24,8 +25,28 @@ def events_in_box(query: FigureQuery, min_lon: float, min_lat: float, max_lon: f
                          "AND e.latitude BETWEEN ? AND ?", [min_lon, max_lon, min_lat, max_lat])
 
 
-def events_near_geometry(query: FigureQuery, geometry_wgs84: shapely.Geometry, buffer_m: float) -> list[dict]:
-    """Events within ``buffer_m`` metres of a point or line given in longitude/latitude."""
+def points_missing(query: FigureQuery) -> str:
+    """Why crime within a distance cannot be counted for the query's records, or "" when it can.
+
+    Records with an LSOA but no coordinates are counts by LSOA (``vrp ingest counts``, as in the West Midlands
+    demo): they have no points, so a count within a radius would silently be zero. As KDE does
+    (``insights.services.figures.event_points``), distance-based figures refuse rather than publish that zero."""
+    rows = select(query, "SELECT count(*) AS n FROM {events} WHERE {where} AND e.longitude IS NULL "
+                         "AND e.lsoa_code IS NOT NULL")
+    n = int(rows[0]["n"]) if rows else 0
+    if not n:
+        return ""
+    return (f"{n:,} of the police records selected are counts by LSOA (ingested with `vrp ingest counts`): count "
+            "data has no points, so crime within a distance cannot be counted")
+
+
+def events_near_geometry(query: FigureQuery, geometry_wgs84: shapely.Geometry, buffer_m: float,
+                         check_points: bool = True) -> list[dict]:
+    """Events within ``buffer_m`` metres of a point or line given in longitude/latitude. Raises
+    ``InputRejected`` when the selection holds count data without points (see ``points_missing``); a caller that
+    has checked once for many geometries passes ``check_points=False``."""
+    if check_points and (reason := points_missing(query)):
+        raise InputRejected([Problem("query", reason, column="radius")])
     min_lon, min_lat, max_lon, max_lat = geometry_wgs84.bounds
     margin = buffer_m * DEGREES_PER_METRE * 2
     found = events_in_box(query, min_lon - margin * 1.7, min_lat - margin, max_lon + margin * 1.7, max_lat + margin)
@@ -41,6 +62,13 @@ def project(geometry_wgs84: shapely.Geometry) -> shapely.Geometry:
     """A geometry from longitude/latitude to British National Grid metres."""
     return shapely.transform(geometry_wgs84, lambda xy: np.column_stack(to_british_national_grid(xy[:, 0],
                                                                                                  xy[:, 1])))
+
+
+def by_lsoa(query: FigureQuery) -> dict[str, int]:
+    """The query's records counted by the LSOA they are in (works for count data, which has no points)."""
+    return {r["lsoa"]: int(r["n"]) for r in select(query, "SELECT e.lsoa_code AS lsoa, count(*) AS n "
+                                                          "FROM {events} WHERE {where} AND e.lsoa_code IS NOT NULL "
+                                                          "GROUP BY 1")}
 
 
 def by_month_and_type(events: list[dict]) -> list[dict]:

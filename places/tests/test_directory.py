@@ -156,3 +156,29 @@ def test_the_places_pages_for_partners(client, listings, tmp_path: Path) -> None
     client.logout()
     assert client.get(f"/places/routes/{route.pk}/").status_code == 302
     assert b"Prevention plans" not in client.get(f"/places/schools/{school.urn}/").content
+
+
+def test_open_referral_api_errors_are_json_name_their_field_and_pages_are_honest(client, listings) -> None:
+    """Not found is JSON; a bad page, postcode or vocabulary names its field; a page past the last is empty
+    (never the last page passed off as the one asked for); the root points at the OpenAPI document; Django's
+    400 for too many query fields answers in the one error shape on the API."""
+    missing = client.get("/openreferral/services/junk")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
+    assert missing.json()["errors"][0]["field"] == "id"
+    for query, field in (("services?page=0", "page"), ("services?per_page=x", "per_page"),
+                         ("services?postcode=ZZ1%201ZZ", "postcode"), ("taxonomy_terms?vocabulary=junk", "vocabulary")):
+        bad = client.get(f"/openreferral/{query}")
+        assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == field, query
+    vocabulary = TaxonomyTerm.objects.values_list("vocabulary", flat=True).first()
+    terms = client.get(f"/openreferral/taxonomy_terms?vocabulary={vocabulary}").json()
+    assert terms["total_items"] == TaxonomyTerm.objects.filter(vocabulary=vocabulary).count() >= 1
+    beyond = client.get("/openreferral/services?page=999").json()
+    jsonschema.validate(beyond, PAGE)
+    assert (beyond["page_number"], beyond["size"], beyond["contents"], beyond["empty"]) == (999, 0, [], True)
+    assert beyond["total_items"] == 3
+    root = client.get("/openreferral/").json()
+    assert root["openapi_url"].endswith("/insights/api/openapi.json")
+    assert client.get(root["openapi_url"]).status_code == 200
+    flood = client.get("/openreferral/services?" + "&".join(f"f{i}=1" for i in range(3000)))
+    assert flood.status_code == 400 and flood["Content-Type"] == "application/json"
+    assert flood.json()["errors"][0]["message"]

@@ -122,3 +122,36 @@ def test_route_lines_are_checked() -> None:
                          ("nonsense", "not JSON")):
         with pytest.raises(ValueError, match=message):
             validate_line(bad)
+
+
+def test_count_data_without_points_is_refused_near_a_school_and_planning_ranks_by_the_school_lsoa(
+        shared_data: Path, tmp_path: Path, client) -> None:
+    """The West Midlands demo's police data are counts by LSOA: "crime near the school" must say it cannot be
+    counted (never "None recorded"), its CSV is refused, and route planning ranks by the school's own LSOA."""
+    from commissioning.tests.factories import user
+    from core.roles import Role
+    from insights.services.counts import ingest_counts
+    from insights.tests.test_counts import write_counts
+
+    import_schools(shared_data / SCHOOLS)
+    first, second = School.objects.filter(phase="Secondary").exclude(lsoa_code="").exclude(latitude=None)[:2]
+    ingest_counts([write_counts(tmp_path / "c.csv", [[first.lsoa_code, "Robbery", "2024-01", "2"],
+                                                     [second.lsoa_code, "Robbery", "2024-01", "5"],
+                                                     [second.lsoa_code, "Burglary", "2024-01", "9"]])],
+                  "west-midlands")
+    page = client.get(f"/places/schools/{first.urn}/").content.decode()
+    assert "count data has no points" in page and "None recorded" not in page
+    refused = client.get(f"/places/schools/{first.urn}/nearby.csv")
+    assert refused.status_code == 403 and b"count data has no points" in refused.content
+    client.force_login(user(Role.PARTNER, None, "planner"))
+    planning = client.get("/places/routes/planning/").content.decode()
+    assert "Crimes in the school&#x27;s LSOA" in planning and "Crimes nearby" not in planning
+    rows = list(csv.DictReader(client.get("/places/routes/planning.csv").content.decode().splitlines()))
+    assert "violence_robbery_weapons_nearby" not in rows[0]
+    ranked = {r["urn"]: int(r["violence_robbery_weapons_in_school_lsoa"]) for r in rows}
+    # Burglary is not among the types ranked; the robberies are.
+    assert ranked[str(second.urn)] == 5 and ranked[str(first.urn)] == 2
+    assert rows[0]["urn"] == str(second.urn)
+    route = Route.objects.create(name="Walk", line_geojson=json.dumps({"type": "LineString", "coordinates": [
+        [first.longitude, first.latitude], [first.longitude + 0.005, first.latitude]]}), start_date=date(2024, 1, 1))
+    assert "count data has no points" in client.get(f"/places/routes/{route.pk}/").content.decode()

@@ -10,7 +10,7 @@ import pytest
 from commissioning.tests.factories import user
 from core.roles import Role
 from demo.region import build_demo_region
-from demo.stories import add_story
+from demo.stories import add_public_story, add_story
 from geography.services.locate import lsoa_for_points
 from places.models import Route
 from places.stories import services
@@ -60,6 +60,19 @@ def test_the_demo_story_follows_the_routes_the_demo_has(demo) -> None:
     assert set(routes_chapter.highlight_codes) <= set(StoryArea.objects.filter(story=story)
                                                       .values_list("area_code", flat=True))
     assert add_story() == story and Story.objects.filter(title=story.title).count() == 1
+
+
+def test_the_demo_has_a_public_story_that_passes_the_public_gate(client, demo) -> None:
+    """The home page advertises story maps: the demo publishes one to the public, through the same check."""
+    from places.stories.publishing import story_public_problems
+
+    story = add_public_story()
+    assert story.visibility == Story.Visibility.PUBLIC and story_public_problems(story) == []
+    assert story.chapters.count() == 2 and not any(c.routes.exists() for c in story.chapters.all())
+    client.logout()
+    assert story.title in client.get("/places/stories/").content.decode()
+    assert client.get(f"/places/stories/{story.slug}/").status_code == 200
+    assert add_public_story() == story and Story.objects.filter(title=story.title).count() == 1
 
 
 def test_each_role_sees_the_stories_published_to_it_and_only_analysts_edit(client, demo) -> None:

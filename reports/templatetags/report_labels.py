@@ -30,7 +30,8 @@ HEADINGS = {
     "age_band": "Age band", "sex": "Sex", "location_type": "Place", "value": "Value", "status": "Status",
     "target": "Target", "baseline": "Baseline", "period": "Period", "year": "Year",
 }
-ABBREVIATIONS = {"lsoa": "LSOA", "msoa": "MSOA", "lad": "local authority", "imd": "IMD", "ed": "ED", "gi": "Gi*",
+ABBREVIATIONS = {"lsoa": "LSOA", "lsoas": "LSOAs", "msoa": "MSOA", "msoas": "MSOAs",
+                 "lad": "local authority", "imd": "IMD", "ed": "ED", "gi": "Gi*",
                  "csp": "CSP", "pfa": "police force area", "fdr": "FDR", "vru": "VRU"}
 
 
@@ -51,7 +52,18 @@ def cell(row: dict, key: str) -> str:
     value = row.get(key)
     if value is None:
         return "withheld"
-    return format_cell(value, "£" if key == "amount_awarded" else "")
+    if key == "measure" and isinstance(value, str):
+        return measure_name(value)
+    return format_cell(value, "£" if key in ("amount_awarded", "funding", "amount") else "")
+
+
+def measure_name(key: str) -> str:
+    """A measure's key (``ed_knife``, ``young_people_attendances``) in the words the report uses for it
+    elsewhere; a key no table names is turned into words by ``heading``'s rule."""
+    from engagement.figures import HEADLINE_LABELS
+    from reports.services.sna import SENTENCE_LABELS
+
+    return SENTENCE_LABELS.get(key) or HEADLINE_LABELS.get(key) or heading(key)
 
 
 #: Tables longer than this print their first ``SHORT_ROWS`` rows; the CSV has them all.
@@ -74,6 +86,9 @@ def printed_columns(columns: list[str]) -> list[str]:
     """The columns a printed table shows, so that none is wider than an A4 page: component percentiles first,
     then codes where the table has names, are left to the CSV."""
     shown = list(columns)
+    if "measure" in shown and "label" in shown:
+        # Both would be headed "Measure": the label says it in words, the key stays in the CSV.
+        shown.remove("measure")
     for key in [c for c in shown if c.endswith("_percentile")] + ["share_aged_24_and_under", "lsoa", "lad", "area",
                                                                    "code", "measure"]:
         if len(shown) <= PRINTED_COLUMNS:

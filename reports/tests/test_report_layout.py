@@ -16,7 +16,7 @@ import pytest
 from demo.region import build_demo_region
 from reports.services.annual import _reach_sentence
 from reports.services.sna import ReportPeriod, build_sna, write_report
-from reports.templatetags.report_labels import heading, printed_columns
+from reports.templatetags.report_labels import cell, heading, printed_columns
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,21 @@ def test_headings_are_words_and_wide_tables_print_their_main_columns() -> None:
                 "youth_percentile", "priority_index"]
     shown = printed_columns(priority)
     assert len(shown) <= 7 and "priority_index" in shown and "name" in shown and "rank" in shown
+
+
+def test_measure_keys_print_as_words_and_one_measure_column_is_shown() -> None:
+    """The headline and training tables: no "Measure Measure" header, no raw keys, plural codes in capitals,
+    money in pounds."""
+    assert printed_columns(["measure", "label", "value"]) == ["label", "value"]
+    assert cell({"measure": "ed_knife"}, "measure") == "ED assault attendances with a knife or sharp object"
+    assert cell({"measure": "violence"}, "measure") == "Police-recorded violence and sexual offences"
+    assert cell({"measure": "young_people_attendances"}, "measure") == "Attendances by children and young people"
+    assert cell({"measure": "professionals_trained"}, "measure").startswith("Professionals trained")
+    assert "_" not in cell({"measure": "a_measure_never_named"}, "measure")
+    assert heading("lsoas") == "LSOAs" and heading("top_percent_of_lsoas") == "Top (%) of LSOAs"
+    from decimal import Decimal
+
+    assert cell({"amount_awarded": Decimal("170000.00")}, "amount_awarded") == "£170,000"
 
 
 def test_the_annual_reports_reach_never_says_zero_people() -> None:

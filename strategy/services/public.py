@@ -21,11 +21,16 @@ def public_strategies() -> list[Strategy]:
 def public_commitment(commitment: object, today: date | None = None) -> dict:
     """A commitment's texts with each measure: its value and status from the figure as the public see it
     (``controlled`` marks values read from the public release)."""
+    from insights.services.areas import area_names
+
     measures = []
-    for measure in commitment.measures.all():
+    all_measures = list(commitment.measures.all())
+    names = area_names(sorted({m.area_code for m in all_measures if m.area_code}))
+    for measure in all_measures:
         spec = FIGURES[measure.figure]
         reading, status = measure_progress(measure, today, public=True)
-        measures.append({"label": spec.label, "area": measure.area_code, "controlled": spec.disclosure == CONTROLLED,
+        measures.append({"label": spec.label, "area": names.get(measure.area_code, measure.area_code),
+                         "area_code": measure.area_code, "controlled": spec.disclosure == CONTROLLED,
                          "value": reading.value, "note": reading.note or (IN_THE_RELEASE if spec.disclosure ==
                                                                           CONTROLLED else ""),
                          "status": status, "target": measure.target, "direction": measure.direction,

@@ -134,6 +134,22 @@ def test_the_public_see_the_published_strategy_with_controlled_figures_held_for_
     assert "Sport for 100 young people" not in client.get("/strategy/public/").content.decode()
 
 
+def test_the_public_page_names_areas_and_does_not_repeat_the_year(client, scene) -> None:
+    """A measure for a local authority reads "(Birmingham)", not its code; a strategy titled by its year is not
+    headed "2024/25 (2024/25)"."""
+    from geography.models import Area
+
+    Area.objects.update_or_create(code="E08000025", defaults={"name": "Birmingham", "level": "lad"})
+    plan.add_measure("test", scene["commitment"], Measure(
+        figure="robbery", area_code="E08000025", baseline_from="2023-04", baseline_to="2024-03",
+        period_from="2024-04", period_to="2025-03", target=Decimal("20"), direction="down"))
+    Strategy.objects.update(title="2024/25")
+    client.logout()
+    page = client.get("/strategy/public/").content.decode()
+    assert "Police-recorded robbery (Birmingham)" in page and "(E08000025)" not in page
+    assert "2024/25 (2024/25)" not in page and "<h2>2024/25</h2>" in page
+
+
 def test_the_public_see_controlled_measures_as_the_release_publishes_them(client, scene) -> None:
     """Progress shown to the public is computed from the published (rounded) value; partners' from the data."""
     from core.release import REGION, current_release

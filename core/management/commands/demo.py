@@ -46,9 +46,10 @@ class Command(PlatformCommand):
 
         self.stdout.write(f"Strategy: {add_strategy()} commitments added (synthetic).")
 
-        from demo.stories import add_story
+        from demo.stories import add_public_story, add_story
 
-        self.stdout.write(f"Story map: {getattr(add_story(), 'title', 'none (no routes)')}.")
+        self.stdout.write(f"Story map: {getattr(add_story(), 'title', 'none (no routes)')} (partners); "
+                          f"{add_public_story().title} (public).")
 
         from django.utils import timezone
 

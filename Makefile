@@ -30,8 +30,10 @@ lint: install
 	# The layers (core < geography < insights < capability apps < reports < demo; pyproject [tool.importlinter]).
 	$(BIN)/lint-imports
 
+# PYTEST_ARGS narrows a run, e.g. PYTEST_ARGS='-m "not browser and not slow"' (CI's PostgreSQL pass).
+PYTEST_ARGS ?=
 test: install lint .ci/node/node_modules/axe-core/axe.min.js
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 	# Restarts the PostgreSQL server, so it runs alone, after the parallel suite (it skips, saying why, on SQLite).
 	$(BIN)/pytest -n 0 -m restarts_postgres tests/test_faults_web.py
 

@@ -53,3 +53,11 @@ def shared_data() -> Path:
 def pytest_report_header(config: pytest.Config) -> str:
     url = os.environ.get("DATABASE_URL", "")
     return f"database: {'PostgreSQL ' + url if url.startswith('postgres') else 'SQLite'}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the chromium tests (``tests/test_browser*.py``) ``browser``, so CI's PostgreSQL pass can leave
+    them to the SQLite pass: they test pages in a browser, which do not change with the database engine."""
+    for item in items:
+        if item.path.name.startswith("test_browser"):
+            item.add_marker(pytest.mark.browser)

@@ -205,11 +205,14 @@ def test_setup_downloads_the_files_when_no_folder_is_given(shared_data: Path, tm
         base = f"http://127.0.0.1:{server.server_address[1]}"
         settings.VRP_REGION_SOURCES = [f"{base}/{Path(n).name}" for n in wanted]
         out, _ = run("region", "setup", "--pfa", PFA)
+        # A file the server does not have (404) is refused by name. (Asked while the server still answers: a
+        # listening socket nobody serves would only time out.)
+        settings.VRP_REGION_SOURCES = [f"{base}/nothing-here.csv"]
+        with pytest.raises(CommandError, match="download failed"):
+            run("region", "setup", "--pfa", PFA)
     finally:
         server.shutdown()
+        server.server_close()
     assert set(current_region().lad_codes) == REGION_LADS
     assert "Missing (where to get it):" in out and "LSOA 2011 → LSOA 2021 lookup" in out
     assert "English Indices of Deprivation" in out.split("Missing")[1]
-    settings.VRP_REGION_SOURCES = [f"{base}/nothing-here.csv"]
-    with pytest.raises(CommandError, match="download failed"):
-        run("region", "setup", "--pfa", PFA)

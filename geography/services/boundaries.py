@@ -90,20 +90,26 @@ def _dissolve_repeated(codes: list[str], names: list[str], geometries: np.ndarra
             len(codes) - len(positions))
 
 
+def inflated(path: Path, workdir: Path) -> Path:
+    """``path`` itself, or for a ``.gz`` file its inflated copy in ``workdir``: GeoPackage is SQLite and needs
+    random access. A damaged gzip file is refused by name (``InputRejected``)."""
+    if not path.name.endswith(".gz"):
+        return path
+    source = workdir / path.name[:-3]
+    try:
+        with gzip.open(path, "rb") as src, open(source, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    except (OSError, EOFError) as exc:
+        raise InputRejected([Problem(path.name, f"not a valid gzip file: {exc}")]) from exc
+    return source
+
+
 def _read_vector(path: Path, workdir: Path) -> tuple[dict[str, np.ndarray], np.ndarray, str | None]:
     from pyogrio import read_info
     from pyogrio.errors import DataSourceError
     from pyogrio.raw import read
 
-    source = path
-    if path.name.endswith(".gz"):
-        # GeoPackage is SQLite and needs random access, so a gzip copy is inflated to a temporary file.
-        source = workdir / path.name[:-3]
-        try:
-            with gzip.open(path, "rb") as src, open(source, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-        except (OSError, EOFError) as exc:
-            raise InputRejected([Problem(path.name, f"not a valid gzip file: {exc}")]) from exc
+    source = inflated(path, workdir)
     try:
         info = read_info(source)
         meta, _, geometry, field_data = read(source)

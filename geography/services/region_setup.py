@@ -36,7 +36,7 @@ import shapely
 
 from core.problems import InputRejected, Problem
 from geography.columns import CodeColumn, detect_code_columns
-from geography.services.boundaries import import_boundaries
+from geography.services.boundaries import import_boundaries, inflated
 from geography.services.deprivation import edition_from_name, import_deprivation
 from geography.services.lookups import import_lookup
 from geography.services.manifest import ImportResult
@@ -174,14 +174,10 @@ def _sample_vector(path: Path, workdir: Path) -> tuple[Table, int] | None:
     from pyogrio.errors import DataSourceError
     from pyogrio.raw import read
 
-    source = path
-    if path.name.endswith(".gz"):
-        source = workdir / path.name[:-3]
-        try:
-            with gzip.open(path, "rb") as src, open(source, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-        except (OSError, EOFError):
-            return None
+    try:
+        source = inflated(path, workdir)
+    except InputRejected:
+        return None
     try:
         info = read_info(source)
         meta, _, _, values = read(source, max_features=SAMPLE_LINES, read_geometry=False)
@@ -328,12 +324,7 @@ def _neighbours(path: Path, lad_codes: list[str]) -> tuple[list[str], object]:
     from pyogrio.raw import read
 
     with tempfile.TemporaryDirectory() as workdir:
-        source = path
-        if path.name.endswith(".gz"):
-            source = Path(workdir) / path.name[:-3]
-            with gzip.open(path, "rb") as src, open(source, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-        meta, _, geometry, values = read(source)
+        meta, _, geometry, values = read(inflated(path, Path(workdir)))
         crs = meta.get("crs")
     from geography.services.boundaries import _to_wgs84
 

@@ -117,6 +117,28 @@ def test_map_hover_names_an_area_click_opens_its_profile_and_breaks_increase(dem
     assert text.split(" (E019")[0] in page.locator("h1").inner_text()
 
 
+def test_a_slow_answer_to_the_default_layer_does_not_replace_the_readers_choice(demo, live_server,
+                                                                              sized_page) -> None:
+    """The reader picks LSOAs while the default (local authority) layer is still loading; when that earlier
+    answer arrives last, the map keeps the LSOAs (it used to swap back, which also made this suite flaky)."""
+    page = sized_page
+    held, released = [], []
+    page.route("**/insights/maps/lad.geojson*",
+               lambda route: route.continue_() if released else held.append(route))
+    page.goto(f"{live_server.url}/insights/")
+    page.select_option("#map-level", "lsoa")
+    page.wait_for_selector('#map[data-layer="lsoa"]')
+    assert held, "the default layer was asked for"
+    released.append(True)
+    for route in held:
+        route.continue_()
+    # The outline (also the local authority layer) draws once its answer arrives; then nothing else is pending.
+    page.wait_for_function("() => document.querySelectorAll('#map path').length > 0")
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("#map", "data-layer") == "lsoa"
+    assert page.locator("#map-legend li[data-upper]").count() >= 1
+
+
 def test_hot_spot_layer_draws_gi_star_classes(demo, live_server, sized_page) -> None:
     page = sized_page
     page.goto(f"{live_server.url}/insights/")

@@ -119,8 +119,14 @@ function vrpChoropleth() {
     });
   }
 
+  // Only the answer to the latest choice is drawn: a slower answer to an earlier one (the default layer still
+  // loading when the reader picks another) must not replace it.
+  var latest = 0;
+
   function show(url, kind) {
+    var asked = ++latest;
     fetch(url, { credentials: "same-origin" }).then(function (response) { return response.json(); }).then(function (data) {
+      if (asked !== latest) { return; }
       if (layer) { map.removeLayer(layer); }
       var legend = clearLegend();
       if (!data.features) {

@@ -57,7 +57,7 @@ def child() -> None:
     if method == "duckdb":
         import duckdb
 
-        from insights.services.police_uk_format import READ_OPTIONS
+        from insights.ingest.police_uk_format import READ_OPTIONS
 
         start = time.perf_counter()
         con = duckdb.connect()
@@ -81,7 +81,7 @@ def child() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        from insights.services.police_uk import ingest_police_uk
+        from insights.ingest.police_uk import ingest_police_uk
 
         start = time.perf_counter()
         ingest_police_uk([Path(p) for p in inputs])

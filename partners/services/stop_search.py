@@ -12,7 +12,7 @@ record is already public.
 Longitude, Latitude, Location, LSOA code, LSOA name, Outcome type``: one row per outcome of a crime, linked to
 the crime by its Crime ID (``crime_outcomes``).
 
-Validation, all-or-nothing and re-running as for street-level files (``insights.services.staging``).
+Validation, all-or-nothing and re-running as for street-level files (``insights.ingest.staging``).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from pathlib import Path
 
 from core.files import sha256_of
 from core.problems import Problem
-from insights.services import staging
+from insights.ingest import staging
+from insights.ingest.staging import StagedFile, coordinate_check
 from insights.services.duck import sql_text
-from insights.services.staging import StagedFile, coordinate_check
 from partners.sources import OUTCOMES, STOP_SEARCH
 
 STOP_SEARCH_COLUMNS = ["Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude",

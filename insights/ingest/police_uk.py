@@ -20,10 +20,10 @@ from pathlib import Path
 from core import archives
 from core.files import sha256_of
 from core.problems import InputRejected, Problem
-from insights.services import staging, warehouse
+from insights.ingest import staging, warehouse
+from insights.ingest.police_uk_format import COLUMNS, CRIME_TYPES, FORCE_BY_NAME, READ_OPTIONS
+from insights.ingest.staging import StagedFile
 from insights.services.duck import sql_text
-from insights.services.police_uk_format import COLUMNS, CRIME_TYPES, FORCE_BY_NAME, READ_OPTIONS
-from insights.services.staging import StagedFile
 
 STREET_FILE = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv(\.gz)?$")
 OTHER_FILE = re.compile(r"-(outcomes|stop-and-search)\.csv(\.gz)?$")

@@ -15,9 +15,9 @@ import pyarrow as pa
 from core.files import sha256_of
 from core.problems import Problem
 from geography.services.locate import lsoa_for_points
-from insights.services import staging
-from insights.services.police_uk_format import CRIME_TYPES, FORCES, UK_BOUNDS
-from insights.services.staging import StagedFile
+from insights.ingest import staging
+from insights.ingest.police_uk_format import CRIME_TYPES, FORCES, UK_BOUNDS
+from insights.ingest.staging import StagedFile
 
 
 def load_records(path: Path) -> list[dict]:

@@ -30,10 +30,10 @@ import pyarrow as pa
 
 from core.files import sha256_of
 from core.problems import Problem
-from insights.services import staging
+from insights.ingest import staging
+from insights.ingest.police_uk_format import CRIME_TYPES, FORCES
+from insights.ingest.staging import StagedFile
 from insights.services.duck import sql_text
-from insights.services.police_uk_format import CRIME_TYPES, FORCES
-from insights.services.staging import StagedFile
 
 COLUMNS = ["LSOA code", "Crime type", "Month", "Count"]
 FORMAT = "police-uk-counts"

@@ -20,10 +20,10 @@ from django.conf import settings
 
 from core.problems import InputRejected, Problem
 from core.render import csv_cell
+from insights.ingest import warehouse
+from insights.ingest.police_uk_format import UK_BOUNDS
 from insights.models import IngestBatch
-from insights.services import warehouse
 from insights.services.duck import connect, sql_list, sql_text
-from insights.services.police_uk_format import UK_BOUNDS
 
 SEPARATOR = "\x1f"  # joins a row's problems; never appears in CSV text
 #: Problems named per file: the first 1,000 and then one line giving how many more there were. A file of

@@ -30,9 +30,11 @@ import pyarrow as pa
 
 from core.files import sha256_of
 from core.problems import Problem
+from core.sources import CONTROLLED
 from geography.services.locate import lsoa_for_points
 from geography.tables import normalise_header, open_text
 from insights.ingest import staging
+from insights.ingest.spec import Check, Column, SourceSpec, register
 from insights.ingest.staging import StagedFile
 from insights.services.duck import sql_text
 
@@ -101,6 +103,7 @@ def _age_band_sql() -> str:
 
 
 def row_checks() -> list[tuple[str, str]]:
+    """(column, SQL giving a message or NULL) for each rule an attendance must keep."""
     def vocabulary_check(column: str, vocabulary: dict[str, list[str]]) -> str:
         allowed = ", ".join(vocabulary)
         return (f"CASE WHEN ({_canonical_sql(column, vocabulary)}) IS NULL THEN "
@@ -129,18 +132,25 @@ def row_checks() -> list[tuple[str, str]]:
     ]
 
 
-TYPED = f"""
-    upper(trim(treatment_site)) AS site_code,
-    {_datetime_sql('arrival_datetime')} AS arrival_at,
-    {_datetime_sql('incident_datetime')} AS incident_at,
-    CAST(date_trunc('month', {_datetime_sql('arrival_datetime')}) AS DATE) AS month,
-    {_canonical_sql('assault_method', ASSAULT_METHODS)} AS assault_method,
-    {_canonical_sql('location_type', LOCATION_TYPES)} AS location_type,
-    NULLIF(trim(incident_lsoa), '') AS lsoa_code,
-    {_age_band_sql()} AS age_band,
-    {_canonical_sql('sex', SEXES)} AS sex,
-    TRY_CAST(NULLIF(incident_longitude, '') AS DOUBLE) AS longitude,
-    TRY_CAST(NULLIF(incident_latitude, '') AS DOUBLE) AS latitude"""
+#: The ISTV CSV: controlled (it reaches the public only through the public release). Partitions are (arrival
+#: month, treatment site); coordinates locate a row while it is staged and are not landed.
+ISTV = register(SourceSpec(
+    format="istv-csv", source="ed", disclosure=CONTROLLED, fields=tuple(REQUIRED + OPTIONAL),
+    columns=(
+        Column("site_code", "text", sql="upper(trim(treatment_site))"),
+        Column("arrival_at", "timestamp", sql=_datetime_sql("arrival_datetime")),
+        Column("incident_at", "timestamp", sql=_datetime_sql("incident_datetime")),
+        Column("month", "month", sql=f"date_trunc('month', {_datetime_sql('arrival_datetime')})"),
+        Column("assault_method", "text", sql=_canonical_sql("assault_method", ASSAULT_METHODS)),
+        Column("location_type", "text", sql=_canonical_sql("location_type", LOCATION_TYPES)),
+        Column("lsoa_code", "text", sql="NULLIF(trim(incident_lsoa), '')"),
+        Column("age_band", "text", sql=_age_band_sql()),
+        Column("sex", "text", sql=_canonical_sql("sex", SEXES)),
+        Column("longitude", "number", "incident_longitude"),
+        Column("latitude", "number", "incident_latitude"),
+    ),
+    checks=tuple(Check(column, sql) for column, sql in row_checks()),
+    provider="site_code", location=("lsoa_code", "longitude"), drop=("longitude", "latitude")))
 
 
 def stage_ed_file(con, path: Path, index: int) -> StagedFile:
@@ -167,17 +177,7 @@ def stage_ed_file(con, path: Path, index: int) -> StagedFile:
                  for c in header if c not in REQUIRED + OPTIONAL]
     if problems:
         return StagedFile(name, path, checksum, None, problems=problems)
-    present = {c: "VARCHAR" for c in header}
-    columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in header) + "}"
-    missing = [c for c in OPTIONAL if c not in present]
-    padding = "".join(f", NULL::VARCHAR AS {c}" for c in missing)
-    source_sql = f"""(SELECT *{padding} FROM read_csv({sql_text(str(path))}, header = true,
-                      auto_detect = false, columns = {columns}, delim = ',', quote = '"', escape = '"',
-                      store_rejects = true, rejects_table = 'rejects_{index}', rejects_scan = 'scan_{index}'))"""
-    table = f"stage_{index}"
-    staged = staging.stage(con, "ed", table, name, path, checksum, source_sql, TYPED, row_checks(),
-                           rejects_table=f"rejects_{index}",
-                           location_sql="lsoa_code IS NULL AND longitude IS NULL")
+    staged = staging.stage(con, ISTV, name, path, checksum, index, header=header)
     if staged.table:
         _locate(con, staged)
     return staged
@@ -219,5 +219,4 @@ def ingest_ed(paths: Iterable[Path], actor: object = "cli", accept_partial: bool
         staged = [stage_ed_file(con, p, i) for i, p in enumerate(progress(present) if progress else present)]
         return staged, [], missing
 
-    return staging.run_batch("ed", "istv-csv", stage_all, actor, accept_partial, provider_column="site_code",
-                             exclude_columns=("longitude", "latitude"))
+    return staging.run_batch(ISTV, stage_all, actor, accept_partial)

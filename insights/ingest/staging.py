@@ -10,18 +10,21 @@ landing — each (month, provider) group of valid rows is written to Parquet and
 
 import csv
 import gzip
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 from django.conf import settings
 
 from core.problems import InputRejected, Problem
 from core.render import csv_cell
 from insights.ingest import warehouse
 from insights.ingest.police_uk_format import UK_BOUNDS
+from insights.ingest.spec import SourceSpec, quoted
 from insights.models import IngestBatch
 from insights.services.duck import connect, sql_list, sql_text
 
@@ -114,29 +117,52 @@ def coordinate_check(lon: str, lat: str) -> str:
         END"""
 
 
-def stage(con: duckdb.DuckDBPyConnection, source: str, table: str, name: str, path: Path, checksum: str,
-          source_sql: str, typed_sql: str, checks: list[tuple[str | None, str]],
-          rejects_table: str | None = None, line_sql: str = "row_number() OVER () + 1",
-          location_sql: str = "longitude IS NULL", without_id_sql: str | None = None) -> StagedFile:
-    """Load ``source_sql`` into ``table`` with typed columns, line numbers and per-row problems.
+def stage(con: duckdb.DuckDBPyConnection, spec: SourceSpec, name: str, path: Path, checksum: str, index: int, *,
+          header: Sequence[str] | None = None, rows: pa.Table | None = None) -> StagedFile:
+    """Load one file into the table ``stage_<index>``: the spec's typed columns, line numbers and each row's problems.
 
-    Each check is (column, SQL giving a message or NULL); a check with column None gives ready-made
-    ``column<RS>message`` text (a source that validated its rows before staging).
+    The file is read as CSV with the spec's fields, or ``header``'s when a file may leave optional fields out
+    (the spec's other fields are then empty). A source that reads its files itself (JSON records, counts) passes
+    ``rows`` instead: an Arrow table of the fields with ``_line`` (the row's line or record number) and
+    ``_given_problem`` (its problems as ``column<RS>message`` text joined by ``SEPARATOR``, or None).
     """
-    if warehouse.already_current(source, checksum):
+    if warehouse.already_current(spec.source, checksum):
         return StagedFile(name, path, checksum, None, unchanged=True)
+    table = f"stage_{index}"
+    checks: list[tuple[str | None, str]] = [(c.column, c.sql) for c in spec.checks]
+    rejects_table: str | None = None
+    if rows is None:
+        padding = "".join(f", NULL::VARCHAR AS {quoted(f)}" for f in spec.fields if header and f not in header)
+        with_names = "filename = true," if spec.file_name else ""
+        source_sql = f"""(SELECT *{padding} FROM read_csv({sql_text(str(path))}, {spec.read_options(header)},
+                          {with_names} store_rejects = true, rejects_table = 'rejects_{index}',
+                          rejects_scan = 'scan_{index}')
+                          {_file_names_join(con, spec, [path])})"""
+        rejects_table, line_sql = f"rejects_{index}", "row_number() OVER () + 1"
+    else:
+        con.register("given_rows", rows)
+        checks.append((None, "_given_problem"))
+        source_sql, line_sql = "(SELECT * FROM given_rows)", "_line"
+        if spec.count_field:
+            # One record per crime counted: a valid row of count n becomes n rows; a row with a problem stays one.
+            source_sql = f"""(SELECT g.* FROM given_rows g,
+                              range(CASE WHEN g._given_problem IS NULL THEN g.{quoted(spec.count_field)} ELSE 1 END)
+                              AS copies(i))"""
     problem_sql = "NULLIF(concat_ws(chr(31), " + ", ".join(
         expr if column is None
         else f"CASE WHEN ({expr}) IS NOT NULL THEN {sql_text(column)} || chr(30) || ({expr}) END"
-        for column, expr in checks) + "), '')"
+        for column, expr in checks) + "), '')" if checks else "NULL::VARCHAR"
     try:
         con.execute(f"""CREATE TABLE {table} AS
-                        SELECT {line_sql} AS _line, {typed_sql}, {problem_sql} AS _problem
+                        SELECT {line_sql} AS _line, {spec.typed_sql()}, {problem_sql} AS _problem
                         FROM {source_sql}""")
     except duckdb.Error as exc:
         # DuckDB's first line says what went wrong; the rest lists its reader options.
         reason = str(exc).splitlines()[0]
         return StagedFile(name, path, checksum, None, problems=[Problem(name, f"cannot be read: {reason}")])
+    finally:
+        if rows is not None:
+            con.unregister("given_rows")
     staged = StagedFile(name, path, checksum, table)
     structural = []
     if rejects_table:
@@ -153,13 +179,14 @@ def stage(con: duckdb.DuckDBPyConnection, source: str, table: str, name: str, pa
             staged.problems.append(Problem(name, message, int(line), column))
     reject_lines = sorted({int(r[0]) for r in structural})
     counts = con.execute(f"""SELECT count(*), count(*) FILTER (_problem IS NOT NULL),
-                             count(*) FILTER ({location_sql} AND _problem IS NULL) FROM {table}""").fetchall()[0]
+                             count(*) FILTER ({spec.location_missing_sql()} AND _problem IS NULL)
+                             FROM {table}""").fetchall()[0]
     staged.rows_read = counts[0] + len(reject_lines)
     staged.rows_with_problems = counts[1] + len(reject_lines)
     staged.rows_without_location = counts[2]
-    if without_id_sql:
+    if spec.identifier:
         staged.rows_without_crime_id = con.execute(
-            f"SELECT count(*) FROM {table} WHERE {without_id_sql} AND _problem IS NULL").fetchall()[0][0]
+            f"SELECT count(*) FROM {table} WHERE {spec.identifier} IS NULL AND _problem IS NULL").fetchall()[0][0]
     for line, problem in con.execute(f"SELECT _line, _problem FROM {table} WHERE _problem IS NOT NULL "
                                      f"ORDER BY _line LIMIT {MAX_PROBLEMS_PER_FILE}").fetchall():
         true_line = _true_line(int(line), reject_lines)
@@ -185,45 +212,72 @@ def cap_problems(name: str, problems: list[Problem], rows_with_problems: int | N
                                  f"the other {total_rows - shown:,} {CAPPED}")]
 
 
-def _bulk_copy(con: duckdb.DuckDBPyConnection, paths: list[str], read_options: str, typed_sql: str, ok_sql: str,
-               join_sql: str, provider_column: str, out: Path) -> None:
+def _file_names_join(con: duckdb.DuckDBPyConnection, spec: SourceSpec, paths: list[Path]) -> str:
+    """Tell DuckDB what each file's name gives (``force_in_name``), so it is worked out once per file, not per row;
+    returns the join that adds those fields to the rows read (nothing when the spec takes nothing from names)."""
+    if spec.file_name is None:
+        return ""
+    fields = spec.name_fields
+    con.execute("CREATE OR REPLACE TEMP TABLE file_names (filename VARCHAR, "
+                + ", ".join(f"{f} VARCHAR" for f in fields) + ")")
+    rows = []
+    for path in paths:
+        match = spec.file_name.search(path.name.lower())
+        rows.append((str(path), *(match.group(g) if match else None for g in spec.file_name.groupindex)))
+    if rows:
+        con.executemany(f"INSERT INTO file_names VALUES ({', '.join('?' * (len(fields) + 1))})", rows)
+    return "LEFT JOIN file_names USING (filename)"
+
+
+def _bulk_copy(con: duckdb.DuckDBPyConnection, spec: SourceSpec, paths: list[str], ok_sql: str, join_sql: str,
+               out: Path) -> None:
+    dropped = ", ".join(("filename", *spec.drop))
     # Partition keys are kept cheap (an integer and a date): they are computed for every row.
-    con.execute(f"""COPY (SELECT * EXCLUDE (filename), hash(filename) AS _pf,
+    con.execute(f"""COPY (SELECT * EXCLUDE ({dropped}), hash(filename) AS _pf,
                                  coalesce(month, DATE '1900-01-01') AS _pm,
-                                 coalesce({provider_column}, 'none') AS _pp
-                          FROM (SELECT {typed_sql}, filename, coalesce({ok_sql}, FALSE) AS _ok
-                                FROM read_csv({sql_list(paths)}, filename = true, {read_options},
+                                 coalesce({spec.provider}, 'none') AS _pp
+                          FROM (SELECT {spec.typed_sql()}, filename, coalesce({ok_sql}, FALSE) AS _ok
+                                FROM read_csv({sql_list(paths)}, filename = true, {spec.read_options()},
                                               store_rejects = true, rejects_table = 'bulk_rejects',
                                               rejects_scan = 'bulk_scans') {join_sql}))
                     TO {sql_text(str(out))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (_pf, _pm, _pp, _ok))""")
 
 
-def stage_csv_files(con: duckdb.DuckDBPyConnection, inputs: list[tuple[str, Path]], read_options: str,
-                    typed_sql: str, checks: list[tuple[str, str]], workdir: Path, join_sql: str,
-                    restage: Callable[[str, Path, str, int], StagedFile], checksum_of: Callable[[Path], str],
-                    location_column: str = "longitude", id_column: str | None = "crime_id",
-                    provider_column: str = "force") -> list[StagedFile]:
-    """Validate and write many CSV files in one DuckDB pass: the fast path for large, mostly clean inputs.
+def stage_csv_files(con: duckdb.DuckDBPyConnection, spec: SourceSpec, inputs: list[tuple[str, Path]],
+                    workdir: Path, checksums: Mapping[Path, str | Future[str]]) -> list[StagedFile]:
+    """Validate and write many CSV files of one spec in one DuckDB pass: the fast path for large, mostly clean
+    inputs (the spec's files have all its fields, and one location column).
 
     ``inputs`` are (name, path). Every row is checked as it is read and written, in the same
     pass, to a Parquet partition keyed by (file, month, provider, valid or not), so a clean file costs one
     read and one write — about what a bare ``read_csv`` → Parquet copy costs. Row numbers are not needed
-    then; only a file with a bad row is read again by ``restage(name, path, checksum, index)``, which names
-    each problem by line and column. Returns one StagedFile per input, in order, whose ``ready`` files hold
-    its valid rows. ``checksum_of(path)`` is asked only after the pass, so a caller can hash the files
+    then; only a file with a bad row is read again by ``stage``, which names each problem by line and
+    column. Returns one StagedFile per input, in order, whose ``ready`` files hold its valid rows.
+    ``checksums[path]`` may be a future: it is asked for only after the pass, so a caller can hash the files
     while DuckDB reads them.
     """
     if not inputs:
         return []
+    if len(spec.location) != 1:
+        raise ValueError(f"{spec.format}: the one-pass staging counts rows without a location by one column")
+    location_column, id_column = spec.location[0], spec.identifier
+
+    def checksum_of(path: Path) -> str:
+        checksum = checksums[path]
+        return checksum if isinstance(checksum, str) else checksum.result()
+
+    def restage(name: str, path: Path, checksum: str, index: int) -> StagedFile:
+        return stage(con, spec, name, path, checksum, index)
+
     paths = [str(path) for _, path in inputs]
     hashes = dict(con.execute("SELECT p, hash(p)::VARCHAR FROM unnest(?::VARCHAR[]) t(p)", [paths]).fetchall())
-    ok_sql = " AND ".join(f"({expr}) IS NULL" for _, expr in checks)
+    ok_sql = " AND ".join(f"({check.sql}) IS NULL" for check in spec.checks) or "TRUE"
     out = workdir / "bulk"
     # Flush each partition every 100,000 rows (about one row group) so memory stays flat as files grow;
     # DuckDB's default buffers half a million rows per thread and partition.
     con.execute("SET partitioned_write_flush_threshold = 100000")
     try:
-        _bulk_copy(con, paths, read_options, typed_sql, ok_sql, join_sql, provider_column, out)
+        _bulk_copy(con, spec, paths, ok_sql, _file_names_join(con, spec, [path for _, path in inputs]), out)
     except duckdb.Error:
         # A file DuckDB's reader cannot get through at all (e.g. line endings that change part-way): read
         # each file on its own, which names the file that failed and what stopped it.
@@ -292,17 +346,19 @@ def _true_line(staged_line: int, reject_lines: list[int]) -> int:
     return line
 
 
-def run_batch(source: str, fmt: str,
+def run_batch(spec: SourceSpec,
               stage_all: Callable[[duckdb.DuckDBPyConnection, Path], tuple[list[StagedFile], list[str],
                                                                               list[Problem]]],
-              actor: object, accept_partial: bool, provider_column: str = "force",
-              exclude_columns: tuple[str, ...] = (), replace_smaller: bool = False) -> IngestSummary:
+              actor: object, accept_partial: bool, replace_smaller: bool = False) -> IngestSummary:
     """Stage every input, then land the batch whole, land its valid rows, or land nothing.
 
+    ``stage_all(con, workdir)`` is the source's part: find its inputs and stage each (``stage``,
+    ``stage_csv_files``), returning the staged files, what was skipped and the problems found before staging.
     A rejected-rows report is written only when ``accept_partial`` asks for the valid rows to land (its path
     is kept in the batch's manifest row). Unless ``replace_smaller``, a file that would replace a month and
     provider already held with more than ``SMALLER_TOLERANCE`` fewer rows refuses the batch, naming both counts.
     """
+    source, fmt, provider_column = spec.source, spec.format, spec.provider
     started = warehouse.now()
     with warehouse.ingest_lock():
         warehouse.remove_leftovers()
@@ -327,8 +383,7 @@ def run_batch(source: str, fmt: str,
                 report = write_report(source, staged, problems) if problems else ""
                 for staged_file, outcome in zip(staged, outcomes, strict=True):
                     if (staged_file.table or staged_file.ready is not None) and not staged_file.unchanged:
-                        _write_partitions(con, source, staged_file, outcome, workdir, provider_column,
-                                          exclude_columns)
+                        _write_partitions(con, source, staged_file, outcome, workdir, provider_column, spec.drop)
             finally:
                 con.close()
             if all(o.unchanged for o in outcomes) and outcomes and not problems:

@@ -21,7 +21,7 @@ from core import archives
 from core.files import sha256_of
 from core.problems import InputRejected, Problem
 from core.sources import OPEN
-from insights.ingest import staging, warehouse
+from insights.ingest import bulk, staging, warehouse
 from insights.ingest.police_uk_format import COLUMNS, CRIME_TYPES, FORCE_BY_NAME
 from insights.ingest.spec import Check, Column, SourceSpec, register
 from insights.ingest.staging import StagedFile
@@ -219,7 +219,7 @@ def ingest_police_uk(paths: Iterable[Path], actor: object = "cli", accept_partia
                 else:
                     prepared.append((input_file.name, input_file.path))
             readable = [p for p in prepared if isinstance(p, tuple)]
-            landed = iter(staging.stage_csv_files(con, STREET, readable, workdir, checksums))
+            landed = iter(bulk.stage_csv_files(con, STREET, readable, workdir, checksums))
         staged = [next(landed) if isinstance(p, tuple) else p for p in prepared]
         return staged, found.skipped, found.problems
 

@@ -3,7 +3,7 @@ keep, who provided each row, and who may see it.
 
 A ``SourceSpec`` is all the staging code (``insights.ingest.staging``) needs to read, check and land a source's
 files: each source module declares one (``police_uk.STREET``, ``counts.COUNTS``, ``ed.ISTV``, ...) and passes
-it to ``staging.stage`` / ``staging.stage_csv_files`` / ``staging.run_batch``. A spec is checked when it is
+it to ``staging.stage`` / ``bulk.stage_csv_files`` / ``staging.run_batch``. A spec is checked when it is
 defined: a column of an unknown type, a provider, identifier, location or dropped column the spec does not
 keep, a check of a field the files do not have, or a disclosure class that is neither ``open`` nor
 ``controlled`` is refused there, not on the first file. ``CONTRIBUTING.md`` ("Adding a source") walks

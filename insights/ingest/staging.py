@@ -32,7 +32,6 @@ SEPARATOR = "\x1f"  # joins a row's problems; never appears in CSV text
 SMALLER_TOLERANCE = 0.01
 
 
-
 @dataclass
 class StagedFile:
     name: str

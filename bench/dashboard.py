@@ -42,8 +42,8 @@ def generate(rows: int, months: int, lsoas: int, first_month: str = "2023-01") -
     import duckdb
     from django.utils import timezone
 
+    from insights.ingest.warehouse import partition_path, warehouse_dir
     from insights.models import IngestBatch, IngestFile, WarehousePartition
-    from insights.services.warehouse import partition_path, warehouse_dir
 
     batch = IngestBatch.objects.create(source="police", format="bench", status="landed", started_at=timezone.now(),
                                        by="bench")
@@ -208,7 +208,7 @@ def baselines(query) -> dict:
 def run(label: str, load) -> None:
     from django.core.management import call_command
 
-    from insights.services.warehouse import current_files
+    from insights.ingest.warehouse import current_files
 
     call_command("migrate", verbosity=0)
     load()
@@ -231,7 +231,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         setup_django(Path(folder))
         if args.set == "real":
-            from insights.services.police_uk import ingest_police_uk
+            from insights.ingest.police_uk import ingest_police_uk
 
             run("real police.uk files (1.3 M rows)", lambda: ingest_police_uk([STREET]))
         elif args.set == "wm":

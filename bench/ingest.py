@@ -4,9 +4,11 @@ Run by hand (`make bench`); prints seconds, peak memory and ratios measured in t
 in a fresh subprocess so its peak resident memory (ru_maxrss) is its own.
 
 Inputs: the 167 real police.uk files in ../shared/data/police-uk/street (1.3 M rows), and generated files of
-1 M and 3 M rows in the same format (to show memory staying flat as files grow).
+1 M and 3 M rows in the same format (to show memory staying flat as files grow). ``--files 20 --generated``
+is a small run (20 real files, nothing generated).
 """
 
+import argparse
 import csv
 import json
 import os
@@ -57,7 +59,7 @@ def child() -> None:
     if method == "duckdb":
         import duckdb
 
-        from insights.services.police_uk_format import READ_OPTIONS
+        from insights.ingest.police_uk_format import READ_OPTIONS
 
         start = time.perf_counter()
         con = duckdb.connect()
@@ -81,7 +83,7 @@ def child() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        from insights.services.police_uk import ingest_police_uk
+        from insights.ingest.police_uk import ingest_police_uk
 
         start = time.perf_counter()
         ingest_police_uk([Path(p) for p in inputs])
@@ -90,10 +92,16 @@ def child() -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=None, help="how many of the real files (default all)")
+    parser.add_argument("--generated", type=int, nargs="*", default=[1_000_000, 3_000_000],
+                        help="rows of each generated file (default 1000000 3000000; none to skip)")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        sets = {"real 167 files (1.3 M rows)": sorted(str(p) for p in STREET.glob("*-street.csv.gz"))}
-        for rows in (1_000_000, 3_000_000):
-            sets[f"generated {rows / 1e6:.0f} M rows"] = [str(generate(Path(scratch) / f"gen{rows}.csv", rows))]
+        real = sorted(str(p) for p in STREET.glob("*-street.csv.gz"))[:args.files]
+        sets = {f"real {len(real)} files": real}
+        for rows in args.generated:
+            sets[f"generated {rows / 1e6:g} M rows"] = [str(generate(Path(scratch) / f"gen{rows}.csv", rows))]
         print(f"{'input':32} {'method':8} {'seconds':>8} {'peak MB':>8} {'× DuckDB':>9} {'pandas ×':>9}")
         for label, inputs in sets.items():
             results = {}

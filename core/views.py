@@ -10,7 +10,7 @@ from django.shortcuts import render
 from core import audit, ratelimit, sources
 from core.access import allow, role_of
 from core.roles import EVERYONE, SIGNED_IN, STAFF, Role
-from insights.services.manifest import warehouse_summary
+from insights.ingest.manifest import warehouse_summary
 
 
 @allow(EVERYONE)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from insights.services.police_uk_format import CRIME_TYPES
+from insights.ingest.police_uk_format import CRIME_TYPES
 
 FORCE_SLUG = "synthetic-demo"
 FORCE_NAME = "Synthetic Demo Police"
@@ -240,8 +240,8 @@ def build_demo_region(folder: Path, first_month: str = "2023-01", months: int = 
     from geography.services.deprivation import import_deprivation
     from geography.services.lookups import import_lookup
     from geography.services.population import import_population
-    from insights.services.ed import ingest_ed
-    from insights.services.police_uk import ingest_police_uk
+    from insights.ingest.ed import ingest_ed
+    from insights.ingest.police_uk import ingest_police_uk
 
     assert CRIME_MIX.keys() <= set(CRIME_TYPES.values())
     rng = np.random.default_rng(seed)

@@ -119,8 +119,8 @@ def build_west_midlands(folder: Path, actor: str = "demo", ed_per_month: int = 4
     from geography.services.deprivation import import_deprivation
     from geography.services.lookups import import_lookup
     from geography.services.population import import_population
-    from insights.services.counts import ingest_counts
-    from insights.services.ed import ingest_ed
+    from insights.ingest.counts import ingest_counts
+    from insights.ingest.ed import ingest_ed
     from places.services.postcodes import load_postcodes
     from places.services.schools import import_schools
 

@@ -50,7 +50,7 @@ def fuzz_one(name: str, folder: Path, seconds: int, seed: int) -> None:
     with atheris.instrument_imports(include=INSTRUMENTED):
         from fuzz.targets import TARGETS, counted_state, problems_of, rejection_fault
 
-        for module in ("insights.services.police_uk", "insights.services.police_api", "insights.services.ed",
+        for module in ("insights.ingest.police_uk", "insights.ingest.police_api", "insights.ingest.ed",
                        "geography.services.lookups", "geography.services.population",
                        "geography.services.deprivation", "commissioning.services.threesixty",
                        "commissioning.services.projects", "monitoring.services.returns",

@@ -146,19 +146,19 @@ def _route_form(path: Path, _: dict) -> None:
 
 
 def _run_police_uk(path: Path, _: dict) -> None:
-    from insights.services.police_uk import ingest_police_uk
+    from insights.ingest.police_uk import ingest_police_uk
 
     ingest_police_uk([path])
 
 
 def _run_police_api(path: Path, _: dict) -> None:
-    from insights.services.police_api import ingest_police_api
+    from insights.ingest.police_api import ingest_police_api
 
     ingest_police_api([path], force="west-midlands")
 
 
 def _run_ed(path: Path, _: dict) -> None:
-    from insights.services.ed import ingest_ed
+    from insights.ingest.ed import ingest_ed
 
     ingest_ed([path])
 

@@ -41,7 +41,7 @@ def _ed_months() -> list[str]:
 
 def _ed_fingerprint() -> tuple:
     from geography.services.manifest import geography_version
-    from insights.services.warehouse import current_files
+    from insights.ingest.warehouse import current_files
 
     return tuple(current_files("ed")), geography_version()
 

@@ -115,7 +115,7 @@ def test_what_atheris_found_is_refused_by_name(tmp_path: Path) -> None:
     from core.problems import InputRejected
     from evidence.models import EvidenceItem
     from evidence.services.items import add_attachment, save_item
-    from insights.services.police_api import ingest_police_api
+    from insights.ingest.police_api import ingest_police_api
 
     api = tmp_path / "api.json"
     api.write_text(json.dumps([{"category": "burglary", "month": "2018-0>",

@@ -1,9 +1,9 @@
 """The default view of the figures: the configured region over the latest period the viewer's figures hold."""
 
 from core.release import NotInRelease, current_release
+from insights.ingest.manifest import warehouse_summary
 from insights.services.access import FigureAccess, for_region
 from insights.services.figures import FigureQuery
-from insights.services.manifest import warehouse_summary
 
 
 def default_query(source: str = "police", access: FigureAccess | None = None) -> FigureQuery:

@@ -15,10 +15,10 @@ from django.conf import settings
 from core.problems import InputRejected, Problem
 from geography.codes import level_of
 from geography.services.manifest import geography_version
+from insights.ingest.warehouse import current_files
 from insights.services import figure_cache
 from insights.services.areas import area_tables
 from insights.services.duck import connect, sql_list, sql_text
-from insights.services.warehouse import current_files
 
 SOURCES = ("police", "ed")
 AREA_KEYS = ("lsoa", "msoa", "ward", "lad")

@@ -28,8 +28,8 @@ from django.db import transaction
 from core import audit
 from core.problems import InputRejected, Problem
 from geography.tables import Table, parse_number, read_tables
+from insights.ingest.police_uk_format import ANTI_SOCIAL_BEHAVIOUR, CRIME_TYPES
 from insights.models import HarmWeight
-from insights.services.police_uk_format import ANTI_SOCIAL_BEHAVIOUR, CRIME_TYPES
 
 #: Category names in Home Office tables that differ from police.uk's crime types.
 CATEGORY_ALIASES = {"public order offences": "Public order", "miscellaneous crimes": "Other crime",

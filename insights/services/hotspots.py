@@ -86,7 +86,7 @@ def persistence_periods(month_from: str, month_to: str, period_months: int) -> t
                                                                                      list[str]]:
     """Consecutive periods of ``period_months`` aligned from ``month_to`` backwards (the latest period is always
     whole), as many as fit from ``month_from``; and the months before the first period that were left out."""
-    from insights.services.fetch import months_between
+    from insights.ingest.fetch import months_between
 
     months = months_between(month_from, month_to)
     whole = len(months) // period_months

@@ -1,13 +1,11 @@
-"""What the warehouse holds, read from the manifest (no Parquet scan)."""
+"""Moved to ``insights.ingest.manifest``; the old name stays while
+other branches still import it (issue 21, item 4).
 
-from django.db.models import Count, Max, Min, Sum
+The old name is the same module object, so a test that patches either patches both.
+"""
 
-from insights.models import WarehousePartition
+import sys
 
+from insights.ingest import manifest
 
-def warehouse_summary() -> list[dict]:
-    """Per source: first and last month, number of providers, rows — current partitions only."""
-    rows = (WarehousePartition.objects.filter(is_current=True).values("source")
-            .annotate(first_month=Min("month"), last_month=Max("month"), rows=Sum("rows"),
-                      providers=Count("provider", distinct=True)).order_by("source"))
-    return list(rows)
+sys.modules[__name__] = manifest

@@ -9,9 +9,9 @@ import re
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from geography.models import Area
+from insights.ingest.ed import ASSAULT_METHODS
+from insights.ingest.police_uk_format import CRIME_TYPES
 from insights.models import WarehousePartition
-from insights.services.ed import ASSAULT_METHODS
-from insights.services.police_uk_format import CRIME_TYPES
 
 #: The levels a profile can be drawn for, biggest first (the order suggestions are listed in).
 LEVELS = ("lad", "ward", "msoa", "lsoa")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from insights.services.police_uk_format import COLUMNS
+from insights.ingest.police_uk_format import COLUMNS
 
 
 def read_rows(path: Path) -> list[dict]:

@@ -12,11 +12,11 @@ from core.problems import InputRejected
 from demo.region import build_lsoas, month_range, write_ed, write_geography
 from geography.services.boundaries import import_boundaries
 from geography.services.lookups import import_lookup
-from insights.services.ed import ingest_ed
+from insights.ingest.ed import ingest_ed
+from insights.ingest.police_api import ingest_police_api
+from insights.ingest.police_uk_format import CRIME_TYPES
+from insights.ingest.warehouse import current_files
 from insights.services.figures import FigureQuery, counts
-from insights.services.police_api import ingest_police_api
-from insights.services.police_uk_format import CRIME_TYPES
-from insights.services.warehouse import current_files
 
 pytestmark = pytest.mark.django_db
 

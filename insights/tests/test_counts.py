@@ -14,10 +14,10 @@ from django.core.management import CommandError, call_command
 
 from core.figures import Missing
 from core.problems import InputRejected
+from insights.ingest.counts import COLUMNS, ingest_counts
+from insights.ingest.warehouse import current_files
 from insights.models import IngestBatch, WarehousePartition
-from insights.services.counts import COLUMNS, ingest_counts
 from insights.services.figures import FigureQuery, counts, event_points
-from insights.services.warehouse import current_files
 from insights.tests.conftest import read_rows
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from insights.ingest.police_uk import ingest_police_uk
+from insights.ingest.warehouse import warehouse_dir
 from insights.models import WarehousePartition
 from insights.services.figures import FigureQuery, counts
-from insights.services.police_uk import ingest_police_uk
-from insights.services.warehouse import warehouse_dir
 from insights.tests.conftest import write_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)

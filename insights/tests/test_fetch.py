@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from core.problems import InputRejected
-from insights.services.fetch import fetch_police_uk, months_between
-from insights.services.warehouse import current_files
+from insights.ingest.fetch import fetch_police_uk, months_between
+from insights.ingest.warehouse import current_files
 
 pytestmark = pytest.mark.django_db
 

@@ -79,7 +79,7 @@ def demo(tmp_path: Path) -> dict:
 
 
 def test_harm_weighted_gistar_weights_each_crime_by_its_type(demo: dict, tmp_path: Path) -> None:
-    from insights.services.police_uk_format import CRIME_TYPES
+    from insights.ingest.police_uk_format import CRIME_TYPES
 
     weights = {name: float(i + 1) for i, name in enumerate(sorted(CRIME_TYPES.values()))}
     path = tmp_path / "types.csv"

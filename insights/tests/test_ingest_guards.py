@@ -10,10 +10,10 @@ import pytest
 from django.conf import settings
 
 from core.problems import InputRejected
+from insights.ingest.police_uk import ingest_police_uk
+from insights.ingest.staging import MAX_PROBLEMS_PER_FILE
+from insights.ingest.warehouse import current_files
 from insights.models import IngestBatch, WarehousePartition
-from insights.services.police_uk import ingest_police_uk
-from insights.services.staging import MAX_PROBLEMS_PER_FILE
-from insights.services.warehouse import current_files
 from insights.tests.conftest import read_rows, write_rows
 from insights.tests.test_police_uk_ingest import warehouse_counts
 

@@ -268,8 +268,8 @@ def test_a_month_cut_short_in_one_area_is_incomplete_there_not_a_fall(tmp_path: 
     # changes and headline change make no comparison across the month, and say why.
     import duckdb
 
+    from insights.ingest.warehouse import warehouse_dir
     from insights.models import WarehousePartition
-    from insights.services.warehouse import warehouse_dir
 
     build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=600, ed_per_month=12,
                       with_commissioning=False, grid=(12, 10))

@@ -8,10 +8,10 @@ import duckdb
 import pytest
 
 from core.problems import InputRejected
+from insights.ingest.police_uk import ingest_police_uk
+from insights.ingest.warehouse import current_files, warehouse_dir
 from insights.models import IngestBatch, WarehousePartition
 from insights.services.figures import FigureQuery, counts
-from insights.services.police_uk import ingest_police_uk
-from insights.services.warehouse import current_files, warehouse_dir
 from insights.tests.conftest import read_rows, write_rows
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ record is already public.
 Longitude, Latitude, Location, LSOA code, LSOA name, Outcome type``: one row per outcome of a crime, linked to
 the crime by its Crime ID (``crime_outcomes``).
 
-Validation, all-or-nothing and re-running as for street-level files (``insights.services.staging``).
+Validation, all-or-nothing and re-running as for street-level files (``insights.ingest.staging``); each kind of
+file is described by its ``SourceSpec``.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from pathlib import Path
 
 from core.files import sha256_of
 from core.problems import Problem
-from insights.services import staging
+from core.sources import OPEN
+from insights.ingest import staging
+from insights.ingest.spec import Check, Column, SourceSpec, register
+from insights.ingest.staging import StagedFile, coordinate_check
 from insights.services.duck import sql_text
-from insights.services.staging import StagedFile, coordinate_check
 from partners.sources import OUTCOMES, STOP_SEARCH
 
 STOP_SEARCH_COLUMNS = ["Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude",
@@ -42,90 +45,90 @@ OUTCOMES_FILE = re.compile(r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+)-outco
 OFFENSIVE_WEAPONS = "Offensive weapons"
 
 
-def _read_options(columns: list[str], index: int) -> str:
-    spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in columns) + "}"
-    return (f"header = true, auto_detect = false, columns = {spec}, delim = ',', quote = '\"', escape = '\"', "
-            f"store_rejects = true, rejects_table = 'rejects_{index}', rejects_scan = 'scan_{index}'")
+def _boolean_check(field: str) -> Check:
+    return Check(field, f"""CASE WHEN lower(coalesce("{field}", '')) NOT IN ('true', 'false', '')
+                            THEN '''' || "{field}" || ''' is not True, False or empty' END""")
 
 
-def _boolean(column: str) -> str:
-    return f"""CASE lower(coalesce("{column}", '')) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END"""
+#: A file's month, from its name (police.uk files a search under the month it publishes it in).
+MONTH_IN_NAME = "TRY_CAST(month_in_name || '-01' AS DATE)"
+_TYPES = ", ".join(sql_text(t) for t in SEARCH_TYPES)
+_AGES = ", ".join(sql_text(a) for a in AGE_RANGES)
 
-
-def _boolean_check(column: str) -> tuple[str, str]:
-    return (column, f"""CASE WHEN lower(coalesce("{column}", '')) NOT IN ('true', 'false', '')
-                          THEN '''' || "{column}" || ''' is not True, False or empty' END""")
-
-
-def _stop_search_sql(month: str, force: str) -> tuple[str, list[tuple[str, str]]]:
-    typed = f"""
-        "Type" AS search_type,
-        TRY_CAST("Date" AS TIMESTAMPTZ) AS searched_at,
-        DATE {sql_text(month + '-01')} AS month,
-        {sql_text(force)} AS force,
-        {_boolean('Part of a policing operation')} AS part_of_operation,
-        NULLIF("Policing operation", '') AS policing_operation,
-        TRY_CAST(NULLIF("Longitude", '') AS DOUBLE) AS longitude,
-        TRY_CAST(NULLIF("Latitude", '') AS DOUBLE) AS latitude,
-        NULLIF("Gender", '') AS gender,
-        NULLIF("Age range", '') AS age_range,
-        NULLIF("Self-defined ethnicity", '') AS self_defined_ethnicity,
-        NULLIF("Officer-defined ethnicity", '') AS officer_defined_ethnicity,
-        NULLIF("Legislation", '') AS legislation,
-        NULLIF("Object of search", '') AS object_of_search,
-        NULLIF("Outcome", '') AS outcome,
-        {_boolean('Outcome linked to object of search')} AS outcome_linked,
-        {_boolean('Removal of more than just outer clothing')} AS removal_of_clothing"""
-    types = ", ".join(sql_text(t) for t in SEARCH_TYPES)
-    ages = ", ".join(sql_text(a) for a in AGE_RANGES)
-    checks = [
-        ("Type", f"""CASE WHEN coalesce("Type", '') NOT IN ({types})
-                     THEN 'search type ' || coalesce('''' || "Type" || '''', '(empty)') || ' is not one of '
-                          || {sql_text(', '.join(SEARCH_TYPES))} END"""),
-        ("Date", """CASE WHEN TRY_CAST("Date" AS TIMESTAMPTZ) IS NULL
-                    THEN 'date ' || coalesce('''' || "Date" || '''', '(empty)')
-                         || ' is not an ISO date and time' END"""),
-        ("Age range", f"""CASE WHEN coalesce("Age range", '') NOT IN ('', {ages})
-                          THEN 'age range ''' || "Age range" || ''' is not one of police.uk''s' END"""),
-        ("Longitude", coordinate_check('"Longitude"', '"Latitude"')),
+#: police.uk stop and search: open data, kept as police.uk publishes it, point included.
+STOP_SEARCH_SPEC = register(SourceSpec(
+    format="police-uk-stop-and-search", source=STOP_SEARCH, disclosure=OPEN, fields=tuple(STOP_SEARCH_COLUMNS),
+    file_name=STOP_SEARCH_FILE,
+    columns=(
+        Column("search_type", "text", sql='"Type"'),
+        Column("searched_at", "timestamptz", "Date"),
+        Column("month", "month", sql=MONTH_IN_NAME),
+        Column("force", "text", sql="force_in_name"),
+        Column("part_of_operation", "boolean", "Part of a policing operation"),
+        Column("policing_operation", "text", "Policing operation"),
+        Column("longitude", "number", "Longitude"),
+        Column("latitude", "number", "Latitude"),
+        Column("gender", "text", "Gender"),
+        Column("age_range", "text", "Age range"),
+        Column("self_defined_ethnicity", "text", "Self-defined ethnicity"),
+        Column("officer_defined_ethnicity", "text", "Officer-defined ethnicity"),
+        Column("legislation", "text", "Legislation"),
+        Column("object_of_search", "text", "Object of search"),
+        Column("outcome", "text", "Outcome"),
+        Column("outcome_linked", "boolean", "Outcome linked to object of search"),
+        Column("removal_of_clothing", "boolean", "Removal of more than just outer clothing"),
+    ),
+    checks=(
+        Check("Type", f"""CASE WHEN coalesce("Type", '') NOT IN ({_TYPES})
+                          THEN 'search type ' || coalesce('''' || "Type" || '''', '(empty)') || ' is not one of '
+                               || {sql_text(', '.join(SEARCH_TYPES))} END"""),
+        Check("Date", """CASE WHEN TRY_CAST("Date" AS TIMESTAMPTZ) IS NULL
+                         THEN 'date ' || coalesce('''' || "Date" || '''', '(empty)')
+                              || ' is not an ISO date and time' END"""),
+        Check("Age range", f"""CASE WHEN coalesce("Age range", '') NOT IN ('', {_AGES})
+                               THEN 'age range ''' || "Age range" || ''' is not one of police.uk''s' END"""),
+        Check("Longitude", coordinate_check('"Longitude"', '"Latitude"')),
         _boolean_check("Part of a policing operation"),
         _boolean_check("Outcome linked to object of search"),
         _boolean_check("Removal of more than just outer clothing"),
-    ]
-    return typed, checks
+    ),
+    provider="force", location=("longitude",)))
+
+#: police.uk outcomes: one row per outcome of a crime, linked to it by its Crime ID.
+OUTCOMES_SPEC = register(SourceSpec(
+    format="police-uk-outcomes", source=OUTCOMES, disclosure=OPEN, fields=tuple(OUTCOME_COLUMNS),
+    file_name=OUTCOMES_FILE,
+    columns=(
+        Column("crime_id", "text", sql="""NULLIF(trim("Crime ID"), '')"""),
+        Column("month", "month", "Month"),
+        Column("force", "text", sql="force_in_name"),
+        Column("reported_by", "text", sql='"Reported by"'),
+        Column("falls_within", "text", sql='"Falls within"'),
+        Column("longitude", "number", "Longitude"),
+        Column("latitude", "number", "Latitude"),
+        Column("lsoa_code", "text", "LSOA code"),
+        Column("outcome_type", "text", "Outcome type"),
+    ),
+    checks=(
+        Check("Crime ID", """CASE WHEN coalesce(trim("Crime ID"), '') = ''
+                             THEN 'an outcome needs the Crime ID it is for' END"""),
+        Check("Month", """CASE WHEN "Month" IS DISTINCT FROM month_in_name
+                          THEN 'month ' || coalesce('''' || "Month" || '''', '(empty)') || ' is not the file''s month '
+                               || month_in_name END"""),
+        Check("Outcome type", """CASE WHEN coalesce("Outcome type", '') = ''
+                                 THEN 'an outcome type must be given' END"""),
+        Check("Longitude", coordinate_check('"Longitude"', '"Latitude"')),
+    ),
+    provider="force", identifier="crime_id", location=("longitude",)))
+SPECS = {STOP_SEARCH: STOP_SEARCH_SPEC, OUTCOMES: OUTCOMES_SPEC}
 
 
-def _outcomes_sql(month: str, force: str) -> tuple[str, list[tuple[str, str]]]:
-    typed = f"""
-        NULLIF(trim("Crime ID"), '') AS crime_id,
-        TRY_CAST("Month" || '-01' AS DATE) AS month,
-        {sql_text(force)} AS force,
-        "Reported by" AS reported_by,
-        "Falls within" AS falls_within,
-        TRY_CAST(NULLIF("Longitude", '') AS DOUBLE) AS longitude,
-        TRY_CAST(NULLIF("Latitude", '') AS DOUBLE) AS latitude,
-        NULLIF("LSOA code", '') AS lsoa_code,
-        NULLIF("Outcome type", '') AS outcome_type"""
-    checks = [
-        ("Crime ID", """CASE WHEN coalesce(trim("Crime ID"), '') = ''
-                        THEN 'an outcome needs the Crime ID it is for' END"""),
-        ("Month", f"""CASE WHEN "Month" IS DISTINCT FROM {sql_text(month)}
-                      THEN 'month ' || coalesce('''' || "Month" || '''', '(empty)') || ' is not the file''s month '
-                           || {sql_text(month)} END"""),
-        ("Outcome type", """CASE WHEN coalesce("Outcome type", '') = '' THEN 'an outcome type must be given' END"""),
-        ("Longitude", coordinate_check('"Longitude"', '"Latitude"')),
-    ]
-    return typed, checks
-
-
-def _stage_file(con, path: Path, index: int, source: str) -> StagedFile:
+def _stage_file(con, path: Path, index: int, spec: SourceSpec) -> StagedFile:
     name = str(path)
     checksum = sha256_of(path)
-    pattern, columns, builder = ((STOP_SEARCH_FILE, STOP_SEARCH_COLUMNS, _stop_search_sql) if source == STOP_SEARCH
-                                 else (OUTCOMES_FILE, OUTCOME_COLUMNS, _outcomes_sql))
-    match = pattern.match(path.name.lower())
+    match = spec.file_name.match(path.name.lower())
     if not match or not 1 <= int(match["month"][5:]) <= 12:
-        kind = "stop-and-search" if source == STOP_SEARCH else "outcomes"
+        kind = "stop-and-search" if spec.source == STOP_SEARCH else "outcomes"
         return StagedFile(name, path, checksum, None, problems=[Problem(
             name, f"police.uk names {kind} files YYYY-MM-<force>-{kind}.csv; the month and force come from the name")])
     try:
@@ -133,37 +136,33 @@ def _stage_file(con, path: Path, index: int, source: str) -> StagedFile:
             header = [h.strip() for h in handle.readline().rstrip("\r\n").split(",")]
     except (OSError, UnicodeDecodeError) as exc:
         return StagedFile(name, path, checksum, None, problems=[Problem(name, f"cannot be read: {exc}")])
-    missing = [Problem(name, "missing column", 1, c) for c in columns if c not in header]
+    missing = [Problem(name, "missing column", 1, c) for c in spec.fields if c not in header]
     if missing:
         return StagedFile(name, path, checksum, None, problems=missing)
-    typed, checks = builder(match["month"], match["force"])
-    source_sql = f"(SELECT * FROM read_csv({sql_text(name)}, {_read_options(columns, index)}))"
-    return staging.stage(con, source, f"stage_{index}", name, path, checksum, source_sql, typed, checks,
-                         rejects_table=f"rejects_{index}",
-                         without_id_sql="crime_id IS NULL" if source == OUTCOMES else None)
+    return staging.stage(con, spec, name, path, checksum, index)
 
 
-def _ingest(source: str, fmt: str, paths: Iterable[Path], actor: object, accept_partial: bool,
+def _ingest(spec: SourceSpec, paths: Iterable[Path], actor: object, accept_partial: bool,
             progress: Callable[[Iterable], Iterable] | None) -> staging.IngestSummary:
     def stage_all(con, workdir: Path):
         files = [Path(p) for p in paths]
-        glob = "*-stop-and-search.csv" if source == STOP_SEARCH else "*-outcomes.csv"
+        glob = "*-stop-and-search.csv" if spec.source == STOP_SEARCH else "*-outcomes.csv"
         expanded = [c for p in files for c in (sorted(p.glob(glob)) if p.is_dir() else [p])]
         missing = [Problem(str(p), "file not found") for p in expanded if not p.exists()]
         present = [p for p in expanded if p.exists()]
-        staged = [_stage_file(con, p, i, source) for i, p in enumerate(progress(present) if progress else present)]
+        staged = [_stage_file(con, p, i, spec) for i, p in enumerate(progress(present) if progress else present)]
         return staged, [], missing
 
-    return staging.run_batch(source, fmt, stage_all, actor, accept_partial, provider_column="force")
+    return staging.run_batch(spec, stage_all, actor, accept_partial)
 
 
 def ingest_stop_search(paths: Iterable[Path], actor: object = "cli", accept_partial: bool = False,
                        progress: Callable[[Iterable], Iterable] | None = None) -> staging.IngestSummary:
     """Ingest police.uk stop-and-search CSVs as one batch; partitions are (month, force)."""
-    return _ingest(STOP_SEARCH, "police-uk-stop-and-search", paths, actor, accept_partial, progress)
+    return _ingest(STOP_SEARCH_SPEC, paths, actor, accept_partial, progress)
 
 
 def ingest_outcomes(paths: Iterable[Path], actor: object = "cli", accept_partial: bool = False,
                     progress: Callable[[Iterable], Iterable] | None = None) -> staging.IngestSummary:
     """Ingest police.uk outcomes CSVs as one batch; partitions are (month, force)."""
-    return _ingest(OUTCOMES, "police-uk-outcomes", paths, actor, accept_partial, progress)
+    return _ingest(OUTCOMES_SPEC, paths, actor, accept_partial, progress)

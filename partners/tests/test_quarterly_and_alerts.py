@@ -108,11 +108,11 @@ def test_after_an_ingest_new_hot_spots_in_a_partners_area_are_alerted_once(tmp_p
     from dataclasses import replace
 
     from demo.region import build_demo_region
+    from insights.ingest.police_uk import ingest_police_uk
     from insights.services.access import for_region
     from insights.services.areas import local_authority_of
     from insights.services.figures import FigureQuery
     from insights.services.hotspots import persistence
-    from insights.services.police_uk import ingest_police_uk
     from insights.tests.conftest import write_rows
     from partners.services.alerts import check_after_ingest
 

@@ -63,7 +63,7 @@ def test_bad_stop_and_search_file_is_refused_by_line_and_column(real_file, tmp_p
 
 def test_crimes_link_to_their_outcomes_by_crime_id(small_street_file, sample_rows, tmp_path) -> None:
     """Outcomes built from real crime ids of a real street file: each crime's latest outcome is counted."""
-    from insights.services.police_uk import ingest_police_uk
+    from insights.ingest.police_uk import ingest_police_uk
 
     ingest_police_uk([small_street_file])
     with_id = [r for r in sample_rows if r["Crime ID"]]

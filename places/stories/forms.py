@@ -11,8 +11,8 @@ CODE = re.compile(r"^[EWSNK]\d{8}$")
 
 
 def _type_choices() -> list:
-    from insights.services.ed import ASSAULT_METHODS
-    from insights.services.police_uk_format import CRIME_TYPES
+    from insights.ingest.ed import ASSAULT_METHODS
+    from insights.ingest.police_uk_format import CRIME_TYPES
 
     return [("", "Every type"),
             ("Police recorded crime", [(t, t) for t in sorted(CRIME_TYPES.values())]),
@@ -76,7 +76,7 @@ class ChapterForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        from insights.services.ed import ASSAULT_METHODS
+        from insights.ingest.ed import ASSAULT_METHODS
 
         kind = data.get("crime_type")
         if kind and (data.get("source") == "ed") != (kind in ASSAULT_METHODS):

@@ -12,7 +12,7 @@ import shapely
 from pyproj import Transformer
 
 from core.problems import InputRejected
-from insights.services.police_uk import ingest_police_uk
+from insights.ingest.police_uk import ingest_police_uk
 from places.models import Route, School
 from places.services.routes import before_after, difference_in_differences, route_panel, validate_line
 from places.services.schools import import_schools
@@ -130,7 +130,7 @@ def test_count_data_without_points_is_refused_near_a_school_and_planning_ranks_b
     counted (never "None recorded"), its CSV is refused, and route planning ranks by the school's own LSOA."""
     from commissioning.tests.factories import user
     from core.roles import Role
-    from insights.services.counts import ingest_counts
+    from insights.ingest.counts import ingest_counts
     from insights.tests.test_counts import write_counts
 
     import_schools(shared_data / SCHOOLS)

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from core.management.cli import PlatformCommand
-from insights.services.fetch import fetch_police_uk
+from insights.ingest.fetch import fetch_police_uk
 
 
 class Command(PlatformCommand):

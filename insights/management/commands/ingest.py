@@ -12,10 +12,10 @@ from django.core.management.base import CommandParser
 from tqdm import tqdm
 
 from core.management.cli import PlatformCommand
-from insights.services.counts import ingest_counts
-from insights.services.ed import ingest_ed
-from insights.services.police_api import ingest_police_api
-from insights.services.police_uk import ingest_police_uk
+from insights.ingest.counts import ingest_counts
+from insights.ingest.ed import ingest_ed
+from insights.ingest.police_api import ingest_police_api
+from insights.ingest.police_uk import ingest_police_uk
 
 
 class Command(PlatformCommand):

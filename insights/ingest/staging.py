@@ -1,43 +1,35 @@
 """Stage, validate and land a batch of event-level files (the part every source shares).
 
-Each input is loaded once into a scratch DuckDB database with all columns as text, its line number,
-typed columns and a ``_problem`` column naming what is wrong with the row (NULL when nothing is).
+What a source's files hold, how each column is typed and what makes a row wrong is its ``SourceSpec``
+(``insights.ingest.spec``); everything here works from the spec. Each input is loaded once into a scratch
+DuckDB database with all columns as text, its line number, typed columns and a ``_problem`` column naming
+what is wrong with the row (NULL when nothing is).
 Structural faults (too many or too few fields, bytes that are not UTF-8) come from DuckDB's reject
 tables with their true line numbers. When the batch has no problems — or the caller accepts a partial
 landing — each (month, provider) group of valid rows is written to Parquet and committed through
 ``warehouse.commit_batch``.
 """
 
-import csv
-import gzip
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
-from django.conf import settings
+import pyarrow as pa
 
 from core.problems import InputRejected, Problem
-from core.render import csv_cell
+from insights.ingest import warehouse
+from insights.ingest.police_uk_format import UK_BOUNDS
+from insights.ingest.rejected import MAX_PROBLEMS_PER_FILE, cap_problems, write_report
+from insights.ingest.spec import SourceSpec, quoted
 from insights.models import IngestBatch
-from insights.services import warehouse
-from insights.services.duck import connect, sql_list, sql_text
-from insights.services.police_uk_format import UK_BOUNDS
+from insights.services.duck import connect, sql_text
 
 SEPARATOR = "\x1f"  # joins a row's problems; never appears in CSV text
-#: Problems named per file: the first 1,000 and then one line giving how many more there were. A file of
-#: 20,000 bad rows (or one row of 20,000 extra columns) says what is wrong in the first thousand as well as
-#: in all of them, and the report stays small (issue 15: a 169 KB file once wrote a 2.58 GB report).
-MAX_PROBLEMS_PER_FILE = 1_000
-#: The longest piece of a rejected line copied into the report.
-MAX_ROW_TEXT = 2_000
 #: A newer file for a month and provider may have fewer rows than the one it replaces by this share at most
 #: (police.uk re-publishes months with a few more or fewer records); beyond it, a truncated download is more
 #: likely, and the replacement is refused unless asked for.
 SMALLER_TOLERANCE = 0.01
-CAPPED = "are not listed"
-
 
 
 @dataclass
@@ -53,7 +45,7 @@ class StagedFile:
     rows_without_crime_id: int = 0
     unchanged: bool = False
     notes: list[str] = field(default_factory=list)
-    #: Parquet files of valid rows already written by ``stage_csv_files``: (month, provider, path, rows).
+    #: Parquet files of valid rows already written by ``bulk.stage_csv_files``: (month, provider, path, rows).
     ready: list[tuple[str, str, Path, int]] | None = None
 
 
@@ -114,29 +106,52 @@ def coordinate_check(lon: str, lat: str) -> str:
         END"""
 
 
-def stage(con: duckdb.DuckDBPyConnection, source: str, table: str, name: str, path: Path, checksum: str,
-          source_sql: str, typed_sql: str, checks: list[tuple[str | None, str]],
-          rejects_table: str | None = None, line_sql: str = "row_number() OVER () + 1",
-          location_sql: str = "longitude IS NULL", without_id_sql: str | None = None) -> StagedFile:
-    """Load ``source_sql`` into ``table`` with typed columns, line numbers and per-row problems.
+def stage(con: duckdb.DuckDBPyConnection, spec: SourceSpec, name: str, path: Path, checksum: str, index: int, *,
+          header: Sequence[str] | None = None, rows: pa.Table | None = None) -> StagedFile:
+    """Load one file into the table ``stage_<index>``: the spec's typed columns, line numbers and each row's problems.
 
-    Each check is (column, SQL giving a message or NULL); a check with column None gives ready-made
-    ``column<RS>message`` text (a source that validated its rows before staging).
+    The file is read as CSV with the spec's fields, or ``header``'s when a file may leave optional fields out
+    (the spec's other fields are then empty). A source that reads its files itself (JSON records, counts) passes
+    ``rows`` instead: an Arrow table of the fields with ``_line`` (the row's line or record number) and
+    ``_given_problem`` (its problems as ``column<RS>message`` text joined by ``SEPARATOR``, or None).
     """
-    if warehouse.already_current(source, checksum):
+    if warehouse.already_current(spec.source, checksum):
         return StagedFile(name, path, checksum, None, unchanged=True)
+    table = f"stage_{index}"
+    checks: list[tuple[str | None, str]] = [(c.column, c.sql) for c in spec.checks]
+    rejects_table: str | None = None
+    if rows is None:
+        padding = "".join(f", NULL::VARCHAR AS {quoted(f)}" for f in spec.fields if header and f not in header)
+        with_names = "filename = true," if spec.file_name else ""
+        source_sql = f"""(SELECT *{padding} FROM read_csv({sql_text(str(path))}, {spec.read_options(header)},
+                          {with_names} store_rejects = true, rejects_table = 'rejects_{index}',
+                          rejects_scan = 'scan_{index}')
+                          {file_names_join(con, spec, [path])})"""
+        rejects_table, line_sql = f"rejects_{index}", "row_number() OVER () + 1"
+    else:
+        con.register("given_rows", rows)
+        checks.append((None, "_given_problem"))
+        source_sql, line_sql = "(SELECT * FROM given_rows)", "_line"
+        if spec.count_field:
+            # One record per crime counted: a valid row of count n becomes n rows; a row with a problem stays one.
+            source_sql = f"""(SELECT g.* FROM given_rows g,
+                              range(CASE WHEN g._given_problem IS NULL THEN g.{quoted(spec.count_field)} ELSE 1 END)
+                              AS copies(i))"""
     problem_sql = "NULLIF(concat_ws(chr(31), " + ", ".join(
         expr if column is None
         else f"CASE WHEN ({expr}) IS NOT NULL THEN {sql_text(column)} || chr(30) || ({expr}) END"
-        for column, expr in checks) + "), '')"
+        for column, expr in checks) + "), '')" if checks else "NULL::VARCHAR"
     try:
         con.execute(f"""CREATE TABLE {table} AS
-                        SELECT {line_sql} AS _line, {typed_sql}, {problem_sql} AS _problem
+                        SELECT {line_sql} AS _line, {spec.typed_sql()}, {problem_sql} AS _problem
                         FROM {source_sql}""")
     except duckdb.Error as exc:
         # DuckDB's first line says what went wrong; the rest lists its reader options.
         reason = str(exc).splitlines()[0]
         return StagedFile(name, path, checksum, None, problems=[Problem(name, f"cannot be read: {reason}")])
+    finally:
+        if rows is not None:
+            con.unregister("given_rows")
     staged = StagedFile(name, path, checksum, table)
     structural = []
     if rejects_table:
@@ -153,13 +168,14 @@ def stage(con: duckdb.DuckDBPyConnection, source: str, table: str, name: str, pa
             staged.problems.append(Problem(name, message, int(line), column))
     reject_lines = sorted({int(r[0]) for r in structural})
     counts = con.execute(f"""SELECT count(*), count(*) FILTER (_problem IS NOT NULL),
-                             count(*) FILTER ({location_sql} AND _problem IS NULL) FROM {table}""").fetchall()[0]
+                             count(*) FILTER ({spec.location_missing_sql()} AND _problem IS NULL)
+                             FROM {table}""").fetchall()[0]
     staged.rows_read = counts[0] + len(reject_lines)
     staged.rows_with_problems = counts[1] + len(reject_lines)
     staged.rows_without_location = counts[2]
-    if without_id_sql:
+    if spec.identifier:
         staged.rows_without_crime_id = con.execute(
-            f"SELECT count(*) FROM {table} WHERE {without_id_sql} AND _problem IS NULL").fetchall()[0][0]
+            f"SELECT count(*) FROM {table} WHERE {spec.identifier} IS NULL AND _problem IS NULL").fetchall()[0][0]
     for line, problem in con.execute(f"SELECT _line, _problem FROM {table} WHERE _problem IS NOT NULL "
                                      f"ORDER BY _line LIMIT {MAX_PROBLEMS_PER_FILE}").fetchall():
         true_line = _true_line(int(line), reject_lines)
@@ -171,116 +187,21 @@ def stage(con: duckdb.DuckDBPyConnection, source: str, table: str, name: str, pa
     return staged
 
 
-def cap_problems(name: str, problems: list[Problem], rows_with_problems: int | None = None) -> list[Problem]:
-    """The first ``MAX_PROBLEMS_PER_FILE`` problems of one file, then one saying how many more there were."""
-    if problems and problems[-1].message.endswith(CAPPED):
-        return problems
-    lines = {p.line for p in problems}
-    total_rows = max(rows_with_problems or 0, len(lines))
-    if len(problems) <= MAX_PROBLEMS_PER_FILE and total_rows <= len(lines):
-        return problems
-    kept = problems[:MAX_PROBLEMS_PER_FILE]
-    shown = len({p.line for p in kept})
-    return [*kept, Problem(name, f"{total_rows:,} rows have problems in all; the first {shown:,} are listed, "
-                                 f"the other {total_rows - shown:,} {CAPPED}")]
-
-
-def _bulk_copy(con: duckdb.DuckDBPyConnection, paths: list[str], read_options: str, typed_sql: str, ok_sql: str,
-               join_sql: str, provider_column: str, out: Path) -> None:
-    # Partition keys are kept cheap (an integer and a date): they are computed for every row.
-    con.execute(f"""COPY (SELECT * EXCLUDE (filename), hash(filename) AS _pf,
-                                 coalesce(month, DATE '1900-01-01') AS _pm,
-                                 coalesce({provider_column}, 'none') AS _pp
-                          FROM (SELECT {typed_sql}, filename, coalesce({ok_sql}, FALSE) AS _ok
-                                FROM read_csv({sql_list(paths)}, filename = true, {read_options},
-                                              store_rejects = true, rejects_table = 'bulk_rejects',
-                                              rejects_scan = 'bulk_scans') {join_sql}))
-                    TO {sql_text(str(out))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (_pf, _pm, _pp, _ok))""")
-
-
-def stage_csv_files(con: duckdb.DuckDBPyConnection, inputs: list[tuple[str, Path]], read_options: str,
-                    typed_sql: str, checks: list[tuple[str, str]], workdir: Path, join_sql: str,
-                    restage: Callable[[str, Path, str, int], StagedFile], checksum_of: Callable[[Path], str],
-                    location_column: str = "longitude", id_column: str | None = "crime_id",
-                    provider_column: str = "force") -> list[StagedFile]:
-    """Validate and write many CSV files in one DuckDB pass: the fast path for large, mostly clean inputs.
-
-    ``inputs`` are (name, path). Every row is checked as it is read and written, in the same
-    pass, to a Parquet partition keyed by (file, month, provider, valid or not), so a clean file costs one
-    read and one write — about what a bare ``read_csv`` → Parquet copy costs. Row numbers are not needed
-    then; only a file with a bad row is read again by ``restage(name, path, checksum, index)``, which names
-    each problem by line and column. Returns one StagedFile per input, in order, whose ``ready`` files hold
-    its valid rows. ``checksum_of(path)`` is asked only after the pass, so a caller can hash the files
-    while DuckDB reads them.
-    """
-    if not inputs:
-        return []
-    paths = [str(path) for _, path in inputs]
-    hashes = dict(con.execute("SELECT p, hash(p)::VARCHAR FROM unnest(?::VARCHAR[]) t(p)", [paths]).fetchall())
-    ok_sql = " AND ".join(f"({expr}) IS NULL" for _, expr in checks)
-    out = workdir / "bulk"
-    # Flush each partition every 100,000 rows (about one row group) so memory stays flat as files grow;
-    # DuckDB's default buffers half a million rows per thread and partition.
-    con.execute("SET partitioned_write_flush_threshold = 100000")
-    try:
-        _bulk_copy(con, paths, read_options, typed_sql, ok_sql, join_sql, provider_column, out)
-    except duckdb.Error:
-        # A file DuckDB's reader cannot get through at all (e.g. line endings that change part-way): read
-        # each file on its own, which names the file that failed and what stopped it.
-        return [restage(name, path, checksum_of(path), index) for index, (name, path) in enumerate(inputs)]
-    rejected = {row[0] for row in con.execute("""SELECT DISTINCT hash(s.file_path)::VARCHAR FROM bulk_rejects e
-                                                 JOIN bulk_scans s USING (scan_id, file_id)""").fetchall()}
-    partitions: dict[str, list[tuple[str, str, bool, list[Path]]]] = {}
-    for folder in sorted(out.glob("_pf=*/_pm=*/_pp=*/_ok=*")):
-        keys = dict(part.split("=", 1) for part in folder.relative_to(out).parts)
-        partitions.setdefault(keys["_pf"], []).append(
-            (keys["_pm"][:7], keys["_pp"], keys["_ok"] == "true", sorted(folder.glob("*.parquet"))))
-    valid_files = [str(f) for groups in partitions.values() for _, _, ok, files in groups if ok for f in files]
-    # Rows, and rows with no location or no crime id, read from the Parquet footers, not the data.
-    counted: dict[Path, tuple[int, int, int]] = {}
-    if valid_files:
-        nulls = {(name, column): int(n or 0) for name, column, n in con.execute(
-            f"""SELECT file_name, path_in_schema, sum(stats_null_count) FROM parquet_metadata({sql_list(valid_files)})
-                WHERE path_in_schema IN (?, ?) GROUP BY ALL""", [location_column, id_column or ""]).fetchall()}
-        for name, rows in con.execute(f"SELECT file_name, num_rows FROM parquet_file_metadata({sql_list(valid_files)})"
-                                      ).fetchall():
-            before = counted.get(Path(name).parent, (0, 0, 0))
-            counted[Path(name).parent] = (before[0] + rows, before[1] + nulls.get((name, location_column), 0),
-                                          before[2] + nulls.get((name, id_column), 0))
-    staged_files = []
-    for index, (name, path) in enumerate(inputs):
-        checksum = checksum_of(path)
-        key = hashes[str(path)]
-        groups = partitions.get(key, [])
-        ready = []
-        for month, provider, ok, files in groups:
-            if not ok:
-                continue
-            folder = files[0].parent
-            rows = counted.get(folder, (0, 0, 0))[0]
-            ready.append((month, provider, _single_file(con, files, workdir, f"{index}-{len(ready)}"), rows))
-        if key in rejected or any(not ok for _, _, ok, _ in groups):
-            staged = restage(name, path, checksum, index)
-            staged.table = None
-        else:
-            staged = StagedFile(name, path, checksum, None)
-            staged.rows_read = sum(r[3] for r in ready)
-            folders = {files[0].parent for _, _, ok, files in groups if ok}
-            staged.rows_without_location = sum(counted.get(f, (0, 0, 0))[1] for f in folders)
-            staged.rows_without_crime_id = sum(counted.get(f, (0, 0, 0))[2] for f in folders)
-        staged.ready = ready
-        staged_files.append(staged)
-    return staged_files
-
-
-def _single_file(con: duckdb.DuckDBPyConnection, files: list[Path], workdir: Path, label: str) -> Path:
-    """One Parquet file for a partition (DuckDB may split a large partition across several)."""
-    if len(files) == 1:
-        return files[0]
-    target = workdir / f"merged-{label}.parquet"
-    con.execute(f"COPY (SELECT * FROM read_parquet({sql_list([str(f) for f in files])})) "
-                f"TO {sql_text(str(target))} (FORMAT parquet, COMPRESSION zstd)")
-    return target
+def file_names_join(con: duckdb.DuckDBPyConnection, spec: SourceSpec, paths: list[Path]) -> str:
+    """Tell DuckDB what each file's name gives (``force_in_name``), so it is worked out once per file, not per row;
+    returns the join that adds those fields to the rows read (nothing when the spec takes nothing from names)."""
+    if spec.file_name is None:
+        return ""
+    fields = spec.name_fields
+    con.execute("CREATE OR REPLACE TEMP TABLE file_names (filename VARCHAR, "
+                + ", ".join(f"{f} VARCHAR" for f in fields) + ")")
+    rows = []
+    for path in paths:
+        match = spec.file_name.search(path.name.lower())
+        rows.append((str(path), *(match.group(g) if match else None for g in spec.file_name.groupindex)))
+    if rows:
+        con.executemany(f"INSERT INTO file_names VALUES ({', '.join('?' * (len(fields) + 1))})", rows)
+    return "LEFT JOIN file_names USING (filename)"
 
 
 def _true_line(staged_line: int, reject_lines: list[int]) -> int:
@@ -292,17 +213,19 @@ def _true_line(staged_line: int, reject_lines: list[int]) -> int:
     return line
 
 
-def run_batch(source: str, fmt: str,
+def run_batch(spec: SourceSpec,
               stage_all: Callable[[duckdb.DuckDBPyConnection, Path], tuple[list[StagedFile], list[str],
                                                                               list[Problem]]],
-              actor: object, accept_partial: bool, provider_column: str = "force",
-              exclude_columns: tuple[str, ...] = (), replace_smaller: bool = False) -> IngestSummary:
+              actor: object, accept_partial: bool, replace_smaller: bool = False) -> IngestSummary:
     """Stage every input, then land the batch whole, land its valid rows, or land nothing.
 
+    ``stage_all(con, workdir)`` is the source's part: find its inputs and stage each (``stage``,
+    ``bulk.stage_csv_files``), returning the staged files, what was skipped and the problems found before staging.
     A rejected-rows report is written only when ``accept_partial`` asks for the valid rows to land (its path
     is kept in the batch's manifest row). Unless ``replace_smaller``, a file that would replace a month and
     provider already held with more than ``SMALLER_TOLERANCE`` fewer rows refuses the batch, naming both counts.
     """
+    source, fmt, provider_column = spec.source, spec.format, spec.provider
     started = warehouse.now()
     with warehouse.ingest_lock():
         warehouse.remove_leftovers()
@@ -324,11 +247,10 @@ def run_batch(source: str, fmt: str,
                         raise InputRejected(smaller + [Problem(
                             "batch", f"nothing was ingested (batch {batch.pk}); --replace-smaller replaces the "
                                      "held months anyway")])
-                report = write_report(source, staged, problems) if problems else ""
+                report = write_report(source, {s.name: s.path for s in staged}, problems) if problems else ""
                 for staged_file, outcome in zip(staged, outcomes, strict=True):
                     if (staged_file.table or staged_file.ready is not None) and not staged_file.unchanged:
-                        _write_partitions(con, source, staged_file, outcome, workdir, provider_column,
-                                          exclude_columns)
+                        _write_partitions(con, source, staged_file, outcome, workdir, provider_column, spec.drop)
             finally:
                 con.close()
             if all(o.unchanged for o in outcomes) and outcomes and not problems:
@@ -408,52 +330,3 @@ def _write_partitions(con: duckdb.DuckDBPyConnection, source: str, staged: Stage
         outcome.partitions.append(warehouse.NewPartition(month, provider, relative, rows))
     outcome.months = sorted({g[0] for g in groups})
     outcome.providers = sorted({g[1] for g in groups})
-
-
-def write_report(source: str, staged: list[StagedFile], problems: list[Problem]) -> str:
-    """Write every problem, with the offending line's text where there is one, to a CSV report."""
-    reports = Path(settings.VRP_DATA_DIR) / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S-%f")
-    path = reports / f"{source}-rejected-{stamp}.csv"
-    paths = {s.name: s.path for s in staged}
-    wanted: dict[str, set[int]] = {}
-    for p in problems:
-        if p.line and p.file in paths:
-            wanted.setdefault(p.file, set()).add(p.line)
-    texts = {name: raw_lines(paths[name], lines) for name, lines in wanted.items()}
-    by_file: dict[str, list[Problem]] = {}
-    for p in problems:
-        by_file.setdefault(p.file, []).append(p)
-    written: set[tuple[str, int]] = set()
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "line", "column", "problem", "row"])
-        for p in (p for name, listed in by_file.items() for p in cap_problems(name, listed)):
-            # A line's text is written once however many problems it has (the header line of a file with
-            # 20,000 extra columns is not copied 20,000 times), and at most MAX_ROW_TEXT characters of it.
-            text = ""
-            if p.line and (p.file, p.line) not in written:
-                written.add((p.file, p.line))
-                text = texts.get(p.file, {}).get(p.line, "")
-                text = text if len(text) <= MAX_ROW_TEXT else text[:MAX_ROW_TEXT] + "…"
-            # The rejected rows are someone else's text: written so a spreadsheet never runs them as formulas.
-            writer.writerow([csv_cell(v) for v in (p.file, p.line or "", p.column or "", p.message, text)])
-    return str(path)
-
-
-def raw_lines(path: Path, wanted: set[int]) -> dict[int, str]:
-    """The text of the given line numbers of a (possibly gzip) file, decoded leniently for the report."""
-    found: dict[int, str] = {}
-    last = max(wanted) if wanted else 0
-    opener = gzip.open if path.name.endswith(".gz") else open
-    try:
-        with opener(path, "rb") as handle:
-            for number, line in enumerate(handle, start=1):
-                if number in wanted:
-                    found[number] = line.decode("utf-8", errors="replace").rstrip("\r\n")
-                if number >= last:
-                    break
-    except (OSError, EOFError):
-        pass
-    return found

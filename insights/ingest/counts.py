@@ -30,16 +30,41 @@ import pyarrow as pa
 
 from core.files import sha256_of
 from core.problems import Problem
-from insights.services import staging
-from insights.services.duck import sql_text
-from insights.services.police_uk_format import CRIME_TYPES, FORCES
-from insights.services.staging import StagedFile
+from core.sources import OPEN
+from insights.ingest import staging
+from insights.ingest.police_uk_format import CRIME_TYPES, FORCES
+from insights.ingest.spec import Column, SourceSpec, register
+from insights.ingest.staging import StagedFile
 
 COLUMNS = ["LSOA code", "Crime type", "Month", "Count"]
 FORMAT = "police-uk-counts"
 LSOA = re.compile(r"[EW]01\d{6}")
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 MAX_COUNT = 1_000_000  # far above any LSOA-month; guards against a pasted total or a shifted column
+
+#: Counts files land in the police warehouse as records without coordinates, crime id or outcome: the same
+#: columns as street-level crime, so every figure that counts by area works on them unchanged. The rows are
+#: read and checked in Python (``read_rows``): the spec's fields are those of the rows staged, with the force
+#: the ingest was given.
+COUNTS = register(SourceSpec(
+    format=FORMAT, source="police", disclosure=OPEN,
+    fields=("lsoa", "crime_type", "month", "n", "force", "force_name"), count_field="n",
+    columns=(
+        Column("crime_id", "text", sql="NULL"),
+        Column("month", "month", "month"),
+        Column("reported_by", "text", sql="force_name"),
+        Column("falls_within", "text", sql="force_name"),
+        Column("force", "text", sql="force"),
+        Column("longitude", "number", sql="NULL"),
+        Column("latitude", "number", sql="NULL"),
+        Column("location", "text", sql="NULL"),
+        Column("lsoa_code", "text", "lsoa"),
+        Column("lsoa_name", "text", sql="NULL"),
+        Column("crime_type", "text", sql="crime_type"),
+        Column("last_outcome", "text", sql="NULL"),
+        Column("context", "text", sql="NULL"),
+    ),
+    provider="force", identifier="crime_id", location=("lsoa_code",)))
 
 
 def read_rows(path: Path, name: str) -> tuple[list[tuple[int, str, str, str, int]], list[Problem]]:
@@ -118,25 +143,12 @@ def stage_counts_file(con, path: Path, index: int, force: str) -> StagedFile:
     for p in problems:
         if p.line is not None and p.line > 1:
             by_line.setdefault(p.line, []).append(f"{p.column or ''}\x1e{p.message}")
-    con.register("count_rows", pa.table({
+    rows_table = pa.table({
         "_line": [r[0] for r in rows], "lsoa": [r[1] for r in rows], "crime_type": [r[2] for r in rows],
-        "month": [r[3] for r in rows], "n": [r[4] for r in rows],
-        "_given_problem": [staging.SEPARATOR.join(by_line[r[0]]) if r[0] in by_line else None for r in rows]}))
-    force_name = sql_text(FORCES.get(force, force))
-    # One row per crime: a valid line of count n becomes n rows; a line with a problem stays one row.
-    source_sql = """(SELECT c.* FROM count_rows c,
-                     range(CASE WHEN c._given_problem IS NULL THEN c.n ELSE 1 END) AS copies(i))"""
-    typed = f"""NULL::VARCHAR AS crime_id, TRY_CAST(month || '-01' AS DATE) AS month,
-                {force_name} AS reported_by, {force_name} AS falls_within, {sql_text(force)} AS force,
-                NULL::DOUBLE AS longitude, NULL::DOUBLE AS latitude, NULL::VARCHAR AS location,
-                NULLIF(lsoa, '') AS lsoa_code, NULL::VARCHAR AS lsoa_name, crime_type,
-                NULL::VARCHAR AS last_outcome, NULL::VARCHAR AS context, _given_problem"""
-    staged = staging.stage(con, "police", f"stage_{index}", name, path, checksum, source_sql, typed,
-                           [(None, "_given_problem")], line_sql="_line", location_sql="lsoa_code IS NULL",
-                           without_id_sql="crime_id IS NULL")
-    con.unregister("count_rows")
-    if staged.table:
-        con.execute(f"ALTER TABLE {staged.table} DROP COLUMN _given_problem")
+        "month": [r[3] for r in rows], "n": [r[4] for r in rows], "force": [force] * len(rows),
+        "force_name": [FORCES.get(force, force)] * len(rows),
+        "_given_problem": [staging.SEPARATOR.join(by_line[r[0]]) if r[0] in by_line else None for r in rows]})
+    staged = staging.stage(con, COUNTS, name, path, checksum, index, rows=rows_table)
     # Problems of the header or of the file as a whole (no line) are not in the staged rows: keep them.
     staged.problems = [p for p in problems if p.line is None or p.line <= 1] + staged.problems
     return staged
@@ -160,4 +172,4 @@ def ingest_counts(paths: Iterable[Path], force: str, actor: object = "cli", acce
                   for i, p in enumerate(progress(present) if progress else present)]
         return staged, [], missing
 
-    return staging.run_batch("police", FORMAT, stage_all, actor, accept_partial)
+    return staging.run_batch(COUNTS, stage_all, actor, accept_partial)

@@ -14,10 +14,30 @@ import pyarrow as pa
 
 from core.files import sha256_of
 from core.problems import Problem
+from core.sources import OPEN
 from geography.services.locate import lsoa_for_points
-from insights.services import staging
-from insights.services.police_uk_format import CRIME_TYPES, FORCES, UK_BOUNDS
-from insights.services.staging import StagedFile
+from insights.ingest import staging
+from insights.ingest.police_uk_format import CRIME_TYPES, FORCES, UK_BOUNDS
+from insights.ingest.spec import Column, SourceSpec, register
+from insights.ingest.staging import StagedFile
+
+#: The fields of the rows ``records_to_rows`` makes of the API's records: the street-level columns already.
+API_FIELDS = ("crime_id", "month", "reported_by", "falls_within", "force", "longitude", "latitude", "location",
+              "lsoa_code", "lsoa_name", "crime_type", "last_outcome", "context")
+#: API records land in the police warehouse beside street-level files, in the same columns. They are read and
+#: checked in Python (``records_to_rows``); their LSOA comes from the loaded boundaries.
+API = register(SourceSpec(
+    format="police-uk-api", source="police", disclosure=OPEN, fields=API_FIELDS,
+    columns=(
+        Column("crime_id", "text", sql="crime_id"),
+        Column("month", "month", "month"),
+        *(Column(name, "text", sql=name) for name in ("reported_by", "falls_within", "force")),
+        Column("longitude", "number", sql="longitude"),
+        Column("latitude", "number", sql="latitude"),
+        *(Column(name, "text", sql=name) for name in ("location", "lsoa_code", "lsoa_name", "crime_type",
+                                                      "last_outcome", "context")),
+    ),
+    provider="force", identifier="crime_id", location=("longitude",)))
 
 
 def load_records(path: Path) -> list[dict]:
@@ -85,7 +105,6 @@ def _number(value: object) -> float | None:
 
 def stage_api_file(con, path: Path, index: int, force: str) -> StagedFile:
     checksum = sha256_of(path)
-    table = f"stage_{index}"
     name = str(path)
     try:
         records = load_records(path)
@@ -102,19 +121,9 @@ def stage_api_file(con, path: Path, index: int, force: str) -> StagedFile:
     by_line: dict[int, list[str]] = {}
     for number, field_name, message in problems:
         by_line.setdefault(number, []).append(f"{field_name}\x1e{message}")
-    columns["_problem"] = [staging.SEPARATOR.join(by_line[n]) if n in by_line else None for n in columns["_line"]]
-    arrow = pa.table(columns)
-    con.register("api_records", arrow)
-    source_sql = "api_records"
-    typed = """crime_id, TRY_CAST(month || '-01' AS DATE) AS month, reported_by, falls_within, force,
-               longitude, latitude, location, lsoa_code, lsoa_name, crime_type, last_outcome, context,
-               _problem AS _given_problem"""
-    staged = staging.stage(con, "police", table, name, path, checksum, f"(SELECT * FROM {source_sql})",
-                           typed, [(None, "_given_problem")], line_sql="_line",
-                           without_id_sql="crime_id IS NULL")
-    con.unregister("api_records")
-    if staged.table:
-        con.execute(f"ALTER TABLE {table} DROP COLUMN _given_problem")
+    columns["_given_problem"] = [staging.SEPARATOR.join(by_line[n]) if n in by_line else None
+                                 for n in columns["_line"]]
+    staged = staging.stage(con, API, name, path, checksum, index, rows=pa.table(columns))
     if codes is None and located:
         staged.notes.append("no LSOA boundaries are loaded, so these records have no LSOA; "
                             "run `vrp geography boundaries` and ingest again")
@@ -131,4 +140,4 @@ def ingest_police_api(paths: Iterable[Path], force: str, actor: object = "cli", 
         staged = [stage_api_file(con, p, i, force) for i, p in enumerate(progress(present) if progress else present)]
         return staged, [], missing
 
-    return staging.run_batch("police", "police-uk-api", stage_all, actor, accept_partial)
+    return staging.run_batch(API, stage_all, actor, accept_partial)

@@ -20,10 +20,12 @@ from pathlib import Path
 from core import archives
 from core.files import sha256_of
 from core.problems import InputRejected, Problem
-from insights.services import staging, warehouse
+from core.sources import OPEN
+from insights.ingest import bulk, staging, warehouse
+from insights.ingest.police_uk_format import COLUMNS, CRIME_TYPES, FORCE_BY_NAME
+from insights.ingest.spec import Check, Column, SourceSpec, register
+from insights.ingest.staging import StagedFile
 from insights.services.duck import sql_text
-from insights.services.police_uk_format import COLUMNS, CRIME_TYPES, FORCE_BY_NAME, READ_OPTIONS
-from insights.services.staging import StagedFile
 
 STREET_FILE = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv(\.gz)?$")
 OTHER_FILE = re.compile(r"-(outcomes|stop-and-search)\.csv(\.gz)?$")
@@ -147,68 +149,42 @@ def read_header(input_file: InputFile) -> tuple[list[str] | None, list[Problem]]
     return header, problems
 
 
-def row_checks() -> list[tuple[str, str]]:
-    """(column, SQL expression giving a message or NULL) for each row-level rule."""
-    crime_types = ", ".join(f"'{t}'" for t in CRIME_TYPES.values())
-    return [
-        ("Month", """CASE WHEN NOT regexp_full_match(coalesce("Month", ''), '\\d{4}-(0[1-9]|1[0-2])')
-                     THEN 'month ' || coalesce('''' || "Month" || '''', 'missing') || ' is not YYYY-MM' END"""),
-        ("Longitude", staging.coordinate_check('"Longitude"', '"Latitude"')),
-        ("LSOA code", """CASE WHEN "LSOA code" IS NOT NULL AND "LSOA code" <> ''
-                         AND NOT regexp_full_match("LSOA code", '[EW]01\\d{6}')
-                         THEN 'LSOA code ''' || "LSOA code" || ''' is not an ONS LSOA code (E01/W01 and 6 digits)'
-                         END"""),
-        ("Crime type", f"""CASE WHEN coalesce("Crime type", '') NOT IN ({crime_types})
-                          THEN 'unknown crime type ' || coalesce('''' || "Crime type" || '''', '(empty)') END"""),
-    ]
-
-
-def typed_columns(force_sql: str) -> str:
-    return f"""
-        NULLIF(trim("Crime ID"), '') AS crime_id,
-        TRY_CAST("Month" || '-01' AS DATE) AS month,
-        "Reported by" AS reported_by,
-        "Falls within" AS falls_within,
-        {force_sql} AS force,
-        TRY_CAST(NULLIF("Longitude", '') AS DOUBLE) AS longitude,
-        TRY_CAST(NULLIF("Latitude", '') AS DOUBLE) AS latitude,
-        NULLIF("Location", '') AS location,
-        NULLIF("LSOA code", '') AS lsoa_code,
-        NULLIF("LSOA name", '') AS lsoa_name,
-        "Crime type" AS crime_type,
-        NULLIF("Last outcome category", '') AS last_outcome,
-        NULLIF("Context", '') AS context"""
-
-
+CRIME_TYPE_LIST = ", ".join(f"'{t}'" for t in CRIME_TYPES.values())
 FORCE_FROM_REPORTER = ("CASE \"Reported by\" " + " ".join(f"WHEN {sql_text(n)} THEN {sql_text(s)}"
                                                           for n, s in FORCE_BY_NAME.items())
                        + " ELSE lower(regexp_replace(trim(\"Reported by\"), '[^A-Za-z0-9]+', '-', 'g')) END")
-#: The force slug of a row: from its file's name (``2024-01-kent-street.csv``), else its "Reported by" name.
-#: ``file_forces`` (filename → force named in it) is registered by ``register_file_forces`` before reading.
-FORCE_FROM_ROW = f"coalesce(force_in_name, {FORCE_FROM_REPORTER})"
-FILE_FORCES_JOIN = "LEFT JOIN file_forces USING (filename)"
 
-
-def register_file_forces(con, paths: list[Path]) -> None:
-    """Tell DuckDB which force each file's name gives, so the force is looked up once per file, not per row."""
-    con.execute("CREATE OR REPLACE TEMP TABLE file_forces (filename VARCHAR, force_in_name VARCHAR)")
-    rows = []
-    for path in paths:
-        match = STREET_FILE.search(path.name.lower())
-        rows.append((str(path), match.group("force") if match else None))
-    if rows:
-        con.executemany("INSERT INTO file_forces VALUES (?, ?)", rows)
-
-
-def stage_one(con, name: str, path: Path, checksum: str, index: int) -> StagedFile:
-    """Load one CSV into the scratch database with line numbers, naming each row's problems."""
-    table = f"stage_{index}"
-    register_file_forces(con, [path])
-    source = f"""(SELECT * FROM read_csv({sql_text(str(path))}, {READ_OPTIONS}, filename = true,
-                 store_rejects = true, rejects_table = 'rejects_{index}', rejects_scan = 'scan_{index}')
-                 {FILE_FORCES_JOIN})"""
-    return staging.stage(con, "police", table, name, path, checksum, source, typed_columns(FORCE_FROM_ROW),
-                         row_checks(), rejects_table=f"rejects_{index}", without_id_sql="crime_id IS NULL")
+#: police.uk street-level crime: one file per force and month. A row's force is the one its file's name gives
+#: (``2024-01-kent-street.csv``), else the one its "Reported by" names.
+STREET = register(SourceSpec(
+    format="police-uk-csv", source="police", disclosure=OPEN, fields=tuple(COLUMNS), file_name=STREET_FILE,
+    columns=(
+        Column("crime_id", "text", sql="""NULLIF(trim("Crime ID"), '')"""),
+        Column("month", "month", "Month"),
+        Column("reported_by", "text", sql='"Reported by"'),
+        Column("falls_within", "text", sql='"Falls within"'),
+        Column("force", "text", sql=f"coalesce(force_in_name, {FORCE_FROM_REPORTER})"),
+        Column("longitude", "number", "Longitude"),
+        Column("latitude", "number", "Latitude"),
+        Column("location", "text", "Location"),
+        Column("lsoa_code", "text", "LSOA code"),
+        Column("lsoa_name", "text", "LSOA name"),
+        Column("crime_type", "text", sql='"Crime type"'),
+        Column("last_outcome", "text", "Last outcome category"),
+        Column("context", "text", "Context"),
+    ),
+    checks=(
+        Check("Month", """CASE WHEN NOT regexp_full_match(coalesce("Month", ''), '\\d{4}-(0[1-9]|1[0-2])')
+                          THEN 'month ' || coalesce('''' || "Month" || '''', 'missing') || ' is not YYYY-MM' END"""),
+        Check("Longitude", staging.coordinate_check('"Longitude"', '"Latitude"')),
+        Check("LSOA code", """CASE WHEN "LSOA code" IS NOT NULL AND "LSOA code" <> ''
+                              AND NOT regexp_full_match("LSOA code", '[EW]01\\d{6}')
+                              THEN 'LSOA code ''' || "LSOA code" || ''' is not an ONS LSOA code (E01/W01 and 6 digits)'
+                              END"""),
+        Check("Crime type", f"""CASE WHEN coalesce("Crime type", '') NOT IN ({CRIME_TYPE_LIST})
+                               THEN 'unknown crime type ' || coalesce('''' || "Crime type" || '''', '(empty)') END"""),
+    ),
+    provider="force", identifier="crime_id", location=("longitude",)))
 
 
 def ingest_police_uk(paths: Iterable[Path], actor: object = "cli", accept_partial: bool = False,
@@ -243,14 +219,8 @@ def ingest_police_uk(paths: Iterable[Path], actor: object = "cli", accept_partia
                 else:
                     prepared.append((input_file.name, input_file.path))
             readable = [p for p in prepared if isinstance(p, tuple)]
-            register_file_forces(con, [path for _, path in readable])
-            landed = iter(staging.stage_csv_files(
-                con, readable, READ_OPTIONS, typed_columns(FORCE_FROM_ROW), row_checks(), workdir,
-                FILE_FORCES_JOIN, restage=lambda name, path, checksum, index: stage_one(con, name, path, checksum,
-                                                                                        index),
-                checksum_of=lambda path: checksums[path].result()))
+            landed = iter(bulk.stage_csv_files(con, STREET, readable, workdir, checksums))
         staged = [next(landed) if isinstance(p, tuple) else p for p in prepared]
         return staged, found.skipped, found.problems
 
-    return staging.run_batch("police", "police-uk-csv", stage_all, actor, accept_partial,
-                             replace_smaller=replace_smaller)
+    return staging.run_batch(STREET, stage_all, actor, accept_partial, replace_smaller=replace_smaller)

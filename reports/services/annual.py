@@ -73,7 +73,7 @@ def build_annual(year: int, training: bool = True) -> dict:
     region = current_region()
     projects = {p.pk: p for p in Project.objects.filter(is_published=True)}
 
-    reach_section = Section(1, "Who the work reached")
+    reach_section = Section(1, "Who the work reached", chart_of="reach_by_theme", table_of="reach_by_area")
     totals, note = _release_rows("returns", label, [("region", TOTAL, ALL, REGION)])
     if totals:
         t = totals[0]
@@ -96,6 +96,7 @@ def build_annual(year: int, training: bool = True) -> dict:
     reach_section.figures.append(_figure("reach_by_area", "Reach by local authority served (a project counts in "
                                          "each of its areas)", [{"area": r["key"], "name": names.get(r["key"], ""),
                                                                  **{m: r[m] for m in MEASURES}} for r in by_area]))
+    reach_section.figures[-1].top = "reach_under_25"
 
     funding = Section(2, "What was funded")
     awarded = [p for p in projects.values() if first <= p.award_date <= last]
@@ -105,7 +106,14 @@ def build_annual(year: int, training: bool = True) -> dict:
     for p in awarded:
         money[p.theme]["projects"] += 1
         money[p.theme]["amount_awarded"] += p.amount_awarded
-    funding.figures.append(_figure("funding_by_theme", "Projects and amount awarded by theme", list(money.values())))
+    money_rows = list(money.values())
+    funding.figures.append(_figure("funding_by_theme", "Projects and amount awarded by theme", money_rows,
+                                   charts.bar_chart([r["theme"] for r in money_rows],
+                                                    [float(r["amount_awarded"]) for r in money_rows],
+                                                    "Amount awarded by theme (£)",
+                                                    f"Pounds awarded to published projects in {label}, by theme.")
+                                   if awarded else ""))
+    funding.figures[-1].top = "amount_awarded"
 
     violence = Section(3, "Violence in the year")
     period = Year(year, financial=True)
@@ -138,7 +146,13 @@ def build_annual(year: int, training: bool = True) -> dict:
         incidents.sentences.append(f"In all, {number(year_rows[0]['responded_to'])} of "
                                    f"{number(year_rows[0]['incidents'])} incidents in {label} were responded to.")
     incidents.figures.append(Figure("incidents_by_month", "Incidents and responses by month",
-                                    ["month", "incidents", "responded_to"], months, note=note))
+                                    ["month", "incidents", "responded_to"], months, charts.bar_chart(
+                                        [m["month"] for m in months],
+                                        [registry.number(m.get("incidents")) for m in months],
+                                        "Incidents of serious violence by month",
+                                        "Incidents recorded each month (the public release, rounded).")
+                                    if any(known(m.get("incidents")) and m.get("incidents") for m in months) else "",
+                                    note=note, top="incidents"))
     sections = [reach_section, funding, violence, incidents]
     if training:
         sections.append(training_section(year, len(sections) + 1))

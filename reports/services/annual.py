@@ -152,7 +152,7 @@ def build_annual(year: int, training: bool = True) -> dict:
                                         "Incidents of serious violence by month",
                                         "Incidents recorded each month (the public release, rounded).")
                                     if any(known(m.get("incidents")) and m.get("incidents") for m in months) else "",
-                                    note=note, top="incidents"))
+                                    top="incidents"))  # the sentence above gives the reason where there are none
     sections = [reach_section, funding, violence, incidents]
     if training:
         sections.append(training_section(year, len(sections) + 1))
@@ -166,7 +166,7 @@ def training_section(year: int, section_number: int) -> Section:
     """The public training section: the ``training`` figure of the registry as the public see it (the public
     release of the training register; ``engagement.figures.public_training``), written as ``data/training.csv``
     (``measure,value``: professionals trained, attendances by who attended, professionals reached)."""
-    from engagement.figures import PUBLIC, PUBLIC_LABELS
+    from engagement.figures import PUBLIC
 
     label = financial_year_label(year)
     section = Section(section_number, "Training and awareness")
@@ -188,9 +188,8 @@ def training_section(year: int, section_number: int) -> Section:
                 f"returns, {number(values['professionals_reached'])} professionals were reached, each counted once "
                 "(the register's professionals at a project's sessions are matched against what its returns "
                 "report).")
-    section.figures.append(Figure("training", table.title, ["measure", "value"], table.rows,
-                                  note="; ".join(f"{k}: {v}" for k, v in PUBLIC_LABELS.items()
-                                                 if any(r["measure"] == k for r in table.rows))))
+    # The printed table names each measure in words (``report_labels.measure_name``); the CSV keeps the keys.
+    section.figures.append(Figure("training", table.title, ["measure", "value"], table.rows))
     return section
 
 

@@ -415,8 +415,9 @@ def _funding_section(violence: FigureQuery, area: str | None, access: FigureAcce
                              f"({len(projects)} projects).")
     if rows and total:
         top = max(rows, key=lambda r: r["amount_awarded"])
+        share = float(top["amount_awarded"] / total) * 100
         section.finding = (f"{top['name']} received the largest share of funding, "
-                           f"£{number(int(top['amount_awarded']))} ({float(top['amount_awarded'] / total) * 100:.1f}%).")
+                           f"£{number(int(top['amount_awarded']))} ({share:.1f}%).")
         section.sentences.append(section.finding)
     section.sentences.append(_reach_sentence(access, period, area, headline, public_reach, MEASURES))
     section.figures.append(_figure("funding_by_area", "Amount awarded and violence rate by local authority", rows,

@@ -12,7 +12,6 @@ from decimal import Decimal
 from django import template
 
 from core.figures import Missing
-
 from core.templatetags.vrp_figures import format_cell
 
 register = template.Library()
@@ -75,7 +74,8 @@ def cell(row: dict, key: str) -> str:
     if key == "source" and value in SOURCES:
         return SOURCES[value]
     if isinstance(value, Missing):
-        return value.reason if len(value.reason) <= SHORT_REASON else SHORT_WORDS.get(value.code, "not available")
+        return value.reason if len(value.reason) <= SHORT_REASON else SHORT_WORDS.get(value.code, "not available") \
+            if value.code != "c" or value.reason.startswith("withheld") else "not available"
     if key == "measure" and isinstance(value, str):
         return measure_name(value)
     if key == "month" and isinstance(value, str) and MONTH.fullmatch(value):

@@ -63,7 +63,7 @@ def test_the_sna_states_the_query_layers_figures_in_html_pdf_and_csv(demo, tmp_p
         headline["violence"]["count"], headline["violence"]["previous_year_count"])
     assert stated(html, "Police-recorded robbery") == (headline["robbery"]["count"],
                                                        headline["robbery"]["previous_year_count"])
-    assert [s.number for s in report["sections"]] == list(range(1, 9))
+    assert [s.number for s in report["sections"]] == list(range(1, 11))
     # Every figure's CSV is written and linked from the HTML.
     for section in report["sections"]:
         for figure in section.figures:

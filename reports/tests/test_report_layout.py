@@ -175,6 +175,11 @@ def test_every_report_reads_as_published_in_both_editions(tmp_path: Path) -> Non
         assert len(findings) >= 5 and key.sentences[-len(findings):] == findings
         assert [s.number for s in sna["sections"]] == list(range(1, len(sna["sections"]) + 1))
         assert sum(1 for s in sna["sections"] if s.chart) >= 6  # maps and charts, one a section
+        # The funding chart shows what its title says: the amount and the violence rate, for every area by name.
+        funding = next(s.chart for s in sna["sections"] if s.chart and s.chart.name == "funding_by_area")
+        assert "Amount awarded and violence rate by local authority" in funding.chart
+        assert "Amount awarded (£)" in funding.chart and "Violence rate per 1,000 residents" in funding.chart
+        assert all(f">{r['name']}</text>" in funding.chart for r in funding.rows)
     public_text = (tmp_path / "sna-public" / "sna-public.html").read_text()
     assert "Partner edition" not in public_text and "ED assault attendances by age band and sex" not in public_text
     assert "ED assault attendances by age band and sex" in (tmp_path / "sna-partner" / "sna-partner.html").read_text()

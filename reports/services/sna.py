@@ -8,6 +8,7 @@ the public pages do, and police.uk open data in full; the partner edition reads 
 """
 
 import csv
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -490,10 +491,15 @@ def write_report(report: dict, out_dir: Path, template: str = "reports/report.ht
                 writer.writerows([csv_cell(r.get(c)) for c in figure.columns] for r in figure.rows)
     css = (Path(__file__).resolve().parent.parent / "templates" / "reports" / "report.css").read_text()
     stem = report.get("stem", "report")
-    html = render_to_string(template, {**report, "css": css})
+    # The CSV bundle: every figure's full table in one download, as the data folder holds them.
+    bundle = out_dir / f"{stem}-data.zip"
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted((out_dir / "data").glob("*.csv")):
+            archive.write(path, f"data/{path.name}")
+    html = render_to_string(template, {**report, "css": css, "bundle": bundle.name})
     html_path = out_dir / f"{stem}.html"
     html_path.write_text(html, encoding="utf-8")
-    written = {"html": html_path, "data": out_dir / "data"}
+    written = {"html": html_path, "data": out_dir / "data", "bundle": bundle}
     if pdf:
         from weasyprint import HTML
 

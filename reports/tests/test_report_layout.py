@@ -9,6 +9,7 @@ import csv
 import re
 import shutil
 import subprocess
+import zipfile
 from html import unescape
 from pathlib import Path
 
@@ -125,6 +126,8 @@ def assert_reads_as_published(report: dict, written: dict) -> None:
         for row in printed_rows(table):
             assert {k: v for k, v in zip(table.columns, [str(csv_cell(row.get(c))) for c in table.columns],
                                          strict=True)} in [{k: str(v) for k, v in r.items()} for r in full]
+    with zipfile.ZipFile(written["bundle"]) as bundle:  # the CSV bundle: every figure's full table
+        assert sorted(bundle.namelist()) == sorted({f.csv_name for s in report["sections"] for f in s.figures})
     headings = [unescape(h) for h in re.findall(r"<th[^>]*>([^<]*)</th>", html)]
     assert headings and not [h for h in headings if "_" in h or SNAKE.fullmatch(h)], "a heading is snake_case"
     assert "first 25 of" not in html

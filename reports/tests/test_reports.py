@@ -164,6 +164,8 @@ def test_the_analysts_page_queues_a_job_the_worker_runs(client, tmp_path: Path) 
     assert b"sna-2024-public.pdf" in page.content
     assert client.get(f"/reports/jobs/{job.pk}/files/sna-2024-public.pdf").status_code == 200
     assert client.get(f"/reports/jobs/{job.pk}/files/data/headline.csv").status_code == 200
+    assert b"sna-2024-public-data.zip" in page.content  # the CSV bundle, one download
+    assert client.get(f"/reports/jobs/{job.pk}/files/sna-2024-public-data.zip").status_code == 200
     html = next(name for name in job.files if name.endswith(".html"))
     assert client.get(f"/reports/jobs/{job.pk}/files/{html}")["Content-Type"] == "text/html; charset=utf-8"
     assert client.get(f"/reports/jobs/{job.pk}/files/../../vrp.sqlite3").status_code == 404

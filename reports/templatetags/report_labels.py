@@ -73,6 +73,8 @@ def cell(row: dict, key: str) -> str:
         return "–" if key in NOT_APPLICABLE else "withheld"
     if key == "source" and value in SOURCES:
         return SOURCES[value]
+    if key == "sex" and isinstance(value, str):
+        return value[:1].upper() + value[1:]
     if isinstance(value, Missing):
         return value.reason if len(value.reason) <= SHORT_REASON else SHORT_WORDS.get(value.code, "not available") \
             if value.code != "c" or value.reason.startswith("withheld") else "not available"

@@ -131,20 +131,8 @@ def build_annual(year: int, training: bool = True) -> dict:
 
     incidents = Section(4, "Incidents responded to")
     months, note = _release_months("incidents", period)
-    responded = [m["responded_to"] for m in months]
-    recorded = [m["incidents"] for m in months if "incidents" in m]
-    if months and all(known(v) for v in responded) and not sum(responded) and not any(
-            known(v) and v for v in recorded):
-        incidents.sentences.append(f"No incidents of serious violence were recorded in {label}.")
-    elif months and all(known(v) for v in responded):
-        incidents.sentences.append(f"The partnership co-ordinated a response to {number(sum(responded))} incidents "
-                                   f"of serious violence in {label} (the public release, rounded).")
-    elif note:
-        incidents.sentences.append(note)
     year_rows, _ = _release_rows("incidents", label, [("region", TOTAL, ALL, REGION)])
-    if year_rows and known(year_rows[0]["incidents"]) and year_rows[0]["incidents"]:
-        incidents.sentences.append(f"In all, {number(year_rows[0]['responded_to'])} of "
-                                   f"{number(year_rows[0]['incidents'])} incidents in {label} were responded to.")
+    incidents.sentences.append(_incidents_sentence(label, months, year_rows[0] if year_rows else {}, note))
     incidents.figures.append(Figure("incidents_by_month", "Incidents and responses by month",
                                     ["month", "incidents", "responded_to"], months, charts.bar_chart(
                                         [m["month"] for m in months],
@@ -160,6 +148,27 @@ def build_annual(year: int, training: bool = True) -> dict:
             "sections": sections, "generated_at": timezone.now(),
             "is_synthetic": region.is_synthetic, "stem": f"annual-{label.replace('/', '-')}",
             "labels": MEASURE_LABELS}
+
+
+def _incidents_sentence(label: str, months: list[dict], year: dict, note: str) -> str:
+    """What the year's incidents were, from the release's total for the region: none ("no incidents ... were
+    recorded"), never "a response to 0 incidents"; too few to publish said so; the release's reason where it
+    does not hold the year."""
+    if not months:
+        return note
+    recorded, responded = year.get("incidents"), year.get("responded_to")
+    if not known(recorded) and all(known(m.get("incidents")) for m in months):
+        recorded = sum(m["incidents"] for m in months)  # the year's total, from its months where each is given
+    if known(recorded) and not recorded:
+        return f"No incidents of serious violence were recorded in {label}."
+    if known(recorded) and known(responded):
+        return (f"The partnership co-ordinated a response to {number(responded)} of the {number(recorded)} "
+                f"incidents of serious violence recorded in {label} (the public release, rounded to 5).")
+    if known(recorded):
+        return (f"{number(recorded)} incidents of serious violence were recorded in {label} (the public release, "
+                "rounded to 5); the number responded to is too small to publish.")
+    return (f"Incidents of serious violence were recorded in {label}, too few to publish (the public release "
+            "withholds small counts).")
 
 
 def training_section(year: int, section_number: int) -> Section:

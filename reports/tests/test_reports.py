@@ -223,3 +223,32 @@ def test_the_annual_report_makes_no_comparison_across_a_month_that_looks_incompl
     police = " ".join(s for s in violence.sentences if "attendances" not in s)  # ED 2024-09 is whole
     assert "no comparison is made: 2024-09 looks incomplete" in police
     assert " rose by " not in police and " fell by " not in police
+
+
+def test_the_annual_report_says_no_incidents_were_recorded_never_a_response_to_none(tmp_path: Path) -> None:
+    """Incidents moved into 2024/25 from April (and copied, so the year's total is large enough to publish): the annual
+    report of 2024/25 states the release's total, and that of 2025/26, a whole year with none, says so."""
+    from datetime import UTC, datetime
+
+    from core.release import clear_memo, current_release
+    from incidents.models import Incident
+
+    build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=200, ed_per_month=20)
+    originals = list(Incident.objects.all())
+    assert originals
+    for n, incident in enumerate(originals):
+        Incident.objects.filter(pk=incident.pk).update(occurred_at=datetime(2024, 4 + n % 6, 12, 16, tzinfo=UTC))
+    for copy in range(3):
+        for n, incident in enumerate(originals):
+            incident.pk, incident.reference = None, f"COPY-{copy}-{n}"
+            incident.occurred_at = datetime(2024, 5 + n % 6, 3, 11, tzinfo=UTC)
+            incident.save()
+    clear_memo()
+    total = current_release("incidents").value("incidents", "total", "all", "2024/25", "region")
+    year = next(s for s in build_annual(2024)["sections"] if s.title == "Incidents responded to")
+    text = " ".join(year.sentences)
+    assert f"{number(total)} incidents of serious violence were recorded in 2024/25" in text or \
+        f"of the {number(total)} incidents of serious violence recorded in 2024/25" in text
+    assert "response to 0" not in text and len(year.table.rows) == 12  # every month in its CSV
+    none = next(s for s in build_annual(2025)["sections"] if s.title == "Incidents responded to")
+    assert none.sentences == ["No incidents of serious violence were recorded in 2025/26."]

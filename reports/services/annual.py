@@ -144,10 +144,21 @@ def build_annual(year: int, training: bool = True) -> dict:
     sections = [reach_section, funding, violence, incidents]
     if training:
         sections.append(training_section(year, len(sections) + 1))
+    sections = _with_key_findings(sections)
     return {"title": f"Annual report {label}: {region.name}", "place": region.name, "edition": "public",
             "sections": sections, "generated_at": timezone.now(),
             "is_synthetic": region.is_synthetic, "stem": f"annual-{label.replace('/', '-')}",
             "labels": MEASURE_LABELS}
+
+
+def _with_key_findings(sections: list[Section]) -> list[Section]:
+    """A key-findings summary first: each section's first sentence (its main finding), in the report's order;
+    the sections numbered from 1."""
+    key = Section(1, "Key findings", summary=True,
+                  sentences=[s.finding or s.sentences[0] for s in sections if s.finding or s.sentences])
+    for position, section in enumerate(sections, start=2):
+        section.number = position
+    return [key, *sections]
 
 
 def _incidents_sentence(label: str, months: list[dict], year: dict, note: str) -> str:
@@ -231,7 +242,7 @@ def build_annual_edition(year: int, edition: str = "public") -> dict:
     if edition == "partner":
         from engagement.report import annual_section
 
-        report["sections"].append(annual_section(year, len(report["sections"]) + 1))
+        report["sections"] = _with_key_findings([*report["sections"][1:], annual_section(year, 0)])
         report["edition"] = "partner"
         report["stem"] = f"{report['stem']}-partner"
     return report

@@ -183,6 +183,11 @@ def test_every_report_reads_as_published_in_both_editions(tmp_path: Path) -> Non
         assert "Amount awarded and violence rate by local authority" in funding.chart
         assert "Amount awarded (£)" in funding.chart and "Violence rate per 1,000 residents" in funding.chart
         assert all(f">{r['name']}</text>" in funding.chart for r in funding.rows)
+    for edition in ("public", "partner"):
+        annual = documents[f"annual-{edition}"]["sections"]
+        assert annual[0].title == "Key findings" and annual[0].sentences == [
+            s.finding or s.sentences[0] for s in annual[1:] if s.finding or s.sentences]
+    assert documents["annex"]["sections"][0].title == "Progress at a glance"
     public_text = (tmp_path / "sna-public" / "sna-public.html").read_text()
     assert "Partner edition" not in public_text and "ED assault attendances by age band and sex" not in public_text
     assert "ED assault attendances by age band and sex" in (tmp_path / "sna-partner" / "sna-partner.html").read_text()

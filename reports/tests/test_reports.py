@@ -131,10 +131,11 @@ def test_the_annual_report_reads_reach_and_incidents_from_the_public_release(dem
     report = build_annual(2023)
     release = current_release("returns")
     reached = release.value("reach_under_25", "total", "all", "2023/24", "region")
-    first = report["sections"][0].sentences[0]
+    key, first = report["sections"][0], report["sections"][1].sentences[0]
     assert f"reached {number(reached)} young people aged 24 and under" in first
-    incidents = report["sections"][3]
-    assert incidents.sentences
+    assert key.title == "Key findings" and key.sentences[0] == first  # the summary first
+    incidents = next(s for s in report["sections"] if s.title == "Incidents responded to")
+    assert incidents.sentences and incidents.sentences[0] in key.sentences
     written = write_report(report, tmp_path / "annual", pdf=False)
     assert (tmp_path / "annual" / "data" / "reach_by_theme.csv").exists() and written["html"].exists()
 

@@ -7,6 +7,7 @@ capitals, "per_1000" as "per 1,000"), so no snake_case heading reaches a reader.
 
 import calendar
 import re
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import template
@@ -73,6 +74,8 @@ def cell(row: dict, key: str) -> str:
         return "–" if key in NOT_APPLICABLE else "withheld"
     if key == "source" and value in SOURCES:
         return SOURCES[value]
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return f"{value.day} {value:%B %Y}"
     if key == "sex" and isinstance(value, str):
         return value[:1].upper() + value[1:]
     if isinstance(value, Missing):

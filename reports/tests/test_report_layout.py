@@ -90,6 +90,9 @@ def test_a_long_reason_is_printed_once_under_the_table_and_months_in_words() -> 
     assert cell({"month": "2024-08"}, "month") == "August 2024"
     assert cell({"rate_per_1000": 1.46823}, "rate_per_1000") == "1.47"
     assert cell({"source": "ed"}, "source") == "Emergency departments"
+    from datetime import date
+
+    assert cell({"due": date(2025, 7, 31)}, "due") == "31 July 2025"
 
 
 @pytest.fixture

@@ -145,6 +145,9 @@ def assert_reads_as_published(report: dict, written: dict) -> None:
         assert all(x <= width for x, _ in words), "a word runs past the page's right edge"
         pages.append(" ".join(text for _, text in words))
     for name, head in tables:
+        columns = [unescape(h) for h in re.findall(r"<th[^>]*>([^<]*)</th>", head)]
+        if any(c.endswith(" code") for c in columns):
+            assert {"Name", "Area"} & set(columns), f"{name}: areas by code alone ({columns})"
         where = [i for i, text in enumerate(pages) if f"data/{name}.csv" in text]
         assert where, f"the table of {name} is not in the PDF"
         nearby = " ".join(pages[max(where[0] - 1, 0):where[0] + 1])

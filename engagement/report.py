@@ -35,7 +35,8 @@ def annual_section(year: int, section_number: int) -> Section:
 
     label = financial_year_label(year)
     first, last = financial_year_bounds(year)
-    section = Section(section_number, "Training, networks and events")
+    section = Section(section_number, "Training, networks and events", chart_of="sessions_by_month_and_team",
+                      table_of="training")
     values = {r["measure"]: r["value"] for r in headline(year)}
     months = sessions_by_month_and_team(year)
     by_month: dict[str, int] = {}

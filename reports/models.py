@@ -38,3 +38,8 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} ({self.status})"
+
+    @property
+    def data_files(self) -> list[str]:
+        """The job's CSV files (``data/<figure>.csv``), one per figure."""
+        return [name for name in self.files if name.startswith("data/")]

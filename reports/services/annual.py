@@ -73,7 +73,7 @@ def build_annual(year: int, training: bool = True) -> dict:
     region = current_region()
     projects = {p.pk: p for p in Project.objects.filter(is_published=True)}
 
-    reach_section = Section(1, "Who the work reached")
+    reach_section = Section(1, "Who the work reached", chart_of="reach_by_theme", table_of="reach_by_area")
     totals, note = _release_rows("returns", label, [("region", TOTAL, ALL, REGION)])
     if totals:
         t = totals[0]
@@ -96,6 +96,7 @@ def build_annual(year: int, training: bool = True) -> dict:
     reach_section.figures.append(_figure("reach_by_area", "Reach by local authority served (a project counts in "
                                          "each of its areas)", [{"area": r["key"], "name": names.get(r["key"], ""),
                                                                  **{m: r[m] for m in MEASURES}} for r in by_area]))
+    reach_section.figures[-1].top = "reach_under_25"
 
     funding = Section(2, "What was funded")
     awarded = [p for p in projects.values() if first <= p.award_date <= last]
@@ -105,7 +106,14 @@ def build_annual(year: int, training: bool = True) -> dict:
     for p in awarded:
         money[p.theme]["projects"] += 1
         money[p.theme]["amount_awarded"] += p.amount_awarded
-    funding.figures.append(_figure("funding_by_theme", "Projects and amount awarded by theme", list(money.values())))
+    money_rows = list(money.values())
+    funding.figures.append(_figure("funding_by_theme", "Projects and amount awarded by theme", money_rows,
+                                   charts.bar_chart([r["theme"] for r in money_rows],
+                                                    [float(r["amount_awarded"]) for r in money_rows],
+                                                    "Amount awarded by theme (£)",
+                                                    f"Pounds awarded to published projects in {label}, by theme.")
+                                   if awarded else ""))
+    funding.figures[-1].top = "amount_awarded"
 
     violence = Section(3, "Violence in the year")
     period = Year(year, financial=True)
@@ -123,36 +131,62 @@ def build_annual(year: int, training: bool = True) -> dict:
 
     incidents = Section(4, "Incidents responded to")
     months, note = _release_months("incidents", period)
-    responded = [m["responded_to"] for m in months]
-    recorded = [m["incidents"] for m in months if "incidents" in m]
-    if months and all(known(v) for v in responded) and not sum(responded) and not any(
-            known(v) and v for v in recorded):
-        incidents.sentences.append(f"No incidents of serious violence were recorded in {label}.")
-    elif months and all(known(v) for v in responded):
-        incidents.sentences.append(f"The partnership co-ordinated a response to {number(sum(responded))} incidents "
-                                   f"of serious violence in {label} (the public release, rounded).")
-    elif note:
-        incidents.sentences.append(note)
     year_rows, _ = _release_rows("incidents", label, [("region", TOTAL, ALL, REGION)])
-    if year_rows and known(year_rows[0]["incidents"]) and year_rows[0]["incidents"]:
-        incidents.sentences.append(f"In all, {number(year_rows[0]['responded_to'])} of "
-                                   f"{number(year_rows[0]['incidents'])} incidents in {label} were responded to.")
+    incidents.sentences.append(_incidents_sentence(label, months, year_rows[0] if year_rows else {}, note))
     incidents.figures.append(Figure("incidents_by_month", "Incidents and responses by month",
-                                    ["month", "incidents", "responded_to"], months, note=note))
+                                    ["month", "incidents", "responded_to"], months, charts.bar_chart(
+                                        [m["month"] for m in months],
+                                        [registry.number(m.get("incidents")) for m in months],
+                                        "Incidents of serious violence by month",
+                                        "Incidents recorded each month (the public release, rounded).")
+                                    if any(known(m.get("incidents")) and m.get("incidents") for m in months) else "",
+                                    top="incidents"))  # the sentence above gives the reason where there are none
     sections = [reach_section, funding, violence, incidents]
     if training:
         sections.append(training_section(year, len(sections) + 1))
+    sections = _with_key_findings(sections)
     return {"title": f"Annual report {label}: {region.name}", "place": region.name, "edition": "public",
             "sections": sections, "generated_at": timezone.now(),
             "is_synthetic": region.is_synthetic, "stem": f"annual-{label.replace('/', '-')}",
             "labels": MEASURE_LABELS}
 
 
+def _with_key_findings(sections: list[Section]) -> list[Section]:
+    """A key-findings summary first: each section's first sentence (its main finding), in the report's order;
+    the sections numbered from 1."""
+    key = Section(1, "Key findings", summary=True,
+                  sentences=[s.finding or s.sentences[0] for s in sections if s.finding or s.sentences])
+    for position, section in enumerate(sections, start=2):
+        section.number = position
+    return [key, *sections]
+
+
+def _incidents_sentence(label: str, months: list[dict], year: dict, note: str) -> str:
+    """What the year's incidents were, from the release's total for the region: none ("no incidents ... were
+    recorded"), never "a response to 0 incidents"; too few to publish said so; the release's reason where it
+    does not hold the year."""
+    if not months:
+        return note
+    recorded, responded = year.get("incidents"), year.get("responded_to")
+    if not known(recorded) and all(known(m.get("incidents")) for m in months):
+        recorded = sum(m["incidents"] for m in months)  # the year's total, from its months where each is given
+    if known(recorded) and not recorded:
+        return f"No incidents of serious violence were recorded in {label}."
+    if known(recorded) and known(responded):
+        return (f"The partnership co-ordinated a response to {number(responded)} of the {number(recorded)} "
+                f"incidents of serious violence recorded in {label} (the public release, rounded to 5).")
+    if known(recorded):
+        return (f"{number(recorded)} incidents of serious violence were recorded in {label} (the public release, "
+                "rounded to 5); the number responded to is too small to publish.")
+    return (f"Incidents of serious violence were recorded in {label}, too few to publish (the public release "
+            "withholds small counts).")
+
+
 def training_section(year: int, section_number: int) -> Section:
     """The public training section: the ``training`` figure of the registry as the public see it (the public
     release of the training register; ``engagement.figures.public_training``), written as ``data/training.csv``
     (``measure,value``: professionals trained, attendances by who attended, professionals reached)."""
-    from engagement.figures import PUBLIC, PUBLIC_LABELS
+    from engagement.figures import PUBLIC
 
     label = financial_year_label(year)
     section = Section(section_number, "Training and awareness")
@@ -174,9 +208,8 @@ def training_section(year: int, section_number: int) -> Section:
                 f"returns, {number(values['professionals_reached'])} professionals were reached, each counted once "
                 "(the register's professionals at a project's sessions are matched against what its returns "
                 "report).")
-    section.figures.append(Figure("training", table.title, ["measure", "value"], table.rows,
-                                  note="; ".join(f"{k}: {v}" for k, v in PUBLIC_LABELS.items()
-                                                 if any(r["measure"] == k for r in table.rows))))
+    # The printed table names each measure in words (``report_labels.measure_name``); the CSV keeps the keys.
+    section.figures.append(Figure("training", table.title, ["measure", "value"], table.rows))
     return section
 
 
@@ -209,7 +242,7 @@ def build_annual_edition(year: int, edition: str = "public") -> dict:
     if edition == "partner":
         from engagement.report import annual_section
 
-        report["sections"].append(annual_section(year, len(report["sections"]) + 1))
+        report["sections"] = _with_key_findings([*report["sections"][1:], annual_section(year, 0)])
         report["edition"] = "partner"
         report["stem"] = f"{report['stem']}-partner"
     return report

@@ -8,6 +8,7 @@ the public pages do, and police.uk open data in full; the partner edition reads 
 """
 
 import csv
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -40,7 +41,11 @@ SENTENCE_LABELS = {"violence": "Police-recorded violence and sexual offences",
 
 @dataclass
 class Figure:
-    """One figure of the report: its table (rows and columns), an optional chart or map, its CSV name."""
+    """One figure of the report: its table (rows and columns), an optional chart or map, its CSV name.
+
+    ``top`` names the column the printed table ranks its rows by, largest first ("" keeps the figure's own
+    order); ``shown`` the columns it prints (default: ``report_labels.printed_columns``). The CSV has every row
+    and column, in the figure's order."""
 
     name: str
     title: str
@@ -48,6 +53,8 @@ class Figure:
     rows: list[dict]
     chart: str = ""
     note: str = ""
+    top: str = ""
+    shown: list[str] = field(default_factory=list)
 
     @property
     def csv_name(self) -> str:
@@ -56,10 +63,48 @@ class Figure:
 
 @dataclass
 class Section:
+    """A section of a report as a published document prints it: its sentences, then one chart or map
+    (``chart``) and one short table (``table``: at most ten rows, the full table in its CSV). Its other figures
+    (``more``) are written as CSVs and listed by name, with the reason where one could not be given.
+
+    ``chart_of`` and ``table_of`` name the figures to print; by default the first figure with a chart, and
+    that figure's table (or else the first figure with rows)."""
+
     number: int
     title: str
     sentences: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    chart_of: str = ""
+    table_of: str = ""
+    #: The sentence the report's key findings repeat ("" for none).
+    finding: str = ""
+    #: Sentences printed as a list of findings (the summary).
+    summary: bool = False
+
+    def _named(self, name: str) -> Figure | None:
+        return next((f for f in self.figures if f.name == name), None)
+
+    @property
+    def chart(self) -> Figure | None:
+        named = self._named(self.chart_of) if self.chart_of else None
+        if named and named.chart:
+            return named
+        return next((f for f in self.figures if f.chart and not self.chart_of), None)
+
+    @property
+    def table(self) -> Figure | None:
+        if self.table_of:
+            return self._named(self.table_of)
+        chart = self.chart
+        if chart and chart.rows:
+            return chart
+        return next((f for f in self.figures if f.rows), None) or next(
+            (f for f in self.figures if f is not chart), None)
+
+    @property
+    def more(self) -> list[Figure]:
+        printed = (self.chart, self.table)
+        return [f for f in self.figures if not any(f is p for p in printed)]
 
 
 @dataclass
@@ -114,7 +159,7 @@ def build_sna(period: ReportPeriod, area: str | None = None, edition: str = "pub
     step(5, "Key figures")
     headline = _catalogue("headline", "Headline figures", base, access).rows
     by_key = {r["measure"]: r for r in headline}
-    key = Section(1, "Key findings")
+    key = Section(1, "Key findings", summary=True)
     for measure, label in SENTENCE_LABELS.items():
         row = by_key.get(measure)
         if row and (not known(row["count"]) or row["count"]):
@@ -127,29 +172,10 @@ def build_sna(period: ReportPeriod, area: str | None = None, edition: str = "pub
     sections.append(_region_section(base, place, access))
 
     step(30, "Violence over time")
-    over_time = Section(3, "Violence over time")
-    trend = _catalogue("trend", "Violence and sexual offences by month", violence, access)
-    seasonality = _catalogue("seasonality", "Violence and sexual offences by calendar month", violence, access)
-    over_time.figures += [trend, seasonality]
-    peak = max((r for r in seasonality.rows if known(r.get("average"))), key=lambda r: r["average"],
-               default=None)
-    if peak:
-        over_time.sentences.append(f"Violence and sexual offences peaked in {peak['name']}, with an average of "
-                                   f"{number(peak['average'])} a month.")
-    ed_trend = _catalogue("trend", "ED assault attendances by month", ed, access)
-    ed_trend.name = "ed_trend"  # the same figure as the police trend, saved under its own CSV name
-    over_time.figures.append(ed_trend)
-    day_hour = _catalogue("day_and_hour", "ED assault attendances by day of week and hour", ed, access)
-    if day_hour.rows:
-        busiest = max((r for r in day_hour.rows if known(r.get("count"))), key=lambda r: r["count"], default=None)
-        if busiest:
-            over_time.sentences.append(f"ED assault attendances were most frequent on {busiest['day']}s at "
-                                       f"{busiest['hour']:02d}:00.")
-    over_time.figures.append(day_hour)
-    sections.append(over_time)
+    sections.append(_over_time_section(violence, ed, access))
 
     step(45, "Places most affected")
-    sections.append(_places_section(violence, area, access))
+    sections += _places_sections(violence, area, access)
 
     step(65, "People most affected")
     sections.append(_people_section(ed, access))
@@ -162,19 +188,51 @@ def build_sna(period: ReportPeriod, area: str | None = None, edition: str = "pub
 
     step(92, "Sources and definitions")
     sections.append(_sources_section(edition, base, ed, access))
+    for position, section in enumerate(sections, start=1):
+        section.number = position
+    # The summary first: the headline changes, then each section's main finding, in the order of the report.
+    key.sentences += [s.finding for s in sections[1:] if s.finding]
     return {"title": f"Strategic Needs Assessment {period.label}: {place}", "place": place, "period": period,
             "edition": edition, "sections": sections, "generated_at": timezone.now(),
             "is_synthetic": region.is_synthetic}
 
 
+def _over_time_section(violence: FigureQuery, ed: FigureQuery, access: FigureAccess) -> Section:
+    """Police-recorded violence month by month (the chart, and the ten busiest months); the calendar months,
+    ED attendances by month and by day and hour in the data folder."""
+    section = Section(3, "Violence over time", chart_of="trend", table_of="trend")
+    trend = _catalogue("trend", "Violence and sexual offences by month", violence, access)
+    trend.top = "count"
+    seasonality = _catalogue("seasonality", "Violence and sexual offences by calendar month", violence, access)
+    section.figures += [trend, seasonality]
+    peak = max((r for r in seasonality.rows if known(r.get("average"))), key=lambda r: r["average"],
+               default=None)
+    if peak:
+        section.finding = (f"Violence and sexual offences peaked in {peak['name']}, with an average of "
+                           f"{number(peak['average'])} a month.")
+        section.sentences.append(section.finding)
+    ed_trend = _catalogue("trend", "ED assault attendances by month", ed, access)
+    ed_trend.name = "ed_trend"  # the same figure as the police trend, saved under its own CSV name
+    section.figures.append(ed_trend)
+    day_hour = _catalogue("day_and_hour", "ED assault attendances by day of week and hour", ed, access)
+    if day_hour.rows:
+        busiest = max((r for r in day_hour.rows if known(r.get("count"))), key=lambda r: r["count"], default=None)
+        if busiest:
+            section.sentences.append(f"ED assault attendances were most frequent on {busiest['day']}s at "
+                                     f"{busiest['hour']:02d}:00.")
+    section.figures.append(day_hour)
+    return section
+
+
 def _region_section(query: FigureQuery, place: str, access: FigureAccess) -> Section:
-    section = Section(2, "The region: population, age and deprivation")
+    section = Section(2, "The region: population, age and deprivation", chart_of="deprivation",
+                      table_of="population")
     rows = [r for r in registry.get("local_authorities").table(replace(query, types=()), access).rows
             if r["lad"] != "no location"]
     population = sum(r["population"] or 0 for r in rows)
     table = [{"lad": r["lad"], "name": r["name"], "population": r["population"],
-              "rate_per_1000": r["rate_per_1000"],
-              "rate_per_1000_aged_24_and_under": r["rate_per_1000_aged_24_and_under"]} for r in rows]
+              "crime_rate_per_1000": r["rate_per_1000"],
+              "crime_rate_per_1000_aged_24_and_under": r["rate_per_1000_aged_24_and_under"]} for r in rows]
     section.sentences.append(f"{place} has {number(population)} residents in {len(rows)} local "
                              f"authorit{'y' if len(rows) == 1 else 'ies'} (population estimates as loaded).")
     from geography.models import PopulationRecord
@@ -189,10 +247,13 @@ def _region_section(query: FigureQuery, place: str, access: FigureAccess) -> Sec
     deciles = _imd_deciles(universe)
     most = sum(1 for d in deciles.values() if d == 1)
     if deciles:
-        section.sentences.append(f"{most} of its {len(universe)} LSOAs ({most / len(universe) * 100:.1f}%) are "
-                                 "among the 10% most deprived in England (IMD decile 1).")
+        section.finding = (f"{number(most)} of the {number(len(universe))} LSOAs ({most / len(universe) * 100:.1f}%) "
+                           "are among the 10% most deprived in England (IMD decile 1).")
+        section.sentences.append(section.finding)
     decile_rows = [{"imd_decile": d, "lsoas": sum(1 for v in deciles.values() if v == d)} for d in range(1, 11)]
-    section.figures.append(_figure("population", "Population and rates by local authority", table))
+    population_figure = _figure("population", "Residents and police-recorded crime by local authority", table)
+    population_figure.top = "population"
+    section.figures.append(population_figure)
     section.figures.append(_figure("deprivation", "LSOAs by IMD decile (1 = most deprived)", decile_rows,
                                    charts.bar_chart([str(r["imd_decile"]) for r in decile_rows],
                                                     [r["lsoas"] for r in decile_rows], "LSOAs by IMD decile",
@@ -200,56 +261,78 @@ def _region_section(query: FigureQuery, place: str, access: FigureAccess) -> Sec
     return section
 
 
-def _places_section(violence: FigureQuery, area: str | None, access: FigureAccess) -> Section:
-    section = Section(4, "Places most affected")
+def _places_sections(violence: FigureQuery, area: str | None, access: FigureAccess) -> list[Section]:
+    """Three sections: local authorities (a map and their rates), neighbourhoods (a map of LSOA rates and the
+    LSOAs with the most violence; concentration and hot spots in the data folder) and the priority places."""
+    authorities = Section(4, "Where violence happens: local authorities", chart_of="local_authorities",
+                          table_of="local_authorities")
     lads = _catalogue("local_authorities", "Violence and sexual offences by local authority", violence, access)
+    lads.top = "rate_per_1000"
     rated = [r for r in lads.rows if known(r.get("rate_per_1000"))]
     if rated:
         top = max(rated, key=lambda r: r["rate_per_1000"])
-        section.sentences.append(f"{top['name'] or top['lad']} had the highest rate of violence and sexual offences, "
-                                 f"{number(top['rate_per_1000'])} per 1,000 residents.")
+        authorities.finding = (f"{top['name'] or top['lad']} had the highest rate of violence and sexual offences, "
+                               f"{number(top['rate_per_1000'])} per 1,000 residents.")
+        authorities.sentences.append(authorities.finding)
     lads.chart = choropleth_svg({r["lad"]: registry.number(r.get("rate_per_1000")) for r in lads.rows
                                  if r.get("lad") and r["lad"] != "no location"},
                                 "Violence and sexual offences per 1,000 residents by local authority",
                                 "Choropleth map; the same rates are in the table.", "per 1,000")
-    section.figures.append(lads)
+    authorities.figures.append(lads)
+
+    places = Section(5, "Neighbourhoods most affected", chart_of="lsoa_rates", table_of="places")
     # police.uk open data: every LSOA's rate is published in full, as the public LSOA map shows it.
     lsoa_layer = registry.get("map_lsoa").table(violence, access)
     lsoa_rates = {r["code"]: registry.number(r["rate_per_1000"]) for r in lsoa_layer.rows}
+    names = area_names(list(lsoa_rates))
     lsoa_map = choropleth_svg(lsoa_rates, "Violence and sexual offences per 1,000 residents by LSOA",
                               "LSOA rates, as the public LSOA map shows them.", "per 1,000")
-    section.figures.append(_figure("lsoa_rates", "Violence and sexual offences per 1,000 residents by LSOA",
-                                   [{"lsoa": k, "rate_per_1000": v} for k, v in sorted(lsoa_rates.items())],
-                                   lsoa_map, lsoa_layer.refused))
+    places.figures.append(Figure("lsoa_rates", "Violence and sexual offences per 1,000 residents by LSOA",
+                                 ["lsoa", "name", "rate_per_1000"],
+                                 [{"lsoa": k, "name": names.get(k, ""), "rate_per_1000": v}
+                                  for k, v in sorted(lsoa_rates.items())],
+                                 lsoa_map, lsoa_layer.refused, top="rate_per_1000"))
+    most = _catalogue("places", "The LSOAs with the most violence and sexual offences", violence, access)
+    most.chart = ""  # the section's one map is the LSOA rates; this figure's chart stays on the insights pages
+    places.figures.append(most)
     concentration = _catalogue("concentration", "Concentration of violence in the most affected LSOAs", violence,
                                access)
     ten = next((r for r in concentration.rows if r.get("top_percent_of_lsoas") == 10), None)
     if ten and known(ten.get("share_percent")):
-        section.sentences.append(f"The 10% of LSOAs with the most violence and sexual offences had "
-                                 f"{ten['share_percent']}% of them.")
-    section.figures.append(concentration)
-    section.figures.append(_catalogue("places", "The LSOAs with the most violence and sexual offences", violence,
-                                      access))
+        places.finding = (f"The 10% of LSOAs with the most violence and sexual offences had "
+                          f"{ten['share_percent']}% of them.")
+        places.sentences.append(places.finding)
+    places.figures.append(concentration)
     try:
         spots = registry.get("hotspots").compute((violence, "none"), access)
     except Exception as exc:  # noqa: BLE001 - a region without boundaries still gets its report, with the reason
-        section.figures.append(_figure("hotspots", "Hot spots (Getis-Ord Gi*)", [], note=str(exc)))
+        places.figures.append(_figure("hotspots", "Hot spots (Getis-Ord Gi*)", [], note=str(exc)))
     else:
         hot = [{k: v for k, v in r.items() if k != "geometry"} for r in spots if r["class"] == "hot spot"]
-        section.sentences.append(f"{len(hot)} LSOAs were hot spots of violence and sexual offences (Getis-Ord Gi*, "
-                                 "false discovery rate 5%).")
-        section.figures.append(_figure("hotspots", "Hot spots of violence and sexual offences (Gi*)", hot))
+        method = "of violence and sexual offences (Getis-Ord Gi*, false discovery rate 5%)."
+        places.sentences.append(f"No LSOA was a hot spot {method}" if not hot else
+                                f"One LSOA was a hot spot {method}" if len(hot) == 1 else
+                                f"{number(len(hot))} LSOAs were hot spots {method}")
+        places.figures.append(_figure("hotspots", "Hot spots of violence and sexual offences (Gi*)", hot))
+
+    ranked = Section(6, "Priority places", table_of="priority")
     priority = _catalogue("priority", "Priority places", violence, access)
-    section.sentences.append(f"The priority index ranks {len(priority.rows)} LSOAs for attention first "
-                             "(rate, trend, deprivation and youth population).")
-    section.figures.append(priority)
-    return section
+    ranked.sentences.append(f"The priority index ranks {number(len(priority.rows))} LSOAs for attention first "
+                            "(rate, trend, deprivation and youth population).")
+    first = priority.rows[0] if priority.rows else None
+    if first and first.get("name") and known(first.get("priority_index")):
+        ranked.finding = (f"{first['name']} ranks first for attention on the priority index "
+                          f"({number(first['priority_index'])} of 100).")
+        ranked.sentences.append(ranked.finding)
+    ranked.figures.append(priority)
+    return [authorities, places, ranked]
 
 
 def _people_section(ed: FigureQuery, access: FigureAccess) -> Section:
     """ED attendances by age band and sex: a two-way table in full; in the public edition the release's
     one-way tables (by age band, by sex), as the public pages give them."""
-    section = Section(5, "People most affected")
+    section = Section(7, "People most affected: emergency department assault attendances",
+                      chart_of="ed_age_band", table_of="ed_age_sex" if access.full(ed) else "ed_sex")
     if not ed.month_from:
         section.sentences.append("No emergency department data is loaded for this period.")
         return section
@@ -268,9 +351,10 @@ def _people_section(ed: FigureQuery, access: FigureAccess) -> Section:
     under_25 = groups.get("24 and under", 0)
     male = next((r["count"] for r in by_sex if (r["sex"] or "").lower() in ("male", "m")), 0)
     if known(total) and known(under_25) and known(male):
-        section.sentences.append(f"{number(total)} emergency department assault attendances were recorded; "
-                                 f"{under_25 / total * 100:.1f}% were of people aged under 25 and "
-                                 f"{male / total * 100:.1f}% of males.")
+        section.finding = (f"{number(total)} emergency department assault attendances were recorded; "
+                           f"{under_25 / total * 100:.1f}% were of people aged under 25 and "
+                           f"{male / total * 100:.1f}% of males.")
+        section.sentences.append(section.finding)
     else:
         section.sentences.append(f"{number(total)} emergency department assault attendances were recorded "
                                  "(some breakdowns are withheld in the public release).")
@@ -301,7 +385,10 @@ def _success_section(query: FigureQuery, by_key: dict, period: ReportPeriod, acc
     section = Section(6, "Violence Reduction Unit success measures")
     rows = success_measures(Year(period.year, period.financial), query.area, access)
     section.sentences += sentences(rows)
-    section.figures.append(_figure("success_measures", "Success measures (indicators, or proxies where none)", rows))
+    measures = _figure("success_measures", "Success measures (indicators, or proxies where none)", rows)
+    measures.shown = [c for c in ("measure", "source", "period", "count", "change_since_baseline_percent")
+                      if c in measures.columns]
+    section.figures.append(measures)
     return section
 
 
@@ -329,8 +416,10 @@ def _funding_section(violence: FigureQuery, area: str | None, access: FigureAcce
                              f"({len(projects)} projects).")
     if rows and total:
         top = max(rows, key=lambda r: r["amount_awarded"])
-        section.sentences.append(f"{top['name']} received the largest share, £{number(int(top['amount_awarded']))} "
-                                 f"({float(top['amount_awarded'] / total) * 100:.1f}%).")
+        share = float(top["amount_awarded"] / total) * 100
+        section.finding = (f"{top['name']} received the largest share of funding, "
+                           f"£{number(int(top['amount_awarded']))} ({share:.1f}%).")
+        section.sentences.append(section.finding)
     section.sentences.append(_reach_sentence(access, period, area, headline, public_reach, MEASURES))
     section.figures.append(_figure("funding_by_area", "Amount awarded and violence rate by local authority", rows,
                                    charts.paired_bar_chart(
@@ -341,6 +430,7 @@ def _funding_section(violence: FigureQuery, area: str | None, access: FigureAcce
                                        "Amount awarded and violence rate by local authority",
                                        "Pounds awarded to published projects serving each area, beside the area's "
                                        "rate of violence per 1,000 residents.", "£{:,.0f}")))
+    section.figures[-1].top = "amount_awarded"
     return section
 
 
@@ -401,10 +491,15 @@ def write_report(report: dict, out_dir: Path, template: str = "reports/report.ht
                 writer.writerows([csv_cell(r.get(c)) for c in figure.columns] for r in figure.rows)
     css = (Path(__file__).resolve().parent.parent / "templates" / "reports" / "report.css").read_text()
     stem = report.get("stem", "report")
-    html = render_to_string(template, {**report, "css": css})
+    # The CSV bundle: every figure's full table in one download, as the data folder holds them.
+    bundle = out_dir / f"{stem}-data.zip"
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted((out_dir / "data").glob("*.csv")):
+            archive.write(path, f"data/{path.name}")
+    html = render_to_string(template, {**report, "css": css, "bundle": bundle.name})
     html_path = out_dir / f"{stem}.html"
     html_path.write_text(html, encoding="utf-8")
-    written = {"html": html_path, "data": out_dir / "data"}
+    written = {"html": html_path, "data": out_dir / "data", "bundle": bundle}
     if pdf:
         from weasyprint import HTML
 

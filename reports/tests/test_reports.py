@@ -63,7 +63,7 @@ def test_the_sna_states_the_query_layers_figures_in_html_pdf_and_csv(demo, tmp_p
         headline["violence"]["count"], headline["violence"]["previous_year_count"])
     assert stated(html, "Police-recorded robbery") == (headline["robbery"]["count"],
                                                        headline["robbery"]["previous_year_count"])
-    assert [s.number for s in report["sections"]] == list(range(1, 9))
+    assert [s.number for s in report["sections"]] == list(range(1, 11))
     # Every figure's CSV is written and linked from the HTML.
     for section in report["sections"]:
         for figure in section.figures:
@@ -131,10 +131,11 @@ def test_the_annual_report_reads_reach_and_incidents_from_the_public_release(dem
     report = build_annual(2023)
     release = current_release("returns")
     reached = release.value("reach_under_25", "total", "all", "2023/24", "region")
-    first = report["sections"][0].sentences[0]
+    key, first = report["sections"][0], report["sections"][1].sentences[0]
     assert f"reached {number(reached)} young people aged 24 and under" in first
-    incidents = report["sections"][3]
-    assert incidents.sentences
+    assert key.title == "Key findings" and key.sentences[0] == first  # the summary first
+    incidents = next(s for s in report["sections"] if s.title == "Incidents responded to")
+    assert incidents.sentences and incidents.sentences[0] in key.sentences
     written = write_report(report, tmp_path / "annual", pdf=False)
     assert (tmp_path / "annual" / "data" / "reach_by_theme.csv").exists() and written["html"].exists()
 
@@ -164,6 +165,8 @@ def test_the_analysts_page_queues_a_job_the_worker_runs(client, tmp_path: Path) 
     assert b"sna-2024-public.pdf" in page.content
     assert client.get(f"/reports/jobs/{job.pk}/files/sna-2024-public.pdf").status_code == 200
     assert client.get(f"/reports/jobs/{job.pk}/files/data/headline.csv").status_code == 200
+    assert b"sna-2024-public-data.zip" in page.content  # the CSV bundle, one download
+    assert client.get(f"/reports/jobs/{job.pk}/files/sna-2024-public-data.zip").status_code == 200
     html = next(name for name in job.files if name.endswith(".html"))
     assert client.get(f"/reports/jobs/{job.pk}/files/{html}")["Content-Type"] == "text/html; charset=utf-8"
     assert client.get(f"/reports/jobs/{job.pk}/files/../../vrp.sqlite3").status_code == 404
@@ -221,3 +224,32 @@ def test_the_annual_report_makes_no_comparison_across_a_month_that_looks_incompl
     police = " ".join(s for s in violence.sentences if "attendances" not in s)  # ED 2024-09 is whole
     assert "no comparison is made: 2024-09 looks incomplete" in police
     assert " rose by " not in police and " fell by " not in police
+
+
+def test_the_annual_report_says_no_incidents_were_recorded_never_a_response_to_none(tmp_path: Path) -> None:
+    """Incidents moved into 2024/25 from April (and copied, so the year's total is large enough to publish): the annual
+    report of 2024/25 states the release's total, and that of 2025/26, a whole year with none, says so."""
+    from datetime import UTC, datetime
+
+    from core.release import clear_memo, current_release
+    from incidents.models import Incident
+
+    build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=200, ed_per_month=20)
+    originals = list(Incident.objects.all())
+    assert originals
+    for n, incident in enumerate(originals):
+        Incident.objects.filter(pk=incident.pk).update(occurred_at=datetime(2024, 4 + n % 6, 12, 16, tzinfo=UTC))
+    for copy in range(3):
+        for n, incident in enumerate(originals):
+            incident.pk, incident.reference = None, f"COPY-{copy}-{n}"
+            incident.occurred_at = datetime(2024, 5 + n % 6, 3, 11, tzinfo=UTC)
+            incident.save()
+    clear_memo()
+    total = current_release("incidents").value("incidents", "total", "all", "2024/25", "region")
+    year = next(s for s in build_annual(2024)["sections"] if s.title == "Incidents responded to")
+    text = " ".join(year.sentences)
+    assert f"{number(total)} incidents of serious violence were recorded in 2024/25" in text or \
+        f"of the {number(total)} incidents of serious violence recorded in 2024/25" in text
+    assert "response to 0" not in text and len(year.table.rows) == 12  # every month in its CSV
+    none = next(s for s in build_annual(2025)["sections"] if s.title == "Incidents responded to")
+    assert none.sentences == ["No incidents of serious violence were recorded in 2025/26."]

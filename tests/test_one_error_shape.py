@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
 from core.render import error_response, form_page, refuse
@@ -71,13 +72,19 @@ def test_no_view_sets_an_error_status_or_builds_an_error_body() -> None:
     assert offenders == {}, "answer through core.render.form_page / refuse / error_response"
 
 
+def _request(method: str, path: str, data: dict | None = None):
+    request = getattr(RequestFactory(), method)(path, data or {})
+    request.user = AnonymousUser()
+    return request
+
+
 class _Form(forms.Form):
     year = forms.IntegerField()
 
 
 @pytest.mark.django_db
 def test_a_failed_form_is_400_in_the_format_asked_for() -> None:
-    request = RequestFactory().post("/x", {"year": "soon"})
+    request = _request("post", "/x", {"year": "soon"})
     form = _Form(request.POST)
     assert form_page(request, "core/refused.html", {}, form).status_code == 400
     answer = form_page(request, "core/refused.html", {}, form, fmt="json")
@@ -88,11 +95,10 @@ def test_a_failed_form_is_400_in_the_format_asked_for() -> None:
 
 @pytest.mark.django_db
 def test_a_refusal_answers_in_the_format_the_path_asks_for() -> None:
-    factory = RequestFactory()
-    json_answer = refuse(factory.get("/places/stories/s/chapters/1.json"), "Not published.")
+    json_answer = refuse(_request("get", "/places/stories/s/chapters/1.json"), "Not published.")
     assert json_answer.status_code == 403 and json.loads(json_answer.content) == {
         "errors": [{"field": "", "message": "Not published."}]}
-    csv_answer = error_response(factory.get("/x.csv"), [("area", "=HYPERLINK()")], 400)
+    csv_answer = error_response(_request("get", "/x.csv"), [("area", "=HYPERLINK()")], 400)
     assert csv_answer.content.decode().splitlines() == ["field,message", "area,'=HYPERLINK()"]
-    page = refuse(factory.get("/strategy/boards/"), "Only commissioners can add boards.")
+    page = refuse(_request("get", "/strategy/boards/"), "Only commissioners can add boards.")
     assert page.status_code == 403 and b"Only commissioners can add boards." in page.content

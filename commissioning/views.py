@@ -76,7 +76,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "theme_chart": charts.bar_chart([t["name"] for t in themes], [float(t["amount_awarded"]) for t in themes],
                                             "Amount awarded by theme", "Amount awarded (£) per theme."),
         })
-    return render(request, "commissioning/dashboard.html", context, status=200 if projects is not None else 400)
+    return form_page(request, "commissioning/dashboard.html", context, form)
 
 
 @allow(EVERYONE)

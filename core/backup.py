@@ -14,6 +14,10 @@ hold password hashes and incident records.
 backup's migrations against this platform's; then it replaces the database contents in one transaction
 and swaps the file folders in by renaming. A restore that fails leaves nothing behind. The database dump is
 vendor-neutral JSON, so a SQLite backup restores into PostgreSQL and back.
+
+Which folders of ``VRP_DATA_DIR`` a backup holds, and what is rebuilt after a restore, each app says for itself
+in its ``AppConfig.ready()`` with ``register_part(BackupPart(...))`` (insights its warehouse, evidence its files
+and search index), so this module knows no app above ``core``.
 """
 
 import json
@@ -21,8 +25,9 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,9 +42,32 @@ from core.files import sha256_of
 from core.problems import InputRejected, Problem
 
 FORMAT = 1
-#: Folders under VRP_DATA_DIR that hold data the database points to (reports and scratch are rebuilt).
-DATA_FOLDERS = ("warehouse", "evidence")
 EXCLUDED_MODELS = ("contenttypes", "auth.permission", "sessions", "admin.logentry")
+
+
+@dataclass(frozen=True)
+class BackupPart:
+    """A folder under ``VRP_DATA_DIR`` holding data the database points to (reports and scratch are rebuilt, so
+    they are no part), and what to rebuild from it after a restore (a search index, in-process caches)."""
+
+    folder: str
+    after_restore: Callable[[], None] | None = None
+
+
+#: Folder → part, in the order the apps registered them.
+_PARTS: dict[str, BackupPart] = {}
+
+
+def register_part(part: BackupPart) -> None:
+    """Add an app's folder to every backup (called from the app's ``AppConfig.ready()``)."""
+    if _PARTS.get(part.folder, part) != part:
+        raise ValueError(f"The backup folder {part.folder!r} is registered twice, differently.")
+    _PARTS[part.folder] = part
+
+
+def data_folders() -> tuple[str, ...]:
+    """The folders under ``VRP_DATA_DIR`` a backup holds."""
+    return tuple(_PARTS)
 
 
 def applied_migrations() -> dict[str, str]:
@@ -153,7 +181,7 @@ def backup(target_parent: Path) -> Path:
             counts = {m._meta.label: m.objects.using(alias).count() for m in _dumped_models()}
             with open(partial / "database.json", "w", encoding="utf-8") as handle:
                 call_command("dumpdata", exclude=list(EXCLUDED_MODELS), indent=0, stdout=handle, database=alias)
-        for folder in DATA_FOLDERS:
+        for folder in data_folders():
             if (data_dir / folder).exists():
                 shutil.copytree(data_dir / folder, partial / "files" / folder,
                                 ignore=shutil.ignore_patterns(".*partial*", "*.lock"))
@@ -211,7 +239,7 @@ def restore(source: Path) -> dict:
     data_dir = Path(settings.VRP_DATA_DIR)
     staged = {}
     try:
-        for folder in DATA_FOLDERS:
+        for folder in data_folders():
             incoming = data_dir / f".{folder}.restoring"
             if incoming.exists():
                 shutil.rmtree(incoming)
@@ -245,12 +273,8 @@ def restore(source: Path) -> dict:
 
 
 def _after_restore() -> None:
-    """Rebuild what is derived from the restored data: the evidence search index, in-process caches."""
-    from evidence.models import EvidenceItem
-    from evidence.services.search import index_item, reset_cache
-    from insights.services.figures import SHARED
-
-    for item in EvidenceItem.objects.prefetch_related("attachments"):
-        index_item(item)
-    reset_cache()
-    SHARED.reset()
+    """Rebuild what is derived from the restored data, as each part registered (the evidence search index,
+    in-process caches)."""
+    for part in _PARTS.values():
+        if part.after_restore is not None:
+            part.after_restore()

@@ -4,8 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.area_codes import validate_area_code
 from core.roles import SCOPED_ROLES, Role
-from geography.codes import validate_area_code
 
 
 def validate_area_codes(codes: list[str]) -> None:

@@ -11,7 +11,9 @@ injection: a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carr
 (OWASP "CSV injection": a leading apostrophe in CSV; a string-typed cell in XLSX), whatever the source.
 
 Errors have one shape in every format: ``{"errors": [{"field": …, "message": …}]}`` in JSON, ``field,message``
-rows in CSV, the error summary in HTML (``error_response``).
+rows in CSV, the error summary in HTML (``error_response``). A page with forms answers through ``form_page``
+(400 when a form or a check failed) and a refused action through ``refuse`` (403): no view sets an error status
+itself (``tests/test_one_error_shape.py``).
 """
 
 import csv
@@ -211,9 +213,11 @@ def form_errors(form: Any) -> list[tuple[str, str]]:
             for field, messages in form.errors.items() for message in messages]
 
 
-def error_response(request: HttpRequest, errors: list[tuple[str, str]], status: int, fmt: str = "html",
+def error_response(request: HttpRequest, errors: list[tuple[str, str]], status: int, fmt: str | None = None,
                    template: str = "core/refused.html", context: dict | None = None) -> HttpResponse:
-    """The one error shape, in the format asked for."""
+    """The one error shape, in the format asked for (``fmt``; by default the one the path asks for, see
+    ``format_for_path``)."""
+    fmt = fmt or format_for_path(request.path)
     if fmt in ("json", "geojson"):
         return HttpResponse(json.dumps({"errors": [{"field": f, "message": m} for f, m in errors]}),
                             content_type="application/json", status=status)
@@ -224,6 +228,12 @@ def error_response(request: HttpRequest, errors: list[tuple[str, str]], status: 
         writer.writerows([csv_cell(f), csv_cell(m)] for f, m in errors)
         return HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["csv"], status=status)
     return render_template(request, template, {**(context or {}), "errors": errors}, status=status)
+
+
+def refuse(request: HttpRequest, message: str, fmt: str | None = None, status: int = 403) -> HttpResponse:
+    """A request this viewer may not make (a signed-in role without the right to this action), in the one error
+    shape and the format asked for; the message says who may."""
+    return error_response(request, [("", message)], status, fmt)
 
 
 def format_for_path(path: str) -> str:
@@ -246,12 +256,27 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return error_response(request, [("", message)], 400, fmt)
 
 
-def form_page(request: HttpRequest, template: str, context: dict, *forms: Any, problems: Iterable = ()
-              ) -> HttpResponse:
-    """A page with forms: 400 when any form or ``problems`` holds an error, else 200."""
+def problem_errors(problems: Iterable[Any]) -> list[tuple[str, str]]:
+    """``core.problems.Problem``s (or plain messages) as (field, message) pairs of the one error shape."""
+    return [(getattr(p, "column", "") or "", getattr(p, "message", None) or str(p)) for p in problems]
+
+
+def form_page(request: HttpRequest, template: str, context: dict, *forms: Any, problems: Iterable = (),
+              status: int = 200, fmt: str = "html") -> HttpResponse:
+    """A page with forms: 400 when any form (None is skipped) or ``problems`` holds an error, else ``status``.
+
+    Views never write ``status=400 if form.errors`` themselves (``tests/test_one_error_shape.py``): whether a
+    submission failed is decided here. Asked for another format (``fmt`` json or csv), a failure answers with the
+    errors in the one shape instead of the page.
+    """
     problems = list(problems)
-    failed = problems or any(form is not None and form.errors for form in forms)
-    return render_template(request, template, context, status=400 if failed else 200)
+    failed = [form for form in forms if form is not None and form.errors]
+    if not (problems or failed):
+        return render_template(request, template, context, status=status)
+    if fmt != "html":
+        return error_response(request, [e for form in failed for e in form_errors(form)] + problem_errors(problems),
+                              400, fmt)
+    return render_template(request, template, context, status=400)
 
 
 def table_response(rows: list[dict], columns: list[str], fmt: str, filename: str, meta: dict | None = None,

@@ -37,3 +37,12 @@ STAFF = ANALYSTS | COMMISSIONERS | COORDINATORS
 PARTNERS_AND_STAFF = STAFF | {Role.PARTNER}
 #: Providers and commissioners: monitoring returns (providers their own).
 PROVIDERS_AND_COMMISSIONERS = COMMISSIONERS | {Role.PROVIDER}
+#: Providers, partners and commissioners: record training sessions, attendance and feedback (providers and
+#: partners for their own organisation only).
+PROVIDERS_PARTNERS_AND_COMMISSIONERS = COMMISSIONERS | SCOPED_ROLES
+#: Those who record sessions, and analysts: see sessions and events (providers and partners their own).
+PROVIDERS_PARTNERS_ANALYSTS_AND_COMMISSIONERS = PROVIDERS_PARTNERS_AND_COMMISSIONERS | ANALYSTS
+#: Incident coordinators, and the partners and providers involved in an incident's response (their own).
+COORDINATORS_PARTNERS_AND_PROVIDERS = COORDINATORS | SCOPED_ROLES
+#: Partners and analysts: hot spot alerts (partners for their own organisation's areas).
+PARTNERS_AND_ANALYSTS = ANALYSTS | {Role.PARTNER}

@@ -7,26 +7,18 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
-from core import audit, ratelimit, sources
+from core import api_registry, audit, ratelimit
 from core.access import allow, role_of
-from core.roles import EVERYONE, SIGNED_IN, STAFF, Role
-from insights.ingest.manifest import warehouse_summary
+from core.roles import EVERYONE, SIGNED_IN, Role
 
 
 @allow(EVERYONE)
 def home(request: HttpRequest) -> HttpResponse:
-    # How many records a controlled source holds is itself controlled: staff see it.
-    full = role_of(request.user) in STAFF
-    rows = [{**row, "disclosure": sources.disclosure_class(row["source"]),
-             "rows": row["rows"] if full or sources.is_open(row["source"]) else None}
-            for row in warehouse_summary()]
-    alerts = []
-    if role_of(request.user) == Role.PARTNER:
-        from partners.services.alerts import alerts_for
-
-        alerts = alerts_for(request.user)
-    return render(request, "core/home.html", {"warehouse": rows, "alerts": alerts,
-                                              "is_partner": role_of(request.user) == Role.PARTNER})
+    """The front page: what the warehouse holds (from insights) and, for a partner, new hot spot alerts (from
+    partners), each registered by its app (``core.api_registry.register_home_part``)."""
+    return render(request, "core/home.html", {"warehouse": [], "alerts": [],
+                                              "is_partner": role_of(request.user) == Role.PARTNER,
+                                              **api_registry.home_context(request)})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

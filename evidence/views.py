@@ -44,8 +44,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     facets = {name: [(value, FACET_LABELS.get(name, {}).get(value, value), count) for value, count in values]
               for name, values in result.facets.items()}
     return form_page(request, "evidence/search.html", {
-        "form": form, "result": result, "facets": facets, "page": page, "query_string": query.urlencode(),
-        "has_next": page * 25 < result.total, "can_edit": may_edit(request.user)}, form)
+     "form": form, "result": result, "facets": facets, "page": page, "query_string": query.urlencode(),
+     "has_next": page * 25 < result.total, "can_edit": may_edit(request.user)}, form)
 
 
 @allow(EVERYONE)
@@ -110,7 +110,7 @@ def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.success(request, "Saved.")
         return redirect("evidence:item", pk=saved.pk)
     return form_page(request, "evidence/edit.html", {"form": form, "item": item,
-                                                  "attachment_form": AttachmentForm() if item else None}, form)
+                                                     "attachment_form": AttachmentForm() if item else None}, form)
 
 
 @allow(ANALYSTS)
@@ -132,9 +132,9 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Attached {attachment.original_name}."
                                  + (f" Note: {attachment.extraction_note}" if attachment.extraction_note else ""))
                 return redirect("evidence:item", pk=item.pk)
-    return render(request, "evidence/edit.html", {"form": ItemForm(instance=item), "item": item,
-                                                  "attachment_form": form, "problems": problems},
-                  status=400 if problems or form.errors else 200)
+    return form_page(request, "evidence/edit.html", {"form": ItemForm(instance=item), "item": item,
+                                                     "attachment_form": form, "problems": problems},
+                     form, problems=problems)
 
 
 def _query(name: str, schema: dict) -> dict:

@@ -15,7 +15,8 @@ from core import audit
 from core.access import Viewer, allow
 from core.downloads import table_response
 from core.problems import InputRejected
-from core.roles import COORDINATORS, Role
+from core.render import form_page, refuse
+from core.roles import COORDINATORS, COORDINATORS_PARTNERS_AND_PROVIDERS
 from incidents.forms import (
     ActionUpdateForm,
     IncidentForm,
@@ -41,8 +42,6 @@ from incidents.services.response import (
     visible_timeline,
 )
 
-INVOLVED = (*COORDINATORS, Role.PARTNER, Role.PROVIDER)
-
 
 def _audit_shown(user: Viewer, action: str, incidents: list[Incident], what: str) -> None:
     """Incidents are restricted records: a page or download showing any is in the audit log, naming them."""
@@ -53,7 +52,7 @@ def _audit_shown(user: Viewer, action: str, incidents: list[Incident], what: str
                          f"{' (' + references + ')' if references else ''}")
 
 
-@allow(INVOLVED)
+@allow(COORDINATORS_PARTNERS_AND_PROVIDERS)
 def incident_list(request: HttpRequest) -> HttpResponse:
     incidents = list(visible_incidents(request.user))
     now = timezone.now()
@@ -77,8 +76,8 @@ def incident_new(request: HttpRequest) -> HttpResponse:
             problems = exc.problems
         else:
             return redirect("incidents:detail", reference=incident.reference)
-    return render(request, "incidents/form.html", {"form": form, "problems": problems, "title": "Record an incident"},
-                  status=400 if form.errors or problems else 200)
+    return form_page(request, "incidents/form.html",
+                     {"form": form, "problems": problems, "title": "Record an incident"}, form, problems=problems)
 
 
 POST_FORMS = {"note": NoteForm, "invite": InviteForm, "start": StartResponseForm, "status": StatusForm,
@@ -86,7 +85,7 @@ POST_FORMS = {"note": NoteForm, "invite": InviteForm, "start": StartResponseForm
 COORDINATOR_FORMS = {"invite", "start", "status", "action"}
 
 
-@allow(INVOLVED)
+@allow(COORDINATORS_PARTNERS_AND_PROVIDERS)
 def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
     incident = get_object_or_404(visible_incidents(request.user), reference=reference)
     coordinator = is_coordinator(request.user)
@@ -118,19 +117,19 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, "Saved.")
             return redirect("incidents:detail", reference=reference)
     elif chosen is not None and chosen not in forms:
-        return HttpResponse("Only incident coordinators can do that.", status=403)
+        return refuse(request, "Only incident coordinators can do that.")
     now = timezone.now()
     # Incidents are restricted records: every page showing one is in the audit log (a form sent back with its
     # errors shows the incident too).
     audit.record(request.user, "view", incident)
-    return render(request, "incidents/detail.html", {
+    return form_page(request, "incidents/detail.html", {
         "incident": incident, "actions": visible_actions(request.user, incident), "now": now,
         "timeline": visible_timeline(request.user, incident), "forms": forms, "coordinator": coordinator,
         "problems": problems, "invited": incident.invited.all()},
-        status=400 if problems or (chosen and forms[chosen].errors) else 200)
+        forms[chosen] if chosen else None, problems=problems)
 
 
-@allow(INVOLVED)
+@allow(COORDINATORS_PARTNERS_AND_PROVIDERS)
 def action_update(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
     incident = get_object_or_404(visible_incidents(request.user), reference=reference)
     action = get_object_or_404(visible_actions(request.user, incident), pk=action_id)
@@ -148,9 +147,9 @@ def action_update(request: HttpRequest, reference: str, action_id: int) -> HttpR
             messages.success(request, "Action updated.")
             return redirect("incidents:detail", reference=reference)
     audit.record(request.user, "view", action, summary=f"{incident.reference}: {action.title}")
-    return render(request, "incidents/action.html", {"incident": incident, "action": action, "form": form,
-                                                     "problems": problems},
-                  status=400 if form.errors or problems else 200)
+    return form_page(request, "incidents/action.html", {"incident": incident, "action": action, "form": form,
+                                                        "problems": problems},
+                     form, problems=problems)
 
 
 def _period(request: HttpRequest) -> tuple[date, date]:

@@ -9,16 +9,16 @@ from dataclasses import replace
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from core import api_registry, sources
 from core import figures as registry
-from core import sources
 from core.access import allow
 from core.figures import Column, Table
 from core.problems import InputRejected, Refused
 from core.public_cache import public_page
 from core.release import NotInRelease, current_release, release_rows
-from core.render import error_response, form_errors
+from core.render import error_response, form_errors, form_page
 from core.render import render as render_table
-from core.roles import EVERYONE, Role
+from core.roles import ANALYSTS, EVERYONE
 from insights.figures import HOTSPOTS, MAPS, OVERVIEW
 from insights.findings import key_findings
 from insights.forms import OverviewFilters
@@ -28,8 +28,6 @@ from insights.services.access import FigureAccess, access_for, for_region
 from insights.services.catalogue import default_query
 from insights.services.figures import FigureQuery, counts, labelled
 from insights.services.overview import left_out
-
-ANALYSTS = (Role.ANALYST, Role.ADMINISTRATOR)
 
 
 def _filters(request: HttpRequest) -> tuple[OverviewFilters, FigureQuery | None, FigureAccess]:
@@ -61,13 +59,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     if query is not None and query.month_from:
         tables = [_table(f, query, access) for f in OVERVIEW if query.source == "ed" or f.name != "day_and_hour"]
     full = query is not None and access.full(query)
-    return render(request, "insights/overview.html", {
+    return form_page(request, "insights/overview.html", {
         "form": form, "query": query, "tables": tables, "full": full,
         "open_source": query is not None and sources.is_open(query.source),
         "source_line": _source_line(query, access), "query_string": request.GET.urlencode(),
         "area_label": pickers.area_label(query.area) if query is not None else "",
         "period": _period(query), "findings": key_findings(tables), "profile_query": _without(request, "area")},
-        status=400 if form.errors else 200)
+        form)
 
 
 def _without(request: HttpRequest, key: str) -> str:
@@ -167,55 +165,51 @@ def _named(rows: list[dict]) -> list[dict]:
     return [{**r, "name": names.get(r["lsoa"], "")} for r in rows]
 
 
-@allow(EVERYONE)
-@public_page
-def openapi(request: HttpRequest) -> HttpResponse:
-    """The OpenAPI 3.1 document of every JSON and GeoJSON endpoint: figures, maps, hotspots, the public release,
-    projects, evidence, provision against need and the Open Referral UK directory."""
-    import json
-
-    parameters = [
-        {"name": "source", "in": "query", "schema": {"type": "string", "enum": ["police", "ed"]}},
-        {"name": "from", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}},
-        {"name": "to", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}},
-        {"name": "area", "in": "query", "schema": {"type": "string", "pattern": "^[EW]0[1256]\\d{6}$"}},
-        {"name": "type", "in": "query", "schema": {"type": "string"}},
-    ]
-    errors = {"400": {"description": "Invalid filters: {\"errors\": [{\"field\", \"message\"}]}"},
-              "403": {"description": "Not published for this viewer (not in the public release), with the reason"}}
-    paths = {f"/insights/figures/{f.name}.json": {"get": {
+_PARAMETERS = [
+    {"name": "source", "in": "query", "schema": {"type": "string", "enum": ["police", "ed"]}},
+    {"name": "from", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}},
+    {"name": "to", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}},
+    {"name": "area", "in": "query", "schema": {"type": "string", "pattern": "^[EW]0[1256]\\d{6}$"}},
+    {"name": "type", "in": "query", "schema": {"type": "string"}},
+]
+_ERRORS = {"400": {"description": "Invalid filters: {\"errors\": [{\"field\", \"message\"}]}"},
+           "403": {"description": "Not published for this viewer (not in the public release), with the reason"}}
+#: The insights API in the platform's OpenAPI document (registered in ``insights.apps``; other apps add theirs).
+OPENAPI_PATHS = {
+    **{f"/insights/figures/{f.name}.json": {"get": {
         "summary": f.title, "description": f.description, "operationId": f"figure_{f.name}",
-        "parameters": parameters,
+        "parameters": _PARAMETERS,
         "responses": {"200": {"description": "The figure's rows, columns (labels and units), source and notes",
                               "content": {"application/json": {"schema": {"type": "object", "properties": {
                                   "figure": {"type": "string"}, "rows": {"type": "array",
                                                                           "items": {"type": "object"}}}}}}},
-                      **errors}}} for f in OVERVIEW}
-    paths["/insights/maps/{level}.geojson"] = {"get": {
+                      **_ERRORS}}} for f in OVERVIEW},
+    "/insights/maps/{level}.geojson": {"get": {
         "summary": "Rates per 1,000 residents as a GeoJSON choropleth layer", "operationId": "insights_map",
         "parameters": [{"name": "level", "in": "path", "required": True,
-                        "schema": {"type": "string", "enum": list(MAPS)}}, *parameters],
-        "responses": {"200": {"description": "GeoJSON FeatureCollection of areas with count and rate"}, **errors}}}
-    paths["/insights/hotspots.geojson"] = {"get": {
+                        "schema": {"type": "string", "enum": list(MAPS)}}, *_PARAMETERS],
+        "responses": {"200": {"description": "GeoJSON FeatureCollection of areas with count and rate"}, **_ERRORS}}},
+    "/insights/hotspots.geojson": {"get": {
         "summary": "Getis-Ord Gi* hotspots by LSOA", "operationId": "insights_hotspots",
-        "parameters": [*parameters, {"name": "weights", "in": "query",
-                                     "schema": {"type": "string", "enum": ["none", "css", "chi"]}}],
+        "parameters": [*_PARAMETERS, {"name": "weights", "in": "query",
+                                      "schema": {"type": "string", "enum": ["none", "css", "chi"]}}],
         "responses": {"200": {"description": "GeoJSON FeatureCollection of LSOAs with z, p, p_fdr and class"},
-                      **errors}}}
-    paths["/insights/release/{source}.json"] = {"get": {
+                      **_ERRORS}}},
+    "/insights/release/{source}.json": {"get": {
         "summary": "A controlled source's public release: every published cell", "operationId": "insights_release",
         "parameters": [{"name": "source", "in": "path", "required": True, "schema": {"type": "string"}}],
         "responses": {"200": {"description": "measure, breakdown, category, period, area, count (null: withheld)"},
-                      "404": {"description": "No such controlled source"}}}}
-    from commissioning.views import OPENAPI_PATHS as COMMISSIONING
-    from evidence.views import OPENAPI_PATHS as EVIDENCE
-    from partners.views import OPENAPI_PATHS as PARTNERS
-    from places.api import OPENAPI_PATHS as PLACES
+                      "404": {"description": "No such controlled source"}}}},
+}
 
-    for app_paths in (COMMISSIONING, EVIDENCE, PLACES, PARTNERS):
-        paths.update(app_paths)
-    return HttpResponse(json.dumps({"openapi": "3.1.0", "info": {"title": "VRP Platform figures", "version": "1"},
-                                    "paths": paths}), content_type="application/json")
+
+@allow(EVERYONE)
+@public_page
+def openapi(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3.1 document of every JSON and GeoJSON endpoint each app registered in its ``AppConfig.ready()``
+    (``core.api_registry``): figures, maps, hotspots, the public release, projects, evidence, provision against
+    need, the Open Referral UK directory and the partners' figures."""
+    return JsonResponse(api_registry.openapi_document())
 
 
 @allow(EVERYONE)
@@ -243,7 +237,7 @@ def release(request: HttpRequest, source: str, fmt: str = "html") -> HttpRespons
     return render_table(request, table, fmt)
 
 
-@allow(*ANALYSTS)
+@allow(ANALYSTS)
 def stats(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """Counts and rates by month and area for analysts (in full: not public). Without an area, the region:
     its local authorities plus its records with no location (a row named ``no location``)."""
@@ -269,7 +263,7 @@ def stats(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     return render(request, "insights/stats.html", {"table": table, "query_string": request.GET.urlencode()})
 
 
-@allow(*ANALYSTS)
+@allow(ANALYSTS)
 def ingests(request: HttpRequest) -> HttpResponse:
     """The ingest manifest: every batch, its files, rows accepted and rejected; each source's disclosure class."""
     batches = IngestBatch.objects.prefetch_related("files")[:100]

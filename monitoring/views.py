@@ -163,7 +163,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         except InputRejected as exc:
             problems = exc.problems
     return form_page(request, "monitoring/upload.html", {"form": form, "problems": problems, "saved": saved,
-                                                      "columns": CSV_COLUMNS}, form, problems=problems)
+                                                         "columns": CSV_COLUMNS}, form, problems=problems)
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -222,7 +222,7 @@ def impact_page(request: HttpRequest, identifier: str, fmt: str | None = None) -
         radius = float(form.cleaned_data["radius"] or DEFAULT_RADIUS_M)
         types = (form.cleaned_data["crime_type"] or types[0],)
     elif form.is_bound:
-        return render(request, "monitoring/impact.html", {"project": project, "form": form}, status=400)
+        return form_page(request, "monitoring/impact.html", {"project": project, "form": form}, form)
     try:
         evaluation = evaluate_project(project, radius, types)
     except ValueError as exc:

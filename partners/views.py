@@ -16,12 +16,10 @@ from core import figures as registry
 from core.access import allow, role_of
 from core.periods import Year
 from core.render import error_response, render
-from core.roles import EVERYONE, Role
+from core.roles import ANALYSTS, EVERYONE, PARTNERS_AND_ANALYSTS, PARTNERS_AND_STAFF, Role
 from insights.services.access import access_for
 from partners.figures import PartnerQuery
 
-#: Who sees every partner's indicators in full (partners see their own areas').
-INDICATOR_ROLES = (Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR)
 LAD = re.compile(r"^E0[6-9]\d{6}$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 FORCE = re.compile(r"^[a-z0-9-]{2,40}$")
@@ -74,7 +72,7 @@ def success(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """The Home Office success measures for the region or a local authority, as the viewer may see them."""
     from partners.services.success import baseline_year
 
-    can_set = role_of(request.user) in (Role.ANALYST, Role.ADMINISTRATOR)
+    can_set = role_of(request.user) in ANALYSTS
     if request.method == "POST":  # the baseline year: analysts and administrators only
         from partners.services.success import set_baseline_year
 
@@ -119,7 +117,7 @@ def outcomes(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                   "intro": "police.uk street-level crimes and outcomes: open data, published in full."})
 
 
-@allow(*INDICATOR_ROLES, Role.PARTNER)
+@allow(PARTNERS_AND_STAFF)
 def indicators(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """Every indicator value loaded; a partner sees its own areas' only."""
     areas = tuple(request.user.area_codes) if role_of(request.user) == Role.PARTNER else ()
@@ -132,7 +130,7 @@ def indicators(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                            "public only through the public release."})
 
 
-@allow(Role.PARTNER, Role.ANALYST, Role.ADMINISTRATOR)
+@allow(PARTNERS_AND_ANALYSTS)
 def alerts(request: HttpRequest) -> HttpResponse:
     """New hot spots and emerging hot spots in the viewer's organisation's area, and the email opt-in."""
     from partners.models import AlertSubscription

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from datetime import time
 from functools import wraps
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
 from core.access import allow
 from core.public_cache import public_page
+from core.render import error_response
 from core.roles import EVERYONE
 from places.models import TaxonomyTerm
 from places.services import directory
@@ -35,15 +36,14 @@ def _open(view: Callable) -> Callable:
     """Any origin may read the API (the profile requires ``Access-Control-Allow-Origin: *``)."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
             response = view(request, *args, **kwargs)
         except ValueError as exc:
-            response = JsonResponse({"errors": [{"field": getattr(exc, "field", ""), "message": str(exc)}]},
-                                    status=400)
+            response = error_response(request, [(getattr(exc, "field", ""), str(exc))], 400, "json")
         except Http404 as exc:
             # The API answers in the one error shape, never Django's HTML "not found" page.
-            response = JsonResponse({"errors": [{"field": "id", "message": str(exc) or "Not found."}]}, status=404)
+            response = error_response(request, [("id", str(exc) or "Not found.")], 404, "json")
         response["Access-Control-Allow-Origin"] = "*"
         return response
 

@@ -126,7 +126,7 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     incident = plan.incident if plan.incident_id and visible_incidents(request.user).filter(
         pk=plan.incident_id).exists() else None
     return form_page(request, "places/plan.html", {"plan": plan, "items": items, "form": form, "incident": incident,
-                                                   "delivered": delivered, "total": len(items)}, form)
+                                                      "delivered": delivered, "total": len(items)}, form)
 
 
 @allow(PARTNERS_AND_STAFF)
@@ -236,8 +236,8 @@ def directory_search(request: HttpRequest) -> HttpResponse:
          "properties": {"name": loc.name, "label": s.name, "url": reverse("places:service", args=[s.id])}}
         for s, _ in page for loc in s.locations.all()]}
     return form_page(request, "places/directory.html", {"form": form, "results": page, "page": page, "note": note,
-                                                     "total": len(results), "page_query": _page_query(request),
-                                                     "points": json.dumps(points)}, form)
+                                                        "total": len(results), "page_query": _page_query(request),
+                                                        "points": json.dumps(points)}, form)
 
 
 @allow(EVERYONE)
@@ -283,9 +283,9 @@ def directory_submit(request: HttpRequest) -> HttpResponse:
         if anonymous:
             ratelimit.add("directory-submission", address, SUBMISSION_WINDOW_SECONDS)
         return render(request, "places/submitted.html", {"service": service})
-    return render(request, "places/form.html", {"form": form, "title": title,
-                                                "lead": "A moderator reviews every entry before it is published."},
-                  status=400 if form.errors else 200)
+    return form_page(request, "places/form.html", {"form": form, "title": title,
+                                                   "lead": "A moderator reviews every entry before it is published."},
+                     form)
 
 
 def _pending(words: str) -> QuerySet[Service]:

@@ -11,7 +11,8 @@ from core.access import allow
 from core.downloads import table_response
 from core.problems import InputRejected
 from core.public_cache import public_page
-from core.roles import EVERYONE, Role
+from core.render import form_page, refuse
+from core.roles import ANALYSTS_AND_COMMISSIONERS, COMMISSIONERS, EVERYONE, PARTNERS_AND_STAFF
 from strategy.forms import (
     BoardActionForm,
     BoardActionUpdateForm,
@@ -30,9 +31,6 @@ from strategy.models import Board, BoardAction, Consultation, Measure, Meeting, 
 from strategy.services import plan, public, spend
 from strategy.services.status import LABELS
 
-MANAGERS = (Role.COMMISSIONER, Role.ADMINISTRATOR)
-READERS = (*MANAGERS, Role.ANALYST, Role.INCIDENT_COORDINATOR, Role.PARTNER)
-SPEND_ROLES = (*MANAGERS, Role.ANALYST)
 PROGRESS_COLUMNS = ["strategy", "priority", "commitment", "owner", "due_date", "commitment_status", "figure",
                     "area", "period", "baseline", "value", "target", "direction", "measure_status", "reason"]
 
@@ -61,7 +59,7 @@ def _strategy(year: int | None) -> Strategy | None:
     return get_object_or_404(strategies, year=year) if year else strategies.first()
 
 
-@allow(READERS)
+@allow(PARTNERS_AND_STAFF)
 def home(request: HttpRequest, year: int | None = None) -> HttpResponse:
     """The strategy by priority, each visible commitment with its computed status."""
     strategy = _strategy(year)
@@ -77,7 +75,7 @@ def home(request: HttpRequest, year: int | None = None) -> HttpResponse:
             status__in=["open", "in_progress"])[:20], "labels": LABELS})
 
 
-@allow(READERS)
+@allow(PARTNERS_AND_STAFF)
 def progress_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     strategy = get_object_or_404(Strategy, year=year)
     commitments = list(plan.visible_commitments(request.user).filter(priority__strategy=strategy))
@@ -86,11 +84,11 @@ def progress_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse
 
 
 def _form_page(request: HttpRequest, form, title: str, status: int = 200, problems=None) -> HttpResponse:
-    return render(request, "strategy/form.html", {"form": form, "title": title, "problems": problems or []},
-                  status=400 if (form.errors or problems) else status)
+    return form_page(request, "strategy/form.html", {"form": form, "title": title, "problems": problems or []},
+                     form, problems=problems or (), status=status)
 
 
-@allow(MANAGERS)
+@allow(COMMISSIONERS)
 def strategy_new(request: HttpRequest) -> HttpResponse:
     form = StrategyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +97,7 @@ def strategy_new(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, "New response strategy")
 
 
-@allow(MANAGERS)
+@allow(COMMISSIONERS)
 def priority_new(request: HttpRequest, year: int) -> HttpResponse:
     strategy = get_object_or_404(Strategy, year=year)
     form = PriorityForm(request.POST or None)
@@ -111,7 +109,7 @@ def priority_new(request: HttpRequest, year: int) -> HttpResponse:
     return _form_page(request, form, f"New priority for {strategy.label}")
 
 
-@allow(MANAGERS)
+@allow(COMMISSIONERS)
 def commitment_new(request: HttpRequest, priority_id: int) -> HttpResponse:
     priority = get_object_or_404(Priority, pk=priority_id)
     form = CommitmentForm(request.POST or None)
@@ -129,7 +127,7 @@ def commitment_new(request: HttpRequest, priority_id: int) -> HttpResponse:
     return _form_page(request, form, f"New commitment: {priority.title}", problems=problems)
 
 
-@allow(READERS)
+@allow(PARTNERS_AND_STAFF)
 def commitment_page(request: HttpRequest, commitment_id: int) -> HttpResponse:
     """A commitment: its measures with computed status, what delivers it, updates; owners add updates."""
     commitment = get_object_or_404(plan.visible_commitments(request.user), pk=commitment_id)
@@ -137,7 +135,7 @@ def commitment_page(request: HttpRequest, commitment_id: int) -> HttpResponse:
     problems = []
     if request.method == "POST":
         if form is None:
-            return HttpResponse("Only the owning organisation or a commissioner can add updates.", status=403)
+            return refuse(request, "Only the owning organisation or a commissioner can add updates.")
         if form.is_valid():
             try:
                 plan.add_update(request.user, commitment, form.cleaned_data["text"])
@@ -146,13 +144,13 @@ def commitment_page(request: HttpRequest, commitment_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Update added.")
                 return redirect("strategy:commitment", commitment_id=commitment.pk)
-    return render(request, "strategy/commitment.html", {
+    return form_page(request, "strategy/commitment.html", {
         "progress": plan.commitment_progress(commitment), "commitment": commitment, "form": form,
         "problems": problems, "manager": plan.may_manage(request.user), "updates": commitment.updates.all()},
-        status=400 if problems or (form is not None and form.errors) else 200)
+        form, problems=problems)
 
 
-@allow(MANAGERS)
+@allow(COMMISSIONERS)
 def measure_new(request: HttpRequest, commitment_id: int) -> HttpResponse:
     commitment = get_object_or_404(plan.visible_commitments(request.user), pk=commitment_id)
     form = MeasureForm(request.POST or None, instance=Measure(commitment=commitment))
@@ -170,27 +168,27 @@ def measure_new(request: HttpRequest, commitment_id: int) -> HttpResponse:
 # Governance ---------------------------------------------------------------------------------------------------
 
 
-@allow(READERS)
+@allow(PARTNERS_AND_STAFF)
 def boards(request: HttpRequest) -> HttpResponse:
     form = BoardForm(request.POST or None) if plan.may_manage(request.user) else None
     if request.method == "POST":
         if form is None:
-            return HttpResponse("Only commissioners can add boards.", status=403)
+            return refuse(request, "Only commissioners can add boards.")
         if form.is_valid():
             board = plan.save_board(request.user, form.save(commit=False), list(form.cleaned_data["members"]))
             return redirect("strategy:board", board_id=board.pk)
-    return render(request, "strategy/boards.html", {"boards": Board.objects.prefetch_related("members"),
-                                                    "form": form}, status=400 if form and form.errors else 200)
+    return form_page(request, "strategy/boards.html", {"boards": Board.objects.prefetch_related("members"),
+                                                       "form": form}, form)
 
 
-@allow(READERS)
+@allow(PARTNERS_AND_STAFF)
 def board_page(request: HttpRequest, board_id: int) -> HttpResponse:
     board = get_object_or_404(Board, pk=board_id)
     form = MeetingForm(request.POST or None, board=board) if plan.may_manage(request.user) else None
     problems = []
     if request.method == "POST":
         if form is None:
-            return HttpResponse("Only commissioners can record meetings.", status=403)
+            return refuse(request, "Only commissioners can record meetings.")
         if form.is_valid():
             try:
                 meeting = plan.record_meeting(request.user, board, form.cleaned_data["held_on"],
@@ -199,12 +197,12 @@ def board_page(request: HttpRequest, board_id: int) -> HttpResponse:
                 problems = exc.problems
             else:
                 return redirect("strategy:meeting", meeting_id=meeting.pk)
-    return render(request, "strategy/board.html", {"board": board, "form": form, "problems": problems,
-                                                   "meetings": board.meetings.prefetch_related("attendance")},
-                  status=400 if problems or (form and form.errors) else 200)
+    return form_page(request, "strategy/board.html", {"board": board, "form": form, "problems": problems,
+                                                      "meetings": board.meetings.prefetch_related("attendance")},
+                     form, problems=problems)
 
 
-@allow(READERS)
+@allow(PARTNERS_AND_STAFF)
 def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Attendance by organisation, decisions, and the actions (a partner sees its own organisation's)."""
     meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=meeting_id)
@@ -214,7 +212,7 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
              "action": BoardActionForm(request.POST if chosen == "action" else None, prefix="action")} \
         if manager else {}
     if chosen and chosen not in forms:
-        return HttpResponse("Only commissioners can record decisions and actions.", status=403)
+        return refuse(request, "Only commissioners can record decisions and actions.")
     problems = []
     if chosen and forms[chosen].is_valid():
         data = forms[chosen].cleaned_data
@@ -228,13 +226,13 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("strategy:meeting", meeting_id=meeting.pk)
-    return render(request, "strategy/meeting.html", {
+    return form_page(request, "strategy/meeting.html", {
         "meeting": meeting, "forms": forms, "problems": problems, "now": timezone.now(),
         "actions": plan.visible_board_actions(request.user).filter(meeting=meeting)},
-        status=400 if problems or (chosen and forms[chosen].errors) else 200)
+        forms[chosen] if chosen else None, problems=problems)
 
 
-@allow(READERS)
+@allow(PARTNERS_AND_STAFF)
 def action_page(request: HttpRequest, board_action_id: int) -> HttpResponse:
     action = get_object_or_404(plan.visible_board_actions(request.user), pk=board_action_id)
     manager = plan.may_manage(request.user)
@@ -252,34 +250,34 @@ def action_page(request: HttpRequest, board_action_id: int) -> HttpResponse:
         else:
             messages.success(request, "Action updated.")
             return redirect("strategy:meeting", meeting_id=action.meeting_id)
-    return render(request, "strategy/action.html", {"action": action, "form": form, "problems": problems},
-                  status=400 if form.errors or problems else 200)
+    return form_page(request, "strategy/action.html", {"action": action, "form": form, "problems": problems},
+                     form, problems=problems)
 
 
 # Community voice ----------------------------------------------------------------------------------------------
 
 
-@allow(READERS)
+@allow(PARTNERS_AND_STAFF)
 def consultations(request: HttpRequest) -> HttpResponse:
     form = ConsultationForm(request.POST or None) if plan.may_manage(request.user) else None
     if request.method == "POST":
         if form is None:
-            return HttpResponse("Only commissioners can add consultations.", status=403)
+            return refuse(request, "Only commissioners can add consultations.")
         if form.is_valid():
             consultation = plan.save_consultation(request.user, form.save(commit=False))
             return redirect("strategy:consultation", consultation_id=consultation.pk)
-    return render(request, "strategy/consultations.html", {"consultations": Consultation.objects.all(),
-                                                           "form": form}, status=400 if form and form.errors else 200)
+    return form_page(request, "strategy/consultations.html", {"consultations": Consultation.objects.all(),
+                                                              "form": form}, form)
 
 
-@allow(READERS)
+@allow(PARTNERS_AND_STAFF)
 def consultation_page(request: HttpRequest, consultation_id: int) -> HttpResponse:
     consultation = get_object_or_404(Consultation, pk=consultation_id)
     form = IdeaForm(request.POST or None) if plan.may_manage(request.user) else None
     problems = []
     if request.method == "POST":
         if form is None:
-            return HttpResponse("Only commissioners can record ideas.", status=403)
+            return refuse(request, "Only commissioners can record ideas.")
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -289,9 +287,9 @@ def consultation_page(request: HttpRequest, consultation_id: int) -> HttpRespons
                 problems = exc.problems
             else:
                 return redirect("strategy:consultation", consultation_id=consultation.pk)
-    return render(request, "strategy/consultation.html", {"consultation": consultation, "form": form,
-                                                          "problems": problems},
-                  status=400 if problems or (form and form.errors) else 200)
+    return form_page(request, "strategy/consultation.html", {"consultation": consultation, "form": form,
+                                                             "problems": problems},
+                     form, problems=problems)
 
 
 # Spend against need and evidence ------------------------------------------------------------------------------
@@ -306,7 +304,7 @@ def _year(request: HttpRequest) -> int:
         return financial_year_of(timezone.localdate()) - 1
 
 
-@allow(SPEND_ROLES)
+@allow(ANALYSTS_AND_COMMISSIONERS)
 def spend_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """Money, need and evidence side by side, by local authority and theme."""
     year = _year(request)

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "strategy",
     "engagement",
     "partners",
+    # Last: `vrp demo` builds the demonstration region from every app above.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -12,26 +12,27 @@ from django.db.models import QuerySet
 
 from core.access import role_of
 from core.models import Organisation
-from core.roles import Role
+from core.roles import (
+    ANALYSTS_AND_COMMISSIONERS,
+    COMMISSIONERS,
+    PROVIDERS_PARTNERS_AND_COMMISSIONERS,
+    SCOPED_ROLES,
+)
 from engagement.models import Event, Session
 
-#: Record sessions, import attendance, enter feedback.
-RECORDERS = frozenset({Role.PROVIDER, Role.PARTNER, Role.COMMISSIONER, Role.ADMINISTRATOR})
-#: See sessions and events (scoped for providers and partners).
-VIEWERS = RECORDERS | {Role.ANALYST}
-#: Record for any organisation; manage events and networks.
-MANAGERS = frozenset({Role.COMMISSIONER, Role.ADMINISTRATOR})
-#: Region-wide training figures, feedback and networks (not disclosure-controlled: not for publication).
-FIGURE_ROLES = frozenset({Role.COMMISSIONER, Role.ANALYST, Role.ADMINISTRATOR})
-SCOPED = frozenset({Role.PROVIDER, Role.PARTNER})
+# Who may do what is read in core.roles: PROVIDERS_PARTNERS_AND_COMMISSIONERS record sessions, import attendance
+# and enter feedback; PROVIDERS_PARTNERS_ANALYSTS_AND_COMMISSIONERS see sessions and events (scoped for providers
+# and partners); COMMISSIONERS record for any organisation and manage events and networks;
+# ANALYSTS_AND_COMMISSIONERS see the region-wide training figures, feedback and networks (not disclosure-controlled:
+# not for publication).
 
 
 def sees_everything(user: object) -> bool:
-    return role_of(user) in MANAGERS | {Role.ANALYST}
+    return role_of(user) in ANALYSTS_AND_COMMISSIONERS
 
 
 def _own_organisation_id(user: object) -> int | None:
-    return getattr(user, "organisation_id", None) if role_of(user) in SCOPED else None
+    return getattr(user, "organisation_id", None) if role_of(user) in SCOPED_ROLES else None
 
 
 def sessions_in_scope(user: object) -> QuerySet[Session]:
@@ -58,10 +59,10 @@ def organisations_for(user: object) -> QuerySet[Organisation]:
     if isinstance(user, str):
         return Organisation.objects.all()
     role = role_of(user)
-    if role in MANAGERS:
+    if role in COMMISSIONERS:
         return Organisation.objects.all()
     organisation_id = _own_organisation_id(user)
-    if role in RECORDERS and organisation_id:
+    if role in PROVIDERS_PARTNERS_AND_COMMISSIONERS and organisation_id:
         return Organisation.objects.filter(pk=organisation_id)
     return Organisation.objects.none()
 
@@ -71,4 +72,4 @@ def may_record_for(user: object, organisation: Organisation) -> bool:
 
 
 def may_edit(user: object, session: Session) -> bool:
-    return role_of(user) in RECORDERS and may_record_for(user, session.organisation)
+    return role_of(user) in PROVIDERS_PARTNERS_AND_COMMISSIONERS and may_record_for(user, session.organisation)

@@ -8,9 +8,9 @@ from django.shortcuts import render
 
 from core.access import allow
 from core.downloads import table_response
+from core.roles import ANALYSTS_AND_COMMISSIONERS
 from engagement.figures import FIGURES, HEADLINE_LABELS, figure_rows, headline
 from engagement.services.reach import professionals_reached
-from engagement.services.scope import FIGURE_ROLES
 from engagement.views.networks import _years, year_from
 from monitoring.services.periods import financial_year_label
 
@@ -18,7 +18,7 @@ SHOWN = ["sessions_by_month_and_team", "professionals_by_sector", "attendance_by
          "attendance_by_local_authority", "network_membership", "events_and_reach", "feedback_by_competency"]
 
 
-@allow(FIGURE_ROLES)
+@allow(ANALYSTS_AND_COMMISSIONERS)
 def figures_page(request: HttpRequest) -> HttpResponse:
     year = year_from(request)
     tables = [{"figure": FIGURES[name], "rows": figure_rows(name, year)} for name in SHOWN]
@@ -33,7 +33,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         "reached": professionals_reached(year), "tables": tables})
 
 
-@allow(FIGURE_ROLES)
+@allow(ANALYSTS_AND_COMMISSIONERS)
 def figure_download(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
     if figure not in FIGURES:
         raise Http404("No such figure.")

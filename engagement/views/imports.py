@@ -1,15 +1,15 @@
 """Uploading attendance (Eventbrite's attendee report or the platform's CSV) and feedback (CSV)."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from core.access import allow
 from core.problems import InputRejected
+from core.render import form_page
 from core.request_limits import accepts_uploads
+from core.roles import PROVIDERS_PARTNERS_AND_COMMISSIONERS
 from engagement.forms import FeedbackUploadForm, UploadForm
 from engagement.services.feedback import FEEDBACK_COLUMNS, import_feedback
 from engagement.services.imports import PLAIN_COLUMNS, import_attendance
-from engagement.services.scope import RECORDERS
 from engagement.views.sessions import _editable
 
 
@@ -27,29 +27,29 @@ def _upload(request: HttpRequest, session=None) -> tuple[UploadForm, list, objec
     return form, problems, summary
 
 
-@allow(RECORDERS)
+@allow(PROVIDERS_PARTNERS_AND_COMMISSIONERS)
 @accepts_uploads
 def upload(request: HttpRequest) -> HttpResponse:
     """Import attendance for any of your sessions: the platform's CSV (which can create sessions), or an
     Eventbrite report whose Event ID is linked to a session."""
     form, problems, summary = _upload(request)
-    return render(request, "engagement/upload.html", {"form": form, "problems": problems, "summary": summary,
-                                                      "columns": PLAIN_COLUMNS},
-                  status=400 if problems or form.errors else 200)
+    return form_page(request, "engagement/upload.html", {"form": form, "problems": problems, "summary": summary,
+                                                         "columns": PLAIN_COLUMNS},
+                     form, problems=problems)
 
 
-@allow(RECORDERS)
+@allow(PROVIDERS_PARTNERS_AND_COMMISSIONERS)
 @accepts_uploads
 def session_eventbrite(request: HttpRequest, session_id: int) -> HttpResponse:
     """Import an Eventbrite attendee report into this session."""
     session = _editable(request, session_id)
     form, problems, summary = _upload(request, session)
-    return render(request, "engagement/upload.html", {"form": form, "problems": problems, "summary": summary,
-                                                      "session": session},
-                  status=400 if problems or form.errors else 200)
+    return form_page(request, "engagement/upload.html", {"form": form, "problems": problems, "summary": summary,
+                                                         "session": session},
+                     form, problems=problems)
 
 
-@allow(RECORDERS)
+@allow(PROVIDERS_PARTNERS_AND_COMMISSIONERS)
 @accepts_uploads
 def feedback_upload(request: HttpRequest) -> HttpResponse:
     form = FeedbackUploadForm(request.POST or None, request.FILES or None)
@@ -60,6 +60,6 @@ def feedback_upload(request: HttpRequest) -> HttpResponse:
             changed = import_feedback(request.user, upload.read(), upload.name)
         except InputRejected as exc:
             problems = exc.problems
-    return render(request, "engagement/feedback_upload.html", {"form": form, "problems": problems,
-                                                               "changed": changed, "columns": FEEDBACK_COLUMNS},
-                  status=400 if problems or form.errors else 200)
+    return form_page(request, "engagement/feedback_upload.html", {"form": form, "problems": problems,
+                                                                  "changed": changed, "columns": FEEDBACK_COLUMNS},
+                     form, problems=problems)

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from core.access import allow, role_of
 from core.problems import InputRejected
+from core.render import form_page
+from core.roles import ANALYSTS_AND_COMMISSIONERS, COMMISSIONERS
 from engagement.forms import LeavingForm, MemberForm, NetworkForm
 from engagement.models import Network, NetworkMembership
 from engagement.services.networks import (
@@ -18,7 +20,6 @@ from engagement.services.networks import (
     membership_in_year,
     record_leaving,
 )
-from engagement.services.scope import FIGURE_ROLES, MANAGERS
 from engagement.views.sessions import object_id
 from monitoring.services.periods import financial_year_bounds, financial_year_label, financial_year_of
 
@@ -38,28 +39,28 @@ def _years() -> list[int]:
     return list(range(now, now - 6, -1))
 
 
-@allow(FIGURE_ROLES)
+@allow(ANALYSTS_AND_COMMISSIONERS)
 def networks(request: HttpRequest) -> HttpResponse:
     year = year_from(request)
     form = NetworkForm(request.POST or None)
     if request.method == "POST":
-        if role_of(request.user) not in MANAGERS:
+        if role_of(request.user) not in COMMISSIONERS:
             raise PermissionDenied
         if form.is_valid():
             network = create_network(request.user, form.save(commit=False))
             return redirect("engagement:network", network_id=network.pk)
     first, last = financial_year_bounds(year)
-    return render(request, "engagement/networks.html", {
+    return form_page(request, "engagement/networks.html", {
         "rows": zip(Network.objects.all(), membership_in_year(year), strict=True), "year": year, "years": _years(),
         "year_label": financial_year_label(year), "first": first, "last": last, "form": form,
-        "can_manage": role_of(request.user) in MANAGERS}, status=400 if form.errors else 200)
+        "can_manage": role_of(request.user) in COMMISSIONERS}, form)
 
 
-@allow(FIGURE_ROLES)
+@allow(ANALYSTS_AND_COMMISSIONERS)
 def network_page(request: HttpRequest, network_id: int) -> HttpResponse:
     """The network's members today, those who left, declarations waiting; add a member or decide one."""
     network = get_object_or_404(Network, pk=network_id)
-    can_manage = role_of(request.user) in MANAGERS
+    can_manage = role_of(request.user) in COMMISSIONERS
     form = MemberForm(request.POST if request.method == "POST" and "add" in request.POST else None)
     problems: list = []
     if request.method == "POST":
@@ -84,15 +85,15 @@ def network_page(request: HttpRequest, network_id: int) -> HttpResponse:
                 return redirect("engagement:network", network_id=network.pk)
     today = timezone.localdate()
     memberships = network.memberships.select_related("organisation", "directory_organisation")
-    return render(request, "engagement/network.html", {
+    return form_page(request, "engagement/network.html", {
         "network": network, "current": memberships.filter(member_on(today)),
         "past": memberships.filter(is_confirmed=True, left_on__lte=today),
         "future": memberships.filter(is_confirmed=True, joined_on__gt=today),
         "pending": memberships.filter(is_confirmed=False), "form": form, "problems": problems,
-        "can_manage": can_manage, "today": today}, status=400 if problems or form.errors else 200)
+        "can_manage": can_manage, "today": today}, form, problems=problems)
 
 
-@allow(MANAGERS)
+@allow(COMMISSIONERS)
 def member_leaving(request: HttpRequest, network_id: int, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(NetworkMembership, pk=membership_id, network_id=network_id)
     form = LeavingForm(request.POST or None)
@@ -105,6 +106,6 @@ def member_leaving(request: HttpRequest, network_id: int, membership_id: int) ->
         else:
             messages.success(request, f"{membership.member_name} left on {membership.left_on:%d %B %Y}.")
             return redirect("engagement:network", network_id=network_id)
-    return render(request, "engagement/leaving.html", {"membership": membership, "form": form,
-                                                       "problems": problems},
-                  status=400 if problems or form.errors else 200)
+    return form_page(request, "engagement/leaving.html", {"membership": membership, "form": form,
+                                                          "problems": problems},
+                     form, problems=problems)

@@ -13,13 +13,13 @@ from django.utils import timezone
 from core.access import allow, role_of
 from core.downloads import table_response
 from core.problems import InputRejected
+from core.render import form_page
+from core.roles import PROVIDERS_PARTNERS_ANALYSTS_AND_COMMISSIONERS, PROVIDERS_PARTNERS_AND_COMMISSIONERS
 from engagement.figures import HEADLINE_LABELS, headline
 from engagement.forms import FeedbackForm, ProfessionalsForm, SessionForm, requested_rows
 from engagement.models import Audience, ParticipantCount, Session
 from engagement.services.feedback import change_by_competency, course_competencies, record_response
 from engagement.services.scope import (
-    RECORDERS,
-    VIEWERS,
     events_in_scope,
     may_edit,
     organisations_for,
@@ -65,7 +65,7 @@ def _list_rows(sessions, limit: int | None = None) -> list[dict]:
             for s in chosen]
 
 
-@allow(VIEWERS)
+@allow(PROVIDERS_PARTNERS_ANALYSTS_AND_COMMISSIONERS)
 def home(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """The sessions this user may see (latest first, 200 on the page; every one in the download), and
     this year's totals for them."""
@@ -77,14 +77,14 @@ def home(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     return render(request, "engagement/home.html", {
         "rows": _list_rows(sessions, 200), "total_sessions": sessions.count(), "totals": totals,
         "labels": HEADLINE_LABELS, "year_label": financial_year_label(year),
-        "can_record": role_of(request.user) in RECORDERS})
+        "can_record": role_of(request.user) in PROVIDERS_PARTNERS_AND_COMMISSIONERS})
 
 
 def _form_context(request: HttpRequest) -> dict:
     return {"organisations": organisations_for(request.user), "events": events_in_scope(request.user)}
 
 
-@allow(RECORDERS)
+@allow(PROVIDERS_PARTNERS_AND_COMMISSIONERS)
 def session_new(request: HttpRequest) -> HttpResponse:
     """The facilitator's form: the session, the children and young people counted, the professionals."""
     problems: list = []
@@ -107,12 +107,12 @@ def session_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Session {session.reference} recorded.")
             return redirect("engagement:session", session_id=session.pk)
-    return render(request, "engagement/session_form.html", {"form": form, "problems": problems,
-                                                            "title": "Record a session"},
-                  status=400 if problems or form.errors else 200)
+    return form_page(request, "engagement/session_form.html", {"form": form, "problems": problems,
+                                                               "title": "Record a session"},
+                     form, problems=problems)
 
 
-@allow(VIEWERS)
+@allow(PROVIDERS_PARTNERS_ANALYSTS_AND_COMMISSIONERS)
 def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     counts = {(c.audience, c.age_band, c.sex): c.count for c in session.participant_counts.all()}
@@ -124,7 +124,7 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
         "competencies": course_competencies(session), "today": timezone.localdate()})
 
 
-@allow(RECORDERS)
+@allow(PROVIDERS_PARTNERS_AND_COMMISSIONERS)
 def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     """Change a session's details and its counts (professionals are added on their own page)."""
     session = _editable(request, session_id)
@@ -139,12 +139,12 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, "Session updated.")
             return redirect("engagement:session", session_id=session.pk)
-    return render(request, "engagement/session_form.html", {"form": form, "problems": problems, "session": session,
-                                                            "title": f"Change session {session.reference}"},
-                  status=400 if problems or form.errors else 200)
+    return form_page(request, "engagement/session_form.html", {"form": form, "problems": problems, "session": session,
+                                                               "title": f"Change session {session.reference}"},
+                     form, problems=problems)
 
 
-@allow(RECORDERS)
+@allow(PROVIDERS_PARTNERS_AND_COMMISSIONERS)
 def session_professionals(request: HttpRequest, session_id: int) -> HttpResponse:
     """Add professionals to a session, or remove one recorded by mistake."""
     session = _editable(request, session_id)
@@ -167,12 +167,12 @@ def session_professionals(request: HttpRequest, session_id: int) -> HttpResponse
         else:
             messages.success(request, f"{added} professional{'s' if added != 1 else ''} added.")
             return redirect("engagement:session", session_id=session.pk)
-    return render(request, "engagement/professionals.html", {
+    return form_page(request, "engagement/professionals.html", {
         "session": session, "form": form, "problems": problems, "professionals": session.professionals.all()},
-        status=400 if problems or form.errors else 200)
+        form, problems=problems)
 
 
-@allow(RECORDERS)
+@allow(PROVIDERS_PARTNERS_AND_COMMISSIONERS)
 def session_feedback(request: HttpRequest, session_id: int) -> HttpResponse:
     """Enter one respondent's feedback form (confidence before and after, per competency)."""
     session = _editable(request, session_id)
@@ -187,6 +187,6 @@ def session_feedback(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Feedback from respondent {respondent} saved.")
             return redirect("engagement:feedback", session_id=session.pk)
-    return render(request, "engagement/feedback_form.html", {
+    return form_page(request, "engagement/feedback_form.html", {
         "session": session, "form": form, "problems": problems, "responses": session.feedback.values(
-            "respondent").distinct().count()}, status=400 if problems or form.errors else 200)
+            "respondent").distinct().count()}, form, problems=problems)

@@ -286,7 +286,7 @@ def find_files(folder: Path) -> dict[str, Candidate]:
 def force_slug(pfa_name: str) -> str | None:
     """The police.uk slug of a police force area's force: ``Warwickshire`` → ``warwickshire``;
     ``London, City of`` → ``city-of-london``; ``Devon & Cornwall`` → ``devon-and-cornwall``."""
-    from insights.services.police_uk_format import FORCES
+    from geography.forces import FORCES
 
     name = pfa_name.strip()
     if ", " in name:

@@ -5,29 +5,8 @@ Slugs are those of the data.police.uk API ``/forces`` and of the archive's file 
 with the API's category slugs.
 """
 
-FORCES: dict[str, str] = {
-    "avon-and-somerset": "Avon and Somerset Constabulary", "bedfordshire": "Bedfordshire Police",
-    "btp": "British Transport Police", "cambridgeshire": "Cambridgeshire Constabulary",
-    "cheshire": "Cheshire Constabulary", "city-of-london": "City of London Police",
-    "cleveland": "Cleveland Police", "cumbria": "Cumbria Constabulary",
-    "derbyshire": "Derbyshire Constabulary", "devon-and-cornwall": "Devon & Cornwall Police",
-    "dorset": "Dorset Police", "durham": "Durham Constabulary", "dyfed-powys": "Dyfed-Powys Police",
-    "essex": "Essex Police", "gloucestershire": "Gloucestershire Constabulary",
-    "greater-manchester": "Greater Manchester Police", "gwent": "Gwent Police",
-    "hampshire": "Hampshire Constabulary", "hertfordshire": "Hertfordshire Constabulary",
-    "humberside": "Humberside Police", "kent": "Kent Police", "lancashire": "Lancashire Constabulary",
-    "leicestershire": "Leicestershire Police", "lincolnshire": "Lincolnshire Police",
-    "merseyside": "Merseyside Police", "metropolitan": "Metropolitan Police Service",
-    "norfolk": "Norfolk Constabulary", "north-wales": "North Wales Police",
-    "north-yorkshire": "North Yorkshire Police", "northamptonshire": "Northamptonshire Police",
-    "northern-ireland": "Police Service of Northern Ireland", "northumbria": "Northumbria Police",
-    "nottinghamshire": "Nottinghamshire Police", "south-wales": "South Wales Police",
-    "south-yorkshire": "South Yorkshire Police", "staffordshire": "Staffordshire Police",
-    "suffolk": "Suffolk Constabulary", "surrey": "Surrey Police", "sussex": "Sussex Police",
-    "thames-valley": "Thames Valley Police", "warwickshire": "Warwickshire Police",
-    "west-mercia": "West Mercia Police", "west-midlands": "West Midlands Police",
-    "west-yorkshire": "West Yorkshire Police", "wiltshire": "Wiltshire Police",
-}
+from geography.forces import FORCES  # the forces are geography (region setup needs them); kept here too
+
 FORCE_BY_NAME = {name: slug for slug, name in FORCES.items()}
 
 #: API category slug → street-level CSV crime type.

@@ -61,7 +61,7 @@ def _option(code: str, name: str, level: str, prefix: str = "") -> dict:
 
 def _postcode_area(text: str) -> list[dict]:
     from geography.services.locate import lsoa_for_points
-    from places.services.directory import postcode_point
+    from geography.services.postcodes import postcode_point
 
     point = postcode_point(text)
     if point is None:

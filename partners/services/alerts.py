@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core import audit
 from core.models import Organisation, User
-from core.roles import Role
+from core.roles import ANALYSTS, Role
 from partners.models import AlertSubscription, HotspotAlert
 
 HOT_SPOT, EMERGING = "hot spot", "emerging hot spot"
@@ -121,7 +121,7 @@ def alerts_for(user: User) -> list[HotspotAlert]:
     """The alerts a user sees: their organisation's (a partner), or everyone's (analysts, administrators)."""
     if user.role == Role.PARTNER:
         return list(HotspotAlert.objects.filter(organisation_id=user.organisation_id)[:200])
-    if user.role in (Role.ANALYST, Role.ADMINISTRATOR):
+    if user.role in ANALYSTS:
         return list(HotspotAlert.objects.select_related("organisation")[:200])
     return []
 

@@ -1,7 +1,7 @@
 """A chapter's map view as inline SVG, for the exported file: the layer's areas in its extent, filled by class,
 the region's local authorities outlined for context, highlighted areas outlined thickly, routes as lines.
 
-The projection is the one ``reports.services.svgmap`` uses (equirectangular, longitude scaled by the cosine of
+The projection is the one ``geography.svgmap`` uses (equirectangular, longitude scaled by the cosine of
 the mean latitude: under 1% distortion across a police force area). Rates fall in quantile classes with
 repeated breaks dropped, so no class reads "120.6 to 120.6"; the story page's script uses the same rule.
 """
@@ -10,7 +10,7 @@ import json
 import math
 from html import escape
 
-from reports.services.svgmap import COLOURS, WITHHELD, quantile_breaks
+from geography.svgmap import COLOURS, WITHHELD, quantile_breaks
 
 HOTSPOT_COLOURS = {"hot spot": "#d4351c", "cold spot": "#1d70b8", "not significant": "#f3f2f1"}
 HIGHLIGHT_COLOUR, ROUTE_COLOUR, OUTLINE_COLOUR = "#0b0c0c", "#d53880", "#505a5f"

@@ -17,6 +17,7 @@ from core.downloads import table_response
 from core.problems import InputRejected
 from core.public_cache import public_page
 from core.region import current_region
+from core.render import form_page, refuse
 from core.roles import ANALYSTS, EVERYONE
 from geography.models import Boundary
 from places.stories import publishing, services
@@ -59,10 +60,10 @@ def story_new(request: HttpRequest) -> HttpResponse:
             _with_problems(form, exc.problems)
         else:
             return redirect("places:story-edit", story=story.slug)
-    return render(request, "places/form.html", {"form": form, "title": "Write a story map", "button": "Start",
-                                                "lead": "Give it a title; you add chapters next. It stays a "
-                                                        "draft, seen by analysts only, until you publish it."},
-                  status=400 if form.errors else 200)
+    return form_page(request, "places/form.html", {"form": form, "title": "Write a story map", "button": "Start",
+                                                   "lead": "Give it a title; you add chapters next. It stays a "
+                                                           "draft, seen by analysts only, until you publish it."},
+                     form)
 
 
 def _chapter_context(story: Story, chapter: Chapter, number: int) -> dict:
@@ -130,7 +131,7 @@ def chapter_data(request: HttpRequest, story: str, number: int, fmt: str) -> Htt
         raise Http404("That chapter shows no figures.")
     layer = fetch_layer(chapter, request.user)
     if layer.refused:
-        return HttpResponse(layer.note, content_type="text/plain; charset=utf-8", status=403)
+        return refuse(request, layer.note, fmt)
     return table_response(layer.rows(chapter.layer), COLUMNS[chapter.layer], fmt,
                           f"{found.slug}-chapter-{number}", meta={"story": found.title, "chapter": chapter.title,
                                                                   "map": describe(chapter)})
@@ -179,9 +180,9 @@ def story_edit(request: HttpRequest, story: str) -> HttpResponse:
         except InputRejected as exc:
             problems = exc.problems
             _with_problems(form, problems)
-    return render(request, "places/story_edit.html", {"story": found, "form": form,
-                                                      "chapters": found.chapters.all()},
-                  status=400 if form.errors or problems else 200)
+    return form_page(request, "places/story_edit.html", {"story": found, "form": form,
+                                                         "chapters": found.chapters.all()},
+                     form, problems=problems)
 
 
 def _chapter_form(request: HttpRequest, found: Story, chapter: Chapter) -> HttpResponse:
@@ -194,8 +195,8 @@ def _chapter_form(request: HttpRequest, found: Story, chapter: Chapter) -> HttpR
         else:
             return redirect(f"{reverse('places:story-edit', args=[found.slug])}#chapters")
     title = f"{found.title}: chapter {chapter.position}" if chapter.pk else f"{found.title}: a new chapter"
-    return render(request, "places/chapter_form.html", {"form": form, "story": found, "title": title},
-                  status=400 if form.errors else 200)
+    return form_page(request, "places/chapter_form.html", {"form": form, "story": found, "title": title},
+                     form)
 
 
 @allow(ANALYSTS)

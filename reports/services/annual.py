@@ -235,12 +235,12 @@ def _release_months(source: str, period: Year) -> tuple[list[dict], str]:
 def build_annual_edition(year: int, edition: str = "public") -> dict:
     """The annual report in an edition. The public edition is ``build_annual``, whose training section is the
     public release's; the partner edition has instead the training, networks and events section
-    (``engagement.report``: controlled figures, unsuppressed, not for publication)."""
+    (``reports.services.training_section``: controlled figures, unsuppressed, not for publication)."""
     if edition not in ("public", "partner"):
         raise ValueError("the edition is public or partner")
     report = build_annual(year, training=edition == "public")
     if edition == "partner":
-        from engagement.report import annual_section
+        from reports.services.training_section import annual_section
 
         report["sections"] = _with_key_findings([*report["sections"][1:], annual_section(year, 0)])
         report["edition"] = "partner"

@@ -162,7 +162,7 @@ def test_every_report_reads_as_published_in_both_editions(tmp_path: Path) -> Non
     on the synthetic demo: the public editions go through the public release as the public pages do."""
     from demo.strategy import add_strategy
     from reports.services.annual import build_annual_edition
-    from strategy.services.annex import build_annex
+    from reports.services.strategy_annex import build_annex
 
     build_demo_region(tmp_path / "demo", "2023-01", 36, police_per_month=200, ed_per_month=20)
     add_strategy("test")

@@ -19,7 +19,7 @@ from core.actions import apply_changes, owner_emails
 from core.actions import notify_overdue as notify_overdue_actions
 from core.models import Organisation
 from core.problems import InputRejected, Problem
-from core.roles import Role
+from core.roles import COMMISSIONERS, STAFF, Role
 from incidents.services.identifiers import identifiers_in
 from strategy.models import (
     Attendance,
@@ -38,19 +38,16 @@ from strategy.models import (
 from strategy.services.figures import FIGURES, Reading, months_in, read_figure
 from strategy.services.status import Status, commitment_status, measure_status
 
-MANAGERS = frozenset({Role.COMMISSIONER, Role.ADMINISTRATOR})
-SEE_ALL = MANAGERS | {Role.ANALYST, Role.INCIDENT_COORDINATOR}
-
 
 def may_manage(user: object) -> bool:
-    return role_of(user) in MANAGERS
+    return role_of(user) in COMMISSIONERS
 
 
 def visible_commitments(user: object) -> QuerySet[Commitment]:
     """Every commitment for the partnership's staff roles; a partner's own organisation's; otherwise none."""
     commitments = Commitment.objects.select_related("priority__strategy", "owner")
     role = role_of(user)
-    if role in SEE_ALL:
+    if role in STAFF:
         return commitments
     if role is Role.PARTNER and getattr(user, "organisation_id", None):
         return commitments.filter(owner_id=user.organisation_id)
@@ -60,7 +57,7 @@ def visible_commitments(user: object) -> QuerySet[Commitment]:
 def visible_board_actions(user: object) -> QuerySet[BoardAction]:
     actions = BoardAction.objects.select_related("meeting__board", "organisation")
     role = role_of(user)
-    if role in SEE_ALL:
+    if role in STAFF:
         return actions
     if role is Role.PARTNER and getattr(user, "organisation_id", None):
         return actions.filter(organisation_id=user.organisation_id)

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from core.management.cli import PlatformCommand
+from insights import command_extensions
 from insights.ingest.fetch import fetch_police_uk
 
 
@@ -22,8 +23,5 @@ class Command(PlatformCommand):
         summary = fetch_police_uk(options["force"], options["month_from"], options["month_to"])
         self.stdout.write(summary.table())
         if summary.batch_id:
-            from partners.services.alerts import check_after_ingest
-
-            new = check_after_ingest("cli")
-            if new:
-                self.stdout.write(f"{len(new)} new hot spot alerts for partners' areas")
+            for line in command_extensions.police_counts_landed("cli"):
+                self.stdout.write(line)

@@ -61,8 +61,8 @@ class Command(PlatformCommand):
             report["stem"] = f"sna-{period.label.replace('/', '-')}-{options['edition']}"
             written = write_report(report, out, pdf=not options["no_pdf"])
         elif options["kind"] == "strategy":
+            from reports.services.strategy_annex import build_annex
             from strategy.models import Strategy
-            from strategy.services.annex import build_annex
 
             try:
                 report = build_annex(options["year"])

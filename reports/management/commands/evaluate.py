@@ -8,7 +8,8 @@ from django.core.management.base import CommandError, CommandParser
 
 from commissioning.models import Project
 from core.management.cli import PlatformCommand
-from monitoring.services.impact import DEFAULT_RADIUS_M, DEFAULT_TYPES, evaluate_project, evaluation_report
+from monitoring.services.impact import DEFAULT_RADIUS_M, DEFAULT_TYPES, evaluate_project
+from reports.services.evaluation import evaluation_report
 from reports.services.sna import write_report
 
 

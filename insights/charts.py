@@ -92,8 +92,7 @@ def bar_chart(labels: list[str], values: list[float | None], title: str, descrip
     body = []
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = TOP + i * 26
-        body.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" fill="#0b0c0c">'
-                    f"{escape(_fit(label))}</text>")
+        body.append(_label(label_width - 8, y + 15, label))
         if value is None:
             body.append(f'<text x="{label_width + 4}" y="{y + 15}" fill="#505a5f">withheld</text>')
             continue
@@ -104,10 +103,27 @@ def bar_chart(labels: list[str], values: list[float | None], title: str, descrip
     return svg.replace(f'viewBox="0 0 {WIDTH} {HEIGHT}"', f'viewBox="0 0 {WIDTH} {height}"', 1)
 
 
-def _fit(label: str, most: int = 30) -> str:
-    """A label short enough for the chart's label column (about 30 characters at 12 px), cut with an ellipsis;
-    the full name is in the data table beside the chart."""
-    return label if len(label) <= most else label[:most - 1].rstrip() + "…"
+def _label_lines(label: str, most: int = 30) -> list[str]:
+    """A label broken at spaces into at most two lines of ``most`` characters (about 30 at 12 px fill the label
+    column), so a long name ("Violence against women and girls") is printed whole; only a name longer than two
+    lines is cut, with an ellipsis (the full name is in the data table beside the chart)."""
+    if len(label) <= most:
+        return [label]
+    cut = label.rfind(" ", 0, most + 1)
+    first, rest = (label[:cut], label[cut + 1:]) if cut > 0 else (label[:most], label[most:])
+    if len(rest) > most:
+        rest = rest[:most - 1].rstrip() + "…"
+    return [first, rest]
+
+
+def _label(x: float, y: float, label: str, most: int = 30) -> str:
+    """A right-aligned label centred on a bar whose text baseline would be ``y``: one line, or two lines
+    around it."""
+    lines = _label_lines(label, most)
+    if len(lines) == 1:
+        return f'<text x="{x}" y="{y}" text-anchor="end" fill="#0b0c0c">{escape(label)}</text>'
+    return (f'<text x="{x}" y="{y - 6}" text-anchor="end" fill="#0b0c0c" font-size="11">'
+            f'<tspan x="{x}">{escape(lines[0])}</tspan><tspan x="{x}" dy="12">{escape(lines[1])}</tspan></text>')
 
 
 def paired_bar_chart(labels: list[str], left: list[float | None], right: list[float | None],
@@ -136,8 +152,7 @@ def paired_bar_chart(labels: list[str], left: list[float | None], right: list[fl
                         f"{escape(fmt.format(value))}</text>")
     for i, label in enumerate(labels):
         y = TOP + 24 + i * 26
-        body.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" fill="#0b0c0c">'
-                    f"{escape(_fit(label, 28))}</text>")
+        body.append(_label(label_width - 8, y + 15, label, 28))
     svg = _frame(title, description, body)
     return svg.replace(f'viewBox="0 0 {WIDTH} {HEIGHT}"', f'viewBox="0 0 {WIDTH} {height}"', 1)
 

@@ -6,7 +6,7 @@ Counts come from the current warehouse partitions (DuckDB over Parquet), joined 
 """
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import duckdb
@@ -277,6 +277,56 @@ def _counts(query: FigureQuery, by: list[str]) -> list[dict]:
         con.close()
 
 
+#: The keys ``cell_counts`` answers from an area's cells (by month and type); any other grouping asks the
+#: warehouse.
+CELL_KEYS = ("month", "crime_type")
+
+
+def cells(query: FigureQuery) -> list[tuple[str, str | None, int]] | None:
+    """The query's area (or region, or everything) counted by month and type over every month held, ignoring
+    the query's period and types: one small table from which every count by month and type of that area is
+    summed (``cell_counts``). Kept per request and in the shared cache, so the pages of an area share it
+    whatever period and type they show. None when the source holds no data."""
+    whole = replace(query, month_from=None, month_to=None, types=())
+    return figure_cache.remember("cells", (whole,), lambda: _cells(whole))
+
+
+def _cells(query: FigureQuery) -> list[tuple[str, str | None, int]] | None:
+    con, has_data = _connection(query)
+    try:
+        if not has_data:
+            return None
+        where, params = _where(query)
+        sql = (f"SELECT {_key_sql('month', query.source)}, {_key_sql('crime_type', query.source)}, "
+               f"sum(e.events)::BIGINT FROM {_cube(query, list(CELL_KEYS))} WHERE {where} GROUP BY ALL")
+        return [tuple(row) for row in con.execute(sql, params).fetchall()]
+    finally:
+        con.close()
+
+
+def cell_counts(query: FigureQuery, by: list[str]) -> list[dict]:
+    """``counts(query, by)`` for ``by`` among month and crime_type, without rates: the same keys, counts and
+    order (by the keys, a blank last), summed from the area's cells instead of a query of its own."""
+    if not set(by) <= set(CELL_KEYS):
+        raise InputRejected([Problem("query", f"cell counts group by {', '.join(CELL_KEYS)} only", column="by")])
+    found = cells(query)
+    if found is None:
+        return []
+    types = set(query.types)
+    totals: dict[tuple, int] = {}
+    for month, kind, count in found:
+        if ((query.month_from and month < query.month_from) or (query.month_to and month > query.month_to)
+                or (types and kind not in types)):
+            continue
+        key = tuple(month if k == "month" else kind for k in by)
+        totals[key] = totals.get(key, 0) + count
+    if not by:
+        return [{"count": totals.get((), 0)}]
+    # DuckDB's order: ascending, a blank (NULL) last.
+    ordered = sorted(totals, key=lambda key: tuple((value is None, value or "") for value in key))
+    return [{**dict(zip(by, key, strict=True)), "count": totals[key]} for key in ordered]
+
+
 def top_areas(query: FigureQuery, level: str, limit: int) -> tuple[list[dict], int]:
     """The ``limit`` areas of ``level`` (lsoa, msoa, ward, lad) with the most events, most first (ties by
     code), each with its count and rates per 1,000 residents; and the total over all areas of that level.
@@ -441,8 +491,6 @@ def left_out(query: FigureQuery) -> dict[str, int]:
     ``no location`` row.) Empty for other queries."""
     if not (query.lad_codes and query.no_location and query.source == "police" and query.forces):
         return {}
-    from dataclasses import replace
-
     outside = replace(query, lad_codes=(), no_location=False, forces=())
     lads = ", ".join(sql_text(c) for c in query.lad_codes)
     forces = ", ".join(sql_text(f) for f in query.forces)

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from core import figures as registry
-from core import sources
+from core import sources, widget_memo
 from core.access import allow
 from core.figures import Column, Table
 from core.problems import InputRejected, Refused
@@ -57,6 +57,7 @@ def _table(figure: registry.Figure, query: FigureQuery, access: FigureAccess) ->
 def overview(request: HttpRequest) -> HttpResponse:
     """Region overview (or an area's profile with ?area=): every figure with its chart, table and downloads."""
     form, query, access = _filters(request)
+    form.renderer = widget_memo.RENDERER  # the month and type pickers' HTML, rendered once per state
     tables = []
     if query is not None and query.month_from:
         tables = [_table(f, query, access) for f in OVERVIEW if query.source == "ed" or f.name != "day_and_hour"]

@@ -121,17 +121,34 @@ def cache_key(kind: str, parts: tuple, scope: str = "") -> str:
     return "vrp:figure:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "") -> Any:
+def prefetch(kind: str, parts: list[tuple], scope: str = "") -> None:
+    """Read the kept results of ``kind`` for each of ``parts`` in one go, for the request to use (a page's
+    figures: one read of the shared cache instead of one per figure). Nothing outside a reading request."""
+    state = _request()
+    if state is None or not enabled():
+        return
+    keys = {cache_key(kind, p, scope): (kind, scope, p) for p in parts if (kind, scope, p) not in state["memo"]}
+    for key, value in caches["shared"].get_many(list(keys)).items():
+        state["memo"][keys[key]] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "", shared: bool = False) -> Any:
     """The result of ``compute()`` for ``kind`` and ``parts`` (and ``scope``, wherever the result depends on
     the viewer): remembered for the request, and kept in the shared cache while the data stay the same.
 
     The result must be picklable and is never shared as the same object (each caller gets its own copy), so
-    a caller may change what it gets.
+    a caller may change what it gets; with ``shared``, the callers promise not to (tuples of values, say) and
+    get the request's one copy, which saves copying a large result each time it is asked for.
     """
     state = _request()
     memo = state["memo"] if state is not None else None
     local = (kind, scope, parts)
     if memo is not None and local in memo:
+        if shared:
+            objects = state.setdefault("objects", {})
+            if local not in objects:
+                objects[local] = pickle.loads(memo[local])  # noqa: S301 - bytes this request made itself
+            return objects[local]
         return pickle.loads(memo[local])  # noqa: S301 - bytes this request made itself
     key = cache_key(kind, parts, scope) if enabled() else None
     value = caches["shared"].get(key, _MISSING) if key is not None else _MISSING

@@ -306,7 +306,8 @@ def cells(query: FigureQuery) -> list[tuple[str, str | None, int]] | None:
     summed (``cell_counts``). Kept per request and in the shared cache, so the pages of an area share it
     whatever period and type they show. None when the source holds no data."""
     whole = replace(query, month_from=None, month_to=None, types=())
-    return figure_cache.remember("cells", (whole,), lambda: _cells(whole))
+    # Tuples, never changed by their callers: one copy per request (an area's cells are asked a dozen times).
+    return figure_cache.remember("cells", (whole,), lambda: _cells(whole), shared=True)
 
 
 def _cells(query: FigureQuery) -> list[tuple[str, str | None, int]] | None:

@@ -183,3 +183,26 @@ def test_results_are_written_in_one_go_and_read_back_by_the_cache(demo: dict, ca
     assert caches["shared"].get("vrp:test:a") == [{"count": 1}] and caches["shared"].get("vrp:test:b") == {"x": "y"}
     figure_cache.write({"vrp:test:a": [{"count": 2}]})  # written again: replaced
     assert caches["shared"].get("vrp:test:a") == [{"count": 2}]
+
+
+def test_a_pages_kept_figures_are_read_in_one_go_and_only_for_their_scope(demo: dict, cache_on: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    query = FigureQuery("police", "2024-01", "2024-12", area="E08900003")
+
+    def page(access: FigureAccess) -> tuple[list, list]:
+        request_memo._started(None, environ={"REQUEST_METHOD": "GET"})
+        try:
+            figure_cache.prefetch("figure", [(f.name, query) for f in OVERVIEW], scope=access.scope)
+            with CaptureQueriesContext(connection) as queries:
+                rows = [f.table(query, access).rows for f in OVERVIEW]
+        finally:
+            request_memo._finished(None)  # writes the request's new results
+        return rows, [q["sql"] for q in queries if "vrp_shared_cache" in q["sql"]]
+
+    first, _ = page(FULL)
+    second, reads = page(FULL)
+    assert second == first and reads == []  # every figure came with the one read before
+    _, reads = page(PUBLIC)  # another scope: the full figures are not its own
+    assert reads

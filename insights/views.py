@@ -9,7 +9,7 @@ from dataclasses import replace
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from core import api_registry, sources
+from core import api_registry, sources, widget_memo
 from core import figures as registry
 from core.access import allow
 from core.figures import Column, Table
@@ -23,7 +23,7 @@ from insights.figures import HOTSPOTS, MAPS, OVERVIEW
 from insights.findings import key_findings
 from insights.forms import OverviewFilters
 from insights.models import HarmWeight, IngestBatch
-from insights.services import pickers
+from insights.services import figure_cache, pickers
 from insights.services.access import FigureAccess, access_for, for_region
 from insights.services.catalogue import default_query
 from insights.services.figures import FigureQuery, counts, labelled
@@ -55,9 +55,13 @@ def _table(figure: registry.Figure, query: FigureQuery, access: FigureAccess) ->
 def overview(request: HttpRequest) -> HttpResponse:
     """Region overview (or an area's profile with ?area=): every figure with its chart, table and downloads."""
     form, query, access = _filters(request)
+    form.renderer = widget_memo.RENDERER  # the month and type pickers' HTML, rendered once per state
     tables = []
     if query is not None and query.month_from:
-        tables = [_table(f, query, access) for f in OVERVIEW if query.source == "ed" or f.name != "day_and_hour"]
+        shown = [f for f in OVERVIEW if query.source == "ed" or f.name != "day_and_hour"]
+        if access.scope is not None:  # the page's kept figures in one read of the shared cache
+            figure_cache.prefetch("figure", [(f.name, query) for f in shown], scope=access.scope)
+        tables = [_table(f, query, access) for f in shown]
     full = query is not None and access.full(query)
     return form_page(request, "insights/overview.html", {
         "form": form, "query": query, "tables": tables, "full": full,

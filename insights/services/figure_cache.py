@@ -17,14 +17,17 @@ they are (``public``, ``full``, or a partner organisation and its areas) whereve
 viewer. Nothing is kept for POST and other writing requests.
 """
 
+import base64
 import hashlib
 import pickle
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, router, transaction
+from django.db import DatabaseError, connections, router, transaction
+from django.utils import timezone
 
 from core import request_memo
 
@@ -48,17 +51,44 @@ def enabled() -> bool:
 
 
 def write(entries: dict[str, Any]) -> None:
-    """Store ``entries`` in the shared cache in one go (one transaction for the database cache)."""
+    """Store ``entries`` in the shared cache in one go (the database cache: one statement, one commit)."""
     shared = caches["shared"]
     try:
-        model = getattr(shared, "cache_model_class", None)  # the database cache: one transaction, one commit
-        if model is not None:
+        model = getattr(shared, "cache_model_class", None)
+        if model is not None and connections[router.db_for_write(model)].vendor in ("sqlite", "postgresql"):
+            _write_rows(shared, model, entries)
+        elif model is not None:
             with transaction.atomic(using=router.db_for_write(model)):
                 shared.set_many(entries, settings.VRP_PUBLIC_CACHE_SECONDS)
         else:
             shared.set_many(entries, settings.VRP_PUBLIC_CACHE_SECONDS)
     except DatabaseError:
         pass  # a busy database: the results are computed again next time, never wrong
+
+
+def _write_rows(shared: Any, model: Any, entries: dict[str, Any]) -> None:
+    """The database cache's ``set_many``, in one statement: Django's counts the table (to cull it) and asks
+    for the key before each row it writes, three statements a result, and the count grows with the table.
+    The rows are those ``set`` writes (same key, pickled value, expiry), so ``get`` reads them as its own."""
+    db = router.db_for_write(model)
+    connection = connections[db]
+    name = connection.ops.quote_name
+    table = name(shared._table)
+    timeout = shared.get_backend_timeout(settings.VRP_PUBLIC_CACHE_SECONDS)
+    expires = datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None).replace(microsecond=0)
+    expires = connection.ops.adapt_datetimefield_value(expires)
+    rows = [(shared.make_and_validate_key(key),
+             base64.b64encode(pickle.dumps(value, shared.pickle_protocol)).decode("latin1"), expires)
+            for key, value in entries.items()]
+    with transaction.atomic(using=db), connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - the cache's own table name
+        count = cursor.fetchone()[0]
+        if count + len(rows) > shared._max_entries:
+            shared._cull(db, cursor, timezone.now().replace(microsecond=0), count)
+        cursor.executemany(
+            f"INSERT INTO {table} ({name('cache_key')}, {name('value')}, {name('expires')}) "  # noqa: S608
+            f"VALUES (%s, %s, %s) ON CONFLICT ({name('cache_key')}) DO UPDATE SET "
+            f"{name('value')} = excluded.{name('value')}, {name('expires')} = excluded.{name('expires')}", rows)
 
 
 def data_state() -> tuple:
@@ -91,17 +121,34 @@ def cache_key(kind: str, parts: tuple, scope: str = "") -> str:
     return "vrp:figure:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "") -> Any:
+def prefetch(kind: str, parts: list[tuple], scope: str = "") -> None:
+    """Read the kept results of ``kind`` for each of ``parts`` in one go, for the request to use (a page's
+    figures: one read of the shared cache instead of one per figure). Nothing outside a reading request."""
+    state = _request()
+    if state is None or not enabled():
+        return
+    keys = {cache_key(kind, p, scope): (kind, scope, p) for p in parts if (kind, scope, p) not in state["memo"]}
+    for key, value in caches["shared"].get_many(list(keys)).items():
+        state["memo"][keys[key]] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "", shared: bool = False) -> Any:
     """The result of ``compute()`` for ``kind`` and ``parts`` (and ``scope``, wherever the result depends on
     the viewer): remembered for the request, and kept in the shared cache while the data stay the same.
 
     The result must be picklable and is never shared as the same object (each caller gets its own copy), so
-    a caller may change what it gets.
+    a caller may change what it gets; with ``shared``, the callers promise not to (tuples of values, say) and
+    get the request's one copy, which saves copying a large result each time it is asked for.
     """
     state = _request()
     memo = state["memo"] if state is not None else None
     local = (kind, scope, parts)
     if memo is not None and local in memo:
+        if shared:
+            objects = state.setdefault("objects", {})
+            if local not in objects:
+                objects[local] = pickle.loads(memo[local])  # noqa: S301 - bytes this request made itself
+            return objects[local]
         return pickle.loads(memo[local])  # noqa: S301 - bytes this request made itself
     key = cache_key(kind, parts, scope) if enabled() else None
     value = caches["shared"].get(key, _MISSING) if key is not None else _MISSING

@@ -6,7 +6,7 @@ Counts come from the current warehouse partitions (DuckDB over Parquet), joined 
 """
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import duckdb
@@ -108,6 +108,9 @@ class _SharedDatabase:
         self._key: tuple | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
         self._sources: set[str] = set()
+        self._best_fit: dict[str, str] = {}
+        #: The best fits of the database the calling thread's latest cursor reads (``_where`` uses them).
+        self.local = threading.local()
 
     def cursor(self, source: str) -> tuple[duckdb.DuckDBPyConnection, bool]:
         files = {s: current_files(s) for s in SOURCES}
@@ -117,6 +120,7 @@ class _SharedDatabase:
                 self._rebuild(files)
                 self._key = key
             cursor = self._con.cursor()
+            self.local.best_fit = self._best_fit
         return cursor, source in self._sources
 
     def _rebuild(self, files: dict[str, list[str]]) -> None:
@@ -130,6 +134,8 @@ class _SharedDatabase:
         con.execute("CREATE TABLE lsoa21_areas AS SELECT * FROM lsoa21_arrow")
         con.unregister("best_fit_arrow")
         con.unregister("lsoa21_arrow")
+        best_fit_of = dict(zip(best_fit.column("lsoa_code").to_pylist(), best_fit.column("lsoa21_code").to_pylist(),
+                               strict=True))
         self._sources = {s for s, paths in files.items() if paths}
         for source in self._sources:
             # Materialised once per warehouse state with the geography joined in, so that a page's queries
@@ -144,15 +150,19 @@ class _SharedDatabase:
                 LEFT JOIN lsoa21_areas g ON g.lsoa21_code = coalesce(b.lsoa21_code, e.lsoa_code)""")
             # Pre-aggregated counts: a figure sums the cells of the smallest cube holding its keys (a few
             # thousand for the region's figures) instead of counting millions of events.
+            # The cubes by LSOA are stored in order of local authority, LSOA and month, so that an area's
+            # query (``_where`` names its 2021 LSOAs) reads only the stretch holding them, not every cell.
             finest, *coarser = reversed(cube_columns(source).items())
             con.execute(f"""CREATE TABLE {finest[0]}_{source} AS
                 SELECT {', '.join(finest[1])}, count(*) AS events
-                FROM events_{source} GROUP BY ALL ORDER BY lad_code, month""")
+                FROM events_{source} GROUP BY ALL ORDER BY lad_code, lsoa21_code, month""")
             for name, columns in coarser:
+                order = "lad_code, lsoa21_code, month" if "lsoa21_code" in columns else "lad_code, month"
                 con.execute(f"""CREATE TABLE {name}_{source} AS
                     SELECT {', '.join(columns)}, sum(events)::BIGINT AS events
-                    FROM {finest[0]}_{source} GROUP BY ALL ORDER BY lad_code, month""")
+                    FROM {finest[0]}_{source} GROUP BY ALL ORDER BY {order}""")
         self._con = con
+        self._best_fit = best_fit_of
 
     def reset(self) -> None:
         with self._lock:
@@ -177,6 +187,14 @@ def _where(query: FigureQuery) -> tuple[str, list]:
     if query.area:
         level = level_of(query.area)
         if level == "lsoa":
+            # A record counts in an LSOA by its 2021 LSOA or by the (2011) LSOA it was recorded in, whose own
+            # 2021 LSOA is its best fit: so every such record's 2021 LSOA is one of these, which lets the scan
+            # skip the rest of the cube (the same records, found faster).
+            best_fit = getattr(SHARED.local, "best_fit", None)
+            if best_fit is not None:
+                fits = sorted({query.area, best_fit.get(query.area, query.area)})
+                clauses.append(f"e.lsoa21_code IN ({', '.join('?' for _ in fits)})")
+                params += fits
             clauses.append("(e.lsoa21_code = ? OR e.lsoa_code = ?)")
             params += [query.area, query.area]
         else:
@@ -275,6 +293,57 @@ def _counts(query: FigureQuery, by: list[str]) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
         con.close()
+
+
+#: The keys ``cell_counts`` answers from an area's cells (by month and type); any other grouping asks the
+#: warehouse.
+CELL_KEYS = ("month", "crime_type")
+
+
+def cells(query: FigureQuery) -> list[tuple[str, str | None, int]] | None:
+    """The query's area (or region, or everything) counted by month and type over every month held, ignoring
+    the query's period and types: one small table from which every count by month and type of that area is
+    summed (``cell_counts``). Kept per request and in the shared cache, so the pages of an area share it
+    whatever period and type they show. None when the source holds no data."""
+    whole = replace(query, month_from=None, month_to=None, types=())
+    # Tuples, never changed by their callers: one copy per request (an area's cells are asked a dozen times).
+    return figure_cache.remember("cells", (whole,), lambda: _cells(whole), shared=True)
+
+
+def _cells(query: FigureQuery) -> list[tuple[str, str | None, int]] | None:
+    con, has_data = _connection(query)
+    try:
+        if not has_data:
+            return None
+        where, params = _where(query)
+        sql = (f"SELECT {_key_sql('month', query.source)}, {_key_sql('crime_type', query.source)}, "
+               f"sum(e.events)::BIGINT FROM {_cube(query, list(CELL_KEYS))} WHERE {where} GROUP BY ALL")
+        return [tuple(row) for row in con.execute(sql, params).fetchall()]
+    finally:
+        con.close()
+
+
+def cell_counts(query: FigureQuery, by: list[str]) -> list[dict]:
+    """``counts(query, by)`` for ``by`` among month and crime_type, without rates: the same keys, counts and
+    order (by the keys, a blank last), summed from the area's cells instead of a query of its own."""
+    if not set(by) <= set(CELL_KEYS):
+        raise InputRejected([Problem("query", f"cell counts group by {', '.join(CELL_KEYS)} only", column="by")])
+    found = cells(query)
+    if found is None:
+        return []
+    types = set(query.types)
+    totals: dict[tuple, int] = {}
+    for month, kind, count in found:
+        if ((query.month_from and month < query.month_from) or (query.month_to and month > query.month_to)
+                or (types and kind not in types)):
+            continue
+        key = tuple(month if k == "month" else kind for k in by)
+        totals[key] = totals.get(key, 0) + count
+    if not by:
+        return [{"count": totals.get((), 0)}]
+    # DuckDB's order: ascending, a blank (NULL) last.
+    ordered = sorted(totals, key=lambda key: tuple((value is None, value or "") for value in key))
+    return [{**dict(zip(by, key, strict=True)), "count": totals[key]} for key in ordered]
 
 
 def top_areas(query: FigureQuery, level: str, limit: int) -> tuple[list[dict], int]:
@@ -441,8 +510,6 @@ def left_out(query: FigureQuery) -> dict[str, int]:
     ``no location`` row.) Empty for other queries."""
     if not (query.lad_codes and query.no_location and query.source == "police" and query.forces):
         return {}
-    from dataclasses import replace
-
     outside = replace(query, lad_codes=(), no_location=False, forces=())
     lads = ", ".join(sql_text(c) for c in query.lad_codes)
     forces = ", ".join(sql_text(f) for f in query.forces)

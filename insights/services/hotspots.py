@@ -13,14 +13,31 @@ from insights.hotspots import g_local_star, queen_weights
 from insights.services.areas import area_tables
 from insights.services.figures import FigureQuery, counts
 
+#: ``lsoas_in``'s answers per geography table (held here, so its id names it while it is kept).
+_LSOAS: dict[int, tuple[object, dict]] = {}
+
 
 def lsoas_in(area: str | None) -> list[str]:
-    """The 2021 LSOAs of an area (any level), or of the configured region's local authorities."""
+    """The 2021 LSOAs of an area (any level), or of the configured region's local authorities. Kept per
+    geography table and area (the overview asks for an area's LSOAs twice a page)."""
     _, lsoa21 = area_tables()
+    lads = tuple(current_region().lad_codes) if area is None else ()
+    table, found = _LSOAS.get(id(lsoa21), (None, None))
+    if table is not lsoa21:
+        if len(_LSOAS) >= 2:
+            _LSOAS.clear()
+        found = {}
+        _LSOAS[id(lsoa21)] = (lsoa21, found)
+    if (area, lads) not in found:
+        found[(area, lads)] = tuple(_lsoas_in(lsoa21, area, lads))
+    return list(found[(area, lads)])
+
+
+def _lsoas_in(lsoa21, area: str | None, lads: tuple[str, ...]) -> list[str]:
     table = lsoa21.to_pydict()
     if area is None:
-        lads = set(current_region().lad_codes)
-        return sorted(c for c, lad in zip(table["lsoa21_code"], table["lad_code"], strict=True) if lad in lads)
+        wanted = set(lads)
+        return sorted(c for c, lad in zip(table["lsoa21_code"], table["lad_code"], strict=True) if lad in wanted)
     level = level_of(area)
     if level == "lsoa":
         return [area]

@@ -9,6 +9,7 @@ withheld, no data for a period, or not defined (a percentage of nothing) — nev
 import math
 from dataclasses import replace
 
+from core import request_memo
 from core.figures import WITHHELD, Missing, known, no_data, undefined
 from core.periods import Year, months_between, shift
 from core.problems import Refused
@@ -16,7 +17,7 @@ from geography.models import DeprivationRecord
 from insights.services.access import FigureAccess
 from insights.services.areas import area_names
 from insights.services.figure_cache import remember
-from insights.services.figures import NO_LOCATION, FigureQuery, parse_month, select
+from insights.services.figures import CELL_KEYS, NO_LOCATION, FigureQuery, cell_counts, counts, parse_month, select
 
 VIOLENCE = "Violence and sexual offences"
 WEAPONS = "Possession of weapons"
@@ -52,21 +53,30 @@ HEADLINE = [
 ]
 
 
+def _counts(access: FigureAccess, query: FigureQuery, by: list[str]) -> list[dict]:
+    """``access.counts(query, by)``'s keys and counts (rates left out). Counts by month and type that come from
+    the warehouse in full are summed from the area's cells (``figures.cell_counts``), which the headline,
+    trend, seasonality, types and notes of every page about the area share, whatever its period and type."""
+    if set(by) <= set(CELL_KEYS) and access.full(query):
+        return cell_counts(query, by)
+    return access.counts(query, by)
+
+
 def _covered(access: FigureAccess, source: str, month_from: str, month_to: str) -> bool:
     return set(months_between(month_from, month_to)) <= access.months(source)
 
 
 def _measure_count(access: FigureAccess, query: FigureQuery, spec: dict) -> object:
     if "age_group" in spec:
-        rows = access.counts(replace(query, types=()), ["age_group"])
+        rows = access.counts(replace(query, types=()), ["age_group"])  # not among the cells' keys
         return next((r["count"] for r in rows if r["age_group"] == spec["age_group"]), 0)
     types = spec.get("types", ())
     if types and access.full(query):
         # The period's counts by type, asked once for every measure (the request keeps them): the same cells
         # summed, so the same numbers as a count per type.
-        rows = access.counts(replace(query, types=()), ["crime_type"])
+        rows = _counts(access, replace(query, types=()), ["crime_type"])
         return sum(r["count"] for r in rows if r["crime_type"] in types)
-    rows = access.counts(replace(query, types=types), [])
+    rows = _counts(access, replace(query, types=types), [])
     return rows[0]["count"] if rows else 0
 
 
@@ -118,13 +128,15 @@ def _incomplete(query: FigureQuery, access: FigureAccess) -> dict[str, str]:
 
     if query.source != "police":
         return {}
-    flagged = dict(region_incomplete_months("police"))
+    # Asked by every headline measure and the trend: read once per request.
+    flagged = dict(request_memo.memo("region incomplete months police",
+                                     lambda: region_incomplete_months("police")))
     held = sorted(access.months("police"))
     if not held:
         return flagged
     whole = replace(query, month_from=held[0], month_to=held[-1], types=())
     if query.area:
-        groups = {query.area: access.counts(whole, ["month"])}
+        groups = {query.area: _counts(access, whole, ["month"])}
     else:
         groups = {}
         for r in access.counts(whole, ["lad", "month"]):
@@ -173,7 +185,7 @@ def trend(query: FigureQuery, access: FigureAccess) -> list[dict]:
 def _by_month(query: FigureQuery, access: FigureAccess) -> dict[str, object]:
     """Counts by month from 12 months before the period to its end: one query for the trend and seasonality."""
     first = shift(query.month_from, -12)
-    return {r["month"]: r["count"] for r in access.counts(replace(query, month_from=first), ["month"])}
+    return {r["month"]: r["count"] for r in _counts(access, replace(query, month_from=first), ["month"])}
 
 
 def _names(codes: list[str]) -> dict[str, str]:
@@ -183,11 +195,11 @@ def _names(codes: list[str]) -> dict[str, str]:
 
 def by_type(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """Counts by crime type (police) or means of assault (ED), largest first, with each one's share."""
-    rows = access.counts(query, ["crime_type"])
+    rows = _counts(access, query, ["crime_type"])
     if access.full(query):
         total = sum(r["count"] for r in rows)  # every event has one row here (a blank type too)
     else:  # the release's total is rounded on its own, not the sum of its rounded types
-        total_rows = access.counts(query, [])
+        total_rows = _counts(access, query, [])
         total = total_rows[0]["count"] if total_rows else 0
     result = []
     for r in rows:
@@ -216,8 +228,13 @@ def by_local_authority(query: FigureQuery, access: FigureAccess) -> list[dict]:
 
 def places_most_affected(query: FigureQuery, access: FigureAccess, limit: int = 20) -> list[dict]:
     """The LSOAs with the most events: count, share of the total, rate, and IMD decile (1 = most deprived)."""
-    top, total = access.top_areas(query, "lsoa", limit)
-    total = total or 1
+    if not access.full(query):
+        access.require_full(query, "figures by lsoa")  # as access.top_areas refuses it
+    # The ten-odd rows of ``figures.top_areas`` taken from the counts by LSOA that the concentration figure
+    # asks for anyway (the same SQL for counts and rates, so the same numbers): one query fewer a page.
+    placed = [r for r in counts(query, ["lsoa"]) if r["lsoa"] is not None]
+    top = sorted(placed, key=lambda r: (-r["count"], r["lsoa"]))[:limit]
+    total = sum(r["count"] for r in placed) or 1
     deciles = _imd_deciles([r["lsoa"] for r in top])
     names = _names([r["lsoa"] for r in top])
     return [{"rank": i, "lsoa": r["lsoa"], "name": names.get(r["lsoa"], ""), "count": r["count"],
@@ -305,7 +322,7 @@ def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
                "rate_per_1000": by_code.get(code, {}).get("rate_per_1000"),
                "rank_by_rate": rank.get(code, WITHHELD if code in by_code else None), "of": len(ranked)}
               for code in wanted]
-    totals = access.counts(region_query, [])
+    totals = _counts(access, region_query, [])
     total = totals[0]["count"] if totals else 0
     population = remember("region population", (), _region_population)
     result.append({"area": "region", "name": "The region", "relation": "region", "count": total,
@@ -344,8 +361,8 @@ def left_out(query: FigureQuery, access: FigureAccess) -> list[str]:
         words = "a withheld number of" if not known(outside) else f"{outside:,}"
         return [f"In {label}, {words} records located outside the region are left out (public release, rounded)."]
     everything = replace(query, lad_codes=(), no_location=False, forces=(), area=None)
-    total = sum(r["count"] for r in access.counts(everything, []))
-    region = sum(r["count"] for r in access.counts(query, []))
+    total = sum(r["count"] for r in _counts(access, everything, []))
+    region = sum(r["count"] for r in _counts(access, query, []))
     if total - region <= 0:
         return []
     return [f"In {label}, {total - region:,} records located outside the region, or with no location from "

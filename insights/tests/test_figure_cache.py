@@ -134,3 +134,75 @@ def test_a_reading_request_remembers_lookups_and_a_writing_one_does_not(demo: di
         assert request_memo.memo("x", lookup) == 4 and request_memo.memo("x", lookup) == 5
     finally:
         request_memo._finished(None)
+
+
+def test_counts_by_month_and_type_from_an_areas_cells_are_its_counts(demo: dict, cache_on: None) -> None:
+    """``cell_counts`` (the overview's counts by month and type, summed from an area's cells kept in the shared
+    cache) gives the keys, counts and order of ``counts``, for areas of every level, the region, both sources,
+    types and periods; and two areas never share cells."""
+    from insights.services.access import for_region
+    from insights.services.figures import cell_counts, counts
+    from insights.services.hotspots import lsoas_in as lsoas_of
+
+    lsoa = sorted(lsoas_of("E08900003"))[0]
+    queries = [FigureQuery("police", "2024-01", "2024-12", area="E08900003"),
+               FigureQuery("police", "2024-03", "2024-05", area=lsoa, types=(VIOLENCE, "Robbery")),
+               FigureQuery("police", "2023-01", "2024-12", area="E08900004"),
+               for_region(FigureQuery("police", "2024-01", "2024-06", types=(VIOLENCE,))),
+               FigureQuery("police"),
+               FigureQuery("ed", "2024-01", "2024-12", area="E08900004"),
+               FigureQuery("ed", "2023-06", "2024-05", types=("knife or sharp object",)),
+               FigureQuery("police", "2030-01", "2030-12", area="E08900003")]
+    for query in queries:
+        for by in ([], ["month"], ["crime_type"], ["month", "crime_type"]):
+            expected = [{k: r[k] for k in [*by, "count"]} for r in counts(query, by)]
+            assert cell_counts(query, by) == expected, (query, by)
+    assert cell_counts(queries[0], []) != cell_counts(queries[2], [])  # the test means something
+
+
+def test_an_lsoa_counts_every_record_recorded_in_it(demo: dict) -> None:
+    """An LSOA's counts (whose scan reads only the stretch of the cube holding its 2021 LSOAs) are the records
+    whose 2021 LSOA, or whose recorded LSOA, it is, counted straight from the events."""
+    from insights.services import figures
+    from insights.services.hotspots import lsoas_in as lsoas_of
+
+    for lsoa in sorted(lsoas_of("E08900003"))[:5]:
+        query = FigureQuery("police", "2023-01", "2024-12", area=lsoa)
+        con, _ = figures.SHARED.cursor("police")
+        try:
+            direct = con.execute("SELECT count(*) FROM events_police e WHERE (e.lsoa21_code = ? OR e.lsoa_code = ?) "
+                                 "AND e.month BETWEEN DATE '2023-01-01' AND DATE '2024-12-01'",
+                                 [lsoa, lsoa]).fetchone()[0]
+        finally:
+            con.close()
+        assert figures.counts(query, [])[0]["count"] == direct > 0
+
+
+def test_results_are_written_in_one_go_and_read_back_by_the_cache(demo: dict, cache_on: None) -> None:
+    figure_cache.write({"vrp:test:a": [{"count": 1}], "vrp:test:b": {"x": "y"}})
+    assert caches["shared"].get("vrp:test:a") == [{"count": 1}] and caches["shared"].get("vrp:test:b") == {"x": "y"}
+    figure_cache.write({"vrp:test:a": [{"count": 2}]})  # written again: replaced
+    assert caches["shared"].get("vrp:test:a") == [{"count": 2}]
+
+
+def test_a_pages_kept_figures_are_read_in_one_go_and_only_for_their_scope(demo: dict, cache_on: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    query = FigureQuery("police", "2024-01", "2024-12", area="E08900003")
+
+    def page(access: FigureAccess) -> tuple[list, list]:
+        request_memo._started(None, environ={"REQUEST_METHOD": "GET"})
+        try:
+            figure_cache.prefetch("figure", [(f.name, query) for f in OVERVIEW], scope=access.scope)
+            with CaptureQueriesContext(connection) as queries:
+                rows = [f.table(query, access).rows for f in OVERVIEW]
+        finally:
+            request_memo._finished(None)  # writes the request's new results
+        return rows, [q["sql"] for q in queries if "vrp_shared_cache" in q["sql"]]
+
+    first, _ = page(FULL)
+    second, reads = page(FULL)
+    assert second == first and reads == []  # every figure came with the one read before
+    _, reads = page(PUBLIC)  # another scope: the full figures are not its own
+    assert reads

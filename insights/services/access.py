@@ -140,9 +140,8 @@ def release_counts(query: FigureQuery, by: list[str]) -> list[dict]:
                                                        f"{query.month_to}", code))
                 count = _sum_of_months(release, measure, query, code)
             elif category is None:
-                count = (_sum(release.value(measure, "type", t, period, code) for t in types
-                              if release.holds(measure, "type", t, period, code))
-                         if types else release.value(measure, TOTAL, ALL, period, code))
+                count = (_types_total(release, measure, types, period, code) if types
+                         else release.value(measure, TOTAL, ALL, period, code))
             else:
                 count = release.value(measure, breakdown, category, period, code)
             row = {}
@@ -167,6 +166,16 @@ def _area(query: FigureQuery, release: Release) -> str:
         return query.area
     measure = next(iter(release.manifest["measures"]))
     raise NotInRelease(release.why_not(measure, TOTAL, release.years[-1] if release.years else "", query.area))
+
+
+def _types_total(release: Release, measure: str, types: list[str], period: str, area: str) -> int | object:
+    """The published count of records of any of ``types`` in ``period`` and ``area``: the sum of their cells.
+    A type the source has never recorded counts 0, but only in a period and area the release holds: where it
+    does not hold them (a year the data covers only part of), NotInRelease says why, as for the total, rather
+    than an empty sum's 0."""
+    release.value(measure, TOTAL, ALL, period, area)  # NotInRelease, with the reason, where not held
+    recorded = set(release.categories(measure, "type"))
+    return _sum(release.value(measure, "type", t, period, area) for t in types if t in recorded)
 
 
 def _sum(values) -> int | object:

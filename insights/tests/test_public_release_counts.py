@@ -1,0 +1,41 @@
+"""Public figures of a controlled source, answered from its release: a count by type for a period the release
+does not hold is refused with the reason (as its total is), never an empty sum's 0."""
+
+from pathlib import Path
+
+import pytest
+
+from core.release import NotInRelease, current_release
+from insights.services.access import PUBLIC
+from insights.services.figures import FigureQuery
+from insights.services.overview import KNIFE
+
+
+@pytest.fixture
+def ed_2023(transactional_db, tmp_path: Path) -> None:
+    from demo.region import build_demo_region
+
+    build_demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=20, ed_per_month=10,
+                      with_commissioning=False, grid=(6, 5))
+
+
+def test_a_type_count_for_a_year_the_release_does_not_hold_is_refused_not_zero(ed_2023) -> None:
+    release = current_release("ed")
+    assert "2023/24" not in release.years  # the data covers April to December 2023 of it only
+    part_year = FigureQuery(source="ed", month_from="2023-04", month_to="2024-03", types=(KNIFE,))
+    with pytest.raises(NotInRelease, match="2023/24"):
+        PUBLIC.counts(part_year, [])
+    with pytest.raises(NotInRelease):
+        PUBLIC.counts(FigureQuery(source="ed", month_from="2023-04", month_to="2024-03"), [])
+
+
+def test_a_type_count_for_a_held_year_is_the_release_cell_and_an_unrecorded_type_counts_zero(ed_2023) -> None:
+    release = current_release("ed")
+    measure = next(iter(release.manifest["measures"]))
+    year = FigureQuery(source="ed", month_from="2023-01", month_to="2023-12", types=(KNIFE,))
+    [row] = PUBLIC.counts(year, [])
+    assert KNIFE in release.categories(measure, "type")
+    assert row["count"] == release.value(measure, "type", KNIFE, "2023", "region")
+    [none] = PUBLIC.counts(FigureQuery(source="ed", month_from="2023-01", month_to="2023-12",
+                                       types=("a type never recorded",)), [])
+    assert none["count"] == 0

@@ -22,8 +22,8 @@ def demo_banner(what: str = "page") -> str:
     if not region.is_synthetic:
         return ""
     if region.is_real_place:
-        return format_html('<p class="banner" role="note"><strong>Demonstration {}: real and synthetic '
+        return format_html('<p class="govuk-inset-text banner" role="note"><strong>Demonstration {}: real and synthetic '
                            'data.</strong> {} {}</p>', what, REAL, SYNTHETIC)
-    return format_html('<p class="banner" role="note"><strong>Synthetic data.</strong> This {} describes a generated '
+    return format_html('<p class="govuk-inset-text banner" role="note"><strong>Synthetic data.</strong> This {} describes a generated '
                        'demonstration region and all its figures are generated; they describe no real place or '
                        'person.</p>', what)

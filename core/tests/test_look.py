@@ -16,7 +16,8 @@ TEMPLATES = sorted(p for p in [*ROOT.glob("templates/**/*.html"), *ROOT.glob("*/
 # The platform's old look-alike classes and the GOV.UK Frontend classes that replace them.
 REPLACED = {"button": "govuk-button", "button--secondary": "govuk-button--secondary", "lead": "govuk-body-l",
             "banner": "govuk-inset-text or govuk-notification-banner", "form-group": "govuk-form-group",
-            "form-group--error": "govuk-form-group--error", "hint": "govuk-hint", "error-message": "govuk-error-message",
+            "form-group--error": "govuk-form-group--error", "hint": "govuk-hint",
+            "error-message": "govuk-error-message",
             "error-summary": "govuk-error-summary", "note": "govuk-body-s", "source": "govuk-body-s",
             "summary": "govuk-summary-list", "status": "govuk-tag", "overdue": "govuk-tag govuk-tag--red",
             "num": "govuk-table__cell--numeric", "visually-hidden": "govuk-visually-hidden",
@@ -85,11 +86,12 @@ def test_every_form_renders_govuk_frontend_markup() -> None:
     html = str(Everything())
     for needed in ('<div class="govuk-form-group">', '<label class="govuk-label" for="id_name">',
                    '<div class="govuk-hint" id="id_name_helptext">As on the register</div>',
-                   'class="govuk-input"', '<select name="kind" class="govuk-select"', 'class="govuk-textarea"',
+                   'class="govuk-input"', 'class="govuk-textarea"',
                    'class="govuk-checkboxes__input"', 'class="govuk-label govuk-checkboxes__label" for="id_agreed"',
                    '<fieldset class="govuk-fieldset"', 'class="govuk-radios govuk-radios--small"',
                    'class="govuk-radios__input"', 'class="govuk-file-upload"', 'class="govuk-input area-picker"'):
         assert needed in html, needed
+    assert re.search(r'<select name="kind"[^>]* class="govuk-select"', html)
     assert 'aria-describedby="id_name_helptext"' in html
     # One class attribute per element: the renderer's class and a widget's own are merged, never repeated.
     assert not re.search(r'<[^>]*class="[^"]*"[^>]*class="', html)
@@ -98,7 +100,7 @@ def test_every_form_renders_govuk_frontend_markup() -> None:
 def test_a_form_with_errors_gives_govuk_error_messages_and_an_error_summary_linking_to_each_field() -> None:
     form = Everything(data={"kind": "z"})
     html = str(form)
-    assert html.count("govuk-form-group--error") == 3  # name, kind, agreed
+    assert html.count("govuk-form-group--error") == 4  # name, kind, agreed, colour
     assert '<p class="govuk-error-message" id="id_name_error"><span class="govuk-visually-hidden">Error:</span> ' \
            'This field is required.</p>' in html
     summary = render_to_string("errors.html", {"form": form})
@@ -106,7 +108,7 @@ def test_a_form_with_errors_gives_govuk_error_messages_and_an_error_summary_link
     assert '<a href="#id_name">This field is required.</a>' in summary and 'href="#id_kind"' in summary
 
 
-def test_a_page_form_uses_the_renderer(client) -> None:
+def test_a_page_form_uses_the_renderer(client, db) -> None:
     # The sign-in page writes its own fields; their widgets still come out in GOV.UK classes.
     html = client.get("/accounts/login/").content.decode()
     assert 'class="govuk-input"' in html and 'class="govuk-button"' in html

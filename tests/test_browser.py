@@ -86,7 +86,7 @@ def test_overview_figures_filters_download_and_accessibility(demo, live_server, 
     page.select_option("#id_to", "2024-03")
     page.click("text=Apply filters")
     page.wait_for_url("**source=ed**")
-    assert "emergency department" in page.locator(".lead").inner_text()
+    assert "emergency department" in page.locator(".govuk-body-l").first.inner_text()
     assert page.locator("#day_and_hour-title").is_visible()  # shown, with the release's reason it is not public
     assert page.evaluate("window.vrpMarker") == 1, "the filters updated the figures in place"
     page.wait_for_selector("#map path.leaflet-interactive")  # the map is drawn again after the update

@@ -86,7 +86,7 @@ def test_overview_figures_filters_download_and_accessibility(demo, live_server, 
     page.select_option("#id_to", "2024-03")
     page.click("text=Apply filters")
     page.wait_for_url("**source=ed**")
-    assert "emergency department" in page.locator(".lead").inner_text()
+    assert "emergency department" in page.locator(".govuk-body-l").first.inner_text()
     assert page.locator("#day_and_hour-title").is_visible()  # shown, with the release's reason it is not public
     assert page.evaluate("window.vrpMarker") == 1, "the filters updated the figures in place"
     page.wait_for_selector("#map path.leaflet-interactive")  # the map is drawn again after the update
@@ -105,7 +105,7 @@ def test_overview_figures_filters_download_and_accessibility(demo, live_server, 
 
 def test_bad_filter_is_reported_accessibly(live_server, page, transactional_db) -> None:
     page.goto(f"{live_server.url}/insights/?from=2024-13")
-    assert "Enter a month as YYYY-MM" in page.locator(".error-summary").inner_text()
+    assert "Enter a month as YYYY-MM" in page.locator(".govuk-error-summary").inner_text()
     assert axe_violations(page) == []
 
 
@@ -208,7 +208,7 @@ def test_commissioning_and_monitoring_pages_are_accessible(live_server, page, tr
         assert axe_violations(page) == [], path
     page.goto(f"{live_server.url}/commissioning/manage/projects/new/")
     page.click("text=Save")
-    assert page.locator(".error-summary").is_visible()
+    assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
 
 
@@ -253,7 +253,7 @@ def test_incident_response_whole_flow(live_server, page, transactional_db) -> No
     page.select_option("#id_severity", "life_threatening")
     page.fill("#id_summary", "Mr Jones was hurt")
     page.click("text=Save")
-    assert "a name with a title" in page.locator(".error-summary").inner_text()
+    assert "a name with a title" in page.locator(".govuk-error-summary").inner_text()
     page.fill("#id_summary", "A young person was injured near the school gates.")
     page.click("text=Save")
     page.wait_for_url("**/incidents/INC-2026-0001/")

@@ -18,7 +18,21 @@ VIEWPORTS = {"wide": {"width": 1366, "height": 768}, "phone": {"width": 375, "he
 MAIN_PAGES = {"home": "/", "overview": "/insights/", "area-profile": "/insights/?area=E08900002",
               "hotspots": "/insights/hotspots/", "what-we-fund": "/commissioning/", "evidence": "/evidence/",
               "directory": "/places/directory/", "schools": "/places/schools/", "strategy": "/strategy/public/",
-              "story-maps": "/places/stories/"}
+              "story-maps": "/places/stories/", "success-measures": "/partners/success/"}
+
+
+def _main_pages() -> dict[str, str]:
+    """MAIN_PAGES and the pages whose address the demo's data decides: a directory service's page and a story."""
+    from places.models import Service
+    from places.stories.models import Story
+
+    pages = dict(MAIN_PAGES)
+    service = Service.objects.filter(moderation=Service.Moderation.PUBLISHED).order_by("name").first()
+    pages["service"] = f"/places/directory/services/{service.id}/"
+    story = Story.objects.filter(visibility="public").order_by("pk").first()
+    if story is not None:
+        pages["story"] = f"/places/stories/{story.slug}/"
+    return pages
 
 
 @pytest.fixture
@@ -59,7 +73,7 @@ def test_main_pages_fit_the_screen_are_accessible_and_are_photographed(demo, liv
     page, width = sized_page, VIEWPORTS[sized_page.viewport_name]["width"]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     too_wide, violations = {}, {}
-    for name, path in MAIN_PAGES.items():
+    for name, path in _main_pages().items():
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         if page.locator("#map").count():
@@ -72,6 +86,27 @@ def test_main_pages_fit_the_screen_are_accessible_and_are_photographed(demo, liv
             violations[path] = found
     assert too_wide == {}
     assert violations == {}
+
+
+def test_a_keyboard_user_reaches_each_area_of_the_map_reads_its_figure_and_opens_its_profile(demo, live_server,
+                                                                                               sized_page) -> None:
+    # The map's areas are listed as links under it (static/js/map-areas.js): Tab reaches them, each reads the
+    # area's name and rate, focus outlines the area and opens its tooltip, Enter opens its profile.
+    page = sized_page
+    page.goto(f"{live_server.url}/insights/")
+    page.wait_for_selector("#map-areas a[data-area]", state="attached")
+    page.focus("#map-areas summary")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.getAttribute('data-area'), document.activeElement.textContent]")
+    code, text = focused
+    assert code and code.startswith("E") and f"({code})" in text and "per 1,000 residents" in text, focused
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=10000)
+    assert tooltip.inner_text() == text
+    page.keyboard.press("Enter")
+    page.locator("h1", has_text=code).wait_for()
+    assert page.locator("h1").inner_text().startswith("Area profile: ") and code in unquote(page.url)
 
 
 def test_area_picker_finds_an_area_by_its_first_letters(demo, live_server, sized_page) -> None:

@@ -81,5 +81,5 @@ def test_a_facilitator_records_a_session_on_a_phone(live_server, phone, transact
     page.fill("#id_date", (timezone.localdate() + timedelta(days=3)).isoformat())
     page.select_option("#id_course", str(workshop.pk))
     page.click("text=Save the session")
-    assert "in the future" in page.locator(".error-summary").inner_text()
+    assert "in the future" in page.locator(".govuk-error-summary").inner_text()
     assert _fits(page) and axe_violations(page) == []

@@ -34,6 +34,17 @@ def test_scrolling_to_the_next_chapter_moves_the_map(demo, live_server, page) ->
     assert page.locator("#story-map-status").inner_text().startswith("The map shows chapter 1")
     assert page.locator("#story-legend li").count() >= 2
     assert axe_violations(page) == []
+    # A keyboard reader reaches the chapter's areas in the list beside the map (static/js/map-areas.js): each
+    # reads the area's name and rate, focus outlines it on the map with its tooltip, and it links to its profile.
+    page.wait_for_selector("#story-areas a[data-area]", state="attached")
+    page.focus("#story-areas summary")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    text, href = page.evaluate("[document.activeElement.textContent, document.activeElement.getAttribute('href')]")
+    assert "per 1,000" in text and href.startswith("/insights/?area="), (text, href)
+    name = text.split(" (")[0]  # the list adds the area's code to the name the tooltip shows
+    page.wait_for_function("n => Array.from(document.querySelectorAll('.leaflet-tooltip')).some(e => "
+                           "e.textContent.startsWith(n + ': '))", arg=name)
 
     page.evaluate("document.getElementById('chapter-2').scrollIntoView({block: 'start'})")
     page.wait_for_function(f"() => {MAP}.getAttribute('data-fitted-chapter') === '2'")

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The form renderer finds Django's own widget templates through this app (see FORM_RENDERER).
+    "django.forms",
     "core",
     "geography",
     "insights",
@@ -120,6 +122,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates, so templates/django/forms/ gives every form GOV.UK Frontend
+# markup (govuk-form-group, govuk-label, govuk-input, govuk-error-message) without each template spelling it out.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "vrp.wsgi.application"
 

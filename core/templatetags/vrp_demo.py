@@ -21,9 +21,10 @@ def demo_banner(what: str = "page") -> str:
     region = current_region()
     if not region.is_synthetic:
         return ""
+    # GOV.UK Frontend's inset text on the site; "banner" for the report's and the exported story's own stylesheets.
+    opening = '<p class="govuk-inset-text banner" role="note">'
     if region.is_real_place:
-        return format_html('<p class="banner" role="note"><strong>Demonstration {}: real and synthetic '
-                           'data.</strong> {} {}</p>', what, REAL, SYNTHETIC)
-    return format_html('<p class="banner" role="note"><strong>Synthetic data.</strong> This {} describes a generated '
-                       'demonstration region and all its figures are generated; they describe no real place or '
-                       'person.</p>', what)
+        return format_html(opening + '<strong>Demonstration {}: real and synthetic data.</strong> {} {}</p>',
+                           what, REAL, SYNTHETIC)
+    return format_html(opening + '<strong>Synthetic data.</strong> This {} describes a generated demonstration '
+                       'region and all its figures are generated; they describe no real place or person.</p>', what)

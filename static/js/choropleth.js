@@ -100,15 +100,28 @@ function vrpChoropleth() {
     return name + ": " + rate + " (" + count + ")";
   }
 
+  function profileOf(p) {
+    var code = p.code || p.lsoa;
+    return profileUrl && code ? profileUrl + "?" + (profileQuery ? profileQuery + "&" : "") + "area=" + encodeURIComponent(code) : null;
+  }
+
   function bind(f, l, kind) {
     var p = f.properties;
     l.bindTooltip(vrpText(describe(p, kind)), { sticky: true });
-    var code = p.code || p.lsoa;
-    if (profileUrl && code) {
-      l.on("click", function () {
-        window.location.assign(profileUrl + "?" + (profileQuery ? profileQuery + "&" : "") + "area=" + encodeURIComponent(code));
-      });
+    var href = profileOf(p);
+    if (href) {
+      l.on("click", function () { window.location.assign(href); });
     }
+  }
+
+  // The same areas as a list of links beside the map, for keyboard and screen reader users (map-areas.js).
+  function listAreas(kind) {
+    if (typeof vrpAreaList !== "function") { return; }
+    vrpAreaList(document.getElementById("map-areas"), layer, {
+      describe: function (p) { return describe(p, kind); },
+      href: profileOf,
+      title: kind === "hotspots" ? "Hot spot classes of the areas on the map, as a list" : "Areas on the map, as a list"
+    });
   }
 
   function drawOutline(url) {
@@ -134,6 +147,7 @@ function vrpChoropleth() {
         var reason = data.errors && data.errors.length ? data.errors[0].message : "Not published for this selection.";
         if (legend) { legendItem(legend, "#dddddd", reason); }
         layer = null;
+        listAreas(kind);
         return;
       }
       if (kind === "hotspots") {
@@ -171,6 +185,7 @@ function vrpChoropleth() {
       }
       if (outline) { outline.bringToFront(); }
       if (data.features.length) { map.fitBounds(layer.getBounds()); }
+      listAreas(kind);
       element.setAttribute("data-layer", kind);
     });
   }

@@ -20,6 +20,8 @@
   map.setView([52.5, -1.9], 9);
   var status = document.getElementById("story-map-status");
   var legend = document.getElementById("story-legend");
+  var areas = document.getElementById("story-areas");
+  var profileUrl = element.getAttribute("data-profile-url");
   var requests = {}, figures = null, overlay = [], overlays = null, active = null, fitting = null;
 
   function getJSON(url) {
@@ -81,6 +83,22 @@
       }
     }).addTo(map);
     figures.bringToBack();
+    // The chapter's areas as a list of links beside the map, for keyboard and screen reader users (map-areas.js).
+    if (typeof vrpAreaList === "function") {
+      vrpAreaList(areas, figures, {
+        title: "Areas on this chapter's map, as a list",
+        describe: function (p) {
+          var code = p.code || p.lsoa;
+          var name = p.name ? p.name + " (" + code + ")" : code;
+          if (kind === "rates") { return name + ": " + (p.rate_per_1000 === null || p.rate_per_1000 === undefined ? "withheld" : p.rate_per_1000 + " per 1,000"); }
+          return name + ": " + p["class"];
+        },
+        href: function (p) {
+          var code = p.code || p.lsoa;
+          return profileUrl && code ? profileUrl + "?area=" + encodeURIComponent(code) : null;
+        }
+      });
+    }
     if (kind === "rates") {
       var lower = 0;
       cuts.concat([null]).forEach(function (cut, i) {
@@ -139,6 +157,7 @@
         drawFigures(kind, result.body);
       } else {
         if (figures) { map.removeLayer(figures); figures = null; }
+        if (typeof vrpAreaList === "function") { vrpAreaList(areas, null, {}); }
         if (result) {
           var errors = (result.body && result.body.errors) || {};
           var reasons = Object.keys(errors).map(function (k) { return [].concat(errors[k]).join(" "); }).join(" ");

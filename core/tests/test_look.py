@@ -9,10 +9,11 @@ from django import forms
 from django.template.loader import render_to_string
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-# Reports (reports/templates) have their own print stylesheet, and a story's exported file its own inline one:
-# neither loads GOV.UK Frontend.
+# A generated report (reports/templates/reports/report.html) has its own print stylesheet, and a story's
+# exported file its own inline one: neither loads GOV.UK Frontend. The reports app's pages do.
+STANDALONE = {"report.html", "story_export.html"}
 TEMPLATES = sorted(p for p in [*ROOT.glob("templates/**/*.html"), *ROOT.glob("*/templates/**/*.html")]
-                   if "reports" not in p.parts and p.name != "story_export.html" and ".venv" not in p.parts)
+                   if p.name not in STANDALONE and ".venv" not in p.parts)
 # The platform's old look-alike classes and the GOV.UK Frontend classes that replace them.
 REPLACED = {"button": "govuk-button", "button--secondary": "govuk-button--secondary", "lead": "govuk-body-l",
             "banner": "govuk-inset-text or govuk-notification-banner", "form-group": "govuk-form-group",

@@ -258,17 +258,26 @@ def concentration(query: FigureQuery, access: FigureAccess, universe: list[str])
 
 
 def seasonality(query: FigureQuery, access: FigureAccess) -> list[dict]:
-    """Average count in each calendar month over the months of the period that have data."""
+    """Average count in each calendar month over the months of the period that have data.
+
+    A month that looks incomplete (``_incomplete``: a late or partial police.uk upload) is left out of its
+    average rather than pulling it down; ``months_left_out`` says how many were, per calendar month.
+    """
     loaded = access.months(query.source)
+    short = _incomplete(query, access)
     counted = _by_month(query, access)  # the trend's counts (the months of the period are among them)
     by_month: dict[int, list] = {}
+    left_out: dict[int, int] = {}
     for month in months_between(query.month_from, query.month_to):
-        if month in loaded:
+        if month in short:
+            left_out[int(month[5:])] = left_out.get(int(month[5:]), 0) + 1
+        elif month in loaded:
             by_month.setdefault(int(month[5:]), []).append(counted.get(month, 0))
     rows = []
     for number, values in sorted(by_month.items()):
         total = sum(values) if all(known(v) for v in values) else WITHHELD
         rows.append({"month_of_year": number, "name": MONTHS[number - 1], "count": total, "months": len(values),
+                     "months_left_out": left_out.get(number, 0),
                      "average": round(total / len(values), 1) if known(total) else WITHHELD})
     return rows
 

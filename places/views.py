@@ -27,8 +27,9 @@ from insights.services.catalogue import default_query
 from places.forms import DirectorySearchForm, PlanForm, PlanItemForm, RouteForm, SubmissionForm
 from places.models import PreventionPlan, Route, School, Service
 from places.services import directory, plans, provision
-from places.services.nearby import by_lsoa, by_month_and_type, events_near_geometry, points_missing
+from places.services.nearby import by_month_and_type, events_near_geometry, points_missing
 from places.services.ordering import natural_key
+from places.services.planning import rank_schools_for_routes
 from places.services.routes import before_after, difference_in_differences, record_route, route_panel
 
 
@@ -175,36 +176,15 @@ def route_planning(request: HttpRequest, fmt: str | None = None) -> HttpResponse
     the data says. Pupils' home LSOAs are not in GIAS, so walking corridors cannot be drawn; the radius stands
     in for them."""
     radius = _radius(request)
-    query = replace(default_query(), types=("Violence and sexual offences", "Robbery", "Possession of weapons"))
-    candidates = School.objects.exclude(latitude=None).filter(phase__in=["Secondary", "All-through", "Middle deemed "
-                                                                                                   "secondary"])
-    area = request.GET.get("la", "")
-    if area:
-        candidates = candidates.filter(la_name__iexact=area)
-    rows, measure, note = [], "violence_robbery_weapons_nearby", ""
-    if query.month_from:
-        everywhere = replace(query, lad_codes=())
-        missing = points_missing(everywhere)
-        # With count data (no points) the honest ranking is by the count in the school's own LSOA, labelled so.
-        in_lsoa = by_lsoa(everywhere) if missing else {}
-        if missing:
-            measure = "violence_robbery_weapons_in_school_lsoa"
-            note = (f"Crime within {radius} m cannot be counted: {missing}. Schools are ranked instead by the "
-                    "count in the school's own LSOA; schools with no LSOA in GIAS are left out.")
-        for school in candidates[:300]:
-            if missing and not school.lsoa_code:
-                continue
-            count = in_lsoa.get(school.lsoa_code, 0) if missing else len(events_near_geometry(
-                everywhere, Point(school.longitude, school.latitude), radius, check_points=False))
-            rows.append({"urn": school.urn, "name": school.name, "la": school.la_name, "pupils": school.pupils,
-                         "lsoa": school.lsoa_code, measure: count, "has_route": school.routes.exists()})
-    rows.sort(key=lambda r: (-r[measure], r["name"]))
+    query, area = default_query(), request.GET.get("la", "")
+    planning = rank_schools_for_routes(query, radius, area)
+    rows = planning.rows
     if fmt:
         return table_response(rows, list(rows[0]) if rows else ["urn"], fmt, "route-planning")
     return render(request, "places/planning.html", {
-        "rows": [{**r, "count": r[measure]} for r in rows[:50]], "radius": radius, "query": query, "area": area,
-        "query_string": request.GET.urlencode(), "note": note,
-        "count_label": "Crimes in the school's LSOA" if note else "Crimes nearby"})
+        "rows": [{**r, "count": r[planning.measure]} for r in rows[:50]], "radius": radius, "query": query,
+        "area": area, "query_string": request.GET.urlencode(), "note": planning.note,
+        "count_label": "Crimes in the school's LSOA" if planning.note else "Crimes nearby"})
 
 
 def _filters(form: DirectorySearchForm) -> directory.DirectoryFilters:

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from core import audit
 from core.audit import Actor
+from core.periods import months_between
 from insights.services.figures import FigureQuery
 from monitoring.impact.did import difference_in_differences as did
 from places.models import Route, School
@@ -53,15 +54,6 @@ def validate_line(text: str) -> str:
             raise ValueError("the line is not in the UK (coordinates are longitude, latitude)")
     return json.dumps({"type": "LineString", "coordinates": [[round(float(p[0]), 6), round(float(p[1]), 6)]
                                                              for p in points]})
-
-
-def months_between(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
-    months = []
-    while f"{year:04d}-{month:02d}" <= last:
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
-    return months
 
 
 def route_panel(routes: list[Route], month_from: str, month_to: str, buffer_m: float = DEFAULT_BUFFER_M,

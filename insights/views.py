@@ -26,7 +26,7 @@ from insights.models import HarmWeight, IngestBatch
 from insights.services import figure_cache, pickers
 from insights.services.access import FigureAccess, access_for, for_region
 from insights.services.catalogue import default_query
-from insights.services.figures import FigureQuery, counts, labelled
+from insights.services.figures import FigureQuery, check_types, counts, labelled
 from insights.services.overview import left_out
 
 
@@ -253,6 +253,7 @@ def stats(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                             month_from=request.GET.get("from") or None, month_to=request.GET.get("to") or None,
                             area=request.GET.get("area") or None,
                             types=tuple(t for t in request.GET.getlist("type") if t))
+        check_types(query)
         if query.area is None:
             query = replace(for_region(query), month_from=query.month_from, month_to=query.month_to)
         rows = labelled(counts(query, by), by)

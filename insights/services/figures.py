@@ -74,6 +74,10 @@ class FigureQuery:
             value = getattr(self, name)
             if value is not None and parse_month(value) is None:
                 problems.append(Problem("query", f"{value!r} is not a month (YYYY-MM)", column=name))
+        if (self.month_from and self.month_to and parse_month(self.month_from) and parse_month(self.month_to)
+                and self.month_from > self.month_to):
+            problems.append(Problem("query", f"the period ends ({self.month_to}) before it starts "
+                                    f"({self.month_from})", column="month_to"))
         if self.area is not None and level_of(self.area) not in AREA_KEYS:
             problems.append(Problem("query", f"{self.area!r} is not an LSOA, MSOA, ward or local authority code",
                                     column="area"))
@@ -255,6 +259,21 @@ def select(query: FigureQuery, sql: str, params: list | None = None) -> list[dic
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
         con.close()
+
+
+def check_types(query: FigureQuery) -> None:
+    """Refuse (InputRejected, naming each) a crime or attendance type the source has never recorded: counting
+    it would give an empty table that reads as "none"."""
+    if not query.types:
+        return
+    held = {r["crime_type"] for r in counts(replace(query, types=(), month_from=None, month_to=None, area=None,
+                                                   lad_codes=(), no_location=False, forces=()),
+                                               ["crime_type"])}
+    unknown = [t for t in query.types if t not in held]
+    if unknown:
+        raise InputRejected([Problem("query", f"{t!r} is not a type the {query.source} data holds; use one of "
+                                     f"{', '.join(sorted(str(h) for h in held if h))}", column="type")
+                             for t in unknown])
 
 
 def counts(query: FigureQuery, by: list[str]) -> list[dict]:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from demo.region import build_demo_region
 from reports.services.annual import _reach_sentence
 from reports.services.sna import ReportPeriod, build_sna, write_report
 from reports.templatetags.report_labels import cell, heading, printed_columns
@@ -56,8 +55,8 @@ def test_the_annual_reports_reach_never_says_zero_people() -> None:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> dict:
-    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=200, ed_per_month=20)
+def demo(demo_region, tmp_path: Path) -> dict:
+    return demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=200, ed_per_month=20)
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")

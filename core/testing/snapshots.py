@@ -6,7 +6,9 @@ on a given starting state, then keeps what the build made: every database row it
 of the tables it touched) and copies of the files it wrote (the data folder and the builder's own folder).
 A later call with the same arguments, on the same starting state (the same database rows, an empty data
 folder, the same ``VRP_`` settings), writes those rows and files back instead of building again. Any
-difference in the starting state builds for real, so a test sees exactly the world it would have built.
+difference in the starting state builds for real, so a test sees exactly the world it would have built. (Content
+types and permissions are left out of the starting state: a transactional test's flush writes them again under
+new ids. A build that writes or points to them is never copied.)
 
 Paths the build wrote into rows (the folders of the test that built first) are rewritten to the asking
 test's folders, and every registered cache (:mod:`core.caches`) is cleared after a copy is written back.
@@ -47,6 +49,11 @@ _numbers = count(1)
 STORE: list[Path] = []
 
 
+#: Rows that a transactional test's flush deletes and writes again under new ids (Django re-creates them after
+#: every flush): left out of the starting state, so long as the build neither writes nor points to them.
+RECREATED = {"contenttypes.ContentType", "auth.Permission"}
+
+
 def _tables() -> list[type[Model]]:
     """Every model with its own table (multi-table children hold their local fields only)."""
     return [m for m in apps.get_models(include_auto_created=True)
@@ -64,7 +71,12 @@ def _rows(model: type[Model]) -> list[tuple]:
 
 
 def _state() -> Rows:
-    return {model: _rows(model) for model in _tables()}
+    return {model: _rows(model) for model in _tables() if model._meta.label not in RECREATED}
+
+
+def _points_to_recreated(model: type[Model]) -> bool:
+    return any(f.related_model is not None and f.related_model._meta.label in RECREATED
+               for f in model._meta.local_concrete_fields)
 
 
 def _files(folder: Path) -> list[tuple[str, int]]:
@@ -142,11 +154,11 @@ def build_once(builder: Callable, folder: Path, *args, **kwargs) -> object:
         clear_caches()
         return found.result
     result = builder(folder, *args, **kwargs)
-    if STORE:
-        after = _state()
+    after = _state()
+    touched = {m: rows for m, rows in after.items() if rows != before[m]}
+    if STORE and not any(_points_to_recreated(m) for m in touched):
         store = STORE[0] / f"build-{next(_numbers)}"
         _copy(data, store / "data")
         _copy(folder, store / "folder")
-        _snapshots[key] = Snapshot({m: rows for m, rows in after.items() if rows != before[m]}, store / "folder",
-                                   store / "data", str(folder), str(data), result)
+        _snapshots[key] = Snapshot(touched, store / "folder", store / "data", str(folder), str(data), result)
     return result

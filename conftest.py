@@ -1,9 +1,13 @@
-"""Session-wide test set-up: each test gets its own data folder; caches keyed on the database are cleared."""
+"""Session-wide test set-up: each test gets its own data folder; the caches kept in memory are cleared; the
+demo region is built once per test process and copied into each test that asks for it (``demo_region``)."""
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+
+from core.caches import clear_caches
 
 SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
 
@@ -27,19 +31,44 @@ def data_dir(request: pytest.FixtureRequest, settings, tmp_path: Path) -> Path:
             request.fixturenames):
         request.getfixturevalue("_django_db_helper")  # (the database, as the test asked for it, first)
         caches["shared"].clear()
-    from core.release import clear_memo
-    from evidence.services.search import reset_cache
-    from geography.services.locate import _lsoa_index
-    from insights.services.areas import _build, _local_authorities
-    from insights.services.figures import SHARED
-
-    reset_cache()
-    _build.cache_clear()
-    _local_authorities.cache_clear()
-    clear_memo()
-    _lsoa_index.cache_clear()
-    SHARED.reset()
+    # Every cache kept in memory (core/caches.py): each is keyed on data (a geography version, a data folder)
+    # that another test's database may repeat with other data behind it.
+    clear_caches()
     return settings.VRP_DATA_DIR
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing() -> None:
+    """Passwords hashed with one PBKDF2 iteration (core/testing/hashers.py), not a million: 0.7 s saved for each
+    user a test creates and each sign-in. Password rules and sign-in limits are tested as they are."""
+    from django.conf import settings as django_settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    django_settings.PASSWORD_HASHERS = ["core.testing.hashers.OneIterationPBKDF2PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def snapshot_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this process keeps the copies of what the demo builds made (core/testing/snapshots.py)."""
+    from core.testing.snapshots import STORE
+
+    STORE[:] = [tmp_path_factory.mktemp("snapshots")]
+    return STORE[0]
+
+
+@pytest.fixture
+def demo_region(data_dir: Path):
+    """``build_demo_region`` (demo/region.py), with the same arguments, built once per test process for each set
+    of arguments and copied into each later test that asks for the same (the database rows and the files)."""
+    from core.testing.snapshots import build_once
+    from demo.region import build_demo_region
+
+    def build(folder: Path, *args, **kwargs) -> dict:
+        return build_once(build_demo_region, folder, *args, **kwargs)
+
+    return build
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +77,22 @@ def shared_data() -> Path:
     if not SHARED_DATA.exists():
         pytest.fail(f"the shared real data folder {SHARED_DATA} is missing; tests read real files from it")
     return SHARED_DATA
+
+
+@pytest.fixture
+def small_street_file(shared_data: Path, tmp_path: Path) -> Path:
+    """A real police.uk file (Dyfed-Powys 2024-03, 5 KB gzip) copied under its own name."""
+    target = tmp_path / "2024-03-dyfed-powys-street.csv.gz"
+    shutil.copy(shared_data / "police-uk/street/2024-03-dyfed-powys-street.csv.gz", target)
+    return target
+
+
+@pytest.fixture
+def sample_rows(shared_data: Path) -> list[dict]:
+    """The rows of that file."""
+    from core.testing.police_files import read_rows
+
+    return read_rows(shared_data / "police-uk/street/2024-03-dyfed-powys-street.csv.gz")
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -36,6 +36,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 
 from core import request_memo
+from core.caches import register_cache
 from core.disclosure import RULE, Rule, apply_rule
 from core.periods import Year, whole_years
 from core.problems import Refused
@@ -290,6 +291,7 @@ def current_release(name: str) -> Release:
     return release
 
 
+@register_cache
 def clear_memo() -> None:
     """Forget releases held in this process (tests; the database keeps them)."""
     _memo.clear()

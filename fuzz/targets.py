@@ -95,13 +95,13 @@ def _harm(_: Path) -> bytes:
 
 
 def _pdf(_: Path) -> bytes:
-    from evidence.tests.documents import pdf_with_text
+    from core.testing.documents import pdf_with_text
 
     return pdf_with_text("Mentoring in schools: an evaluation")
 
 
 def _docx(_: Path) -> bytes:
-    from evidence.tests.documents import docx_with_text
+    from core.testing.documents import docx_with_text
 
     return docx_with_text("Mentoring in schools", "An evaluation of one year's delivery.")
 
@@ -121,7 +121,7 @@ def _no_context() -> dict:
 
 
 def _provider_project() -> dict:
-    from commissioning.tests.factories import organisation, project
+    from core.testing.factories import organisation, project
 
     return {"project": project("P-FUZZ", provider=organisation("Fuzz provider"))}
 
@@ -254,8 +254,8 @@ def _feedback(_: Path) -> bytes:
 def _training_session() -> dict:
     from datetime import date
 
-    from commissioning.tests.factories import organisation
-    from engagement.tests.factories import course, session
+    from core.testing.engagement import course, session
+    from core.testing.factories import organisation
 
     provider = organisation("Fuzz Provider")
     return {"session": session(date(2025, 5, 14), org=provider, reference="FZ-S",

@@ -3,7 +3,7 @@ writes in a street-level file's "Reported by" column.
 
 Slugs are those of the data.police.uk API ``/forces`` and of the archive's file names
 (``2024-01-west-midlands-street.csv``). Region setup finds a police force area's force here; the police.uk
-ingest (``insights.services.police_uk_format``) reads files with them.
+ingest (``insights.ingest.police_uk_format``) reads files with them.
 """
 
 FORCES: dict[str, str] = {

@@ -23,7 +23,7 @@ def warehouse_part(request: HttpRequest) -> dict[str, Any]:
     from core import sources
     from core.access import role_of
     from core.roles import STAFF
-    from insights.services.manifest import warehouse_summary
+    from insights.ingest.manifest import warehouse_summary
 
     full = role_of(request.user) in STAFF
     return {"warehouse": [{**row, "disclosure": sources.disclosure_class(row["source"]),

@@ -25,11 +25,10 @@ EXAMPLES = int(os.environ.get("VRP_API_FUZZ_EXAMPLES", "30"))
 
 
 @pytest.fixture
-def region(tmp_path):
-    from demo.region import build_demo_region
+def region(demo_region, tmp_path):
     from places.models import DirectoryOrganisation, Service
 
-    build_demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=120, ed_per_month=10)
+    demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=120, ed_per_month=10)
     organisation = DirectoryOrganisation.objects.create(name="Youth club", description="Evenings.")
     Service.objects.create(organisation=organisation, name="Friday club", description="Games.",
                            moderation=Service.Moderation.PUBLISHED)

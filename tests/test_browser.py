@@ -6,70 +6,12 @@ they skip and say why; in CI (VRP_TEST_REQUIRE_BROWSER=1) their absence is a fai
 
 import csv
 import io
-import os
 from pathlib import Path
 
-import pytest
-
 from core import figures as registry
-from demo.region import build_demo_region
+from core.testing.browser import axe_violations, sign_in
 from insights.services.access import PUBLIC
 from insights.services.catalogue import default_query
-
-CHROMIUM = Path(os.environ.get("VRP_CHROMIUM", "/usr/bin/chromium"))
-AXE = Path(__file__).resolve().parent.parent / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"no chromium at {CHROMIUM} (apt-get install chromium)"
-    if not AXE.exists():
-        return f"no axe-core at {AXE} (npm install in .ci/node)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed"
-    return None
-
-
-if _missing():
-    if os.environ.get("VRP_TEST_REQUIRE_BROWSER"):
-        pytest.fail(f"browser tests are required here but cannot run: {_missing()}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {_missing()}", allow_module_level=True)
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(accept_downloads=True)
-        opened = context.new_page()
-        console: list[str] = []
-        opened.on("console", lambda message: console.append(f"{message.text} at {message.location}"))
-        yield opened
-        browser.close()
-        # The Content-Security-Policy forbids inline scripts and styles: nothing the pages do may be refused.
-        assert [m for m in console if "Content Security Policy" in m] == []
-
-
-@pytest.fixture
-def demo(transactional_db, tmp_path: Path) -> dict:
-    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=400, ed_per_month=40)
-
-
-def axe_violations(page) -> list:
-    # Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern (a
-    # <script> tag would be refused, rightly).
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("options => axe.run(document, options)", {"runOnly": {"type": "tag", "values": WCAG}})
-    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
 
 
 def test_overview_figures_filters_download_and_accessibility(demo, live_server, page) -> None:
@@ -127,14 +69,6 @@ def test_hotspots_and_area_profile_pages_are_accessible(demo, live_server, page)
     assert axe_violations(page) == []
 
 
-def sign_in(page, base_url: str, username: str, next_path: str) -> None:
-    page.goto(f"{base_url}/accounts/login/?next={next_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a-long-password-1")
-    page.click("main button")
-    page.wait_for_url(f"**{next_path}")
-
-
 def sign_out(page) -> None:
     page.click("text=Sign out")
 
@@ -145,8 +79,8 @@ def test_a_provider_return_once_accepted_changes_the_public_dashboard(live_serve
     rounded to 5."""
     from datetime import date
 
-    from commissioning.tests.factories import organisation, project, user
     from core.roles import Role
+    from core.testing.factories import organisation, project, user
     from monitoring.services.returns import ReturnFigures, review_return, save_return, submit_return
 
     provider = organisation("Second Chance Football")
@@ -195,8 +129,8 @@ def test_a_provider_return_once_accepted_changes_the_public_dashboard(live_serve
 
 
 def test_commissioning_and_monitoring_pages_are_accessible(live_server, page, transactional_db) -> None:
-    from commissioning.tests.factories import project, user
     from core.roles import Role
+    from core.testing.factories import project, user
 
     project("AX-1")
     user(Role.COMMISSIONER, None, "commissioner-user")
@@ -237,8 +171,8 @@ def test_evidence_search_facets_and_accessibility(live_server, page, transaction
 
 
 def test_incident_response_whole_flow(live_server, page, transactional_db) -> None:
-    from commissioning.tests.factories import organisation, user
     from core.roles import Role
+    from core.testing.factories import organisation, user
     from incidents.models import Action
 
     school = organisation("Hillside Academy", "school")
@@ -297,8 +231,8 @@ def test_the_generated_sna_is_accessible(demo, page, tmp_path) -> None:
 
 
 def test_directory_map_search_and_drawing_a_route(demo, live_server, page) -> None:
-    from commissioning.tests.factories import user
     from core.roles import Role
+    from core.testing.factories import user
     from places.models import Postcode, Route
 
     postcode = Postcode.objects.first()
@@ -334,8 +268,8 @@ def test_directory_map_search_and_drawing_a_route(demo, live_server, page) -> No
 
 
 def test_places_pages_are_accessible(demo, live_server, page) -> None:
-    from commissioning.tests.factories import user
     from core.roles import Role
+    from core.testing.factories import user
     from places.models import PreventionPlan, Route, School
 
     school = School.objects.filter(phase="Secondary").first()
@@ -366,8 +300,8 @@ def test_html_in_a_submission_stays_text_everywhere_it_is_shown(live_server, pag
     """Every text field of an anonymous directory submission holds HTML and script. On the thank-you page,
     the moderation page (which shows every field) and, once published, the directory's list and map
     tooltip (hovered), no element is made, no script runs and the page does not navigate away."""
-    from commissioning.tests.factories import user
     from core.roles import Role
+    from core.testing.factories import user
     from places.models import Postcode, Service, TaxonomyTerm
 
     Postcode.objects.create(postcode="B12 9QT", latitude=52.4650, longitude=-1.8870)
@@ -424,8 +358,8 @@ def test_a_commissioner_adds_a_commitment_with_a_measure_and_sees_its_computed_s
                                                                                     transactional_db) -> None:
     from datetime import date
 
-    from commissioning.tests.factories import organisation, project, user
     from core.roles import Role
+    from core.testing.factories import organisation, project, user
     from monitoring.services.returns import ReturnFigures, review_return, save_return, submit_return
     from strategy.models import Strategy
     from strategy.services import plan

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, axe_violations
+from core.testing.browser import ARGS, CHROMIUM, axe_violations
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 VIEWPORTS = {"wide": {"width": 1366, "height": 768}, "phone": {"width": 375, "height": 812}}
@@ -36,10 +36,8 @@ def _main_pages() -> dict[str, str]:
 
 
 @pytest.fixture
-def demo(transactional_db, tmp_path: Path) -> dict:
-    from demo.region import build_demo_region
-
-    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=20)
+def demo(demo_region, transactional_db, tmp_path: Path) -> dict:
+    return demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=20)
 
 
 @pytest.fixture(params=list(VIEWPORTS))

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.test_browser import ARGS, CHROMIUM, axe_violations, sign_in
+from core.testing.browser import ARGS, CHROMIUM, axe_violations, sign_in
 
 PHONE = {"width": 375, "height": 812}
 
@@ -33,10 +33,10 @@ def _fits(page) -> bool:
 
 
 def test_a_facilitator_records_a_session_on_a_phone(live_server, phone, transactional_db) -> None:
-    from commissioning.tests.factories import organisation, user
     from core.roles import Role
+    from core.testing.engagement import course, team
+    from core.testing.factories import organisation, user
     from engagement.models import Session
-    from engagement.tests.factories import course, team
 
     vrp = organisation("Synthetic VRP", kind="partnership")
     team("Schools facilitators", vrp)

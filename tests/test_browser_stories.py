@@ -2,11 +2,11 @@
 accessible (axe, WCAG 2.2 AA) at desktop and phone widths, and nothing breaks the Content-Security-Policy (the
 ``page`` fixture fails on any CSP report)."""
 
-from commissioning.tests.factories import user
 from core.roles import Role
+from core.testing.browser import axe_violations, sign_in
+from core.testing.factories import user
 from demo.stories import add_story
 from places.models import Route
-from tests.test_browser import axe_violations, demo, page, sign_in  # noqa: F401 - fixtures shared with the suite
 
 MAP = "document.getElementById('story-map')"
 TRAP = '<img src=x onerror="window.pwned = 1">Canal path'

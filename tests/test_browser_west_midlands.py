@@ -5,7 +5,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from tests.test_browser import axe_violations, page  # noqa: F401 - the browser fixture shared with the suite
+from core.testing.browser import axe_violations
 
 AUTHORITIES = {"Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton"}
 

@@ -8,9 +8,9 @@ from datetime import date
 import openpyxl
 import pytest
 
-from commissioning.tests.factories import organisation, project, user
 from core.render import FORMULA_STARTS
 from core.roles import Role
+from core.testing.factories import organisation, project, user
 from monitoring.services.returns import ReturnFigures, review_return, save_return, submit_return
 
 pytestmark = pytest.mark.django_db

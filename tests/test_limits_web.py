@@ -12,8 +12,8 @@ import requests
 
 from core.models import User
 from core.roles import Role
+from core.testing.servers import CSRF, gunicorn
 from places.models import Postcode, Service
-from tests.test_faults_web import CSRF, gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -38,11 +38,10 @@ MISSING = object()
 
 
 @pytest.fixture
-def region(tmp_path):
-    from demo.region import build_demo_region
+def region(demo_region, tmp_path):
     from insights.services.areas import area_tables
 
-    build_demo_region(tmp_path / "demo", "2022-01", 36, police_per_month=150, ed_per_month=25, grid=(12, 10))
+    demo_region(tmp_path / "demo", "2022-01", 36, police_per_month=150, ed_per_month=25, grid=(12, 10))
     _, lsoa21 = area_tables()
     table = lsoa21.to_pydict()
     return {"lsoa": sorted(table["lsoa21_code"]), "msoa": sorted(set(table["msoa_code"])),
@@ -87,7 +86,7 @@ def register(region) -> dict:
     professionals (some at several sessions) and young people at each session, some sessions in no local
     authority, some under a published demo project (whose returns report professionals too)."""
     from commissioning.models import Project
-    from engagement.tests.factories import person, session
+    from core.testing.engagement import person, session
 
     rng = np.random.default_rng(14)
     projects = list(Project.objects.filter(is_published=True)[:2])

@@ -10,10 +10,8 @@ from core.testing.standards import open_referral, threesixty_package
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demos_export_and_feed_validate_against_the_official_schemas(client, tmp_path) -> None:
-    from demo.region import build_demo_region
-
-    build_demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=50, ed_per_month=5, grid=(8, 5))
+def test_the_demos_export_and_feed_validate_against_the_official_schemas(demo_region, client, tmp_path) -> None:
+    demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=50, ed_per_month=5, grid=(8, 5))
     package = client.get("/commissioning/360giving.json").json()
     assert package["grants"]
     threesixty_package().validate(package)

@@ -18,9 +18,9 @@ from commissioning.services.dashboard import (
     reach_tiles,
     totals,
 )
-from commissioning.tests.factories import funder, organisation, project, user
 from core.models import AuditEntry
 from core.roles import Role
+from core.testing.factories import funder, organisation, project, user
 from geography.models import AreaLink
 from monitoring.services.returns import ReturnFigures, review_return, save_return, submit_return
 

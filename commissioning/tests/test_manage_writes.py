@@ -3,9 +3,9 @@
 import pytest
 
 from commissioning.models import Funder, Programme
-from commissioning.tests.factories import funder, project, user
 from core.models import AuditEntry
 from core.roles import Role
+from core.testing.factories import funder, project, user
 from monitoring.models import OutcomeMeasure
 from monitoring.services.measures import MeasureExists, add_outcome_measure
 

@@ -12,9 +12,9 @@ from django.core.management.base import CommandError
 
 from commissioning.models import DeliveryLocation, Project
 from commissioning.services.threesixty import export_file, export_package, import_360giving
-from commissioning.tests.factories import organisation, programme, project
 from core.models import Organisation
 from core.problems import InputRejected
+from core.testing.factories import organisation, programme, project
 from core.testing.standards import threesixty_package
 
 pytestmark = pytest.mark.django_db

@@ -1,46 +1,18 @@
 """Deny by default: walk the whole URL map; every view declares roles; each role gets what it declared."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
-from core.access import EXEMPT_NAMESPACES, declared_roles, is_exempt
+from core.access import declared_roles
 from core.models import Organisation, User
 from core.roles import Role
+from core.testing.urls import concrete, platform_views
 
 pytestmark = pytest.mark.django_db
-
-
-def walk(patterns, prefix=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.app_name in EXEMPT_NAMESPACES:
-                continue  # Django's admin: staff only, by its own permission system (tested below)
-            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern
-
-
-def platform_views():
-    return [(route, p) for route, p in walk(get_resolver().url_patterns) if not is_exempt(p.callback)]
 
 
 def test_every_platform_view_declares_its_roles() -> None:
     undeclared = [route for route, p in platform_views() if declared_roles(p.callback) is None]
     assert platform_views() and undeclared == []
-
-
-EXAMPLE_ARGUMENTS = {"<str:fmt>": "csv", "<slug:name>": "trend", "<slug:level>": "lad",
-                     "<slug:identifier>": "P-1", "<str:period>": "2024-04-01"}
-
-
-def concrete(route: str, extra: dict[str, str] | None = None) -> str:
-    for pattern, example in (extra or {}).items():
-        route = route.replace(pattern, example)
-    if "360giving" in route:
-        route = route.replace("<str:fmt>", "json")  # the standard comes as JSON or XLSX, not CSV
-    for pattern, example in EXAMPLE_ARGUMENTS.items():
-        route = route.replace(pattern, example)
-    return "/" + route
 
 
 @pytest.fixture
@@ -53,7 +25,7 @@ def users() -> dict[Role, User]:
         found[role] = User.objects.create_user(f"user-{role.value}", password="a-long-password-1",
                                                role=role.value, organisation=org)
     # The example project every <identifier> route is walked with; the provider's own organisation delivers it.
-    from commissioning.tests.factories import project
+    from core.testing.factories import project
 
     project("P-1", provider=org)
     return found
@@ -65,9 +37,9 @@ def example_objects(users) -> dict[str, str]:
     the users' organisation is invited to, with an action of theirs, and a session and event of theirs."""
     from datetime import UTC, datetime
 
+    from core.testing.documents import pdf_with_text
     from evidence.models import EvidenceItem
     from evidence.services.items import add_attachment, save_item
-    from evidence.tests.documents import pdf_with_text
     from incidents.models import Incident
     from incidents.services.response import add_action, invite, record_incident
 
@@ -92,8 +64,8 @@ def example_objects(users) -> dict[str, str]:
     plan = PreventionPlan.objects.create(school=school, academic_year=2025)
     route = Route.objects.create(name="Example route", start_date=date(2024, 9, 1), line_geojson=(
         '{"type": "LineString", "coordinates": [[-1.89, 52.48], [-1.88, 52.481]]}'))
+    from core.testing.engagement import event, session
     from engagement.models import Network, NetworkMembership
-    from engagement.tests.factories import event, session
     from places.stories import services as stories
 
     training = session(date(2025, 5, 1), org=org)

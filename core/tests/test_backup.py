@@ -9,7 +9,6 @@ from django.core.management.base import CommandError
 
 from commissioning.models import Project
 from core import figures as registry
-from demo.region import build_demo_region
 from evidence.services.search import SearchFilters, search
 from insights.services.access import FULL
 from insights.services.catalogue import default_query
@@ -23,8 +22,8 @@ def figures() -> str:
                        for name in ("headline", "trend", "local_authorities", "places")}, default=str, sort_keys=True)
 
 
-def test_round_trip_gives_identical_figures_and_refuses_damaged_backups(tmp_path: Path, settings) -> None:
-    build_demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=300, ed_per_month=20)
+def test_round_trip_gives_identical_figures_and_refuses_damaged_backups(demo_region, tmp_path: Path, settings) -> None:
+    demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=300, ed_per_month=20)
     before, projects = figures(), Project.objects.count()
     found_before = [i.pk for i in search("all", SearchFilters(words="navigators")).items]
     call_command("backup", "--out", str(tmp_path))

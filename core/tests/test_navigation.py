@@ -15,7 +15,7 @@ from django.test import Client
 from core.access import declared_roles
 from core.models import Organisation, User
 from core.roles import Role
-from core.tests.test_access import platform_views
+from core.testing.urls import platform_views
 
 pytestmark = pytest.mark.django_db
 

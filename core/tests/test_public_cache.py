@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import call_command
 
-from commissioning.tests.factories import project, user
 from core.public_cache import data_version
 from core.roles import Role
+from core.testing.factories import project, user
 
 pytestmark = pytest.mark.django_db
 

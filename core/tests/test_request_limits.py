@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import RequestFactory
 
-from commissioning.tests.factories import user
 from core.roles import Role
+from core.testing.factories import user
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +57,9 @@ def test_a_large_anonymous_post_is_refused_unread(settings) -> None:
 def test_uploads_are_allowed_only_where_a_signed_in_role_may_upload(client, settings) -> None:
     """An analyst may send a 3 MB attachment (over the 2 MB form limit) to the evidence upload page; a
     provider, who may not use that page, is refused by size before anything reads the body."""
+    from core.testing.documents import pdf_with_text
     from evidence.models import EvidenceItem
     from evidence.services.items import save_item
-    from evidence.tests.documents import pdf_with_text
 
     item = save_item("test", EvidenceItem(title="Big report", summary="s", kind="toolkit", status="published"))
     big_pdf = pdf_with_text("findings") + b"%" + b"0" * (3 * 1024 * 1024)

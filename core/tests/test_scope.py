@@ -18,11 +18,11 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core import mail
 
-from commissioning.tests.factories import project
 from core.access import declared_roles
 from core.models import Organisation, User
 from core.roles import Role
-from core.tests.test_access import concrete, platform_views
+from core.testing.factories import project
+from core.testing.urls import concrete, platform_views
 from incidents.models import Incident
 from incidents.services.response import add_action, add_note, invite, record_incident, update_action
 from monitoring.services.returns import ReturnFigures, save_return
@@ -89,8 +89,8 @@ def _engagement(name: str, org: Organisation, marker: str) -> tuple:
     """An event of the organisation's and a session it delivered, with a professional, all carrying the marker."""
     from django.utils import timezone
 
+    from core.testing.engagement import event, session
     from engagement.services.sessions import Professional
-    from engagement.tests.factories import event, session
 
     happening = event(code=f"{name}-festival", org=org, title=f"{marker} festival")
     training = session(timezone.localdate(), [Professional(name=f"{marker} Person", email=f"{name}@example.org",
@@ -186,13 +186,12 @@ def test_other_organisations_objects_are_not_found_rather_than_forbidden(client,
         assert client.get(concrete(route, bravo)).status_code == 404, route
 
 
-def test_partners_see_unsuppressed_figures_for_their_own_area_only(client, worlds, tmp_path) -> None:
+def test_partners_see_unsuppressed_figures_for_their_own_area_only(demo_region, client, worlds, tmp_path) -> None:
     """A partner gets its own local authority's controlled (ED) figures (and those of any LSOA in it) as analysts
     do, and any other area's as the public does: the public release, which holds no LSOA."""
-    from demo.region import build_demo_region
     from insights.services.figures import FigureQuery, counts
 
-    build_demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=150, ed_per_month=10)
+    demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=150, ed_per_month=10)
 
     def get(user: User | None, area: str):
         client.logout()

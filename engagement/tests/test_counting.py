@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
+from core.testing.engagement import person, session
 from engagement.figures import headline
 from engagement.people import person_key
-from engagement.tests.factories import person, session
 
 pytestmark = pytest.mark.django_db
 

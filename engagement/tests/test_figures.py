@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from commissioning.tests.factories import organisation, project
+from core.testing.engagement import course, event, person, session, team
+from core.testing.factories import organisation, project
 from engagement.figures import (
     attendance_by_local_authority,
     attendance_by_theme,
@@ -13,7 +14,6 @@ from engagement.figures import (
     sessions_by_month_and_team,
 )
 from engagement.services.reach import professionals_reached
-from engagement.tests.factories import course, event, person, session, team
 from monitoring.services.returns import ReturnFigures, review_return, save_return, submit_return
 
 pytestmark = pytest.mark.django_db

@@ -11,12 +11,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commissioning.tests.factories import organisation, project
 from core.models import AuditEntry
 from core.problems import InputRejected
+from core.testing.engagement import course, session
+from core.testing.factories import organisation, project
 from engagement.models import ImportBatch, ParticipantCount, ProfessionalAttendance, Session
 from engagement.services.imports import import_attendance, read_eventbrite, read_plain
-from engagement.tests.factories import course, session
 
 pytestmark = pytest.mark.django_db
 #: A session recent enough for names and emails to be kept (VRP_TRAINING_PERSONAL_DATA_DAYS).
@@ -144,8 +144,8 @@ def test_every_problem_in_a_plain_csv_is_named_by_line_and_column_and_nothing_la
 
 
 def test_a_provider_cannot_import_into_another_organisations_session() -> None:
-    from commissioning.tests.factories import user
     from core.roles import Role
+    from core.testing.factories import user
 
     theirs = session(RECENT, org=organisation("Bravo"))
     alpha = user(Role.PROVIDER, organisation("Alpha"))

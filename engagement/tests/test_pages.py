@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from commissioning.tests.factories import organisation, user
 from core.models import AuditEntry
 from core.roles import Role
+from core.testing.engagement import course, person, session
+from core.testing.factories import organisation, user
 from engagement.figures import figure_rows
 from engagement.models import FeedbackAnswer, Network, NetworkMembership, Session
-from engagement.tests.factories import course, person, session
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

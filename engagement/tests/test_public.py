@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from core.access import declared_roles
 from core.roles import Role
-from core.tests.test_access import concrete, platform_views
-from engagement.tests.factories import event, person, session
+from core.testing.engagement import event, person, session
+from core.testing.urls import concrete, platform_views
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from commissioning.tests.factories import project
 from core import figures as registry
 from core import sources
 from core.region import current_region
 from core.release import ALL, REGION, TOTAL, current_release, tables
+from core.testing.engagement import person, session
+from core.testing.factories import project
 from engagement.figures import FULL, PUBLIC, headline
-from engagement.tests.factories import person, session
 from monitoring.services.returns import ReturnFigures, review_return, save_return, submit_return
 
 pytestmark = pytest.mark.django_db

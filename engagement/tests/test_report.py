@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from core.testing.engagement import event, person, session
 from engagement.models import Network, NetworkMembership
-from engagement.tests.factories import event, person, session
 
 pytestmark = pytest.mark.django_db
 

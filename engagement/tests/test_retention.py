@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.testing.engagement import person, session
 from engagement.figures import FIGURES, figure_rows
 from engagement.models import ProfessionalAttendance
-from engagement.tests.factories import person, session
 
 pytestmark = pytest.mark.django_db
 

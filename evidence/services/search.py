@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Max
 
+from core.caches import register_cache
 from evidence.models import EvidenceItem
 
 FIELD_WEIGHTS = {"title": 10.0, "summary": 5.0, "findings": 3.0, "body": 1.0}
@@ -123,6 +124,7 @@ class FacetRow:
 _cache: dict[str, object] = {"version": None, "rows": {}}
 
 
+@register_cache
 def reset_cache() -> None:
     """Forget the facet rows (tests switch databases under the same process)."""
     _cache.update(version=None, rows={})

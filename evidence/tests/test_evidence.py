@@ -9,14 +9,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from commissioning.models import Theme
-from commissioning.tests.factories import organisation, project, user
 from core.problems import InputRejected
 from core.roles import Role
+from core.testing.documents import docx_with_text, encrypted_pdf, pdf_with_text
+from core.testing.factories import organisation, project, user
 from evidence.models import EvidenceItem
 from evidence.services.attachments import check_upload, extract_text
 from evidence.services.items import add_attachment, save_item
 from evidence.services.search import SearchFilters, search
-from evidence.tests.documents import docx_with_text, encrypted_pdf, pdf_with_text
 
 pytestmark = pytest.mark.django_db
 

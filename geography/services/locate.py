@@ -10,10 +10,12 @@ from functools import lru_cache
 import numpy as np
 import shapely
 
+from core.caches import register_cache
 from geography.models import Area, Boundary
 from geography.services.manifest import geography_version
 
 
+@register_cache
 @lru_cache(maxsize=2)
 def _lsoa_index(version: int) -> tuple[shapely.STRtree, np.ndarray] | None:
     rows = list(Boundary.objects.filter(level="lsoa").values_list("area_code", "geometry_wkb"))

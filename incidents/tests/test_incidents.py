@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from commissioning.tests.factories import organisation, user
 from core.models import AuditEntry, Organisation
 from core.problems import InputRejected
 from core.roles import Role
+from core.testing.factories import organisation, user
 from incidents.models import Action, Incident, ResponseProtocol
 from incidents.services import metrics
 from incidents.services.deadlines import due_at

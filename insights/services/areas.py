@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import pyarrow as pa
 
+from core.caches import register_cache
 from geography.models import Area, AreaLink, LsoaChange, PopulationRecord
 from geography.services.manifest import geography_version
 
@@ -30,6 +31,7 @@ def area_tables() -> tuple[pa.Table, pa.Table]:
     return _build(geography_version())
 
 
+@register_cache
 @lru_cache(maxsize=2)
 def _build(version: int) -> tuple[pa.Table, pa.Table]:
     lsoa_codes = set(Area.objects.filter(level="lsoa").values_list("code", flat=True))
@@ -105,6 +107,7 @@ def local_authority_of(area_code: str) -> str | None:
     return _local_authorities(geography_version()).get(area_code)
 
 
+@register_cache
 @lru_cache(maxsize=2)
 def _local_authorities(version: int) -> dict[str, str]:
     best_fit, lsoa21 = _build(version)

@@ -12,6 +12,7 @@ from datetime import date
 import duckdb
 from django.conf import settings
 
+from core.caches import register_cache
 from core.problems import InputRejected, Problem
 from geography.codes import level_of
 from geography.services.manifest import geography_version
@@ -174,6 +175,7 @@ class _SharedDatabase:
 
 
 SHARED = _SharedDatabase()
+register_cache(SHARED.reset)
 
 
 def _connection(query: FigureQuery) -> tuple[duckdb.DuckDBPyConnection, bool]:

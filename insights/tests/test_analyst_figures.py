@@ -15,11 +15,9 @@ def _client(client):
     return client
 
 
-def test_an_unknown_type_and_a_reversed_period_are_named_not_answered_empty(transactional_db, tmp_path: Path,
-                                                                            client) -> None:
-    from demo.region import build_demo_region
-
-    build_demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=40, ed_per_month=5,
+def test_an_unknown_type_and_a_reversed_period_are_named_not_answered_empty(transactional_db, demo_region,
+                                                                            tmp_path: Path, client) -> None:
+    demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=40, ed_per_month=5,
                       with_commissioning=False)
     client = _client(client)
     held = client.get("/insights/analyst/figures.json?type=Robbery&by=month&from=2023-01&to=2023-12")

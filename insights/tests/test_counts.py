@@ -14,11 +14,11 @@ from django.core.management import CommandError, call_command
 
 from core.figures import Missing
 from core.problems import InputRejected
-from insights.ingest.counts import COLUMNS, ingest_counts
+from core.testing.police_files import read_rows, write_counts
+from insights.ingest.counts import ingest_counts
 from insights.ingest.warehouse import current_files
 from insights.models import IngestBatch, WarehousePartition
 from insights.services.figures import FigureQuery, counts, event_points
-from insights.tests.conftest import read_rows
 
 pytestmark = pytest.mark.django_db
 AGGREGATES = "police-uk/aggregates/wm7la-lsoa-category-monthly-counts_upstream-birmingham.tar.xz"
@@ -33,14 +33,6 @@ def source_rows(shared_data: Path, months: set[str]) -> list[dict]:
             if member.isfile() and member.name.endswith(".csv") and member.name.rsplit("/", 1)[-1][:7] in months:
                 rows += list(csv.DictReader(io.StringIO(archive.extractfile(member).read().decode("utf-8-sig"))))
     return rows
-
-
-def write_counts(path: Path, rows: list[list], header: list[str] = COLUMNS) -> Path:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def warehouse_totals() -> Counter:

@@ -7,22 +7,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
+from core.testing.police_files import write_rows
+from core.testing.servers import database_url
 from insights.ingest.police_uk import ingest_police_uk
 from insights.ingest.warehouse import warehouse_dir
 from insights.models import WarehousePartition
 from insights.services.figures import FigureQuery, counts
-from insights.tests.conftest import write_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def run_ingest(path: Path, fault: str | None) -> subprocess.CompletedProcess:

@@ -11,7 +11,6 @@ from django.test import Client
 from core import request_memo
 from core.models import Organisation, User
 from core.public_cache import bump_data_version
-from demo.region import build_demo_region
 from insights.figures import OVERVIEW
 from insights.services import figure_cache
 from insights.services.access import FULL, PUBLIC, FigureAccess, scope_of
@@ -22,10 +21,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> dict:
+def demo(demo_region, tmp_path: Path) -> dict:
     # Few ED attendances, so that the public release withholds and rounds: a partner's figures differ from it.
-    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=12,
-                             with_commissioning=False, grid=(12, 10))
+    return demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=12,
+                       with_commissioning=False, grid=(12, 10))
 
 
 @pytest.fixture
@@ -101,15 +100,15 @@ def test_results_are_kept_per_scope_and_retired_by_a_change_to_the_data(demo: di
     assert figure_cache.remember("test", ("q",), compute, scope="public") == [{"count": 6}]
 
 
-def test_new_data_retire_results_even_without_a_new_data_version(demo: dict, cache_on: None, settings,
+def test_new_data_retire_results_even_without_a_new_data_version(demo_region, demo: dict, cache_on: None, settings,
                                                                  tmp_path: Path) -> None:
     """The warehouse's partitions are part of every key: data loaded by a script that does not bump the data
     version still retires what was kept."""
     query = FigureQuery("police", "2024-10", "2025-03", area="E08900003")
     trend = next(f for f in OVERVIEW if f.name == "trend")
     key, before = figure_cache.cache_key("figure", ("trend", query), "public"), trend.table(query, PUBLIC).rows
-    build_demo_region(tmp_path / "more", "2025-01", 3, police_per_month=150, ed_per_month=12,
-                      with_commissioning=False, grid=(12, 10))
+    demo_region(tmp_path / "more", "2025-01", 3, police_per_month=150, ed_per_month=12,
+                with_commissioning=False, grid=(12, 10))
     assert figure_cache.cache_key("figure", ("trend", query), "public") != key
     after = trend.table(query, PUBLIC).rows
     settings.VRP_PUBLIC_CACHE_SECONDS = 0

@@ -9,15 +9,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.problems import InputRejected
-from demo.region import build_demo_region
 from insights.services.figures import FigureQuery, change_on_previous_year, counts, monthly_trend
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> dict:
-    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=400, ed_per_month=30)
+def demo(demo_region, tmp_path: Path) -> dict:
+    return demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=400, ed_per_month=30)
 
 
 def demo_rows(tmp_path: Path) -> list[dict]:

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.problems import InputRejected
-from demo.region import build_demo_region
 from insights.models import HarmWeight
 from insights.services.figures import FigureQuery
 from insights.services.harm import crime_type_of, derive_type_weights, import_harm_weights
@@ -73,9 +72,9 @@ def test_bad_weight_files_name_the_line_and_change_nothing(tmp_path: Path) -> No
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> dict:
-    return build_demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=400, ed_per_month=10,
-                             with_commissioning=False)
+def demo(demo_region, tmp_path: Path) -> dict:
+    return demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=400, ed_per_month=10,
+                       with_commissioning=False)
 
 
 def test_harm_weighted_gistar_weights_each_crime_by_its_type(demo: dict, tmp_path: Path) -> None:

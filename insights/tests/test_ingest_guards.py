@@ -10,12 +10,11 @@ import pytest
 from django.conf import settings
 
 from core.problems import InputRejected
+from core.testing.police_files import read_rows, warehouse_counts, write_rows
 from insights.ingest.police_uk import ingest_police_uk
 from insights.ingest.staging import MAX_PROBLEMS_PER_FILE
 from insights.ingest.warehouse import current_files
 from insights.models import IngestBatch, WarehousePartition
-from insights.tests.conftest import read_rows, write_rows
-from insights.tests.test_police_uk_ingest import warehouse_counts
 
 pytestmark = pytest.mark.django_db
 

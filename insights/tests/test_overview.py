@@ -14,7 +14,6 @@ from core import figures as registry
 from core.figures import WITHHELD, Missing
 from core.models import Organisation, User
 from core.release import ALL, REGION, TOTAL, current_release
-from demo.region import build_demo_region
 from insights.figures import OVERVIEW
 from insights.services import overview
 from insights.services.access import FULL, PUBLIC, for_region
@@ -25,10 +24,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> dict:
+def demo(demo_region, tmp_path: Path) -> dict:
     # Few ED attendances, so that small counts occur and the public release has work to do.
-    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=12,
-                             with_commissioning=False, grid=(12, 10))
+    return demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=12,
+                       with_commissioning=False, grid=(12, 10))
 
 
 def body(response) -> bytes:
@@ -262,7 +261,7 @@ def test_a_period_with_no_data_at_all_is_refused_everywhere(demo: dict, client: 
     assert client.get(url, {"from": "2024-01", "to": "2024-12"}).status_code == 200
 
 
-def test_a_month_cut_short_in_one_area_is_incomplete_there_not_a_fall(tmp_path: Path) -> None:
+def test_a_month_cut_short_in_one_area_is_incomplete_there_not_a_fall(demo_region, tmp_path: Path) -> None:
     # One local authority's 2024-06 reached the warehouse with no records (a short upload for one area),
     # while the region's total for the month still looks ordinary: its trend, rolling totals, year-on-year
     # changes and headline change make no comparison across the month, and say why.
@@ -271,8 +270,8 @@ def test_a_month_cut_short_in_one_area_is_incomplete_there_not_a_fall(tmp_path: 
     from insights.ingest.warehouse import warehouse_dir
     from insights.models import WarehousePartition
 
-    build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=600, ed_per_month=12,
-                      with_commissioning=False, grid=(12, 10))
+    demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=600, ed_per_month=12,
+                with_commissioning=False, grid=(12, 10))
     region = default_query()
     lad = region.lad_codes[0]
     partition = WarehousePartition.objects.get(source="police", month="2024-06", is_current=True)
@@ -302,11 +301,11 @@ def test_a_month_cut_short_in_one_area_is_incomplete_there_not_a_fall(tmp_path: 
 
 
 def test_the_release_holds_only_whole_years_and_their_months_and_says_how_a_quarter_is_summed(
-        tmp_path: Path, client: Client) -> None:
+        demo_region, tmp_path: Path, client: Client) -> None:
     # Data from May 2023: 2024 is the only whole year, so May–December 2023 (which no released year covers) is not
     # published at all, month by month or otherwise.
-    build_demo_region(tmp_path / "demo", "2023-05", 20, police_per_month=100, ed_per_month=12,
-                      with_commissioning=False, grid=(12, 10))
+    demo_region(tmp_path / "demo", "2023-05", 20, police_per_month=100, ed_per_month=12,
+                with_commissioning=False, grid=(12, 10))
     release = current_release("ed")
     assert release.years == ["2024"]
     assert release.months == [f"2024-{m:02d}" for m in range(1, 13)]

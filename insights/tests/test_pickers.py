@@ -6,7 +6,6 @@ import pytest
 import shapely
 from django.test import Client
 
-from demo.region import build_demo_region
 from geography.models import Boundary
 from insights.forms import OverviewFilters
 from insights.services import pickers
@@ -16,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> dict:
-    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=60, ed_per_month=6,
-                             with_commissioning=False, grid=(8, 6))
+def demo(demo_region, tmp_path: Path) -> dict:
+    return demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=60, ed_per_month=6,
+                       with_commissioning=False, grid=(8, 6))
 
 
 def test_search_finds_areas_by_first_letters_code_and_postcode(demo: dict, client: Client) -> None:

@@ -8,21 +8,13 @@ import duckdb
 import pytest
 
 from core.problems import InputRejected
+from core.testing.police_files import read_rows, warehouse_counts, write_rows
 from insights.ingest.police_uk import ingest_police_uk
 from insights.ingest.warehouse import current_files, warehouse_dir
 from insights.models import IngestBatch, WarehousePartition
 from insights.services.figures import FigureQuery, counts
-from insights.tests.conftest import read_rows, write_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def warehouse_counts() -> Counter:
-    files = current_files("police")
-    if not files:
-        return Counter()
-    rows = duckdb.sql(f"SELECT force, strftime(month, '%Y-%m'), count(*) FROM read_parquet({files!r}) GROUP BY ALL")
-    return Counter({(f, m): n for f, m, n in rows.fetchall()})
 
 
 def test_every_real_file_lands_with_the_counts_of_the_csv(shared_data: Path) -> None:

@@ -12,10 +12,8 @@ from insights.services.overview import KNIFE
 
 
 @pytest.fixture
-def ed_2023(transactional_db, tmp_path: Path) -> None:
-    from demo.region import build_demo_region
-
-    build_demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=20, ed_per_month=10,
+def ed_2023(transactional_db, demo_region, tmp_path: Path) -> None:
+    demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=20, ed_per_month=10,
                       with_commissioning=False, grid=(6, 5))
 
 

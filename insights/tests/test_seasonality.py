@@ -8,11 +8,11 @@ from insights.services.figures import FigureQuery
 from insights.services.overview import seasonality, trend
 
 
-def test_a_month_that_looks_incomplete_is_left_out_of_its_average(transactional_db, tmp_path: Path) -> None:
-    from demo.region import build_demo_region
+def test_a_month_that_looks_incomplete_is_left_out_of_its_average(transactional_db, demo_region,
+                                                                   tmp_path: Path) -> None:
     from insights.models import WarehousePartition
 
-    build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=10,
+    demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=10,
                       with_commissioning=False)
     query = FigureQuery(source="police", month_from="2023-01", month_to="2024-12")
     before = {r["name"]: r for r in seasonality(query, FULL)}

@@ -9,17 +9,16 @@ from datetime import date
 import numpy as np
 import pytest
 
-from commissioning.tests.factories import project
-from demo.region import build_demo_region
+from core.testing.factories import project
 
 pytestmark = pytest.mark.django_db
 RATE = 2.0  # offences per 1,000 residents a month
 
 
 @pytest.fixture
-def region(tmp_path):
-    build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=60, ed_per_month=5,
-                      with_commissioning=False)
+def region(demo_region, tmp_path):
+    demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=60, ed_per_month=5,
+                with_commissioning=False)
     return project("IMPACT-1", area_codes=["E08900001"], planned_start=date(2024, 1, 1))
 
 

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from commissioning.tests.factories import organisation, project, user
 from core.roles import Role
+from core.testing.factories import organisation, project, user
 from monitoring.forms import reach_field_name
 from monitoring.models import MonitoringReturn
 from monitoring.services.returns import ReturnFigures, save_return

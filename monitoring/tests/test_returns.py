@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from commissioning.tests.factories import organisation, programme, project
 from core.models import AuditEntry
 from core.problems import InputRejected
+from core.testing.factories import organisation, programme, project
 from monitoring.models import MonitoringReturn, OutcomeMeasure
 from monitoring.services import reach
 from monitoring.services.periods import due_date, financial_year_of, period_containing, return_periods

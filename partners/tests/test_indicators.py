@@ -5,10 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.problems import InputRejected
-from partners.models import Indicator, IndicatorFile, IndicatorValue
-from partners.services.indicators import ingest_indicators
-from partners.services.periods import PeriodError, parse_period
-from partners.tests.exports import (
+from core.testing.fingertips import (
     FINGERTIPS_COLUMNS,
     LAS,
     TIDY_COLUMNS,
@@ -17,6 +14,9 @@ from partners.tests.exports import (
     tidy_row,
     write_csv,
 )
+from partners.models import Indicator, IndicatorFile, IndicatorValue
+from partners.services.indicators import ingest_indicators
+from partners.services.periods import PeriodError, parse_period
 
 pytestmark = pytest.mark.django_db
 

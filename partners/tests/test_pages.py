@@ -8,8 +8,8 @@ import json
 import pytest
 
 from core.models import Organisation, User
+from core.testing.fingertips import fingertips_export
 from partners.services.indicators import ingest_indicators
-from partners.tests.exports import fingertips_export
 
 pytestmark = pytest.mark.django_db
 
@@ -95,11 +95,9 @@ def test_offensive_weapons_searches_by_age(client, shared_data) -> None:
     assert "offensive weapons by age range" in client.get("/partners/stop-and-search/?by=age").content.decode()
 
 
-def test_a_year_no_source_holds_is_refused_not_shown_blank(client, loaded, tmp_path) -> None:
-    from demo.region import build_demo_region
-
-    build_demo_region(tmp_path / "demo", "2023-01", 13, police_per_month=50, ed_per_month=5,
-                      with_commissioning=False, grid=(6, 5))
+def test_a_year_no_source_holds_is_refused_not_shown_blank(demo_region, client, loaded, tmp_path) -> None:
+    demo_region(tmp_path / "demo", "2023-01", 13, police_per_month=50, ed_per_month=5,
+                with_commissioning=False, grid=(6, 5))
     for url in ("/partners/success.csv?year=2099", "/partners/success.json?year=2099/00"):
         response = client.get(url)
         assert response.status_code == 400 and b"there is no data for 2099" in response.content

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.testing.fingertips import FINGERTIPS_COLUMNS, fingertips_row, write_csv
 from partners.services.indicators import parse_file
 from partners.services.periods import PeriodError, parse_period
-from partners.tests.exports import FINGERTIPS_COLUMNS, fingertips_row, write_csv
 
 PERIODISH = st.one_of(
     st.text(max_size=20),

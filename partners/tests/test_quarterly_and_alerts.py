@@ -8,13 +8,13 @@ import pytest
 from django.core.management import call_command
 
 from core.models import Organisation, User
+from core.testing.fingertips import fingertips_export
 from monitoring.models import MonitoringReturn, ReachCount
 from partners.models import HotspotAlert
 from partners.services.alerts import kinds_of, record_alerts, set_subscription
 from partners.services.indicators import ingest_indicators
 from partners.services.quarterly import Quarter, quarterly_return
 from partners.services.success import success_measures
-from partners.tests.exports import fingertips_export
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_quarters_are_financial() -> None:
 
 
 def _returns() -> None:
-    from commissioning.tests.factories import project
+    from core.testing.factories import project
 
     sport, arts = project("P-1"), project("P-2", theme="education")
     cells = [("10_17", "male", "new", 12), ("18_24", "female", "new", 7), ("25_plus", "male", "new", 3),
@@ -102,21 +102,20 @@ def test_hot_spot_alert_is_listed_and_emailed_once(client, mailoutbox) -> None:
     assert "E01009001" not in client.get("/partners/alerts/").content.decode()
 
 
-def test_after_an_ingest_new_hot_spots_in_a_partners_area_are_alerted_once(tmp_path) -> None:
+def test_after_an_ingest_new_hot_spots_in_a_partners_area_are_alerted_once(demo_region, tmp_path) -> None:
     """On the synthetic demo region (36 months of police.uk-format data): the check after an ingest makes one
     alert per hot spot or emerging hot spot LSOA in the partner's local authority, and nothing the second time."""
     from dataclasses import replace
 
-    from demo.region import build_demo_region
+    from core.testing.police_files import write_rows
     from insights.ingest.police_uk import ingest_police_uk
     from insights.services.access import for_region
     from insights.services.areas import local_authority_of
     from insights.services.figures import FigureQuery
     from insights.services.hotspots import persistence
-    from insights.tests.conftest import write_rows
     from partners.services.alerts import check_after_ingest
 
-    build_demo_region(tmp_path / "demo", "2022-01", 36, police_per_month=150, ed_per_month=5, grid=(12, 10))
+    demo_region(tmp_path / "demo", "2022-01", 36, police_per_month=150, ed_per_month=5, grid=(12, 10))
     from insights.services.areas import area_tables
 
     lsoas = sorted(area_tables()[1].to_pydict()["lsoa21_code"])

@@ -4,10 +4,10 @@ the baseline year, under-25s where the source has age; comparison areas by a doc
 import pytest
 
 from core.periods import Year
+from core.testing.fingertips import LAS, fingertips_export
 from partners.services.indicators import ingest_indicators
 from partners.services.similar import most_similar
 from partners.services.success import sentences, set_baseline_year, success_measures
-from partners.tests.exports import LAS, fingertips_export
 
 pytestmark = pytest.mark.django_db
 FY = Year(2022, financial=True)
@@ -86,14 +86,13 @@ def test_most_similar_areas_by_standardised_distance() -> None:
     assert most_similar("E", features) == []
 
 
-def test_comparison_areas_come_from_the_loaded_geography(tmp_path) -> None:
+def test_comparison_areas_come_from_the_loaded_geography(demo_region, tmp_path) -> None:
     """On the demo region (boundaries, population, deprivation by LSOA): every local authority has the three
     features, and a local authority's success measures name its most similar ones and their average value."""
-    from demo.region import build_demo_region
+    from core.testing.fingertips import fingertips_row, write_csv
     from partners.services.similar import FEATURES, lad_features
-    from partners.tests.exports import fingertips_row, write_csv
 
-    build_demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=50, ed_per_month=5, grid=(12, 10))
+    demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=50, ed_per_month=5, grid=(12, 10))
     from core.region import current_region
 
     lads = current_region().lad_codes
@@ -112,8 +111,8 @@ def test_comparison_areas_come_from_the_loaded_geography(tmp_path) -> None:
 def test_published_most_similar_groups_are_used_where_loaded(tmp_path) -> None:
     from django.core.management import CommandError, call_command
 
+    from core.testing.fingertips import write_csv
     from partners.models import SimilarArea
-    from partners.tests.exports import write_csv
 
     ingest_indicators([fingertips_export(tmp_path / "f.csv", ["2022/23"])], "fingertips",
                       success_measure="hospital_admissions")

@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from commissioning.tests.factories import user
 from core.problems import InputRejected
 from core.roles import Role
+from core.testing.factories import user
 from core.testing.standards import open_referral
 from places.models import DirectoryOrganisation, Postcode, Schedule, Service, ServiceLocation, TaxonomyTerm
 from places.services.directory import DirectoryFilters, import_oruk, search

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from demo.region import build_demo_region
 from places.models import School, Service
 from places.services.ordering import natural_key
 
@@ -19,9 +18,9 @@ def test_natural_key_compares_numbers_as_numbers() -> None:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> dict:
-    return build_demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=20, ed_per_month=2,
-                             grid=(6, 4))
+def demo(demo_region, tmp_path: Path) -> dict:
+    return demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=20, ed_per_month=2,
+                       grid=(6, 4))
 
 
 def test_directory_lists_services_in_natural_order_page_by_page(demo: dict, client: Client) -> None:

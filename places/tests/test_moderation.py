@@ -5,9 +5,9 @@ from datetime import date, time
 
 import pytest
 
-from commissioning.tests.factories import user
 from core.models import AuditEntry
 from core.roles import Role
+from core.testing.factories import user
 from places.models import DirectoryOrganisation, Postcode, Schedule, Service, ServiceLocation
 
 pytestmark = pytest.mark.django_db

@@ -4,15 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from demo.region import build_demo_region
 from places.services.directory import distance_m, published
 from places.services.provision import WALKING_DISTANCE_M, by_ward, lsoa_centres, provision_vs_need
 
 pytestmark = pytest.mark.django_db
 
 
-def test_provision_against_need_lists_the_biggest_gaps_first(tmp_path: Path) -> None:
-    build_demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=300, ed_per_month=10)
+def test_provision_against_need_lists_the_biggest_gaps_first(demo_region, tmp_path: Path) -> None:
+    demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=300, ed_per_month=10)
     rows = provision_vs_need()
     assert len(rows) == 480
     assert [r["gap"] for r in rows] == sorted((r["gap"] for r in rows), reverse=True)

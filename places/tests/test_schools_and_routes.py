@@ -128,10 +128,10 @@ def test_count_data_without_points_is_refused_near_a_school_and_planning_ranks_b
         shared_data: Path, tmp_path: Path, client) -> None:
     """The West Midlands demo's police data are counts by LSOA: "crime near the school" must say it cannot be
     counted (never "None recorded"), its CSV is refused, and route planning ranks by the school's own LSOA."""
-    from commissioning.tests.factories import user
     from core.roles import Role
+    from core.testing.factories import user
+    from core.testing.police_files import write_counts
     from insights.ingest.counts import ingest_counts
-    from insights.tests.test_counts import write_counts
 
     import_schools(shared_data / SCHOOLS)
     first, second = School.objects.filter(phase="Secondary").exclude(lsoa_code="").exclude(latitude=None)[:2]

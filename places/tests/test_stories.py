@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commissioning.tests.factories import user
 from core.models import AuditEntry
 from core.problems import InputRejected
 from core.roles import Role
+from core.testing.factories import user
 from geography.services.boundaries import import_boundaries
 from places.models import Route
 from places.stories import services

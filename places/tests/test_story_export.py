@@ -7,8 +7,6 @@ from html import escape
 import pytest
 import tinyhtml5
 
-from places.tests.test_story_pages import demo  # noqa: F401 - the shared fixture
-
 pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"
 XHTML = "{http://www.w3.org/1999/xhtml}"

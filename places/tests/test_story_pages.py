@@ -3,13 +3,11 @@ and area profiles, and the exported file, on the demo region (its routes and the
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-from commissioning.tests.factories import user
 from core.roles import Role
-from demo.region import build_demo_region
+from core.testing.factories import user
 from demo.stories import add_public_story, add_story
 from geography.services.locate import lsoa_for_points
 from places.models import Route
@@ -18,28 +16,6 @@ from places.stories.mapview import area_labels
 from places.stories.models import Chapter, Story, StoryArea
 
 pytestmark = pytest.mark.django_db
-HOSTILE = ('Read on. <script>alert("x")</script><img src=x onerror="alert(1)"> '
-           "[a trap](javascript:alert(1)) and [the SNA](https://example.org/sna).")
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> dict:
-    """The demo region (one year of data, 2023), its story for partners, and a public story of our own."""
-    build_demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=200, ed_per_month=20)
-    analyst = user(Role.ANALYST, None, "story-writer")
-    partner_story = add_story()
-    public = services.create_story(analyst, "Violence in the region, 2023", "A public story.")
-    services.update_story(analyst, public, public.title, public.summary, Story.Visibility.PUBLIC)
-    lad = sorted(StoryArea.objects.filter(story=partner_story, area_code__startswith="E08")
-                 .values_list("area_code", flat=True))[0]
-    lsoa = partner_story.chapters.get(position=3).highlight_codes[0]
-    services.save_chapter(analyst, public, Chapter(title="Local authorities", body=HOSTILE, layer="rates",
-                                                   month_from="2023-01", month_to="2023-12"))
-    services.save_chapter(analyst, public, Chapter(title="Hot spots", layer="hotspots", extent_area=lad))
-    services.save_chapter(analyst, public, Chapter(title="One neighbourhood", layer="none", highlight_codes=[lsoa]))
-    draft = services.create_story(analyst, "Not ready yet")
-    return {"analyst": analyst, "partners": partner_story, "public": public, "draft": draft, "lad": lad,
-            "lsoa": lsoa}
 
 
 def _login(client, role: Role) -> None:

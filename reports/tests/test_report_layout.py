@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from core.render import csv_cell
-from demo.region import build_demo_region
 from reports.services.annual import _reach_sentence
 from reports.services.sna import ReportPeriod, build_sna, write_report
 from reports.templatetags.report_labels import cell, heading, printed_columns, printed_rows
@@ -96,8 +95,8 @@ def test_a_long_reason_is_printed_once_under_the_table_and_months_in_words() -> 
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> dict:
-    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=200, ed_per_month=20)
+def demo(demo_region, tmp_path: Path) -> dict:
+    return demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=200, ed_per_month=20)
 
 
 SNAKE = re.compile(r"[a-z0-9]+(_[a-z0-9]+)+")
@@ -157,14 +156,14 @@ def assert_reads_as_published(report: dict, written: dict) -> None:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")
-def test_every_report_reads_as_published_in_both_editions(tmp_path: Path) -> None:
+def test_every_report_reads_as_published_in_both_editions(demo_region, tmp_path: Path) -> None:
     """The SNA (public and partner), the annual report (public and partner) and the strategy's progress annex,
     on the synthetic demo: the public editions go through the public release as the public pages do."""
     from demo.strategy import add_strategy
     from reports.services.annual import build_annual_edition
     from reports.services.strategy_annex import build_annex
 
-    build_demo_region(tmp_path / "demo", "2023-01", 36, police_per_month=200, ed_per_month=20)
+    demo_region(tmp_path / "demo", "2023-01", 36, police_per_month=200, ed_per_month=20)
     add_strategy("test")
     documents = {}
     for edition in ("public", "partner"):

@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from commissioning.tests.factories import user
 from core import figures as registry
 from core.figures import WITHHELD, no_data
 from core.roles import Role
-from demo.region import build_demo_region
+from core.testing.factories import user
 from insights.services.access import PUBLIC, for_region
 from insights.services.figures import FigureQuery
 from reports.models import ReportJob
@@ -23,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> dict:
-    return build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=500, ed_per_month=40)
+def demo(demo_region, tmp_path: Path) -> dict:
+    return demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=500, ed_per_month=40)
 
 
 def test_sentences_state_the_figures() -> None:
@@ -149,9 +148,9 @@ def test_command_line(demo, tmp_path: Path, capsys) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_analysts_page_queues_a_job_the_worker_runs(client, tmp_path: Path) -> None:
-    build_demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=200, ed_per_month=10,
-                      with_commissioning=False)
+def test_the_analysts_page_queues_a_job_the_worker_runs(demo_region, client, tmp_path: Path) -> None:
+    demo_region(tmp_path / "demo", "2024-01", 12, police_per_month=200, ed_per_month=10,
+                with_commissioning=False)
     client.force_login(user(Role.ANALYST, None, "analyst"))
     response = client.post("/reports/", {"kind": "sna", "year": "2024", "edition": "public", "area": ""})
     job = ReportJob.objects.get()
@@ -212,12 +211,13 @@ def test_an_undefined_comparison_says_why_never_withheld() -> None:
     assert "withheld" not in unknown and "no residents" in unknown
 
 
-def test_the_annual_report_makes_no_comparison_across_a_month_that_looks_incomplete(tmp_path: Path) -> None:
+def test_the_annual_report_makes_no_comparison_across_a_month_that_looks_incomplete(demo_region,
+                                                                                    tmp_path: Path) -> None:
     # Two whole financial years, then one month of the later year cut short (a late police.uk upload): the
     # headline table says the change is not defined, and the annual report's sentences must say the same.
     from insights.models import WarehousePartition
 
-    build_demo_region(tmp_path / "demo", "2023-04", 24, police_per_month=300, ed_per_month=20)
+    demo_region(tmp_path / "demo", "2023-04", 24, police_per_month=300, ed_per_month=20)
     assert WarehousePartition.objects.filter(source="police", month="2024-09", is_current=True).update(rows=1)
     report = build_annual(2024)
     violence = next(s for s in report["sections"] if s.title == "Violence in the year")
@@ -226,7 +226,8 @@ def test_the_annual_report_makes_no_comparison_across_a_month_that_looks_incompl
     assert " rose by " not in police and " fell by " not in police
 
 
-def test_the_annual_report_says_no_incidents_were_recorded_never_a_response_to_none(tmp_path: Path) -> None:
+def test_the_annual_report_says_no_incidents_were_recorded_never_a_response_to_none(demo_region,
+                                                                                   tmp_path: Path) -> None:
     """Incidents moved into 2024/25 from April (and copied, so the year's total is large enough to publish): the annual
     report of 2024/25 states the release's total, and that of 2025/26, a whole year with none, says so."""
     from datetime import UTC, datetime
@@ -234,7 +235,7 @@ def test_the_annual_report_says_no_incidents_were_recorded_never_a_response_to_n
     from core.release import clear_memo, current_release
     from incidents.models import Incident
 
-    build_demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=200, ed_per_month=20)
+    demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=200, ed_per_month=20)
     originals = list(Incident.objects.all())
     assert originals
     for n, incident in enumerate(originals):

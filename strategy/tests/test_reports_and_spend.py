@@ -8,15 +8,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from demo.region import build_demo_region
 from demo.strategy import add_strategy
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def region(tmp_path: Path) -> dict:
-    result = build_demo_region(tmp_path / "demo", "2023-01", 36, police_per_month=300, ed_per_month=20)
+def region(demo_region, tmp_path: Path) -> dict:
+    result = demo_region(tmp_path / "demo", "2023-01", 36, police_per_month=300, ed_per_month=20)
     assert add_strategy("test") == 3 and add_strategy("test") == 0
     return result
 
@@ -41,8 +40,8 @@ def test_the_progress_annex_lists_every_measure_with_its_computed_status(region,
 
 def test_spend_against_need_and_evidence_adds_up(region, client) -> None:
     from commissioning.models import Project
-    from commissioning.tests.factories import user
     from core.roles import Role
+    from core.testing.factories import user
     from strategy.services.spend import evidence_rating, spend_against_need
 
     rows = spend_against_need(2024)
@@ -61,8 +60,8 @@ def test_spend_against_need_and_evidence_adds_up(region, client) -> None:
 
 def test_vrp_evaluate_project_writes_the_evaluation(region, tmp_path: Path, client) -> None:
     from commissioning.models import Project
-    from commissioning.tests.factories import user
     from core.roles import Role
+    from core.testing.factories import user
     from insights.services.figures import FigureQuery, counts
 
     project = Project.objects.filter(locations__isnull=False, planned_start__year=2024).order_by("identifier").first()

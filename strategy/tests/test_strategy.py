@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from commissioning.tests.factories import organisation, project, user
 from core.models import AuditEntry
 from core.roles import Role
+from core.testing.factories import organisation, project, user
 from monitoring.services.returns import ReturnFigures, review_return, save_return, submit_return
 from strategy.models import Board, Measure, Strategy
 from strategy.services import plan
@@ -153,7 +153,7 @@ def test_the_public_page_names_areas_and_does_not_repeat_the_year(client, scene)
 def test_the_public_see_controlled_measures_as_the_release_publishes_them(client, scene) -> None:
     """Progress shown to the public is computed from the published (rounded) value; partners' from the data."""
     from core.release import REGION, current_release
-    from engagement.tests.factories import person, session
+    from core.testing.engagement import person, session
     from strategy.services.public import public_commitment
 
     for start in (date(2024, 4, 1), date(2024, 7, 1), date(2024, 10, 1), date(2025, 1, 1)):

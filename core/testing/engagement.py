@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from commissioning.tests.factories import organisation
 from core.models import Organisation
+from core.testing.factories import organisation
 from engagement.models import Audience, Course, Event, FacilitatorTeam, Session
 from engagement.services.sessions import Counts, Professional, SessionDetails, record_session
 

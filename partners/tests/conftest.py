@@ -1,1 +1,0 @@
-from insights.tests.conftest import sample_rows, small_street_file  # noqa: F401 - shared real-file fixtures

@@ -18,8 +18,9 @@ total; the local authorities and ``no location`` add up to the region (for sourc
 of a year add up to the year.
 
 **Adding a controlled source** needs no disclosure code: give its ``Source`` a ``ReleaseSpec`` (its measures,
-breakdowns, the months it covers and its records at the finest grain: measure, month, local authority, one
-value per breakdown, count) and register it in the app's ``sources.py``. Its figures then read
+breakdowns, the months it covers, its records at the finest grain: measure, month, local authority, one
+value per breakdown, count, and a cheap fingerprint of what they are computed from, e.g. ``rows_fingerprint``
+of the columns they read) and register it in the app's ``sources.py``. Its figures then read
 ``current_release(name)``.
 """
 
@@ -297,7 +298,8 @@ def current_release(name: str) -> Release:
                 if spec.fingerprint else None)
     if memo_key is not None and memo_key in _memo:
         return _memo[memo_key]
-    # Reading every record is the cost of a release: once per reading request (a page asks several times).
+    # Reading every record is the cost of a release: only when the fingerprint has changed (or the source has
+    # none), and then once per reading request (a page asks several times).
     version = request_memo.memo(f"release data version {name} {lads}", lambda: data_version(spec, lads))
     stored = PublicRelease.objects.filter(source=name, data_version=version, rule=RULE.name).first()
     if stored is None:

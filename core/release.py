@@ -18,8 +18,9 @@ total; the local authorities and ``no location`` add up to the region (for sourc
 of a year add up to the year.
 
 **Adding a controlled source** needs no disclosure code: give its ``Source`` a ``ReleaseSpec`` (its measures,
-breakdowns, the months it covers and its records at the finest grain: measure, month, local authority, one
-value per breakdown, count) and register it in the app's ``sources.py``. Its figures then read
+breakdowns, the months it covers, its records at the finest grain: measure, month, local authority, one
+value per breakdown, count, and a cheap fingerprint of what they are computed from, e.g. ``rows_fingerprint``
+of the columns they read) and register it in the app's ``sources.py``. Its figures then read
 ``current_release(name)``.
 """
 
@@ -61,7 +62,9 @@ class ReleaseSpec:
     these). ``areas_add_up``: the local authorities' counts add up to the
     region's (False where a record counts in each area it serves, as a project's reach does: such a source gives
     each record once with ``lad=REGION`` and once per area served).
-    ``fingerprint()``: optional, cheap, changes whenever the records may have (saves reading them per request).
+    ``fingerprint()``: cheap, changes whenever the records or months may have (saves reading them per request;
+    ``rows_fingerprint`` reads the columns they are computed from). Every controlled source should give one:
+    without it every reading request computes and serialises all the source's records.
     """
 
     measures: dict[str, str]
@@ -250,6 +253,31 @@ def data_version(spec: ReleaseSpec, region_lads: list[str]) -> str:
     return digest.hexdigest()
 
 
+def rows_fingerprint(queryset: object, *fields: str) -> tuple[int, str]:
+    """A cheap fingerprint of a table's rows for a ``ReleaseSpec.fingerprint``: (row count, digest of the
+    ``fields`` — and primary key — of every row of ``queryset``, in primary key order).
+
+    It reads the columns straight from the database, however they were written (a form, the admin, a raw
+    ``.update()``, a shell, an import), so it changes whenever a row the records are computed from is added,
+    deleted or changes in one of those columns; a signal or ``updated_at`` would miss a ``.update()``. One query
+    and no model instances: far cheaper than computing and serialising the records (``data_version``)."""
+    from django.db import connections
+
+    rows = queryset.order_by("pk").values_list("pk", *fields)
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return len(found), hashlib.sha256(repr(found).encode()).hexdigest()
+
+
+def this_month() -> str:
+    """The current local month (``YYYY-MM``): part of the fingerprint of a source whose months run to now."""
+    from django.utils import timezone
+
+    return f"{timezone.localdate():%Y-%m}"
+
+
 _memo: dict[tuple, Release] = {}
 _memo_lock = threading.Lock()
 
@@ -266,10 +294,13 @@ def current_release(name: str) -> Release:
         raise NotInRelease(f"{name!r} has no public release.")
     lads = list(current_region().lad_codes)
     spec = source.release
-    memo_key = (name, tuple(lads), spec.fingerprint()) if spec.fingerprint else None
+    # The fingerprint is read once per reading request (a page asks for a release several times).
+    memo_key = ((name, tuple(lads), request_memo.memo(f"release fingerprint {name}", spec.fingerprint))
+                if spec.fingerprint else None)
     if memo_key is not None and memo_key in _memo:
         return _memo[memo_key]
-    # Reading every record is the cost of a release: once per reading request (a page asks several times).
+    # Reading every record is the cost of a release: only when the fingerprint has changed (or the source has
+    # none), and then once per reading request (a page asks several times).
     version = request_memo.memo(f"release data version {name} {lads}", lambda: data_version(spec, lads))
     stored = PublicRelease.objects.filter(source=name, data_version=version, rule=RULE.name).first()
     if stored is None:

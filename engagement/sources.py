@@ -106,8 +106,28 @@ def _training_months() -> list[str]:
     return months_between(min(held), max(held)) if held else []
 
 
+def _training_fingerprint() -> tuple:
+    """Changes whenever a session, an attendance, a participant count, a project, an accepted return (the
+    professionals the returns report beyond the register, and the returns' months), the geography or the
+    current month does: the columns the records and months are computed from, straight from the tables."""
+    from commissioning.models import Project
+    from core.release import rows_fingerprint, this_month
+    from engagement.models import ParticipantCount, ProfessionalAttendance, Session
+    from geography.services.manifest import geography_version
+    from monitoring.models import MonitoringReturn
+
+    return (rows_fingerprint(Session.objects.all(), "date", "lad_code", "project_id"),
+            rows_fingerprint(ProfessionalAttendance.objects.all(), "session_id", "person_key"),
+            rows_fingerprint(ParticipantCount.objects.all(), "session_id", "audience", "count"),
+            rows_fingerprint(Project.objects.all(), "is_published", "area_codes"),
+            rows_fingerprint(MonitoringReturn.objects.filter(status=MonitoringReturn.Status.ACCEPTED),
+                             "project_id", "period_start", "period_end", "professionals_trained"),
+            geography_version(), this_month())
+
+
 register(Source("training", "Training and awareness register (professionals trained and reached, attendances)",
                 "the partnership's training register and commissioned providers' monitoring returns",
                 release=ReleaseSpec(measures=TRAINING_MEASURES,
                                     breakdowns={"counted_by": "Counted by", "audience": "Who attended"},
-                                    records=_training_records, months=_training_months)))
+                                    records=_training_records, months=_training_months,
+                                    fingerprint=_training_fingerprint)))

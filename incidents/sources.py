@@ -42,6 +42,18 @@ def _months() -> list[str]:
     return months_between(timezone.localtime(first).strftime("%Y-%m"), timezone.localdate().strftime("%Y-%m"))
 
 
+def _fingerprint() -> tuple:
+    """Changes whenever an incident, an action on a protocol step, the geography or the current month (the
+    months run to now) does: the columns ``_records`` and ``_months`` read, straight from the tables."""
+    from core.release import rows_fingerprint, this_month
+    from geography.services.manifest import geography_version
+    from incidents.models import Action, Incident
+
+    return (rows_fingerprint(Incident.objects.all(), "occurred_at", "lsoa_code", "incident_type"),
+            rows_fingerprint(Action.objects.filter(step__isnull=False), "incident_id"),
+            geography_version(), this_month())
+
+
 register(Source("incidents", "Serious violence incidents (partnership response)", "the partnership's coordinators",
                 release=ReleaseSpec(measures=MEASURES, breakdowns={"type": "Type of incident"}, records=_records,
-                                    months=_months)))
+                                    months=_months, fingerprint=_fingerprint)))

@@ -44,7 +44,24 @@ def _months() -> list[str]:
     return months_between(min(b[0] for b in bounds), max(b[1] for b in bounds))
 
 
+def _fingerprint() -> tuple:
+    """Changes whenever an accepted return, its reach counts, a project or the geography does (``_records``
+    reads nothing else): the columns the records are computed from, read straight from the tables."""
+    from commissioning.models import Project
+    from core.release import rows_fingerprint
+    from geography.services.manifest import geography_version
+    from monitoring.models import MonitoringReturn, ReachCount
+
+    accepted = MonitoringReturn.Status.ACCEPTED
+    return (rows_fingerprint(MonitoringReturn.objects.filter(status=accepted), "project_id", "period_start",
+                             "period_end", "professionals_trained"),
+            rows_fingerprint(ReachCount.objects.filter(monitoring_return__status=accepted), "monitoring_return_id",
+                             "age_band", "participation", "count"),
+            rows_fingerprint(Project.objects.all(), "is_published", "theme", "area_codes"),
+            geography_version())
+
+
 register(Source("returns", "Provider monitoring returns (reach and professionals trained)",
                 "the partnership's commissioned providers",
                 release=ReleaseSpec(measures=MEASURE_LABELS, breakdowns={"theme": "Theme"}, records=_records,
-                                    months=_months, areas_add_up=False)))
+                                    months=_months, areas_add_up=False, fingerprint=_fingerprint)))

@@ -85,13 +85,18 @@ def _periods() -> list[str]:
 
 
 def _fingerprint() -> tuple:
-    from django.db.models import Count, Max
-
+    """Changes whenever a value the release could hold (a whole year's count, in the region), an indicator's key
+    or name, or the sources configured open do: the columns read straight from the tables, so an edit in the
+    admin or a raw ``.update()`` counts too (a count of values and the last file loaded would miss those)."""
+    from core.region import current_region
+    from core.release import rows_fingerprint
     from core.sources import configured_classes
-    from partners.models import IndicatorValue
+    from partners.models import Indicator, IndicatorValue
 
-    stats = IndicatorValue.objects.aggregate(n=Count("id"), last=Max("file_id"))
-    return stats["n"], stats["last"], tuple(sorted(configured_classes().items()))
+    values = IndicatorValue.objects.filter(period_kind__in=YEAR_KINDS, category="",
+                                           area_code__in=current_region().lad_codes)
+    return (rows_fingerprint(values, "indicator_id", "area_code", "period", "age_band", "sex", "count"),
+            rows_fingerprint(Indicator.objects.all(), "key", "name"), tuple(sorted(configured_classes().items())))
 
 
 register(Source(INDICATORS, "Partners' indicators (Fingertips and partners' tables)", "the partnership's partners",

@@ -109,7 +109,8 @@ Ranked = list[tuple[uuid.UUID, float | None]]
 
 def ranked(filters: DirectoryFilters, by_natural_name: bool = False) -> tuple[Ranked, str]:
     """The ids of the published services matching ``filters`` in the order they are listed, with the distance:
-    nearest first when a postcode is given, else by name (``by_natural_name``: "Club 5" before "Club 11").
+    nearest first when a postcode is given, else by name: the database's order (as the Open Referral API has
+    always answered), or with ``by_natural_name`` the order people read, "Club 5" before "Club 11".
 
     Only ids, names and coordinates are read, so ranking every service costs little; a page's services are
     loaded afterwards (``RankedServices``). Returns the ranking and a note (e.g. an unknown postcode).

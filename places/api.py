@@ -93,10 +93,10 @@ def services(request: HttpRequest) -> JsonResponse:
         minimum_age=_int(request, "minimum_age"), maximum_age=_int(request, "maximum_age"),
         day=request.GET.get("day", ""), start_time=_time(request, "start_time"), end_time=_time(request, "end_time"),
         postcode=request.GET.get("postcode", ""), proximity=float(proximity) if proximity else None)
-    found, note = directory.search(filters)
+    answer, note = directory.services_envelope(filters, page, per_page)
     if note:
         raise BadParameter("postcode" if filters.postcode else "", note)
-    return JsonResponse(directory.envelope([directory.oruk_service(s) for s, _ in found], page, per_page))
+    return JsonResponse(answer)
 
 
 @_open

@@ -200,23 +200,19 @@ def _filters(form: DirectorySearchForm) -> directory.DirectoryFilters:
 def directory_search(request: HttpRequest) -> HttpResponse:
     """What is on near me: search by postcode, day, age, activity and time of year; a map and a list."""
     form = DirectorySearchForm(request.GET or None)
-    results, note = [], ""
-    if form.is_valid() or not request.GET:
-        if not request.GET or set(request.GET) == {"page"}:
-            form = DirectorySearchForm()
-            results = [(s, None) for s in directory.published()]
-        else:
-            results, note = directory.search(_filters(form))
-    if all(distance is None for _, distance in results):
-        # Without a postcode there is no nearest first: services are listed by name, "Club 5" before "Club 11".
-        results = sorted(results, key=lambda pair: natural_key(pair[0].name))
-    page = Paginator(results, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = None
+    if not request.GET or set(request.GET) == {"page"}:
+        form, filters = DirectorySearchForm(), directory.DirectoryFilters()
+    elif form.is_valid():
+        filters = _filters(form)
+    found = directory.directory_page(filters, request.GET.get("page"), DIRECTORY_PAGE_SIZE)
     points = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [loc.longitude, loc.latitude]},
          "properties": {"name": loc.name, "label": s.name, "url": reverse("places:service", args=[s.id])}}
-        for s, _ in page for loc in s.locations.all()]}
-    return form_page(request, "places/directory.html", {"form": form, "results": page, "page": page, "note": note,
-                                                        "total": len(results), "page_query": _page_query(request),
+        for s, _ in found.page for loc in s.locations.all()]}
+    return form_page(request, "places/directory.html", {"form": form, "results": found.page, "page": found.page,
+                                                        "note": found.note, "total": found.total,
+                                                        "page_query": _page_query(request),
                                                         "points": json.dumps(points)}, form)
 
 

@@ -11,11 +11,13 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -24,6 +26,7 @@ from core import audit
 from core.audit import Actor
 from core.problems import InputRejected, Problem, nul_problems
 from places.models import DirectoryOrganisation, Postcode, Schedule, Service, ServiceLocation, TaxonomyTerm
+from places.services.ordering import natural_key
 
 DAY_CODES = {code: code for code, _ in Schedule.DAYS} | {name.lower(): code for code, name in Schedule.DAYS}
 POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
@@ -73,12 +76,9 @@ def published() -> QuerySet[Service]:
                                                              faith_alliance_memberships_today("organisation__")))
 
 
-def search(filters: DirectoryFilters) -> tuple[list[tuple[Service, float | None]], str]:
-    """Published services matching ``filters``, nearest first when a postcode is given, with the distance.
-
-    Returns the matches and a note (e.g. an unknown postcode), never an error.
-    """
-    services = published()
+def _matching(filters: DirectoryFilters) -> QuerySet[Service]:
+    """Published services matching ``filters`` (all but the postcode), by name, without their related lists."""
+    services = Service.objects.filter(moderation=Service.Moderation.PUBLISHED)
     for word in filters.search.split()[:8]:
         services = services.filter(Q(name__icontains=word) | Q(description__icontains=word)
                                    | Q(organisation__name__icontains=word) | Q(terms__name__icontains=word))
@@ -101,19 +101,91 @@ def search(filters: DirectoryFilters) -> tuple[list[tuple[Service, float | None]
         sessions &= Q(schedules__season__in=[filters.season, Schedule.Season.ALL_YEAR])
     if sessions:
         services = services.filter(sessions)
-    found = list(services.distinct())
+    return services.distinct()
+
+
+Ranked = list[tuple[uuid.UUID, float | None]]
+
+
+def ranked(filters: DirectoryFilters, by_natural_name: bool = False) -> tuple[Ranked, str]:
+    """The ids of the published services matching ``filters`` in the order they are listed, with the distance:
+    nearest first when a postcode is given, else by name: the database's order (as the Open Referral API has
+    always answered), or with ``by_natural_name`` the order people read, "Club 5" before "Club 11".
+
+    Only ids, names and coordinates are read, so ranking every service costs little; a page's services are
+    loaded afterwards (``RankedServices``). Returns the ranking and a note (e.g. an unknown postcode).
+    """
+    services = _matching(filters)
     if not filters.postcode:
-        return [(s, None) for s in found], ""
+        rows = list(services.values_list("id", "name"))
+        if by_natural_name:
+            rows.sort(key=lambda row: natural_key(row[1]))
+        return [(pk, None) for pk, _ in rows], ""
     point = postcode_point(filters.postcode)
     if point is None:
         return [], f"The postcode {filters.postcode!r} is not one the directory knows."
+    ids = list(services.values_list("id", flat=True))
+    nearest: dict[uuid.UUID, float] = {}
+    for service_id, latitude, longitude in ServiceLocation.objects.filter(service__in=services.values("id")) \
+            .values_list("service_id", "latitude", "longitude"):
+        metres = distance_m(point[0], point[1], latitude, longitude)
+        nearest[service_id] = min(metres, nearest.get(service_id, metres))
     limit = filters.proximity or DEFAULT_PROXIMITY_M
-    near = []
-    for service in found:
-        distances = [distance_m(point[0], point[1], loc.latitude, loc.longitude) for loc in service.locations.all()]
-        if distances and min(distances) <= limit:
-            near.append((service, round(min(distances))))
+    near = [(pk, round(nearest[pk])) for pk in ids if pk in nearest and nearest[pk] <= limit]
     return sorted(near, key=lambda pair: pair[1]), ""
+
+
+class RankedServices(Sequence):
+    """Ranked services that load (with their related lists) only the slice asked for: a paginator or the Open
+    Referral envelope counts them all but reads one page."""
+
+    def __init__(self, ranking: Ranked) -> None:
+        self.ranking = ranking
+
+    def __len__(self) -> int:
+        return len(self.ranking)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        chosen = self.ranking[index] if isinstance(index, slice) else [self.ranking[index]]
+        loaded = published().in_bulk([pk for pk, _ in chosen])
+        # A service unpublished between ranking and loading is left out rather than failing the page.
+        rows = [(loaded[pk], distance) for pk, distance in chosen if pk in loaded]
+        return rows if isinstance(index, slice) else rows[0]
+
+
+def search(filters: DirectoryFilters) -> tuple[list[tuple[Service, float | None]], str]:
+    """Published services matching ``filters``, nearest first when a postcode is given, with the distance.
+
+    Returns the matches and a note (e.g. an unknown postcode), never an error.
+    """
+    ranking, note = ranked(filters)
+    return RankedServices(ranking)[:], note
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    """One page of the directory: its services (with distances), how many match in all, and a note."""
+
+    page: Page
+    total: int
+    note: str
+
+
+def directory_page(filters: DirectoryFilters | None, page_number: Any, per_page: int) -> DirectoryPage:
+    """Page ``page_number`` of the published services matching ``filters`` (None: nothing matches), nearest
+    first with a postcode, else by name in natural order; only that page's services are loaded."""
+    ranking, note = ranked(filters, by_natural_name=True) if filters is not None else ([], "")
+    page = Paginator(RankedServices(ranking), per_page).get_page(page_number)
+    return DirectoryPage(page=page, total=len(ranking), note=note)
+
+
+def services_envelope(filters: DirectoryFilters, page: int, per_page: int) -> tuple[dict[str, Any], str]:
+    """The Open Referral ``/services`` answer: page ``page`` of the matching services (by name, or nearest
+    first with a postcode) in the paged envelope, loading only that page's services; and a note."""
+    ranking, note = ranked(filters)
+    answer = envelope(RankedServices(ranking), page, per_page)
+    answer["contents"] = [oruk_service(s) for s, _ in answer["contents"]]
+    return answer, note
 
 
 def _uuid_q(text: str) -> Q:
@@ -173,14 +245,14 @@ def oruk_service(service: Service) -> dict[str, Any]:
     })
 
 
-def envelope(items: list[Any], page: int, per_page: int) -> dict[str, Any]:
+def envelope(items: Sequence[Any], page: int, per_page: int) -> dict[str, Any]:
     """The Open Referral paged envelope around one page of ``items``."""
     total = len(items)
     pages = max(1, math.ceil(total / per_page))
     page = max(page, 1)
     # A page past the last is an empty page with the number asked for (as a Spring/HSDS paged API answers),
     # never the last page passed off as the one requested.
-    contents = items[(page - 1) * per_page:page * per_page]
+    contents = list(items[(page - 1) * per_page:page * per_page])
     return {"total_items": total, "total_pages": pages, "page_number": page, "size": len(contents),
             "first_page": page == 1, "last_page": page >= pages, "empty": not contents, "contents": contents}
 

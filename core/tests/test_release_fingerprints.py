@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from commissioning.tests.factories import project
 from core import sources
 from core.region import current_region
 from core.release import current_release, data_version
+from core.testing.factories import project
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ def test_incidents_fingerprint_names_the_month(incidents, monkeypatch) -> None:
 
 @pytest.fixture
 def register() -> dict:
-    from engagement.tests.factories import person, session
+    from core.testing.engagement import person, session
 
     sport = project("P-1", area_codes=["E08000025"])
     first = session(date(2024, 4, 10), [person(n) for n in range(6)], {("young_people", "10_17", "female"): 40},
@@ -165,8 +165,8 @@ def register() -> dict:
 
 
 def test_training_sessions_added_changed_and_deleted(register) -> None:
+    from core.testing.engagement import person, session
     from engagement.models import Session
-    from engagement.tests.factories import person, session
 
     assert_seen("training", lambda: session(date(2024, 9, 2), [person(20)], lad_code="E08000027"))
     assert_seen("training", lambda: Session.objects.filter(pk=register["sessions"][1].pk).update(
@@ -210,9 +210,9 @@ def test_training_follows_the_returns_and_projects(register) -> None:
 
 def test_indicators_changed_in_place(tmp_path) -> None:
     """A count edited in the admin or by ``.update()`` changes no file and no number of values: still seen."""
+    from core.testing.fingertips import FINGERTIPS_COLUMNS, LAS, fingertips_row, write_csv
     from partners.models import Indicator, IndicatorValue
     from partners.services.indicators import ingest_indicators
-    from partners.tests.exports import FINGERTIPS_COLUMNS, LAS, fingertips_row, write_csv
 
     rows = [fingertips_row(code, "2021/22", 300 + i) for i, code in enumerate(LAS)]
     ingest_indicators([write_csv(tmp_path / "f.csv", rows, FINGERTIPS_COLUMNS)], "fingertips")

@@ -82,15 +82,15 @@ def p95(runs: list[float]) -> float:
 def overview_query():
     from dataclasses import replace
 
-    from insights.services.catalogue import default_query
+    from insights.query.catalogue import default_query
 
     return replace(default_query(), lad_codes=())  # the whole warehouse
 
 
 def time_overview() -> dict:
     from core import figures as registry
-    from insights.services.access import FULL
-    from insights.services.figures import SHARED
+    from insights.query.access import FULL
+    from insights.query.figures import SHARED
 
     def figure_rows(name, query, unsuppressed):
         return registry.get(name).table(query, FULL).rows
@@ -163,7 +163,7 @@ def baselines(query) -> dict:
     import duckdb
     import psycopg
 
-    from insights.services.figures import SHARED
+    from insights.query.figures import SHARED
 
     start = query.month_from
     year_before = f"{int(start[:4]) - 1}{start[4:]}"

@@ -128,7 +128,7 @@ WORLD_SCRIPT = textwrap.dedent('''
     from core.models import Organisation, User
     from core.region import current_region
     from geography.models import Area
-    from insights.services.catalogue import default_query
+    from insights.query.catalogue import default_query
     from places.models import TaxonomyTerm
 
     region = current_region()
@@ -150,7 +150,7 @@ WORLD_SCRIPT = textwrap.dedent('''
         partners.append({"username": user.username, "lad": lad, "sessions": sessions})
     query = default_query()
     first, last = int(query.month_from[:4]), int(query.month_to[:4])
-    from insights.services.figures import FigureQuery, counts
+    from insights.query.figures import FigureQuery, counts
     types = sorted({r["crime_type"] for r in counts(FigureQuery(), ["crime_type"])})[:12]
     print(json.dumps({"partners": partners, "areas": lads + lsoas, "years": list(range(first, last + 1)),
                       "types": types, "terms": list(TaxonomyTerm.objects.values_list("code", flat=True))}))

@@ -54,8 +54,8 @@ def world() -> dict:
     from core.models import Organisation, User
     from core.region import current_region
     from geography.models import Area
-    from insights.services.catalogue import default_query
-    from insights.services.figures import FigureQuery, counts
+    from insights.query.catalogue import default_query
+    from insights.query.figures import FigureQuery, counts
 
     lads = list(current_region().lad_codes)
     lsoas = list(Area.objects.filter(code__startswith="E01").order_by("code").values_list("code", flat=True)[:200])

@@ -37,8 +37,8 @@ def main() -> None:
         print(f"region: {loaded['lsoas']} LSOAs, {loaded['police_rows']:,} police rows, {loaded['ed_rows']:,} ED rows "
               f"(generated and ingested in {time.perf_counter() - start:.0f} s)")
         from insights.figures import OVERVIEW
-        from insights.services.access import PUBLIC
-        from insights.services.catalogue import default_query
+        from insights.query.access import PUBLIC
+        from insights.query.catalogue import default_query
         from reports.services.sna import ReportPeriod, build_sna, write_report
 
         query = default_query()

@@ -40,7 +40,7 @@ from core.request_limits import accepts_uploads
 from core.roles import ANALYSTS_AND_COMMISSIONERS, COMMISSIONERS, EVERYONE, Role
 from evidence.services.items import visible_items
 from insights import charts
-from insights.services.areas import area_names
+from insights.query.areas import area_names
 from monitoring.services.measures import MeasureExists, add_outcome_measure
 from monitoring.services.reach import MEASURE_LABELS, project_reach
 

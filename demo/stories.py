@@ -33,7 +33,7 @@ def add_story(actor: str = "demo") -> Story | None:
     comparisons = list(Route.objects.filter(is_comparison=True))
     if not chaperoned:
         return None
-    from insights.services.areas import local_authority_of
+    from insights.query.areas import local_authority_of
 
     crossed = sorted({code for route in chaperoned for code in lsoas_crossed(route)})
     compared = sorted({code for route in comparisons for code in lsoas_crossed(route)})

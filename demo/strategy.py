@@ -21,7 +21,7 @@ def add_strategy(actor: str = "demo") -> int:
     if Strategy.objects.filter(year=YEAR).exists():
         return 0
     from core.region import current_region
-    from insights.services.areas import area_names
+    from insights.query.areas import area_names
 
     lad = current_region().lad_codes[0] if current_region().lad_codes else "E08900001"
     lad_name = area_names([lad]).get(lad, "Northfield Vale")  # the region's first authority (the synthetic one's)

@@ -140,7 +140,7 @@ def attendance_by_theme(year: int) -> list[dict]:
 
 def attendance_by_local_authority(year: int) -> list[dict]:
     """Per local authority the sessions were delivered in; sessions with none given in a row of their own."""
-    from insights.services.areas import area_names
+    from insights.query.areas import area_names
 
     sessions = _sessions(year)
     per_session = attendance_by_session(sessions)
@@ -165,7 +165,7 @@ def network_membership(year: int) -> list[dict]:
 
 def events_and_reach(year: int) -> list[dict]:
     """Each event with sessions in the year: its themes and places, and who attended."""
-    from insights.services.areas import area_names
+    from insights.query.areas import area_names
 
     sessions = _sessions(year).exclude(event__isnull=True).select_related("event")
     per_session = attendance_by_session(sessions)

@@ -51,7 +51,7 @@ def counted_cells() -> list[tuple[str, str, str]]:
 
 
 def local_authority_choices() -> list[tuple[str, str]]:
-    from insights.services.areas import area_names
+    from insights.query.areas import area_names
 
     codes = current_region().lad_codes
     names = area_names(codes)

@@ -55,7 +55,7 @@ def fuzz_one(name: str, folder: Path, seconds: int, seed: int) -> None:
                        "geography.services.deprivation", "commissioning.services.threesixty",
                        "commissioning.services.projects", "monitoring.services.returns",
                        "places.services.directory", "places.services.schools", "places.services.postcodes",
-                       "insights.services.harm", "evidence.services.items", "places.forms",
+                       "insights.query.harm", "evidence.services.items", "places.forms",
                        "engagement.services.imports", "engagement.services.feedback"):
             __import__(module)
     target = TARGETS[name]

@@ -218,7 +218,7 @@ def _run_projects(path: Path, _: dict) -> None:
 
 
 def _run_harm(path: Path, _: dict) -> None:
-    from insights.services.harm import import_harm_weights
+    from insights.query.harm import import_harm_weights
 
     import_harm_weights("css", path, "fuzz")
 

@@ -15,7 +15,7 @@ def _records() -> list[dict]:
     from django.utils import timezone
 
     from incidents.models import Action, Incident
-    from insights.services.areas import local_authority_of
+    from insights.query.areas import local_authority_of
 
     responded = set(Action.objects.filter(step__isnull=False).values_list("incident_id", flat=True))
     records = []

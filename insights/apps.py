@@ -33,6 +33,6 @@ def warehouse_part(request: HttpRequest) -> dict[str, Any]:
 
 def forget_figures() -> None:
     """After a restore: the figures computed from the old warehouse are forgotten."""
-    from insights.services.figures import SHARED
+    from insights.query.figures import SHARED
 
     SHARED.reset()

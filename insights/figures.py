@@ -9,10 +9,10 @@ from dataclasses import replace
 
 from core.figures import SOURCE, Column, Figure, register
 from insights import charts
-from insights.services import overview, priority
-from insights.services.access import FigureAccess
-from insights.services.figures import FigureQuery
-from insights.services.hotspots import lsoas_in
+from insights.hotspots.query import lsoas_in
+from insights.query import overview, priority
+from insights.query.access import FigureAccess
+from insights.query.figures import FigureQuery
 
 COUNT = "count"
 PER_1000 = "per 1,000 residents"
@@ -124,7 +124,7 @@ OVERVIEW = [
 
 def _map(level: str):
     def compute(query: FigureQuery, access: FigureAccess) -> list[dict]:
-        from insights.services.maps import choropleth_rows
+        from insights.query.maps import choropleth_rows
 
         return choropleth_rows(query, level, access)
 
@@ -141,8 +141,8 @@ MAPS = {level: register(Figure(f"map_{level}", "insights-maps", f"Rates per 1,00
 
 def _hotspots(params: tuple[FigureQuery, str], access: FigureAccess) -> list[dict]:
     """``params``: the query and the harm weights (``none``, ``css``, ``chi``)."""
-    from insights.services.hotspots import gistar_hotspots, with_geometry
-    from insights.services.pickers import area_names
+    from insights.hotspots.query import gistar_hotspots, with_geometry
+    from insights.query.pickers import area_names
 
     query, weights = params
     access.require_full(query, "Hot spots (by LSOA)")

@@ -6,8 +6,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.urls import reverse
 
-from insights.services import pickers
-from insights.services.figures import FigureQuery
+from insights.query import pickers
+from insights.query.figures import FigureQuery
 
 # Years 1900–2099: police.uk starts in 2010, and a year 0000 is not a date at all.
 MONTH = RegexValidator(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", "Enter a month as YYYY-MM, for example 2024-03.")

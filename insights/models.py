@@ -76,7 +76,7 @@ class HarmWeight(models.Model):
     """The harm weight of one police.uk crime type under one scheme (ONS Crime Severity Score or Cambridge CHI).
 
     The platform ships no weights: the published tables are loaded by an analyst with ``vrp harm_weights
-    import`` (see ``insights.services.harm``), and ``source`` says where they came from.
+    import`` (see ``insights.query.harm``), and ``source`` says where they came from.
     """
 
     class Scheme(models.TextChoices):

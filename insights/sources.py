@@ -21,7 +21,7 @@ def age_group(age_band: str | None) -> str:
 
 
 def _ed_records() -> list[dict]:
-    from insights.services.figures import FigureQuery, select
+    from insights.query.figures import FigureQuery, select
 
     rows = select(FigureQuery("ed"), """SELECT strftime(e.month, '%Y-%m') AS month, e.lad_code AS lad,
                                                e.assault_method AS type, e.age_band AS age_band, e.sex AS sex,

@@ -23,11 +23,11 @@ from insights.figures import HOTSPOTS, MAPS, OVERVIEW
 from insights.findings import key_findings
 from insights.forms import OverviewFilters
 from insights.models import HarmWeight, IngestBatch
-from insights.services import figure_cache, pickers
-from insights.services.access import FigureAccess, access_for, for_region
-from insights.services.catalogue import default_query
-from insights.services.figures import FigureQuery, check_types, counts, labelled
-from insights.services.overview import left_out
+from insights.query import figure_cache, pickers
+from insights.query.access import FigureAccess, access_for, for_region
+from insights.query.catalogue import default_query
+from insights.query.figures import FigureQuery, check_types, counts, labelled
+from insights.query.overview import left_out
 
 
 def _filters(request: HttpRequest) -> tuple[OverviewFilters, FigureQuery | None, FigureAccess]:
@@ -163,7 +163,7 @@ def hotspots(request: HttpRequest, fmt: str = "html") -> HttpResponse:
 
 def _named(rows: list[dict]) -> list[dict]:
     """Rows with each LSOA's name (``Birmingham 138A``) beside its code, for people reading the page."""
-    from insights.services.areas import area_names
+    from insights.query.areas import area_names
 
     names = area_names([r["lsoa"] for r in rows])
     return [{**r, "name": names.get(r["lsoa"], "")} for r in rows]

@@ -20,7 +20,7 @@ def _accepted():
 
 
 def _records() -> list[dict]:
-    from insights.services.areas import local_authority_of
+    from insights.query.areas import local_authority_of
     from monitoring.services.reach import return_reach
 
     records = []

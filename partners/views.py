@@ -17,7 +17,7 @@ from core.access import allow, role_of
 from core.periods import Year
 from core.render import error_response, render
 from core.roles import ANALYSTS, EVERYONE, PARTNERS_AND_ANALYSTS, PARTNERS_AND_STAFF, Role
-from insights.services.access import access_for
+from insights.query.access import access_for
 from partners.figures import PartnerQuery
 
 LAD = re.compile(r"^E0[6-9]\d{6}$")
@@ -48,7 +48,7 @@ def _query(request: HttpRequest) -> tuple[PartnerQuery, list[tuple[str, str]]]:
 def _year_without_data(year: Year) -> list[tuple[str, str]]:
     """The success measures for a year no source holds a month of (nor any partner's indicator) would be a page
     of blanks under its name: refuse it, saying which months there are (as the insights filters do)."""
-    from insights.services.pickers import month_label, months_with_data
+    from insights.query.pickers import month_label, months_with_data
     from partners.models import IndicatorValue
 
     held = months_with_data()

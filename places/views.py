@@ -23,7 +23,7 @@ from core.render import form_page
 from core.request_limits import accepts_uploads
 from core.roles import ANALYSTS_AND_COMMISSIONERS, EVERYONE, PARTNERS_AND_STAFF
 from incidents.services.response import visible_incidents
-from insights.services.catalogue import default_query
+from insights.query.catalogue import default_query
 from places.forms import DirectorySearchForm, PlanForm, PlanItemForm, RouteForm, SubmissionForm
 from places.models import PreventionPlan, Route, School, Service
 from places.services import directory, plans, provision

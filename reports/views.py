@@ -24,7 +24,7 @@ class JobForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from insights.services.pickers import months_with_data
+        from insights.query.pickers import months_with_data
 
         # The year box offers the years the warehouse holds data for (a report of any other year has no figures).
         years = sorted({int(m[:4]) for m in months_with_data()}, reverse=True)

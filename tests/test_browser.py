@@ -10,8 +10,8 @@ from pathlib import Path
 
 from core import figures as registry
 from core.testing.browser import axe_violations, sign_in
-from insights.services.access import PUBLIC
-from insights.services.catalogue import default_query
+from insights.query.access import PUBLIC
+from insights.query.catalogue import default_query
 
 
 def test_overview_figures_filters_download_and_accessibility(demo, live_server, page) -> None:

@@ -39,7 +39,7 @@ MISSING = object()
 
 @pytest.fixture
 def region(demo_region, tmp_path):
-    from insights.services.areas import area_tables
+    from insights.query.areas import area_tables
 
     demo_region(tmp_path / "demo", "2022-01", 36, police_per_month=150, ed_per_month=25, grid=(12, 10))
     _, lsoa21 = area_tables()

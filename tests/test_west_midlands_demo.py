@@ -43,10 +43,10 @@ def test_vrp_demo_builds_the_west_midlands_from_the_bundle_without_shared_data(s
     from demo.west_midlands import INCIDENTS_UNTIL, LAD_CODES
     from geography.models import Area
     from incidents.models import Incident
+    from insights.hotspots.query import gistar_hotspots
     from insights.models import WarehousePartition
-    from insights.services.areas import area_names, local_authority_of
-    from insights.services.figures import FigureQuery, counts, select
-    from insights.services.hotspots import gistar_hotspots
+    from insights.query.areas import area_names, local_authority_of
+    from insights.query.figures import FigureQuery, counts, select
 
     _watch[:] = ["on"]
     try:

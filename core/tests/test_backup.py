@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from commissioning.models import Project
 from core import figures as registry
 from evidence.services.search import SearchFilters, search
-from insights.services.access import FULL
-from insights.services.catalogue import default_query
+from insights.query.access import FULL
+from insights.query.catalogue import default_query
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +33,7 @@ def test_round_trip_gives_identical_figures_and_refuses_damaged_backups(demo_reg
     call_command("flush", interactive=False, verbosity=0)
     settings.VRP_DATA_DIR = tmp_path / "elsewhere"
     settings.VRP_DATA_DIR.mkdir()
-    from insights.services.figures import SHARED
+    from insights.query.figures import SHARED
 
     SHARED.reset()
     with pytest.raises(CommandError, match="--yes"):

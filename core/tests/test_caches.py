@@ -57,12 +57,12 @@ def test_the_platforms_caches_are_registered_once_their_modules_are_imported() -
     import core.release  # noqa: F401
     import evidence.services.search  # noqa: F401
     import geography.services.locate  # noqa: F401
-    import insights.services.areas  # noqa: F401
-    import insights.services.figures  # noqa: F401
+    import insights.query.areas  # noqa: F401
+    import insights.query.figures  # noqa: F401
 
-    assert {"insights.services.areas._build", "insights.services.areas._local_authorities",
+    assert {"insights.query.areas._build", "insights.query.areas._local_authorities",
             "geography.services.locate._lsoa_index", "core.release.clear_memo", "evidence.services.search.reset_cache",
-            "insights.services.figures._SharedDatabase.reset"} <= set(registered())
+            "insights.query.figures._SharedDatabase.reset"} <= set(registered())
 
 
 def test_clear_caches_empties_a_registered_lru_cache_and_calls_a_registered_reset() -> None:

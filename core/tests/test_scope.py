@@ -189,7 +189,7 @@ def test_other_organisations_objects_are_not_found_rather_than_forbidden(client,
 def test_partners_see_unsuppressed_figures_for_their_own_area_only(demo_region, client, worlds, tmp_path) -> None:
     """A partner gets its own local authority's controlled (ED) figures (and those of any LSOA in it) as analysts
     do, and any other area's as the public does: the public release, which holds no LSOA."""
-    from insights.services.figures import FigureQuery, counts
+    from insights.query.figures import FigureQuery, counts
 
     demo_region(tmp_path / "demo", "2023-01", 12, police_per_month=150, ed_per_month=10)
 

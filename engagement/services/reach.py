@@ -62,7 +62,7 @@ def reached_records() -> list[dict]:
     """
     from core.region import current_region
     from engagement.sources import REGISTER, RETURNS, first_sessions, public_sessions
-    from insights.services.areas import local_authority_of
+    from insights.query.areas import local_authority_of
     from monitoring.models import MonitoringReturn
     from monitoring.services.periods import financial_year_of
 

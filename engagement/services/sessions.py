@@ -98,7 +98,7 @@ def details_problems(details: SessionDetails, where: str = "session", line: int 
     if details.lad_code and level_of(details.lad_code) != "lad":
         fail("local_authority", f"{details.lad_code!r} is not a local authority code (E06…, E07…, E08…, E09…)")
     if details.lsoa_code and details.lad_code and level_of(details.lsoa_code) == "lsoa":
-        from insights.services.areas import local_authority_of
+        from insights.query.areas import local_authority_of
 
         found = local_authority_of(details.lsoa_code)
         if found and found != details.lad_code:
@@ -168,7 +168,7 @@ def _theme_of(details: SessionDetails) -> str:
 def _local_authority(details: SessionDetails) -> str:
     if details.lad_code or not details.lsoa_code:
         return details.lad_code
-    from insights.services.areas import local_authority_of
+    from insights.query.areas import local_authority_of
 
     return local_authority_of(details.lsoa_code) or ""
 

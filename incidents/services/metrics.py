@@ -74,7 +74,7 @@ def counts_by_month(incidents: QuerySet[Incident]) -> list[dict]:
 
 def by_area(incidents: QuerySet[Incident]) -> list[dict]:
     """Incidents per local authority (from their LSOA), for the restricted map and table."""
-    from insights.services.areas import area_names, area_tables
+    from insights.query.areas import area_names, area_tables
 
     _, lsoa21 = area_tables()
     table = lsoa21.to_pydict()

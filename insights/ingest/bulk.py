@@ -10,7 +10,7 @@ import duckdb
 
 from insights.ingest.spec import SourceSpec
 from insights.ingest.staging import StagedFile, file_names_join, stage
-from insights.services.duck import sql_list, sql_text
+from insights.query.duck import sql_list, sql_text
 
 
 def _bulk_copy(con: duckdb.DuckDBPyConnection, spec: SourceSpec, paths: list[str], ok_sql: str, join_sql: str,

@@ -36,7 +36,7 @@ from geography.tables import normalise_header, open_text
 from insights.ingest import staging
 from insights.ingest.spec import Check, Column, SourceSpec, register
 from insights.ingest.staging import StagedFile
-from insights.services.duck import sql_text
+from insights.query.duck import sql_text
 
 AGE_BANDS = ["0-9", "10-17", "18-24", "25-34", "35-49", "50-64", "65+"]
 ASSAULT_METHODS = {

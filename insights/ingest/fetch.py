@@ -19,7 +19,7 @@ from core import archives
 from core.problems import InputRejected, Problem
 from insights.ingest.police_uk import STREET_FILE, ingest_police_uk
 from insights.ingest.staging import IngestSummary
-from insights.services.figures import parse_month
+from insights.query.figures import parse_month
 
 
 def months_between(first: str, last: str) -> list[str]:

@@ -25,7 +25,7 @@ from insights.ingest import bulk, staging, warehouse
 from insights.ingest.police_uk_format import COLUMNS, CRIME_TYPES, FORCE_BY_NAME
 from insights.ingest.spec import Check, Column, SourceSpec, register
 from insights.ingest.staging import StagedFile
-from insights.services.duck import sql_text
+from insights.query.duck import sql_text
 
 STREET_FILE = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv(\.gz)?$")
 OTHER_FILE = re.compile(r"-(outcomes|stop-and-search)\.csv(\.gz)?$")

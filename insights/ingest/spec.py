@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.sources import CLASSES
-from insights.services.duck import sql_text
+from insights.query.duck import sql_text
 
 #: The types a warehouse column may have, and the DuckDB type each is stored as.
 COLUMN_TYPES = {

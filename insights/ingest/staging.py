@@ -23,7 +23,7 @@ from insights.ingest.police_uk_format import UK_BOUNDS
 from insights.ingest.rejected import MAX_PROBLEMS_PER_FILE, cap_problems, write_report
 from insights.ingest.spec import SourceSpec, quoted
 from insights.models import IngestBatch
-from insights.services.duck import connect, sql_text
+from insights.query.duck import connect, sql_text
 
 SEPARATOR = "\x1f"  # joins a row's problems; never appears in CSV text
 #: A newer file for a month and provider may have fewer rows than the one it replaces by this share at most

@@ -16,7 +16,7 @@ from insights.ingest.ed import ingest_ed
 from insights.ingest.police_api import ingest_police_api
 from insights.ingest.police_uk_format import CRIME_TYPES
 from insights.ingest.warehouse import current_files
-from insights.services.figures import FigureQuery, counts
+from insights.query.figures import FigureQuery, counts
 
 pytestmark = pytest.mark.django_db
 

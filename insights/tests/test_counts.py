@@ -18,7 +18,7 @@ from core.testing.police_files import read_rows, write_counts
 from insights.ingest.counts import ingest_counts
 from insights.ingest.warehouse import current_files
 from insights.models import IngestBatch, WarehousePartition
-from insights.services.figures import FigureQuery, counts, event_points
+from insights.query.figures import FigureQuery, counts, event_points
 
 pytestmark = pytest.mark.django_db
 AGGREGATES = "police-uk/aggregates/wm7la-lsoa-category-monthly-counts_upstream-birmingham.tar.xz"
@@ -147,9 +147,9 @@ def test_kde_refuses_count_data_and_says_why(tmp_path: Path) -> None:
 
 def test_months_with_fewer_than_half_the_median_records_are_flagged_not_charted_as_falls() -> None:
     """The bundle's 2024 holds a real cut-short month: 2024-09 (about 3,800 crimes against about 26,000)."""
-    from insights.services.access import PUBLIC
-    from insights.services.completeness import incomplete_months
-    from insights.services.overview import headline_figures, trend
+    from insights.query.access import PUBLIC
+    from insights.query.completeness import incomplete_months
+    from insights.query.overview import headline_figures, trend
 
     ingest_counts([BUNDLE / "police_uk_counts/west-midlands-counts-2024.csv.gz"], "west-midlands")
     per_month = Counter()

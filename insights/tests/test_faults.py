@@ -13,7 +13,7 @@ from core.testing.servers import database_url
 from insights.ingest.police_uk import ingest_police_uk
 from insights.ingest.warehouse import warehouse_dir
 from insights.models import WarehousePartition
-from insights.services.figures import FigureQuery, counts
+from insights.query.figures import FigureQuery, counts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,10 +12,10 @@ from core import request_memo
 from core.models import Organisation, User
 from core.public_cache import bump_data_version
 from insights.figures import OVERVIEW
-from insights.services import figure_cache
-from insights.services.access import FULL, PUBLIC, FigureAccess, scope_of
-from insights.services.figures import FigureQuery
-from insights.services.overview import VIOLENCE
+from insights.query import figure_cache
+from insights.query.access import FULL, PUBLIC, FigureAccess, scope_of
+from insights.query.figures import FigureQuery
+from insights.query.overview import VIOLENCE
 
 pytestmark = pytest.mark.django_db
 
@@ -139,9 +139,9 @@ def test_counts_by_month_and_type_from_an_areas_cells_are_its_counts(demo: dict,
     """``cell_counts`` (the overview's counts by month and type, summed from an area's cells kept in the shared
     cache) gives the keys, counts and order of ``counts``, for areas of every level, the region, both sources,
     types and periods; and two areas never share cells."""
-    from insights.services.access import for_region
-    from insights.services.figures import cell_counts, counts
-    from insights.services.hotspots import lsoas_in as lsoas_of
+    from insights.hotspots.query import lsoas_in as lsoas_of
+    from insights.query.access import for_region
+    from insights.query.figures import cell_counts, counts
 
     lsoa = sorted(lsoas_of("E08900003"))[0]
     queries = [FigureQuery("police", "2024-01", "2024-12", area="E08900003"),
@@ -162,8 +162,8 @@ def test_counts_by_month_and_type_from_an_areas_cells_are_its_counts(demo: dict,
 def test_an_lsoa_counts_every_record_recorded_in_it(demo: dict) -> None:
     """An LSOA's counts (whose scan reads only the stretch of the cube holding its 2021 LSOAs) are the records
     whose 2021 LSOA, or whose recorded LSOA, it is, counted straight from the events."""
-    from insights.services import figures
-    from insights.services.hotspots import lsoas_in as lsoas_of
+    from insights.hotspots.query import lsoas_in as lsoas_of
+    from insights.query import figures
 
     for lsoa in sorted(lsoas_of("E08900003"))[:5]:
         query = FigureQuery("police", "2023-01", "2024-12", area=lsoa)

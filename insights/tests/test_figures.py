@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.problems import InputRejected
-from insights.services.figures import FigureQuery, change_on_previous_year, counts, monthly_trend
+from insights.query.figures import FigureQuery, change_on_previous_year, counts, monthly_trend
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +135,7 @@ def test_persistence_command_classifies_every_lsoa_over_yearly_periods(demo: dic
 
 def _raw_counts(query: FigureQuery, by: list[str]) -> dict[tuple, int]:
     """The same counts taken straight from the events, one row per event, not from a pre-aggregated cube."""
-    from insights.services.figures import _key_sql, select
+    from insights.query.figures import _key_sql, select
 
     keys = [_key_sql(k, query.source) for k in by]
     sql = (f"SELECT {', '.join([*keys, 'count(*) AS n'])} FROM {{events}} WHERE {{where}}"
@@ -160,7 +160,7 @@ def test_counts_from_cubes_equal_counting_every_event(demo: dict, source: str, b
 
 
 def test_top_areas_rank_in_the_database_as_counts_would(demo: dict) -> None:
-    from insights.services.figures import top_areas
+    from insights.query.figures import top_areas
 
     query = FigureQuery(month_from="2023-06", month_to="2024-05", types=("Violence and sexual offences",))
     every = [r for r in counts(query, ["lsoa"]) if r["lsoa"] is not None]
@@ -177,7 +177,7 @@ def test_one_definition_of_a_total(demo: dict, tmp_path: Path) -> None:
     from dataclasses import replace
 
     from core import figures as registry
-    from insights.services.access import FULL, for_region
+    from insights.query.access import FULL, for_region
 
     out = io.StringIO()
     call_command("stats", "--by", "lad", "--from", "2024-01", "--to", "2024-12", "--format", "csv", stdout=out)

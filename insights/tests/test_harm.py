@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.problems import InputRejected
+from insights.hotspots.query import gistar_hotspots
 from insights.models import HarmWeight
-from insights.services.figures import FigureQuery
-from insights.services.harm import crime_type_of, derive_type_weights, import_harm_weights
-from insights.services.hotspots import gistar_hotspots
+from insights.query.figures import FigureQuery
+from insights.query.harm import crime_type_of, derive_type_weights, import_harm_weights
 
 pytestmark = pytest.mark.django_db
 

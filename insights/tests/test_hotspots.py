@@ -141,7 +141,7 @@ def test_persistence_patterns(classes: list[str], pattern: str) -> None:
 
 
 def test_persistence_periods_are_counted_back_from_to_and_name_the_months_left_out() -> None:
-    from insights.services.hotspots import persistence_periods
+    from insights.hotspots.query import persistence_periods
 
     periods, left_out = persistence_periods("2016-07", "2018-07", 12)
     assert periods == [("2016-08", "2017-07"), ("2017-08", "2018-07")]

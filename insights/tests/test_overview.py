@@ -15,10 +15,10 @@ from core.figures import WITHHELD, Missing
 from core.models import Organisation, User
 from core.release import ALL, REGION, TOTAL, current_release
 from insights.figures import OVERVIEW
-from insights.services import overview
-from insights.services.access import FULL, PUBLIC, for_region
-from insights.services.catalogue import default_query
-from insights.services.figures import FigureQuery, counts
+from insights.query import overview
+from insights.query.access import FULL, PUBLIC, for_region
+from insights.query.catalogue import default_query
+from insights.query.figures import FigureQuery, counts
 
 pytestmark = pytest.mark.django_db
 
@@ -175,8 +175,8 @@ def test_openapi_lists_every_figure(client: Client) -> None:
 
 
 def test_priority_index_is_the_weighted_mean_of_its_percentiles(demo: dict) -> None:
-    from insights.services.hotspots import lsoas_in
-    from insights.services.priority import DEFAULT_WEIGHTS, priority_places
+    from insights.hotspots.query import lsoas_in
+    from insights.query.priority import DEFAULT_WEIGHTS, priority_places
 
     rows = priority_places(default_query(), lsoas_in(None), limit=None)
     assert len(rows) == demo["lsoas"]
@@ -190,7 +190,7 @@ def test_priority_index_is_the_weighted_mean_of_its_percentiles(demo: dict) -> N
 
 
 def test_priority_weights_are_checked(demo: dict) -> None:
-    from insights.services.priority import priority_places
+    from insights.query.priority import priority_places
 
     with pytest.raises(ValueError):
         priority_places(default_query(), ["E01900001"], {"rate": -1})
@@ -222,7 +222,7 @@ def test_hotspots_page_csv_and_layer(demo: dict, client: Client) -> None:
 
 
 def test_area_profile_compares_with_bordering_areas_and_the_region(demo: dict, client: Client) -> None:
-    from insights.services.neighbours import neighbours_of
+    from insights.query.neighbours import neighbours_of
 
     assert neighbours_of("E08900002") == ["E08900001", "E08900003"]
     rows = overview.comparison(FigureQuery("police", "2024-01", "2024-12", area="E08900002"), FULL)

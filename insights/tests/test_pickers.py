@@ -8,7 +8,7 @@ from django.test import Client
 
 from geography.models import Boundary
 from insights.forms import OverviewFilters
-from insights.services import pickers
+from insights.query import pickers
 from places.models import Postcode
 
 pytestmark = pytest.mark.django_db

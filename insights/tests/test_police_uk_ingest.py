@@ -12,7 +12,7 @@ from core.testing.police_files import read_rows, warehouse_counts, write_rows
 from insights.ingest.police_uk import ingest_police_uk
 from insights.ingest.warehouse import current_files, warehouse_dir
 from insights.models import IngestBatch, WarehousePartition
-from insights.services.figures import FigureQuery, counts
+from insights.query.figures import FigureQuery, counts
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from core.release import NotInRelease, current_release
-from insights.services.access import PUBLIC
-from insights.services.figures import FigureQuery
-from insights.services.overview import KNIFE
+from insights.query.access import PUBLIC
+from insights.query.figures import FigureQuery
+from insights.query.overview import KNIFE
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 
 from pathlib import Path
 
-from insights.services.access import FULL
-from insights.services.figures import FigureQuery
-from insights.services.overview import seasonality, trend
+from insights.query.access import FULL
+from insights.query.figures import FigureQuery
+from insights.query.overview import seasonality, trend
 
 
 def test_a_month_that_looks_incomplete_is_left_out_of_its_average(transactional_db, demo_region,

@@ -25,7 +25,7 @@ from datetime import date
 import numpy as np
 
 from commissioning.models import Project
-from insights.services.figures import FigureQuery, counts
+from insights.query.figures import FigureQuery, counts
 
 DEFAULT_RADIUS_M = 400.0
 DEFAULT_TYPES = ("Violence and sexual offences",)
@@ -109,7 +109,7 @@ def _points(project_obj: Project) -> list:
 
 def treated_places(project_obj: Project, universe: list[str], radius_m: float) -> tuple[list[str], list[str], str]:
     """(treated LSOAs, LSOAs to leave out of the comparison pool, how the treated places were chosen)."""
-    from insights.services.hotspots import lsoas_in
+    from insights.hotspots.query import lsoas_in
 
     locations = list(project_obj.locations.all())
     if locations:
@@ -134,9 +134,9 @@ def treated_places(project_obj: Project, universe: list[str], radius_m: float) -
 def evaluate_project(project_obj: Project, radius_m: float = DEFAULT_RADIUS_M, types: tuple[str, ...] = DEFAULT_TYPES,
                      quarters_before: int = 8, quarters_after: int = 8) -> Evaluation:
     """Evaluate one project (see the module's method). Raises ValueError, saying why, when it cannot be done."""
-    from insights.services.areas import area_names, area_tables
-    from insights.services.hotspots import lsoas_in
-    from insights.services.priority import _deprivation
+    from insights.hotspots.query import lsoas_in
+    from insights.query.areas import area_names, area_tables
+    from insights.query.priority import _deprivation
     from monitoring.impact import (
         difference_in_differences,
         event_study,

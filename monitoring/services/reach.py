@@ -99,7 +99,7 @@ def _keys(project: Project, grouping: str) -> list[tuple[str, str]]:
         return [(str(project.funder_id), project.funder.name)]
     if grouping == "project":
         return [(project.identifier, project.title)]
-    from insights.services.areas import area_names
+    from insights.query.areas import area_names
 
     names = area_names(project.area_codes or [])
     return [(code, names.get(code, code)) for code in project.area_codes or []] or [("", "No area given")]

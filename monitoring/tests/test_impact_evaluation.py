@@ -23,8 +23,8 @@ def region(demo_region, tmp_path):
 
 
 def planted_counts(multiplier: float, seed: int):
-    from insights.services.areas import area_tables
-    from insights.services.hotspots import lsoas_in
+    from insights.hotspots.query import lsoas_in
+    from insights.query.areas import area_tables
     from places.services.routes import months_between
 
     _, lsoa21 = area_tables()

@@ -2,7 +2,7 @@
 or an emerging hot spot is listed on the partner's home page and emailed, once, to those who opted in.
 
 The classes are the platform's own: Gi* in each of the last three 12-month periods of police.uk data
-(``insights.services.hotspots.persistence``), and each LSOA's pattern (``insights.hotspots.persistence``).
+(``insights.hotspots.query.persistence``), and each LSOA's pattern (``insights.hotspots.persistence``).
 An LSOA **becomes a hot spot** when it is a hot spot in the latest period; it is an **emerging hot spot** when
 its pattern is "emerging hotspot". Each (organisation, LSOA, kind) is alerted once: the alert row is unique, and
 the email goes out only for alerts not emailed before, so re-running the check after an ingest sends nothing.
@@ -38,7 +38,7 @@ def kinds_of(rows: list[dict]) -> dict[str, str]:
 
 
 def _in_area(code: str, areas: set[str]) -> bool:
-    from insights.services.areas import local_authority_of
+    from insights.query.areas import local_authority_of
 
     return code in areas or local_authority_of(code) in areas
 
@@ -101,9 +101,9 @@ def check_after_ingest(actor: object = "system") -> list[HotspotAlert]:
 
     from core.periods import shift
     from core.problems import InputRejected, Refused
-    from insights.services.access import for_region, loaded_months
-    from insights.services.figures import FigureQuery
-    from insights.services.hotspots import persistence
+    from insights.hotspots.query import persistence
+    from insights.query.access import for_region, loaded_months
+    from insights.query.figures import FigureQuery
 
     months = sorted(loaded_months("police"))
     if len(months) < 24:

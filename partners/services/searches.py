@@ -6,7 +6,7 @@ Plain functions returning rows; open data (police.uk), published in full.
 from __future__ import annotations
 
 from insights.ingest.warehouse import current_files
-from insights.services.duck import connect, sql_list
+from insights.query.duck import connect, sql_list
 from partners.sources import OUTCOMES, STOP_SEARCH
 
 #: Outcomes police.uk counts as "no further action"; every other outcome is an action taken.

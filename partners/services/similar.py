@@ -60,8 +60,8 @@ def lad_features() -> dict[str, dict[str, float | None]]:
     import shapely
 
     from geography.models import Boundary, DeprivationRecord
-    from insights.services.access import _populations
-    from insights.services.areas import local_authority_of
+    from insights.query.access import _populations
+    from insights.query.areas import local_authority_of
 
     populations = _populations()
     found: dict[str, dict[str, float | None]] = {}

@@ -28,7 +28,7 @@ from core.sources import OPEN
 from insights.ingest import staging
 from insights.ingest.spec import Check, Column, SourceSpec, register
 from insights.ingest.staging import StagedFile, coordinate_check
-from insights.services.duck import sql_text
+from insights.query.duck import sql_text
 from partners.sources import OUTCOMES, STOP_SEARCH
 
 STOP_SEARCH_COLUMNS = ["Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude",

@@ -168,8 +168,8 @@ def _proxy_row(measure: Measure, area: str | None, year: Year, baseline: Year, a
     from dataclasses import replace
 
     from core.problems import Refused
-    from insights.services.access import for_region
-    from insights.services.figures import FigureQuery
+    from insights.query.access import for_region
+    from insights.query.figures import FigureQuery
 
     row = {"measure": measure.label, "proxy": "yes", "area": area or "region", "period": year.label,
            "unit": "count"}
@@ -204,12 +204,12 @@ def success_measures(year: Year, area: str | None = None, access=None, baseline:
                      ) -> list[dict]:
     """One row per Home Office measure (``COLUMNS``), for ``area`` (a local authority; the region when None).
 
-    ``access`` is the viewer's ``FigureAccess`` (``insights.services.access``): who may see controlled figures
+    ``access`` is the viewer's ``FigureAccess`` (``insights.query.access``): who may see controlled figures
     in full; None means in full (the command line, the partnership's own return).
     """
     from core.region import current_region
-    from insights.services.access import FULL
-    from insights.services.figures import FigureQuery
+    from insights.query.access import FULL
+    from insights.query.figures import FigureQuery
 
     access = access or FULL
     baseline = baseline or baseline_year()

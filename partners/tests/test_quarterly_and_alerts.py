@@ -108,15 +108,15 @@ def test_after_an_ingest_new_hot_spots_in_a_partners_area_are_alerted_once(demo_
     from dataclasses import replace
 
     from core.testing.police_files import write_rows
+    from insights.hotspots.query import persistence
     from insights.ingest.police_uk import ingest_police_uk
-    from insights.services.access import for_region
-    from insights.services.areas import local_authority_of
-    from insights.services.figures import FigureQuery
-    from insights.services.hotspots import persistence
+    from insights.query.access import for_region
+    from insights.query.areas import local_authority_of
+    from insights.query.figures import FigureQuery
     from partners.services.alerts import check_after_ingest
 
     demo_region(tmp_path / "demo", "2022-01", 36, police_per_month=150, ed_per_month=5, grid=(12, 10))
-    from insights.services.areas import area_tables
+    from insights.query.areas import area_tables
 
     lsoas = sorted(area_tables()[1].to_pydict()["lsoa21_code"])
     focus = lsoas[len(lsoas) // 2]

@@ -50,7 +50,7 @@ def test_an_indicator_replaces_the_proxy_with_baseline_and_under_25s(tmp_path) -
 
 
 def test_the_public_get_indicator_counts_from_the_release_only(tmp_path) -> None:
-    from insights.services.access import PUBLIC
+    from insights.query.access import PUBLIC
 
     path = fingertips_export(tmp_path / "f.csv", ["2019 - 21", "2021/22", "2022/23"])
     ingest_indicators([path], "fingertips", success_measure="hospital_admissions")
@@ -61,8 +61,8 @@ def test_the_public_get_indicator_counts_from_the_release_only(tmp_path) -> None
 
 
 def test_sna_section_uses_the_indicator(tmp_path) -> None:
-    from insights.services.access import FULL, for_region
-    from insights.services.figures import FigureQuery
+    from insights.query.access import FULL, for_region
+    from insights.query.figures import FigureQuery
     from reports.services.sna import ReportPeriod, _success_section
 
     section = _success_section(for_region(FigureQuery("police")), {}, ReportPeriod(2022, True), FULL)

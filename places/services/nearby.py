@@ -12,7 +12,7 @@ import shapely
 
 from core.problems import InputRejected, Problem
 from insights.hotspots.kde import to_british_national_grid
-from insights.services.figures import FigureQuery, select
+from insights.query.figures import FigureQuery, select
 
 #: Degrees of latitude per metre, generously, to cut the warehouse scan to a box before exact distances.
 DEGREES_PER_METRE = 1 / 100_000
@@ -30,7 +30,7 @@ def points_missing(query: FigureQuery) -> str:
 
     Records with an LSOA but no coordinates are counts by LSOA (``vrp ingest counts``, as in the West Midlands
     demo): they have no points, so a count within a radius would silently be zero. As KDE does
-    (``insights.services.figures.event_points``), distance-based figures refuse rather than publish that zero."""
+    (``insights.query.figures.event_points``), distance-based figures refuse rather than publish that zero."""
     rows = select(query, "SELECT count(*) AS n FROM {events} WHERE {where} AND e.longitude IS NULL "
                          "AND e.lsoa_code IS NOT NULL")
     n = int(rows[0]["n"]) if rows else 0

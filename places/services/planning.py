@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from django.db.models import Count
 from shapely.geometry import Point
 
-from insights.services.figures import FigureQuery
+from insights.query.figures import FigureQuery
 from places.models import School
 from places.services.nearby import by_lsoa, events_near_geometry, points_missing
 

@@ -1,7 +1,7 @@
 """Provision versus need: where many young people live with much violence and little to do nearby.
 
 For each LSOA of the region: *need* is the platform's priority index (violence rate, its trend,
-deprivation and the share aged 24 and under; ``insights.services.priority``); *provision* is the number of
+deprivation and the share aged 24 and under; ``insights.query.priority``); *provision* is the number of
 weekly sessions of published services for young people (a minimum age of 24 or under) with a location
 within walking distance of the LSOA's centre (1,000 m by default, about 12 minutes' walk). Places are
 listed by the gap: need percentile minus provision percentile, largest first, as the Community Sport
@@ -15,9 +15,9 @@ from dataclasses import replace
 import numpy as np
 
 from geography.models import AreaLink, Boundary
-from insights.services.catalogue import default_query
-from insights.services.hotspots import lsoas_in
-from insights.services.priority import percentile_rank, priority_places
+from insights.hotspots.query import lsoas_in
+from insights.query.catalogue import default_query
+from insights.query.priority import percentile_rank, priority_places
 from places.services.directory import distance_m, published
 
 WALKING_DISTANCE_M = 1000
@@ -64,7 +64,7 @@ def by_ward(rows: list[dict]) -> list[dict]:
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         groups[ward_of.get(r["lsoa"], "")].append(r)
-    from insights.services.areas import area_names
+    from insights.query.areas import area_names
 
     names = area_names([w for w in groups if w])
     out = [{"ward": w, "name": names.get(w, "Not in a ward"), "lsoas": len(g),

@@ -19,7 +19,7 @@ from django.db import transaction
 from core import audit
 from core.audit import Actor
 from core.periods import months_between
-from insights.services.figures import FigureQuery
+from insights.query.figures import FigureQuery
 from monitoring.impact.did import difference_in_differences as did
 from places.models import Route, School
 from places.services.nearby import events_near_geometry

@@ -95,7 +95,7 @@ def update_story(actor: Actor, story: Story, title: str, summary: str, visibilit
 
 def chapter_problems(chapter: Chapter) -> list[Problem]:
     """What is wrong with a chapter's fields (formats, areas with no boundary, an impossible box)."""
-    from insights.services.figures import parse_month
+    from insights.query.figures import parse_month
 
     where = f"chapter {chapter.position or 'new'} ({chapter.title or 'untitled'})"
     problems = _nul_problems(where, {"title": chapter.title, "body": chapter.body, "crime_type": chapter.crime_type})
@@ -134,7 +134,7 @@ def chapter_problems(chapter: Chapter) -> list[Problem]:
 def _refresh_mentions(story: Story) -> None:
     """Rebuild the index of areas the story mentions: its chapters' areas, the LSOAs its routes cross, and the
     local authority of each, so an area profile at any of those levels lists the story."""
-    from insights.services.areas import local_authority_of
+    from insights.query.areas import local_authority_of
 
     codes: set[str] = set()
     for chapter in story.chapters.prefetch_related("routes"):

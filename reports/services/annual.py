@@ -18,8 +18,8 @@ from core.problems import Refused
 from core.region import current_region
 from core.release import ALL, REGION, TOTAL, current_release
 from insights import charts
-from insights.services.access import PUBLIC, for_region
-from insights.services.figures import FigureQuery
+from insights.query.access import PUBLIC, for_region
+from insights.query.figures import FigureQuery
 from monitoring.services.periods import financial_year_bounds, financial_year_label
 from monitoring.services.reach import MEASURE_LABELS, MEASURES
 from reports.services.narrative import change_sentence, number
@@ -88,7 +88,7 @@ def build_annual(year: int, training: bool = True) -> dict:
         [r["theme"] for r in theme_rows], [registry.number(r["reach_under_25"]) for r in theme_rows],
         "Young people aged 24 and under reached, by theme", "New participants from accepted returns.")
         if theme_rows else ""))
-    from insights.services.areas import area_names
+    from insights.query.areas import area_names
 
     names = area_names(list(region.lad_codes))
     by_area, _ = _release_rows("returns", label, [(c, TOTAL, ALL, c) for c in region.lad_codes

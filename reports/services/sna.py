@@ -23,10 +23,10 @@ from core.problems import Refused
 from core.region import current_region
 from core.render import csv_cell
 from insights import charts
-from insights.services.access import FULL, PUBLIC, FigureAccess, for_region
-from insights.services.areas import area_names
-from insights.services.figures import FigureQuery
-from insights.services.hotspots import lsoas_in
+from insights.hotspots.query import lsoas_in
+from insights.query.access import FULL, PUBLIC, FigureAccess, for_region
+from insights.query.areas import area_names
+from insights.query.figures import FigureQuery
 from reports.services.narrative import change_sentence, number
 from reports.services.svgmap import choropleth_svg
 
@@ -241,7 +241,7 @@ def _region_section(query: FigureQuery, place: str, access: FigureAccess) -> Sec
                       .values_list("aged_24_and_under", flat=True))
     if population and young_total:
         section.sentences.append(f"{young_total / population * 100:.1f}% of residents are aged 24 and under.")
-    from insights.services.overview import _imd_deciles
+    from insights.query.overview import _imd_deciles
 
     universe = lsoas_in(query.area) if query.area else lsoas_in(None)
     deciles = _imd_deciles(universe)
@@ -454,7 +454,7 @@ def _reach_sentence(access: FigureAccess, period: ReportPeriod, area: str | None
 def _sources_section(edition: str, base: FigureQuery, ed: FigureQuery, access: FigureAccess) -> Section:
     """What the report counts: for each source, the records in the report's area and year (not the whole
     warehouse), what was left out and why, and where the figures come from."""
-    from insights.services.overview import left_out, period_label
+    from insights.query.overview import left_out, period_label
 
     section = Section(8, "Data sources, definitions, disclosure control and limitations")
     label = period_label(base.month_from, base.month_to)

@@ -17,7 +17,7 @@ from strategy.services.plan import commitment_progress
 def build_annex(year: int, today: date | None = None) -> dict:
     """The progress annex of the strategy for financial year ``year`` (raises Strategy.DoesNotExist)."""
     from insights import charts
-    from insights.services.areas import area_names
+    from insights.query.areas import area_names
     from reports.services.sna import Figure, Section
 
     strategy = Strategy.objects.get(year=year)

@@ -11,8 +11,8 @@ from core import figures as registry
 from core.figures import WITHHELD, no_data
 from core.roles import Role
 from core.testing.factories import user
-from insights.services.access import PUBLIC, for_region
-from insights.services.figures import FigureQuery
+from insights.query.access import PUBLIC, for_region
+from insights.query.figures import FigureQuery
 from reports.models import ReportJob
 from reports.services.annual import build_annual
 from reports.services.narrative import change_sentence, number

@@ -3,7 +3,7 @@
 ``read_figure(figure, area, first_month, last_month, subject, today, public)`` is the strategy's only way into
 the platform's data, and it goes through the gate as every public page does:
 
-* **open** figures (police.uk) come from the query layer in full (``insights.services.figures.counts``), for
+* **open** figures (police.uk) come from the query layer in full (``insights.query.figures.counts``), for
   everyone;
 * **controlled** figures (ED, returns, the training register) read **for the public** (``public=True``: the
   public strategy page) come from the public release (``core.release.current_release``), the same cell the
@@ -131,7 +131,7 @@ def read_figure(figure: str, area: str | None, first_month: str, last_month: str
 def _warehouse_reading(spec: MeasureFigure, area: str | None, first_month: str, last_month: str) -> Reading:
     from core.region import current_region
     from insights.models import WarehousePartition
-    from insights.services.figures import FigureQuery, counts
+    from insights.query.figures import FigureQuery, counts
 
     months = months_in(first_month, last_month)
     loaded = set(WarehousePartition.objects.filter(source=spec.source, is_current=True, month__in=months)
@@ -154,7 +154,7 @@ def _warehouse_reading(spec: MeasureFigure, area: str | None, first_month: str, 
 
 def _population(area: str | None, lads: tuple[str, ...]) -> float:
     from geography.codes import level_of
-    from insights.services.areas import area_tables
+    from insights.query.areas import area_tables
 
     _, lsoa21 = area_tables()
     table = lsoa21.to_pydict()
@@ -168,7 +168,7 @@ def _population(area: str | None, lads: tuple[str, ...]) -> float:
 
 def _projects(area: str | None, theme: str):
     from commissioning.models import Project
-    from insights.services.areas import local_authority_of
+    from insights.query.areas import local_authority_of
 
     projects = Project.objects.exclude(status=Project.Status.CANCELLED)
     if theme:

@@ -21,7 +21,7 @@ def public_strategies() -> list[Strategy]:
 def public_commitment(commitment: object, today: date | None = None) -> dict:
     """A commitment's texts with each measure: its value and status from the figure as the public see it
     (``controlled`` marks values read from the public release)."""
-    from insights.services.areas import area_names
+    from insights.query.areas import area_names
 
     measures = []
     all_measures = list(commitment.measures.all())

@@ -5,7 +5,7 @@ as effective.
 * **Money**: projects awarded in the financial year (cancelled ones left out); a project serving several local
   authorities is split equally between them, as the SNA's funding section does.
 * **Need**: the violence and sexual offences rate per 1,000 residents in the year (police.uk, open), and the
-  mean priority index of the local authority's LSOAs (``insights.services.priority``, ranked over the region).
+  mean priority index of the local authority's LSOAs (``insights.query.priority``, ranked over the region).
 * **Evidence**: a project's approach is rated *effective* when an evidence item linked to it has a YEF Toolkit
   impact band of high or moderate, or an EMMIE effect rating of 3 or 4; *not shown effective* when its linked
   items are rated lower; *unrated* when none of its items carries either rating (or none is linked).
@@ -37,10 +37,10 @@ def spend_against_need(year: int) -> list[dict]:
     """One row per local authority of the region and theme with money awarded in financial year ``year``."""
     from core.region import current_region
     from geography.models import AreaLink
-    from insights.services.areas import area_names
-    from insights.services.figures import FigureQuery, counts
-    from insights.services.hotspots import lsoas_in
-    from insights.services.priority import priority_places
+    from insights.hotspots.query import lsoas_in
+    from insights.query.areas import area_names
+    from insights.query.figures import FigureQuery, counts
+    from insights.query.priority import priority_places
     from monitoring.services.periods import financial_year_bounds
 
     region = current_region()

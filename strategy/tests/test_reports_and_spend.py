@@ -62,7 +62,7 @@ def test_vrp_evaluate_project_writes_the_evaluation(region, tmp_path: Path, clie
     from commissioning.models import Project
     from core.roles import Role
     from core.testing.factories import user
-    from insights.services.figures import FigureQuery, counts
+    from insights.query.figures import FigureQuery, counts
 
     project = Project.objects.filter(locations__isnull=False, planned_start__year=2024).order_by("identifier").first()
     out = tmp_path / "evaluation"

@@ -7,7 +7,7 @@ from django.core.management.base import CommandParser
 
 from core.management.cli import PlatformCommand
 from insights.models import HarmWeight
-from insights.services.harm import import_harm_weights
+from insights.query.harm import import_harm_weights
 
 
 class Command(PlatformCommand):

@@ -9,10 +9,10 @@ from django.core.management.base import CommandError, CommandParser
 
 from core.management.cli import PlatformCommand
 from insights.hotspots.kde import quartic_kde
-from insights.services.access import for_region
-from insights.services.figures import SOURCES, FigureQuery, counts, event_points
-from insights.services.harm import harm_weights
-from insights.services.hotspots import gistar_hotspots, persistence, persistence_periods
+from insights.hotspots.query import gistar_hotspots, persistence, persistence_periods
+from insights.query.access import for_region
+from insights.query.figures import SOURCES, FigureQuery, counts, event_points
+from insights.query.harm import harm_weights
 
 
 class Command(PlatformCommand):

@@ -27,7 +27,7 @@ class Command(PlatformCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "show":
-            from insights.services.completeness import region_summary
+            from insights.query.completeness import region_summary
 
             self.stdout.write(region_summary())
             return

@@ -11,9 +11,9 @@ from core import sources
 from core.management.cli import PlatformCommand
 from core.problems import InputRejected, Problem
 from core.render import csv_cell
-from insights.services.access import for_region
-from insights.services.areas import area_known
-from insights.services.figures import BY_KEYS, SOURCES, FigureQuery, counts, labelled, left_out
+from insights.query.access import for_region
+from insights.query.areas import area_known
+from insights.query.figures import BY_KEYS, SOURCES, FigureQuery, counts, labelled, left_out
 
 
 class Command(PlatformCommand):

@@ -1,7 +1,7 @@
 """The query layer: every page, API, report and ``vrp stats`` asks for figures through these functions.
 
 Counts come from the current warehouse partitions (DuckDB over Parquet), joined to the geography in
-``insights.services.areas`` so any area level can be asked for. Rates are per 1,000 residents and per
+``insights.query.areas`` so any area level can be asked for. Rates are per 1,000 residents and per
 1,000 residents aged 24 and under, using the population of the finest area in the grouping.
 """
 
@@ -17,9 +17,9 @@ from core.problems import InputRejected, Problem
 from geography.codes import level_of
 from geography.services.manifest import geography_version
 from insights.ingest.warehouse import current_files
-from insights.services import figure_cache
-from insights.services.areas import area_tables
-from insights.services.duck import connect, sql_list, sql_text
+from insights.query import figure_cache
+from insights.query.areas import area_tables
+from insights.query.duck import connect, sql_list, sql_text
 
 SOURCES = ("police", "ed")
 AREA_KEYS = ("lsoa", "msoa", "ward", "lad")

@@ -63,7 +63,7 @@ def region_summary() -> str:
     """The current region (name, local authorities, forces) and per source the months loaded, incomplete ones
     flagged by the rule above: what ``vrp region show`` prints."""
     from core.region import current_region
-    from insights.services.areas import area_names
+    from insights.query.areas import area_names
 
     region = current_region()
     names = area_names(region.lad_codes)

@@ -19,9 +19,9 @@ from dataclasses import replace
 import numpy as np
 
 from geography.models import DeprivationRecord, PopulationRecord
-from insights.services.areas import area_names, area_tables
-from insights.services.figures import FigureQuery, counts
-from insights.services.overview import previous_year
+from insights.query.areas import area_names, area_tables
+from insights.query.figures import FigureQuery, counts
+from insights.query.overview import previous_year
 
 DEFAULT_WEIGHTS = {"rate": 0.4, "trend": 0.2, "deprivation": 0.25, "youth": 0.15}
 

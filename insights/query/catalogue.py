@@ -2,8 +2,8 @@
 
 from core.release import NotInRelease, current_release
 from insights.ingest.manifest import warehouse_summary
-from insights.services.access import FigureAccess, for_region
-from insights.services.figures import FigureQuery
+from insights.query.access import FigureAccess, for_region
+from insights.query.figures import FigureQuery
 
 
 def default_query(source: str = "police", access: FigureAccess | None = None) -> FigureQuery:

@@ -10,8 +10,8 @@ from core.region import current_region
 from geography.codes import level_of
 from geography.models import Boundary
 from insights.hotspots import g_local_star, queen_weights
-from insights.services.areas import area_tables
-from insights.services.figures import FigureQuery, counts
+from insights.query.areas import area_tables
+from insights.query.figures import FigureQuery, counts
 
 #: ``lsoas_in``'s answers per geography table (held here, so its id names it while it is kept).
 _LSOAS: dict[int, tuple[object, dict]] = {}
@@ -52,14 +52,14 @@ def gistar_hotspots(query: FigureQuery, alpha: float = 0.05, weights: str = "non
     and class.
 
     With ``weights`` ``css`` or ``chi`` (police data only), ``value`` is harm per 1,000 residents: each
-    crime counted by its type's loaded harm weight (``insights.services.harm``). LSOAs with no boundary or
+    crime counted by its type's loaded harm weight (``insights.query.harm``). LSOAs with no boundary or
     no population are left out (they cannot be placed or given a rate).
     """
     codes = lsoas_in(query.area)
     counted = {r["lsoa"]: r for r in counts(replace(query, area=None), ["lsoa"])}
     harm = None
     if weights != "none":
-        from insights.services.harm import harm_weights, weighted_counts
+        from insights.query.harm import harm_weights, weighted_counts
 
         if query.source != "police":
             raise InputRejected([Problem("query", "harm weights apply to police recorded crime only",

@@ -14,10 +14,10 @@ from core.figures import WITHHELD, Missing, known, no_data, undefined
 from core.periods import Year, months_between, shift
 from core.problems import Refused
 from geography.models import DeprivationRecord
-from insights.services.access import FigureAccess
-from insights.services.areas import area_names
-from insights.services.figure_cache import remember
-from insights.services.figures import CELL_KEYS, NO_LOCATION, FigureQuery, cell_counts, counts, parse_month, select
+from insights.query.access import FigureAccess
+from insights.query.areas import area_names
+from insights.query.figure_cache import remember
+from insights.query.figures import CELL_KEYS, NO_LOCATION, FigureQuery, cell_counts, counts, parse_month, select
 
 VIOLENCE = "Violence and sexual offences"
 WEAPONS = "Possession of weapons"
@@ -119,12 +119,12 @@ def headline_figures(query: FigureQuery, access: FigureAccess) -> list[dict]:
 
 
 def _incomplete(query: FigureQuery, access: FigureAccess) -> dict[str, str]:
-    """Months of open (police.uk) data that look incomplete (``insights.services.completeness.short_months``):
+    """Months of open (police.uk) data that look incomplete (``insights.query.completeness.short_months``):
     for the region as a whole, for any of its local authorities, and for the chosen area on its own (a force
     can upload one area's month short while the region's total looks ordinary). Every record counts, whatever
     the query's type. Controlled sources are not judged here: their monthly totals reach the public only
     through the release."""
-    from insights.services.completeness import AREA_MEDIAN_AT_LEAST, region_incomplete_months, short_months
+    from insights.query.completeness import AREA_MEDIAN_AT_LEAST, region_incomplete_months, short_months
 
     if query.source != "police":
         return {}
@@ -310,8 +310,8 @@ def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
     Without an area, the region's local authorities are compared. Rank 1 is the highest rate.
     """
     from geography.codes import level_of
-    from insights.services.access import for_region
-    from insights.services.neighbours import neighbours_of
+    from insights.query.access import for_region
+    from insights.query.neighbours import neighbours_of
 
     level = level_of(query.area) if query.area else "lad"
     if level not in ("lad", "ward", "msoa", "lsoa"):
@@ -343,7 +343,7 @@ def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
 
 def _region_population() -> float:
     from core.region import current_region
-    from insights.services.areas import area_tables
+    from insights.query.areas import area_tables
 
     lads = set(current_region().lad_codes)
     _, lsoa21 = area_tables()

@@ -8,10 +8,10 @@ from dataclasses import replace
 
 from core.figures import known, undefined
 from geography.models import Boundary
-from insights.services.access import FigureAccess
-from insights.services.areas import area_names
-from insights.services.figures import FigureQuery
-from insights.services.hotspots import lsoas_in
+from insights.hotspots.query import lsoas_in
+from insights.query.access import FigureAccess
+from insights.query.areas import area_names
+from insights.query.figures import FigureQuery
 
 LEVELS = ("lad", "lsoa")
 

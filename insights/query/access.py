@@ -2,7 +2,7 @@
 
 Every insights figure asks ``FigureAccess.counts(query, by)`` for its counts, never the warehouse directly.
 For an open source (police.uk), or a viewer entitled to the query's area (analysts; partners for their own
-areas), that is the warehouse (``insights.services.figures.counts``). For everyone else, a controlled source's
+areas), that is the warehouse (``insights.query.figures.counts``). For everyone else, a controlled source's
 counts come from its public release (``core.release``): whole calendar and financial years (and the months they
 cover, as totals), the region and its local authorities, by the release's breakdowns. Anything else is refused
 with the release's reason. So a figure is written once, and what the public sees cannot differ between pages,
@@ -17,8 +17,8 @@ from core.figures import WITHHELD, known
 from core.periods import months_between
 from core.release import ALL, NO_LOCATION, REGION, TOTAL, NotInRelease, Release, current_release, year_label
 from core.sources import is_open
-from insights.services import figure_cache, figures
-from insights.services.figures import FigureQuery
+from insights.query import figure_cache, figures
+from insights.query.figures import FigureQuery
 
 #: Query-layer keys and the release's breakdowns they read.
 BREAKDOWN_OF = {"crime_type": "type", "age_band": "age_band", "age_group": "age_group", "sex": "sex"}
@@ -35,7 +35,7 @@ class FigureAccess:
 
     def remember(self, figure: str, params: object, compute: Callable[[], list[dict]]) -> list[dict]:
         """A figure's rows for ``params`` as this viewer sees them: computed once, then kept per request and in
-        the shared cache under the viewer's scope (``insights.services.figure_cache``)."""
+        the shared cache under the viewer's scope (``insights.query.figure_cache``)."""
         if self.scope is None:
             return compute()
         return figure_cache.remember("figure", (figure, params), compute, scope=self.scope)
@@ -217,7 +217,7 @@ def _with_rates(rows: list[dict], by_lad: bool, area: str) -> list[dict]:
 
 
 def _populations() -> dict[str, tuple[float | None, float | None]]:
-    from insights.services.areas import area_tables
+    from insights.query.areas import area_tables
 
     _, lsoa21 = area_tables()
     table = lsoa21.to_pydict()
@@ -236,7 +236,7 @@ def entitled_for(user: object) -> Callable[[FigureQuery], bool]:
     for an area of its organisation or within one; nobody else (the public, providers)."""
     from core.access import role_of
     from core.roles import Role
-    from insights.services.areas import local_authority_of
+    from insights.query.areas import local_authority_of
 
     role = role_of(user)
     if role in (Role.ANALYST, Role.COMMISSIONER, Role.INCIDENT_COORDINATOR, Role.ADMINISTRATOR):

@@ -26,11 +26,25 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
 
 
 def quantile_breaks(values: list[float], classes: int = 5) -> list[float]:
-    """Upper bounds of the first ``classes - 1`` quantile classes."""
+    """Upper bounds of the quantile classes but the last, strictly increasing: a repeated break is merged and a
+    break at or above the largest value dropped, so every class is a distinct, non-empty range (never
+    "40.9 to 40.9"; the same rule as the web map's ``vrpBreaks``). One area, or areas all alike, give none."""
     ordered = sorted(values)
     if not ordered:
         return []
-    return [ordered[min(len(ordered) - 1, math.floor(q * len(ordered) / classes))] for q in range(1, classes)]
+    breaks: list[float] = []
+    for q in range(1, classes):
+        cut = ordered[min(len(ordered) - 1, math.floor(q * len(ordered) / classes))]
+        if cut < ordered[-1] and (not breaks or cut > breaks[-1]):
+            breaks.append(cut)
+    return breaks
+
+
+def _class_colours(count: int) -> list[str]:
+    """``count`` colours spread over the palette, lightest to darkest."""
+    if count <= 1:
+        return [COLOURS[len(COLOURS) // 2]]
+    return [COLOURS[round(i * (len(COLOURS) - 1) / (count - 1))] for i in range(count)]
 
 
 def choropleth_svg(values: dict[str, float | None], title: str, description: str, unit: str,
@@ -53,11 +67,12 @@ def choropleth_svg(values: dict[str, float | None], title: str, description: str
 
     known = [v for v in values.values() if v is not None]
     breaks = quantile_breaks(known)
+    colours = _class_colours(len(breaks) + 1)
 
     def colour(value: float | None) -> str:
         if value is None:
             return WITHHELD
-        return COLOURS[next((i for i, b in enumerate(breaks) if value <= b), len(COLOURS) - 1)]
+        return colours[next((i for i, b in enumerate(breaks) if value <= b), len(breaks))]
 
     paths = []
     for code, shape in sorted(shapes.items()):
@@ -68,8 +83,11 @@ def choropleth_svg(values: dict[str, float | None], title: str, description: str
                      f"<title>{escape(label)}</title></path>")
     lower, legend = 0.0, []
     for i, upper in enumerate([*breaks, None]):
-        text = f"over {lower:g}" if upper is None else f"{lower:g} to {upper:g}"
-        legend.append(f'<rect x="{10 + i * 120}" y="{height + 5}" width="14" height="10" fill="{COLOURS[i]}" '
+        if not breaks:
+            text = f"every area ({known[0]:g})" if known else "withheld"
+        else:
+            text = f"over {lower:g}" if upper is None else f"{lower:g} to {upper:g}"
+        legend.append(f'<rect x="{10 + i * 120}" y="{height + 5}" width="14" height="10" fill="{colours[i]}" '
                       f'stroke="#505a5f"/><text x="{28 + i * 120}" y="{height + 14}" font-size="10">'
                       f"{escape(text)}</text>")
         lower = upper or lower

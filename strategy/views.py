@@ -3,7 +3,7 @@ the public version. Thin views over ``strategy.services``; a partner sees its ow
 actions, and asking for another's answers 404."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -237,7 +237,10 @@ def action_page(request: HttpRequest, board_action_id: int) -> HttpResponse:
     action = get_object_or_404(plan.visible_board_actions(request.user), pk=board_action_id)
     manager = plan.may_manage(request.user)
     if not manager and action.organisation_id != getattr(request.user, "organisation_id", None):
-        raise Http404("No such action.")
+        # Anyone who sees the action in the list may read it; only its owner and the managers update it.
+        if request.method == "POST":
+            return refuse(request, "Only the action's owner organisation and the strategy's managers update it.")
+        return render(request, "strategy/action.html", {"action": action, "form": None})
     form = BoardActionUpdateForm(request.POST or None, instance=BoardAction.objects.get(pk=action.pk),
                                  manager=manager)
     problems = []

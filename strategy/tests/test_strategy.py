@@ -119,6 +119,13 @@ def test_partners_see_their_own_organisations_commitments_and_actions(client, sc
     client.force_login(scene["commissioner"])
     page = client.get("/strategy/").content.decode()
     assert "Sport for 100 young people" in page and "Easton youth outreach" in page
+    # Staff who see every action in the list (an analyst) may read one they do not own, not update it.
+    client.force_login(user(Role.ANALYST, None, "strategy-analyst"))
+    assert f"/strategy/actions/{theirs.pk}/" in client.get("/strategy/").content.decode()
+    read = client.get(f"/strategy/actions/{theirs.pk}/")
+    assert read.status_code == 200 and theirs.title in read.content.decode()
+    assert "managers update it" in read.content.decode() and "Save" not in read.content.decode()
+    assert client.post(f"/strategy/actions/{theirs.pk}/", {"title": "x"}).status_code == 403
 
 
 def test_the_public_see_the_published_strategy_with_controlled_figures_held_for_the_release(client, scene) -> None:

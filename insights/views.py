@@ -241,6 +241,12 @@ def release(request: HttpRequest, source: str, fmt: str = "html") -> HttpRespons
     return render_table(request, table, fmt)
 
 
+#: The analysts' figures page's parameters, by the query's names for them.
+STATS_PARAMETERS = {"month_from": "from", "month_to": "to", "types": "type"}
+#: Parameters with an input on the page (an error about one links to it).
+STATS_FIELDS = ("by", "source", "from", "to", "area")
+
+
 @allow(ANALYSTS)
 def stats(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """Counts and rates by month and area for analysts (in full: not public). Without an area, the region:
@@ -258,8 +264,10 @@ def stats(request: HttpRequest, fmt: str = "html") -> HttpResponse:
             query = replace(for_region(query), month_from=query.month_from, month_to=query.month_to)
         rows = labelled(counts(query, by), by)
     except InputRejected as exc:
-        return error_response(request, [(p.column or "", p.message) for p in exc.problems], 400, fmt,
-                              "insights/stats.html", {"rows": [], "columns": []})
+        # Each problem named by the parameter the analyst typed (``from``, not the query's ``month_from``).
+        return error_response(request, [(STATS_PARAMETERS.get(p.column, p.column or ""), p.message)
+                                        for p in exc.problems], 400, fmt,
+                              "insights/stats.html", {"rows": [], "columns": [], "fields": STATS_FIELDS})
     keys = list(rows[0]) if rows else [*by, "count"]
     table = Table("figures", "Counts and rates", [Column(k, k) for k in keys], rows,
                   source_line=f"{query.source}: {sources.disclosure_class(query.source)} data, in full")

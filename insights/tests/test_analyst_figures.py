@@ -30,6 +30,11 @@ def test_an_unknown_type_and_a_reversed_period_are_named_not_answered_empty(tran
 
     reversed_period = client.get("/insights/analyst/figures.json?from=2023-12&to=2023-01")
     assert reversed_period.status_code == 400
-    assert [e["field"] for e in reversed_period.json()["errors"]] == ["month_to"]
+    assert [e["field"] for e in reversed_period.json()["errors"]] == ["to"]
     page = client.get("/insights/analyst/figures/?type=Robery")
     assert page.status_code == 400 and "is not a type the police data holds" in page.content.decode()
+    # Each problem is named by the parameter typed, and the page's summary links to its input.
+    bad_month = client.get("/insights/analyst/figures.json?from=abc")
+    assert [e["field"] for e in bad_month.json()["errors"]] == ["from"]
+    summary = client.get("/insights/analyst/figures/?from=abc").content.decode()
+    assert 'govuk-error-summary__body' in summary and '<a href="#from">' in summary and 'id="from"' in summary

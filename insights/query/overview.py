@@ -100,7 +100,9 @@ def headline_figures(query: FigureQuery, access: FigureAccess) -> list[dict]:
                 months_between(query.month_from, query.month_to)) else no_data(label)
             previous = _measure_count(access, before_query, spec) if has_before else no_data(previous_label)
         except Refused as exc:
-            now = previous = Missing("c", exc.reason)
+            # Refused for a period the data only partly covers: not available [x]; for a whole period (an area
+            # below the release's level): withheld [c].
+            now = previous = Missing("c" if has_now and has_before else "x", exc.reason)
         cut_short = [why for month, why in _incomplete(now_query, access).items()
                      if month in set(months_between(query.month_from, query.month_to))
                      | set(months_between(before.month_from, before.month_to))]

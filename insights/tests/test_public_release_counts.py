@@ -37,3 +37,15 @@ def test_a_type_count_for_a_held_year_is_the_release_cell_and_an_unrecorded_type
     [none] = PUBLIC.counts(FigureQuery(source="ed", month_from="2023-01", month_to="2023-12",
                                        types=("a type never recorded",)), [])
     assert none["count"] == 0
+
+
+def test_the_public_headline_marks_a_year_the_data_only_partly_covers_not_available_not_withheld(ed_2023) -> None:
+    from core.figures import Missing
+    from insights.query.overview import headline_figures
+
+    part_year = FigureQuery(source="ed", month_from="2023-04", month_to="2024-03")
+    rows = {r["measure"]: r for r in headline_figures(part_year, PUBLIC)}
+    for measure in ("ed_assaults", "ed_knife", "ed_under_25"):
+        count = rows[measure]["count"]
+        assert isinstance(count, Missing) and count.code == "x", (measure, count)
+        assert "2023/24" in count.reason

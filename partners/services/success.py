@@ -174,8 +174,8 @@ def _proxy_row(measure: Measure, area: str | None, year: Year, baseline: Year, a
     row = {"measure": measure.label, "proxy": "yes", "area": area or "region", "period": year.label,
            "unit": "count"}
     if not measure.proxy:
-        return {**row, "source": "no source loaded and no proxy: load an indicator (vrp ingest indicator … "
-                                 "--measure homicide)", "proxy": "no", "count": no_data(year.label)}
+        return {**row, "source": "no source loaded yet (an analyst loads it as an indicator for this measure) "
+                                 "and no proxy", "proxy": "no", "count": no_data(year.label)}
     source, types = (("ed", ("knife or sharp object",)) if measure.key == "hospital_admissions"
                      else ("police", ("Possession of weapons", "Robbery")))
     row["source"] = f"proxy: {measure.proxy}"

@@ -131,8 +131,11 @@ class ReportPeriod:
         return ReportPeriod(self.year - 1, self.financial).label
 
 
-def _figure(name: str, title: str, rows: list[dict], chart: str = "", note: str = "") -> Figure:
-    return Figure(name, title, list(rows[0]) if rows else [], rows, chart, note)
+def _figure(name: str, title: str, rows: list[dict], chart: str = "", note: str = "",
+            columns: list[str] | None = None) -> Figure:
+    """A figure of the report from its rows; ``columns`` name its CSV's header when there may be no rows (a
+    CSV with no header row says nothing of what was looked for)."""
+    return Figure(name, title, list(rows[0]) if rows else list(columns or []), rows, chart, note)
 
 
 def _catalogue(name: str, title: str, query: FigureQuery, access: FigureAccess) -> Figure:
@@ -303,17 +306,20 @@ def _places_sections(violence: FigureQuery, area: str | None, access: FigureAcce
                           f"{ten['share_percent']}% of them.")
         places.sentences.append(places.finding)
     places.figures.append(concentration)
+    spot_columns = [c.key for c in registry.get("hotspots").columns if c.key != "geometry"]
     try:
         spots = registry.get("hotspots").compute((violence, "none"), access)
     except Exception as exc:  # noqa: BLE001 - a region without boundaries still gets its report, with the reason
-        places.figures.append(_figure("hotspots", "Hot spots (Getis-Ord Gi*)", [], note=str(exc)))
+        places.figures.append(_figure("hotspots", "Hot spots (Getis-Ord Gi*)", [], note=str(exc),
+                                      columns=spot_columns))
     else:
         hot = [{k: v for k, v in r.items() if k != "geometry"} for r in spots if r["class"] == "hot spot"]
         method = "of violence and sexual offences (Getis-Ord Gi*, false discovery rate 5%)."
         places.sentences.append(f"No LSOA was a hot spot {method}" if not hot else
                                 f"One LSOA was a hot spot {method}" if len(hot) == 1 else
                                 f"{number(len(hot))} LSOAs were hot spots {method}")
-        places.figures.append(_figure("hotspots", "Hot spots of violence and sexual offences (Gi*)", hot))
+        places.figures.append(_figure("hotspots", "Hot spots of violence and sexual offences (Gi*)", hot,
+                                      columns=spot_columns))
 
     ranked = Section(6, "Priority places", table_of="priority")
     priority = _catalogue("priority", "Priority places", violence, access)
@@ -353,7 +359,7 @@ def _people_section(ed: FigureQuery, access: FigureAccess) -> Section:
     if known(total) and known(under_25) and known(male):
         section.finding = (f"{number(total)} emergency department assault attendances were recorded; "
                            f"{under_25 / total * 100:.1f}% were of people aged under 25 and "
-                           f"{male / total * 100:.1f}% of males.")
+                           f"{male / total * 100:.1f}% were male.")
         section.sentences.append(section.finding)
     else:
         section.sentences.append(f"{number(total)} emergency department assault attendances were recorded "

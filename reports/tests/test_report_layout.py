@@ -196,3 +196,7 @@ def test_every_report_reads_as_published_in_both_editions(demo_region, tmp_path:
     public_text = (tmp_path / "sna-public" / "sna-public.html").read_text()
     assert "Partner edition" not in public_text and "ED assault attendances by age band and sex" not in public_text
     assert "ED assault attendances by age band and sex" in (tmp_path / "sna-partner" / "sna-partner.html").read_text()
+    # Every CSV says what it holds, even with no rows (the hot spots of a year with none were an empty file).
+    for folder in ("sna-public", "sna-partner", "annual-public", "annual-partner"):
+        for path in (tmp_path / folder / "data").glob("*.csv"):
+            assert path.read_text().splitlines()[:1] != [""] and path.stat().st_size > 2, path.name

@@ -35,7 +35,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form or API call without a valid CSRF token: 403 in the format the path asks for."""
-    return error_response(request, [("", CSRF_FAILED)], 403, template="403.html")
+    return error_response(request, [("", CSRF_FAILED)], 403, template="403.html",
+                          context={"title": "Your form could not be sent"})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -125,6 +125,7 @@ def test_a_failed_csrf_check_on_a_page_is_a_platform_page() -> None:
     assert response.status_code == 403
     assert _is_platform_page(response)
     assert "reload the page" in response.content.decode()
+    assert "Your form could not be sent" in response.content.decode()
     assert "CSRF verification failed" not in response.content.decode()
 
 

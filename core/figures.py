@@ -78,6 +78,10 @@ def number(value: Any) -> Any:
     return value if known(value) else None
 
 
+#: Units that only restate a column's label (a count of things is a number of them).
+RESTATING_UNITS = frozenset({"count", "counts", "number"})
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a figure: its key in the rows, its label and its unit in the users' words."""
@@ -88,7 +92,13 @@ class Column:
 
     @property
     def heading(self) -> str:
-        return f"{self.label} ({self.unit})" if self.unit else self.label
+        """The label, with the unit in brackets only when it tells the reader something the label does not:
+        "per 1,000 residents", "£", "%" stay; "count" and a unit the label already says ("Months left out
+        (months)") go."""
+        unit = self.unit.strip()
+        if not unit or unit.lower() in RESTATING_UNITS or unit.lower().rstrip("s") in self.label.lower():
+            return self.label
+        return f"{self.label} ({unit})"
 
 
 @dataclass

@@ -19,7 +19,7 @@ from core.access import allow, role_of
 from core.downloads import table_response
 from core.problems import Refused
 from core.public_cache import public_page
-from core.render import form_page
+from core.render import error_response, form_page
 from core.request_limits import accepts_uploads
 from core.roles import ANALYSTS_AND_COMMISSIONERS, EVERYONE, PARTNERS_AND_STAFF
 from incidents.services.response import visible_incidents
@@ -324,7 +324,7 @@ def provision_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse
     activity = request.GET.get("activity", "")
     level = request.GET.get("level", "ward")
     if level not in ("ward", "lsoa"):
-        raise Http404("Show wards or LSOAs.")
+        return error_response(request, [("level", "Choose ward or lsoa for the level.")], 400, fmt)
     rows = provision.provision_vs_need(activity) if default_query().month_from else []
     if level == "ward":
         rows = provision.by_ward(rows)

@@ -39,3 +39,7 @@ urlpatterns = [
 ]
 
 handler400 = "core.render.bad_request"
+# Django's own errors answer in the format the path asks for, in the one error shape (core.errors).
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

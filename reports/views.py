@@ -7,11 +7,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from core.access import allow
-from core.render import form_page
-from core.roles import ANALYSTS
+from core.render import form_page, refuse
+from core.roles import ANALYSTS, EVERYONE
 from geography.codes import level_of
 from reports.models import ReportJob
-from reports.services.jobs import job_folder, request_job
+from reports.services.jobs import NotPublishable, job_folder, published_jobs, request_job, set_published
 
 
 class JobForm(forms.ModelForm):
@@ -69,8 +69,36 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @allow(ANALYSTS)
-def job_file(request: HttpRequest, job_id: int, name: str) -> FileResponse:
+def publish(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Publish (or, with ``withdraw``, take back) a finished public-edition report."""
     found = get_object_or_404(ReportJob, pk=job_id)
+    if request.method != "POST":
+        return render(request, "reports/job.html", {"job": found})
+    try:
+        set_published(request.user, found, "withdraw" not in request.POST)
+    except NotPublishable as exc:
+        return refuse(request, str(exc), status=400)
+    return redirect("reports:job", job_id=found.pk)
+
+
+@allow(EVERYONE)
+def published(request: HttpRequest) -> HttpResponse:
+    """The reports the partnership has published (public editions, through the public release)."""
+    return render(request, "reports/published.html", {"jobs": published_jobs()})
+
+
+@allow(EVERYONE)
+def published_file(request: HttpRequest, job_id: int, name: str) -> FileResponse:
+    """A file of a published report; any other job is not found."""
+    return _file(get_object_or_404(published_jobs(), pk=job_id), name)
+
+
+@allow(ANALYSTS)
+def job_file(request: HttpRequest, job_id: int, name: str) -> FileResponse:
+    return _file(get_object_or_404(ReportJob, pk=job_id), name)
+
+
+def _file(found: ReportJob, name: str) -> FileResponse:
     if name not in found.files:
         raise Http404("No such file in this job.")
     path = job_folder(found) / Path(name)

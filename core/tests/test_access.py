@@ -50,10 +50,13 @@ def example_objects(users) -> dict[str, str]:
                                                 incident_type="assault", severity="serious", summary="Example."))
     invite("test", incident, org)
     action = add_action("test", incident, "Example action", org, datetime(2026, 1, 6, 9, tzinfo=UTC))
+    from django.utils import timezone
+
     from reports.models import ReportJob
     from reports.services.jobs import job_folder
 
-    job = ReportJob.objects.create(kind="sna", year=2024, status="done", files=["report.html"])
+    job = ReportJob.objects.create(kind="sna", year=2024, status="done", files=["report.html"],
+                                   published_at=timezone.now())
     job_folder(job).mkdir(parents=True)
     (job_folder(job) / "report.html").write_text("<p>report</p>")
     from datetime import date

@@ -44,6 +44,30 @@ def request_job(actor: AbstractBaseUser | str | None, *, kind: str, year: int, f
     return job
 
 
+class NotPublishable(Exception):  # noqa: N818 - read as "this report is not publishable"
+    """Only a finished report of the public edition (through the public release) may be published."""
+
+
+@transaction.atomic
+def set_published(actor: AbstractBaseUser | str | None, job: ReportJob, published: bool) -> ReportJob:
+    """Publish a finished public-edition report (everyone may then read it at /reports/published/), or
+    withdraw it; audited. A partner edition, or a report not finished, raises NotPublishable."""
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if published and (job.edition != "public" or job.status != ReportJob.Status.DONE):
+        raise NotPublishable("Only a finished report of the public edition can be published: the partner "
+                             "edition is not disclosure-controlled.")
+    job.published_at = timezone.now() if published else None
+    job.save(update_fields=["published_at"])
+    audit.record(actor, "publish" if published else "withdraw", job, summary=str(job))
+    return job
+
+
+def published_jobs():
+    """Published reports, newest first (only finished public editions can be)."""
+    return ReportJob.objects.filter(published_at__isnull=False, edition="public",
+                                    status=ReportJob.Status.DONE).order_by("-published_at")
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:100]
 

@@ -64,8 +64,21 @@ def _int(request: HttpRequest, name: str) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise BadParameter(name, f"{name} is a whole number")
+        raise BadParameter(name, f"{name} is a whole number, 0 or more")
     return int(text)
+
+
+def _day(request: HttpRequest) -> str:
+    text = request.GET.get("day", "")
+    if text and text.lower() not in directory.DAY_CODES and text.upper() not in directory.DAY_CODES:
+        raise BadParameter("day", "day is a day of the week: MO, TU, WE, TH, FR, SA, SU or its name")
+    return text
+
+
+def _ordered(low_name: str, low: object, high_name: str, high: object) -> None:
+    """Refuse a range that ends before it starts (it would match nothing and read as "none")."""
+    if low is not None and high is not None and low > high:
+        raise BadParameter(high_name, f"{high_name} is before {low_name}")
 
 
 def _time(request: HttpRequest, name: str) -> time | None:
@@ -88,11 +101,15 @@ def root(request: HttpRequest) -> JsonResponse:
 def services(request: HttpRequest) -> JsonResponse:
     page, per_page = _paging(request)
     proximity = _int(request, "proximity")
+    minimum_age, maximum_age = _int(request, "minimum_age"), _int(request, "maximum_age")
+    start_time, end_time = _time(request, "start_time"), _time(request, "end_time")
+    _ordered("minimum_age", minimum_age, "maximum_age", maximum_age)
+    _ordered("start_time", start_time, "end_time", end_time)
     filters = directory.DirectoryFilters(
         search=request.GET.get("search", ""), taxonomy_term_id=request.GET.get("taxonomy_term_id", ""),
-        minimum_age=_int(request, "minimum_age"), maximum_age=_int(request, "maximum_age"),
-        day=request.GET.get("day", ""), start_time=_time(request, "start_time"), end_time=_time(request, "end_time"),
-        postcode=request.GET.get("postcode", ""), proximity=float(proximity) if proximity else None)
+        minimum_age=minimum_age, maximum_age=maximum_age, day=_day(request), start_time=start_time,
+        end_time=end_time, postcode=request.GET.get("postcode", ""),
+        proximity=float(proximity) if proximity else None)
     answer, note = directory.services_envelope(filters, page, per_page)
     if note:
         raise BadParameter("postcode" if filters.postcode else "", note)

@@ -166,7 +166,11 @@ def test_open_referral_api_errors_are_json_name_their_field_and_pages_are_honest
     assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
     assert missing.json()["errors"][0]["field"] == "id"
     for query, field in (("services?page=0", "page"), ("services?per_page=x", "per_page"),
-                         ("services?postcode=ZZ1%201ZZ", "postcode"), ("taxonomy_terms?vocabulary=junk", "vocabulary")):
+                         ("services?postcode=ZZ1%201ZZ", "postcode"), ("taxonomy_terms?vocabulary=junk", "vocabulary"),
+                         # A filter that would match nothing or be ignored is named, never answered as "none".
+                         ("services?day=zz", "day"), ("services?minimum_age=30&maximum_age=10", "maximum_age"),
+                         ("services?start_time=18:00&end_time=09:00", "end_time"),
+                         ("services?proximity=-5", "proximity")):
         bad = client.get(f"/openreferral/{query}")
         assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == field, query
     vocabulary = TaxonomyTerm.objects.values_list("vocabulary", flat=True).first()

@@ -33,6 +33,16 @@
     return requests[url];
   }
 
+  // Keeps the map's shapes out of the Tab order and the accessibility tree: Leaflet listens for focus on a shape
+  // with a tooltip, which makes each a nameless Tab stop in Chrome; the list of areas under the map and each
+  // chapter's description in words are the keyboard and screen reader route.
+  function unfocusable(geoLayer) {
+    geoLayer.eachLayer(function (l) {
+      var el = typeof l.getElement === "function" ? l.getElement() : null;
+      if (el) { el.setAttribute("tabindex", "-1"); el.setAttribute("aria-hidden", "true"); el.setAttribute("focusable", "false"); }
+    });
+  }
+
   function text(value) { var span = document.createElement("span"); span.textContent = value; return span; }
 
   // Quantile classes with repeated breaks merged, as the exported file's maps (places/stories/svg.py).
@@ -83,6 +93,7 @@
       }
     }).addTo(map);
     figures.bringToBack();
+    unfocusable(figures);
     // The chapter's areas as a list of links beside the map, for keyboard and screen reader users (map-areas.js).
     if (typeof vrpAreaList === "function") {
       vrpAreaList(areas, figures, {
@@ -129,6 +140,7 @@
       },
       onEachFeature: function (f, layer) { layer.bindTooltip(function () { return text(f.properties.name); }); }
     }).addTo(map));
+    unfocusable(overlay[overlay.length - 1]);
     var kinds = marks.features.map(function (f) { return f.properties.kind; });
     if (kinds.indexOf("highlight") >= 0) { legendItem("#0b0c0c", "outlined area", "outline"); }
     if (kinds.indexOf("route") >= 0) { legendItem("#d53880", "Step Together route", "line"); }

@@ -36,17 +36,20 @@ function vrpBreaks(values) {
 // shape with a tooltip, and Chrome makes an SVG element with focus listeners a Tab stop, so every area (hundreds
 // at LSOA level) would be a nameless stop before the list under the map, each leaving its tooltip open. The list
 // (map-areas.js) is the keyboard and screen reader route to the same areas; the mouse still hovers and clicks.
-function vrpUnfocusable(geoLayer) {
+// A shape's element exists only once the map has a view (Leaflet adds layers when it is ready), so this runs on
+// each shape's "add" event, given as `onEachFeature`'s helper.
+function vrpUnfocusable(shape) {
   "use strict";
-  if (!geoLayer || !geoLayer.eachLayer) { return; }
-  geoLayer.eachLayer(function (l) {
-    var el = typeof l.getElement === "function" ? l.getElement() : null;
+  function apply() {
+    var el = typeof shape.getElement === "function" ? shape.getElement() : null;
     if (el) {
       el.setAttribute("tabindex", "-1");
       el.setAttribute("aria-hidden", "true");
       el.setAttribute("focusable", "false");
     }
-  });
+  }
+  shape.on("add", apply);
+  apply();
 }
 
 // Attribution text from the settings goes into Leaflet (which reads it as HTML) escaped.
@@ -125,6 +128,7 @@ function vrpChoropleth() {
   function bind(f, l, kind) {
     var p = f.properties;
     l.bindTooltip(vrpText(describe(p, kind)), { sticky: true });
+    vrpUnfocusable(l);
     var href = profileOf(p);
     if (href) {
       l.on("click", function () { window.location.assign(href); });
@@ -200,7 +204,6 @@ function vrpChoropleth() {
         }
         if (values.some(function (v) { return v === null; }) && legend) { legendItem(legend, "#dddddd", "withheld or no residents"); }
       }
-      vrpUnfocusable(layer);
       if (outline) { outline.bringToFront(); }
       if (data.features.length) { map.fitBounds(layer.getBounds()); }
       listAreas(kind);

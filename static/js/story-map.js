@@ -36,11 +36,14 @@
   // Keeps the map's shapes out of the Tab order and the accessibility tree: Leaflet listens for focus on a shape
   // with a tooltip, which makes each a nameless Tab stop in Chrome; the list of areas under the map and each
   // chapter's description in words are the keyboard and screen reader route.
-  function unfocusable(geoLayer) {
-    geoLayer.eachLayer(function (l) {
-      var el = typeof l.getElement === "function" ? l.getElement() : null;
+  // A shape's element exists only once it is on the map, so this runs on its "add" event too.
+  function unfocusable(shape) {
+    function apply() {
+      var el = typeof shape.getElement === "function" ? shape.getElement() : null;
       if (el) { el.setAttribute("tabindex", "-1"); el.setAttribute("aria-hidden", "true"); el.setAttribute("focusable", "false"); }
-    });
+    }
+    shape.on("add", apply);
+    apply();
   }
 
   function text(value) { var span = document.createElement("span"); span.textContent = value; return span; }
@@ -85,6 +88,7 @@
         return { color: "#505a5f", weight: 0.5, fillOpacity: 0.8, fillColor: fill };
       },
       onEachFeature: function (f, layer) {
+        unfocusable(layer);
         layer.bindTooltip(function () {
           var p = f.properties, name = p.name || p.code;
           if (kind === "rates") { return text(name + ": " + (p.rate_per_1000 === null ? "withheld" : p.rate_per_1000 + " per 1,000")); }
@@ -93,7 +97,6 @@
       }
     }).addTo(map);
     figures.bringToBack();
-    unfocusable(figures);
     // The chapter's areas as a list of links beside the map, for keyboard and screen reader users (map-areas.js).
     if (typeof vrpAreaList === "function") {
       vrpAreaList(areas, figures, {
@@ -138,9 +141,8 @@
       style: function (f) {
         return f.properties.kind === "route" ? { color: "#d53880", weight: 5, opacity: 1 } : { color: "#0b0c0c", weight: 3, fill: false };
       },
-      onEachFeature: function (f, layer) { layer.bindTooltip(function () { return text(f.properties.name); }); }
+      onEachFeature: function (f, layer) { unfocusable(layer); layer.bindTooltip(function () { return text(f.properties.name); }); }
     }).addTo(map));
-    unfocusable(overlay[overlay.length - 1]);
     var kinds = marks.features.map(function (f) { return f.properties.kind; });
     if (kinds.indexOf("highlight") >= 0) { legendItem("#0b0c0c", "outlined area", "outline"); }
     if (kinds.indexOf("route") >= 0) { legendItem("#d53880", "Step Together route", "line"); }

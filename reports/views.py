@@ -2,54 +2,15 @@
 
 from pathlib import Path
 
-from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from core.access import allow
 from core.render import form_page, refuse
 from core.roles import ANALYSTS, EVERYONE
-from geography.codes import level_of
+from reports.forms import JobForm
 from reports.models import ReportJob
 from reports.services.jobs import NotPublishable, job_folder, published_jobs, request_job, set_published
-
-
-class JobForm(forms.ModelForm):
-    class Meta:
-        model = ReportJob
-        fields = ["kind", "year", "financial", "area", "edition"]
-        widgets = {"edition": forms.Select(choices=[("public", "Public (disclosure-controlled)"),
-                                                    ("partner", "Partner (not for publication)")])}
-        labels = {"financial": "Financial year (April to March)", "area": "Local authority code (blank: region)"}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        from insights.query.pickers import months_with_data
-
-        # The year box offers the years the warehouse holds data for (a report of any other year has no figures).
-        years = sorted({int(m[:4]) for m in months_with_data()}, reverse=True)
-        if years:
-            given = str(self.data.get("year", "")) if self.is_bound else ""
-            choices = [(y, str(y)) for y in years]
-            if given.isdigit() and int(given) not in years:
-                choices.append((int(given), given))
-            self.fields["year"].widget = forms.Select(choices=choices)
-            self.fields["year"].help_text = (f"Years with data: {years[-1]} to {years[0]}. A financial year starts in "
-                                             "April of the year chosen (2024 is 2024/25).")
-        else:
-            self.fields["year"].help_text = "No data has been loaded yet."
-
-    def clean_year(self) -> int:
-        year = self.cleaned_data["year"]
-        if not 2000 <= year <= 2100:
-            raise forms.ValidationError("Enter a year such as 2024.")
-        return year
-
-    def clean_area(self) -> str:
-        area = self.cleaned_data["area"].strip().upper()
-        if area and level_of(area) != "lad":
-            raise forms.ValidationError("Enter a local authority code (E06…, E07…, E08…, E09… or W06…).")
-        return area
 
 
 @allow(ANALYSTS)

@@ -180,3 +180,55 @@ def test_hot_spot_layer_draws_gi_star_classes(demo, live_server, sized_page) -> 
     legend = page.locator("#map-legend").inner_text()
     assert "hot spot (" in legend and "cold spot (" in legend and "not significant (" in legend
     assert page.locator("#map path.leaflet-interactive").count() > 20
+
+
+# How many Tab presses from the element focused now to the one matching `selector` (None past `limit`).
+def _tabs_to(page, selector: str, limit: int) -> int | None:
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return presses
+    return None
+
+
+OPEN_TOOLTIPS = "document.querySelectorAll('.leaflet-tooltip').length"
+FOCUSABLE_AREAS = ("Array.from(document.querySelectorAll('#map path.leaflet-interactive'))"
+                   ".filter(p => p.tabIndex >= 0 || p.getAttribute('tabindex') === null).length")
+
+
+def test_a_keyboard_user_tabs_past_the_map_to_its_list_and_leaves_no_tooltip_open(demo, live_server,
+                                                                                  sized_page) -> None:
+    # Every LSOA on the map is not a Tab stop (Leaflet's tooltip focus listener made each SVG path one, ~485 at
+    # LSOA level): the list under the map is a few presses away, and its tooltips close when focus leaves it.
+    page = sized_page
+    page.goto(f"{live_server.url}/insights/")
+    page.select_option("#map-level", "lsoa")
+    page.wait_for_selector('#map[data-layer="lsoa"]')
+    page.wait_for_selector("#map-areas summary")
+    assert page.evaluate("document.querySelectorAll('#map path.leaflet-interactive').length") > 30
+    assert page.evaluate(FOCUSABLE_AREAS) == 0
+    page.focus("#map-layer")
+    presses = _tabs_to(page, "#map-areas summary", 20)
+    assert presses is not None and presses < 10, presses
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # on to the second entry: the first's tooltip closes
+    assert page.evaluate("document.activeElement.hasAttribute('data-area')")
+    page.locator(".leaflet-tooltip").first.wait_for(timeout=10000)
+    # Only the focused entry's (a closed tooltip fades out over 200 ms before it leaves the page).
+    page.wait_for_function(f"() => {OPEN_TOOLTIPS} === 1", timeout=5000)
+    page.focus("#map-layer")
+    page.wait_for_function(f"() => {OPEN_TOOLTIPS} === 0", timeout=10000)
+
+    # Hot spots are by LSOA: the disabled level box says so, and the reader's own choice comes back after.
+    page.select_option("#map-level", "lad")
+    page.wait_for_selector('#map[data-layer="lad"]')
+    page.select_option("#map-layer", "hotspots")
+    page.wait_for_selector('#map[data-layer="hotspots"]')
+    assert page.evaluate("[document.getElementById('map-level').disabled, document.getElementById('map-level').value]"
+                         ) == [True, "lsoa"]
+    assert page.evaluate(FOCUSABLE_AREAS) == 0
+    page.select_option("#map-layer", "rates")
+    page.wait_for_selector('#map[data-layer="lad"]')
+    assert page.evaluate("[document.getElementById('map-level').disabled, document.getElementById('map-level').value]"
+                         ) == [False, "lad"]

@@ -34,6 +34,11 @@ def test_scrolling_to_the_next_chapter_moves_the_map(demo, live_server, page) ->
     assert page.locator("#story-map-status").inner_text().startswith("The map shows chapter 1")
     assert page.locator("#story-legend li").count() >= 2
     assert axe_violations(page) == []
+    # The chapter's text (Markdown rendered to HTML, no GOV.UK classes) reads at govuk-body's size, 19px here.
+    assert page.evaluate("getComputedStyle(document.querySelector('.story__chapter .vrp-prose p')).fontSize") == "19px"
+    # The map's shapes are not Tab stops: the list of areas is the keyboard route (Leaflet made each one a stop).
+    assert page.evaluate("Array.from(document.querySelectorAll('#story-map path.leaflet-interactive')).filter(p => "
+                         "p.getAttribute('tabindex') !== '-1').length") == 0
     # A keyboard reader reaches the chapter's areas in the list beside the map (static/js/map-areas.js): each
     # reads the area's name and rate, focus outlines it on the map with its tooltip, and it links to its profile.
     page.wait_for_selector("#story-areas a[data-area]", state="attached")

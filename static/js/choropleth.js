@@ -32,6 +32,26 @@ function vrpBreaks(values) {
   return cuts;
 }
 
+// Keeps a layer's area shapes out of the Tab order and the accessibility tree. Leaflet listens for focus on a
+// shape with a tooltip, and Chrome makes an SVG element with focus listeners a Tab stop, so every area (hundreds
+// at LSOA level) would be a nameless stop before the list under the map, each leaving its tooltip open. The list
+// (map-areas.js) is the keyboard and screen reader route to the same areas; the mouse still hovers and clicks.
+// A shape's element exists only once the map has a view (Leaflet adds layers when it is ready), so this runs on
+// each shape's "add" event, given as `onEachFeature`'s helper.
+function vrpUnfocusable(shape) {
+  "use strict";
+  function apply() {
+    var el = typeof shape.getElement === "function" ? shape.getElement() : null;
+    if (el) {
+      el.setAttribute("tabindex", "-1");
+      el.setAttribute("aria-hidden", "true");
+      el.setAttribute("focusable", "false");
+    }
+  }
+  shape.on("add", apply);
+  apply();
+}
+
 // Attribution text from the settings goes into Leaflet (which reads it as HTML) escaped.
 function vrpEscape(text) {
   "use strict";
@@ -108,6 +128,7 @@ function vrpChoropleth() {
   function bind(f, l, kind) {
     var p = f.properties;
     l.bindTooltip(vrpText(describe(p, kind)), { sticky: true });
+    vrpUnfocusable(l);
     var href = profileOf(p);
     if (href) {
       l.on("click", function () { window.location.assign(href); });
@@ -222,9 +243,17 @@ function vrpChoropleth() {
 
   var chooser = document.getElementById("map-level");
   var what = document.getElementById("map-layer");
+  // Hot spots are found among LSOAs: while that layer is shown the level box is disabled and reads LSOAs (what
+  // the map shows), and the reader's own choice comes back when they return to rates.
+  var chosen = chooser ? chooser.value : "lad";
   function redraw() {
-    var kind = what && what.value === "hotspots" ? "hotspots" : (chooser ? chooser.value : "lad");
-    if (chooser) { chooser.disabled = kind === "hotspots"; }
+    if (chooser && !chooser.disabled) { chosen = chooser.value; }
+    var hot = what && what.value === "hotspots";
+    var kind = hot ? "hotspots" : chosen;
+    if (chooser) {
+      chooser.disabled = hot;
+      chooser.value = hot ? "lsoa" : chosen;
+    }
     show(element.getAttribute("data-" + kind + "-url"), kind);
   }
   drawOutline(element.getAttribute("data-outline-url"));

@@ -8,6 +8,11 @@ function vrpAreaList(container, geoLayer, options) {
   var wasOpen = container.querySelector("details") ? container.querySelector("details").open : false;
   while (container.firstChild) { container.removeChild(container.firstChild); }
   if (!geoLayer) { return; }
+  // Only the focused entry's tooltip is open: any left open (a shape the mouse passed over, an entry whose blur
+  // came after the layer was redrawn) closes when focus moves on or leaves the list.
+  function closeAll() {
+    geoLayer.eachLayer(function (layer) { if (layer.closeTooltip) { layer.closeTooltip(); } });
+  }
   var entries = [];
   geoLayer.eachLayer(function (layer) {
     var f = layer.feature;
@@ -41,6 +46,7 @@ function vrpAreaList(container, geoLayer, options) {
     target.textContent = entry.text;
     target.setAttribute("data-area", entry.layer.feature.properties.code || entry.layer.feature.properties.lsoa || "");
     target.addEventListener("focus", function () {
+      closeAll();
       if (entry.layer.setStyle) { entry.layer.setStyle({ weight: 4, color: "#0b0c0c" }); }
       if (entry.layer.bringToFront) { entry.layer.bringToFront(); }
       if (entry.layer.getBounds && entry.layer.openTooltip) { entry.layer.openTooltip(entry.layer.getBounds().getCenter()); }
@@ -51,6 +57,9 @@ function vrpAreaList(container, geoLayer, options) {
     });
     item.appendChild(target);
     list.appendChild(item);
+  });
+  list.addEventListener("focusout", function (event) {
+    if (!event.relatedTarget || !list.contains(event.relatedTarget)) { closeAll(); }
   });
   box.appendChild(list);
   details.appendChild(box);

@@ -33,6 +33,19 @@
     return requests[url];
   }
 
+  // Keeps the map's shapes out of the Tab order and the accessibility tree: Leaflet listens for focus on a shape
+  // with a tooltip, which makes each a nameless Tab stop in Chrome; the list of areas under the map and each
+  // chapter's description in words are the keyboard and screen reader route.
+  // A shape's element exists only once it is on the map, so this runs on its "add" event too.
+  function unfocusable(shape) {
+    function apply() {
+      var el = typeof shape.getElement === "function" ? shape.getElement() : null;
+      if (el) { el.setAttribute("tabindex", "-1"); el.setAttribute("aria-hidden", "true"); el.setAttribute("focusable", "false"); }
+    }
+    shape.on("add", apply);
+    apply();
+  }
+
   function text(value) { var span = document.createElement("span"); span.textContent = value; return span; }
 
   // Quantile classes with repeated breaks merged, as the exported file's maps (places/stories/svg.py).
@@ -75,6 +88,7 @@
         return { color: "#505a5f", weight: 0.5, fillOpacity: 0.8, fillColor: fill };
       },
       onEachFeature: function (f, layer) {
+        unfocusable(layer);
         layer.bindTooltip(function () {
           var p = f.properties, name = p.name || p.code;
           if (kind === "rates") { return text(name + ": " + (p.rate_per_1000 === null ? "withheld" : p.rate_per_1000 + " per 1,000")); }
@@ -127,7 +141,7 @@
       style: function (f) {
         return f.properties.kind === "route" ? { color: "#d53880", weight: 5, opacity: 1 } : { color: "#0b0c0c", weight: 3, fill: false };
       },
-      onEachFeature: function (f, layer) { layer.bindTooltip(function () { return text(f.properties.name); }); }
+      onEachFeature: function (f, layer) { unfocusable(layer); layer.bindTooltip(function () { return text(f.properties.name); }); }
     }).addTo(map));
     var kinds = marks.features.map(function (f) { return f.properties.kind; });
     if (kinds.indexOf("highlight") >= 0) { legendItem("#0b0c0c", "outlined area", "outline"); }

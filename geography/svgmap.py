@@ -17,7 +17,8 @@ COLOURS = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"]
 WITHHELD = "#dddddd"
 
 
-def _rings(geometry: dict) -> list[list[list[float]]]:
+def rings(geometry: dict) -> list[list[list[float]]]:
+    """The rings of a GeoJSON Polygon or MultiPolygon (none for any other geometry)."""
     if geometry["type"] == "Polygon":
         return geometry["coordinates"]
     if geometry["type"] == "MultiPolygon":
@@ -52,7 +53,7 @@ def choropleth_svg(values: dict[str, float | None], title: str, description: str
     """An SVG map of the areas in ``values`` (code → value; None drawn as withheld), with a legend."""
     shapes = {code: json.loads(text) for code, text in
               Boundary.objects.filter(area_code__in=list(values)).values_list("area_code", "map_geojson")}
-    points = [p for shape in shapes.values() for ring in _rings(shape) for p in ring]
+    points = [p for shape in shapes.values() for ring in rings(shape) for p in ring]
     if not points:
         return ""
     min_x, max_x = min(p[0] for p in points), max(p[0] for p in points)
@@ -76,7 +77,7 @@ def choropleth_svg(values: dict[str, float | None], title: str, description: str
 
     paths = []
     for code, shape in sorted(shapes.items()):
-        d = " ".join("M" + " L".join(xy(p) for p in ring) + " Z" for ring in _rings(shape))
+        d = " ".join("M" + " L".join(xy(p) for p in ring) + " Z" for ring in rings(shape))
         value = values.get(code)
         label = f"{code}: {'withheld' if value is None else f'{value:g} {unit}'}"
         paths.append(f'<path d="{d}" fill="{colour(value)}" stroke="#505a5f" stroke-width="0.4">'

@@ -10,7 +10,7 @@ import json
 import math
 from html import escape
 
-from geography.svgmap import COLOURS, WITHHELD, quantile_breaks
+from geography.svgmap import COLOURS, WITHHELD, quantile_breaks, rings
 
 HOTSPOT_COLOURS = {"hot spot": "#d4351c", "cold spot": "#1d70b8", "not significant": "#f3f2f1"}
 HIGHLIGHT_COLOUR, ROUTE_COLOUR, OUTLINE_COLOUR = "#0b0c0c", "#d53880", "#505a5f"
@@ -18,21 +18,8 @@ HIGHLIGHT_COLOUR, ROUTE_COLOUR, OUTLINE_COLOUR = "#0b0c0c", "#d53880", "#505a5f"
 BoundingBox = tuple[float, float, float, float]
 
 
-def class_breaks(values: list[float], classes: int = 5) -> list[float]:
-    """Upper bounds of the quantile classes, strictly increasing (equal breaks merged)."""
-    return sorted(set(quantile_breaks(values, classes)))
-
-
-def _rings(geometry: dict) -> list[list[list[float]]]:
-    if geometry["type"] == "Polygon":
-        return geometry["coordinates"]
-    if geometry["type"] == "MultiPolygon":
-        return [ring for polygon in geometry["coordinates"] for ring in polygon]
-    return []
-
-
 def _box_of(geometry: dict) -> BoundingBox:
-    points = ([p for ring in _rings(geometry) for p in ring] if geometry["type"] != "LineString"
+    points = ([p for ring in rings(geometry) for p in ring] if geometry["type"] != "LineString"
               else geometry["coordinates"])
     return (min(p[0] for p in points), min(p[1] for p in points), max(p[0] for p in points),
             max(p[1] for p in points))
@@ -44,7 +31,7 @@ def _overlaps(a: BoundingBox, b: BoundingBox) -> bool:
 
 def in_extent(geometry: dict, extent: BoundingBox) -> bool:
     """Whether a geometry's bounding box meets the extent (the areas a chapter's table lists)."""
-    points = _rings(geometry) if geometry["type"] != "LineString" else [geometry["coordinates"]]
+    points = rings(geometry) if geometry["type"] != "LineString" else [geometry["coordinates"]]
     return bool(points and points[0]) and _overlaps(_box_of(geometry), extent)
 
 
@@ -67,7 +54,7 @@ class Projection:
     def path(self, geometry: dict) -> str:
         if geometry["type"] == "LineString":
             return "M" + " L".join(self.point(p) for p in geometry["coordinates"])
-        return " ".join("M" + " L".join(self.point(p) for p in ring) + " Z" for ring in _rings(geometry))
+        return " ".join("M" + " L".join(self.point(p) for p in ring) + " Z" for ring in rings(geometry))
 
 
 def _legend(entries: list[tuple[str, str, str]], top: int) -> str:
@@ -107,7 +94,7 @@ def chapter_svg(ident: str, title: str, description: str, extent: BoundingBox, l
     body, legend = [], []
     if layer == "rates":
         values = [f["properties"].get("rate_per_1000") for f in features]
-        breaks = class_breaks([v for v in values if v is not None])
+        breaks = quantile_breaks([v for v in values if v is not None])
         lower = 0.0
         for i, upper in enumerate([*breaks, None]):
             legend.append(("fill", COLOURS[i], f"over {lower:.3g} per 1,000" if upper is None

@@ -148,7 +148,9 @@ def _route_form(path: Path, _: dict) -> None:
 def _run_police_uk(path: Path, _: dict) -> None:
     from insights.ingest.police_uk import ingest_police_uk
 
-    ingest_police_uk([path])
+    # Damaged copies of one month land one after another: a later, smaller one replacing an earlier one is what
+    # --replace-smaller allows (the guard itself is tested in insights/tests/test_ingest_guards.py).
+    ingest_police_uk([path], replace_smaller=True)
 
 
 def _run_police_api(path: Path, _: dict) -> None:

@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from core.access import allow
-from core.render import form_page, refuse
+from core.render import error_response, form_page
 from core.roles import ANALYSTS, EVERYONE
 from reports.forms import JobForm
 from reports.models import ReportJob
@@ -38,7 +38,7 @@ def publish(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
         set_published(request.user, found, "withdraw" not in request.POST)
     except NotPublishable as exc:
-        return refuse(request, str(exc), status=400)
+        return error_response(request, [("", str(exc))], 400)
     return redirect("reports:job", job_id=found.pk)
 
 

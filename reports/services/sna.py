@@ -228,7 +228,9 @@ def _over_time_section(violence: FigureQuery, ed: FigureQuery, access: FigureAcc
 
 
 def _region_section(query: FigureQuery, place: str, access: FigureAccess) -> Section:
-    section = Section(2, "The region: population, age and deprivation", chart_of="deprivation",
+    # A report on one local authority is about that area, not the region (its title says which).
+    title = "The region" if query.area is None else "The area"
+    section = Section(2, f"{title}: population, age and deprivation", chart_of="deprivation",
                       table_of="population")
     rows = [r for r in registry.get("local_authorities").table(replace(query, types=()), access).rows
             if r["lad"] != "no location"]
@@ -420,7 +422,10 @@ def _funding_section(violence: FigureQuery, area: str | None, access: FigureAcce
     total = sum(amount.values())
     section.sentences.append(f"Published projects serving these areas were awarded £{number(int(total))} in all "
                              f"({len(projects)} projects).")
-    if rows and total:
+    if len(rows) == 1 and total:
+        section.finding = f"{rows[0]['name']} was awarded £{number(int(total))}."
+        section.sentences.append(section.finding)
+    elif rows and total:
         top = max(rows, key=lambda r: r["amount_awarded"])
         share = float(top["amount_awarded"] / total) * 100
         section.finding = (f"{top['name']} received the largest share of funding, "

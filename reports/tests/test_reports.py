@@ -254,3 +254,16 @@ def test_the_annual_report_says_no_incidents_were_recorded_never_a_response_to_n
     assert "response to 0" not in text and len(year.table.rows) == 12  # every month in its CSV
     none = next(s for s in build_annual(2025)["sections"] if s.title == "Incidents responded to")
     assert none.sentences == ["No incidents of serious violence were recorded in 2025/26."]
+
+
+def test_an_sna_of_one_local_authority_speaks_of_the_area_not_the_region(demo) -> None:
+    """A report on one local authority: its second section is about the area, and its funding finding states
+    the area's amount (not "the largest share … (100.0%)" of one)."""
+    report = build_sna(ReportPeriod(2024), area="E08900002", edition="partner")
+    titles = [s.title for s in report["sections"]]
+    assert titles[1] == "The area: population, age and deprivation" and report["place"].startswith("Easton")
+    funding = next(s for s in report["sections"] if any(f.name == "funding_by_area" for f in s.figures))
+    assert "largest share" not in " ".join(funding.sentences) and "100.0%" not in " ".join(funding.sentences)
+    assert funding.finding.startswith("Easton Borough was awarded £")
+    region = build_sna(ReportPeriod(2024), edition="partner")
+    assert region["sections"][1].title.startswith("The region")

@@ -254,7 +254,9 @@ OPENAPI_PATHS = {
                       "400": {"description": "invalid filters, with the error for each field"}}}},
     "/commissioning/delivery.geojson": {"get": {
         "summary": "Delivery locations of published projects", "operationId": "commissioning_delivery",
-        "parameters": _FILTERS, "responses": {"200": {"description": "GeoJSON FeatureCollection of points"}}}},
+        "parameters": _FILTERS, "responses": {"200": {"description": "GeoJSON FeatureCollection of points"},
+                                              "400": {"description": "invalid filters, with the error for each "
+                                                                     "field"}}}},
     "/commissioning/360giving.json": {"get": {
         "summary": "Published projects in the 360Giving Data Standard", "operationId": "commissioning_360giving",
         "responses": {"200": {"description": "a 360Giving JSON package ({\"grants\": [...]})"}}}},

@@ -67,9 +67,9 @@ class Year:
     @classmethod
     def parse(cls, label: str) -> "Year | None":
         """``"2024"`` or ``"2024/25"`` → the year; anything else → None."""
-        if label.isdigit() and len(label) == 4:
+        if label.isdecimal() and len(label) == 4:
             return cls(int(label))
-        if len(label) == 7 and label[4] == "/" and label[:4].isdigit() and label[5:].isdigit():
+        if len(label) == 7 and label[4] == "/" and label[:4].isdecimal() and label[5:].isdecimal():
             year = cls(int(label[:4]), financial=True)
             return year if year.label == label else None
         return None

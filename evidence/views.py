@@ -30,7 +30,7 @@ FACET_LABELS = {"kind": dict(Kind.choices), "design": dict(Design.choices), "imp
 def _search(request: HttpRequest, limit: int) -> tuple[SearchForm, object]:
     form = SearchForm(request.GET or None)
     filters = form.filters() if form.is_valid() else SearchFilters()
-    page = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
+    page = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdecimal() else 1, 1)
     return form, search(search_scope(request.user), filters, limit=limit, offset=(page - 1) * limit), page
 
 

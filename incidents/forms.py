@@ -32,7 +32,7 @@ class IncidentForm(CheckedTextMixin, forms.ModelForm):
         from places.models import School
 
         urns = [u for u in self.cleaned_data["school_urns"].replace(",", " ").split() if u]
-        if any(not u.isdigit() for u in urns):
+        if any(not u.isdecimal() for u in urns):
             raise forms.ValidationError("A URN is a number, e.g. 103120.")
         found = {s.urn: s for s in School.objects.filter(urn__in=[int(u) for u in urns])}
         missing = [u for u in urns if int(u) not in found]

@@ -170,7 +170,7 @@ def _year(request: HttpRequest) -> int | None:
     text = request.GET.get("year", "")
     if not text:
         return None
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+    if not text.isdecimal() or not 2000 <= int(text) <= 2100:
         raise Http404("A year is written like 2024 (for 2024/25).")
     return int(text)
 

@@ -52,9 +52,9 @@ def _open(view: Callable) -> Callable:
 
 def _paging(request: HttpRequest) -> tuple[int, int]:
     page, per_page = request.GET.get("page", "1"), request.GET.get("per_page", "50")
-    if not page.isdigit() or int(page) < 1:
+    if not page.isdecimal() or int(page) < 1:
         raise BadParameter("page", "page is a positive whole number")
-    if not per_page.isdigit() or int(per_page) < 1:
+    if not per_page.isdecimal() or int(per_page) < 1:
         raise BadParameter("per_page", "per_page is a positive whole number")
     return int(page), min(int(per_page), MAX_PER_PAGE)
 
@@ -63,7 +63,7 @@ def _int(request: HttpRequest, name: str) -> int | None:
     text = request.GET.get(name, "")
     if not text:
         return None
-    if not text.isdigit():
+    if not text.isdecimal():
         raise BadParameter(name, f"{name} is a whole number, 0 or more")
     return int(text)
 

@@ -40,7 +40,7 @@ def schools(request: HttpRequest) -> HttpResponse:
     found = School.objects.all()
     if text:
         found = found.filter(Q(name__icontains=text) | Q(la_name__icontains=text) | Q(urn__iexact=text)
-                             if text.isdigit() else Q(name__icontains=text) | Q(la_name__icontains=text))
+                             if text.isdecimal() else Q(name__icontains=text) | Q(la_name__icontains=text))
     ordered = sorted(found.only("urn", "name", "phase", "la_name", "pupils"), key=lambda s: natural_key(s.name))
     page = Paginator(ordered, SCHOOLS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "places/schools.html", {"schools": page, "page": page, "total": len(ordered), "q": text,
@@ -60,7 +60,7 @@ def _page_query(request: HttpRequest) -> str:
 
 def _radius(request: HttpRequest) -> int:
     text = request.GET.get("radius", "500")
-    return min(max(int(text), 100), 2000) if text.isdigit() else 500
+    return min(max(int(text), 100), 2000) if text.isdecimal() else 500
 
 
 @allow(EVERYONE)

@@ -28,7 +28,7 @@ class JobForm(forms.ModelForm):
         if years:
             given = str(self.data.get("year", "")) if self.is_bound else ""
             choices = [(y, str(y)) for y in years]
-            if given.isdigit() and int(given) not in years:
+            if given.isdecimal() and int(given) not in years:
                 choices.append((int(given), given))
             self.fields["year"].widget = forms.Select(choices=choices)
             self.fields["year"].help_text = (f"Years with data: {years[-1]} to {years[0]}. A financial year starts in "

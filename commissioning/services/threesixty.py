@@ -162,7 +162,7 @@ def unflatten(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
             if text:
                 grant[by_title[parts[0]]] = text
             continue
-        if len(parts) in (2, 3) and parts[0] in arrays and (len(parts) == 2 or parts[1].isdigit()):
+        if len(parts) in (2, 3) and parts[0] in arrays and (len(parts) == 2 or parts[1].isdecimal()):
             key, fields = arrays[parts[0]]
             if parts[-1] in fields:
                 index = int(parts[1]) if len(parts) == 3 else 0

@@ -21,6 +21,6 @@ def source_label(name: str) -> str:
 def month_name(month: str | None) -> str:
     """"2024-03" → "March 2024"; anything else unchanged."""
     text = str(month or "")
-    if len(text) == 7 and text[4] == "-" and text[5:].isdigit() and 1 <= int(text[5:]) <= 12:
+    if len(text) == 7 and text[4] == "-" and text[5:].isdecimal() and 1 <= int(text[5:]) <= 12:
         return f"{MONTHS[int(text[5:]) - 1]} {text[:4]}"
     return text

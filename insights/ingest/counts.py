@@ -120,7 +120,7 @@ def read_rows(path: Path, name: str) -> tuple[list[tuple[int, str, str, str, int
                                     "Crime type"))
         if not MONTH.fullmatch(month):
             problems.append(Problem(name, f"month {month!r} is not YYYY-MM", line, "Month"))
-        count = int(count_text) if count_text.isdigit() else None
+        count = int(count_text) if count_text.isdecimal() else None
         if count is None or count > MAX_COUNT:
             problems.append(Problem(name, f"count {count_text!r} is not a whole number from 0 to {MAX_COUNT:,}",
                                     line, "Count"))

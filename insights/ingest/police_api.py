@@ -67,7 +67,7 @@ def records_to_rows(records: list[dict], force: str) -> tuple[dict[str, list], l
         lon, lat = _number(location.get("longitude")), _number(location.get("latitude"))
         if category not in CRIME_TYPES:
             problems.append((number, "category", f"unknown category {category!r}"))
-        if (len(month) != 7 or not month[:4].isdigit() or month[4] != "-" or not month[5:].isdigit()
+        if (len(month) != 7 or not month[:4].isdecimal() or month[4] != "-" or not month[5:].isdecimal()
                 or not "2000" <= month[:4] <= "2100" or not "01" <= month[5:] <= "12"):
             problems.append((number, "month", f"month {month!r} is not YYYY-MM"))
         if lon is None or lat is None:

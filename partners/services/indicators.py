@@ -142,7 +142,7 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
         before = len(problems)
         if fmt == "fingertips":
             ident = get("Indicator ID")
-            if not ident.isdigit():
+            if not ident.isdecimal():
                 problems.append(Problem(name, f"{ident!r} is not a Fingertips indicator id", line, "Indicator ID"))
                 continue
             key = f"fingertips-{ident}"

@@ -118,7 +118,7 @@ def load_groups(path, source: str, actor: object = "cli") -> int:
             if not AREA_CODE.match(code) or code not in areas:
                 problems.append(Problem(name, f"unknown area code {code!r}", line, column))
         rank_text = (row.get("rank") or "").strip()
-        if rank_text and not rank_text.isdigit():
+        if rank_text and not rank_text.isdecimal():
             problems.append(Problem(name, f"rank {rank_text!r} is not a whole number", line, "rank"))
             continue
         group = groups.setdefault(codes[0][1], [])

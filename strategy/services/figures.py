@@ -186,7 +186,7 @@ def _returns_reading(spec: MeasureFigure, area: str | None, first_month: str, la
 
     first, last = _month_start(first_month), _month_end(last_month)
     if spec.subject == "outcome":
-        measure = OutcomeMeasure.objects.filter(pk=int(subject) if subject.isdigit() else None).first()
+        measure = OutcomeMeasure.objects.filter(pk=int(subject) if subject.isdecimal() else None).first()
         if measure is None:
             return Reading(None, 0.0, "the outcome measure is not chosen or no longer exists")
         projects = [measure.project]

@@ -134,7 +134,7 @@ def add_measure(actor: object, commitment: Commitment, measure: Measure) -> Meas
     problems = []
     if spec is None:
         problems.append(Problem("form", f"{measure.figure!r} is not a figure", column="figure"))
-    elif spec.subject == "outcome" and not measure.subject.isdigit():
+    elif spec.subject == "outcome" and not measure.subject.isdecimal():
         problems.append(Problem("form", "choose the outcome measure this follows", column="subject"))
     if problems:
         raise InputRejected(problems)

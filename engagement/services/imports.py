@@ -7,12 +7,15 @@ before is recognised by its checksum.
 
 **Eventbrite** (the *Attendee Summary* report, exported as CSV): one row per ticket, read by header name;
 every other column (prices, fees, addresses, other questions) is ignored. The columns read are ``Email``
-(required), ``First Name``, ``Last Name``, ``Attendee Status``, ``Company``, ``Job Title``, ``Event ID``,
-``Order #`` and a custom question headed ``Sector``, if the event asked it. Rows whose status is
+(required), ``First Name``, ``Last Name`` (``Surname`` in the export of an account set up in the UK, whose
+report also heads ``Order no.`` and ``Attendee no.``), ``Attendee Status``, ``Company``, ``Job Title``,
+``Event ID`` and a custom question headed ``Sector``, if the event asked it. Rows whose status is
 *Attending* or *Checked In* count; *Not Attending* (a refunded or cancelled order), *Deleted* and
 *Transferred* tickets are skipped. A person booked twice (the same email) is one attendance. Eventbrite
-attendees are professionals at a training session; the session is the one given (``--session``) or the one
-whose Eventbrite event ID is the row's ``Event ID``.
+attendees are professionals at a training session: the session is the one given (``--session``) or the one
+whose Eventbrite event ID is the row's ``Event ID``, and it must be of a course for professionals. A
+session of an event with no course, or of a course for young people, parents and carers, a community or a
+mixed audience, is refused: its attendees are counted by age band and sex, never named.
 
 **Plain CSV** (this platform's own form, for providers' and partners' systems), one row per professional or
 per count, with the session on each row. The columns are ``session, date, course, event, organisation,
@@ -165,6 +168,12 @@ def _sector(text: str) -> tuple[str, bool]:
     return Sector.OTHER, False
 
 
+def _audience_of(session: Session) -> str:
+    if session.course is None:
+        return f"a session of the event {session.event.title}" if session.event is not None else "no course"
+    return f"a course for {session.course.get_audience_display().lower()}"
+
+
 def read_eventbrite(text: str, file_name: str, session: Session | None, scope: dict[str, Session],
                     checked_in_only: bool = False) -> tuple[dict[str, _SessionRows], ImportSummary]:
     """Parse an Eventbrite Attendee Summary export. ``session`` receives every row when given; otherwise
@@ -183,6 +192,10 @@ def read_eventbrite(text: str, file_name: str, session: Session | None, scope: d
     found: dict[str, _SessionRows] = {}
     unrecognised: dict[str, int] = defaultdict(int)
     event_ids = {row.get("event id", "") for _, row in rows} - {""}
+    if session is not None and (session.course is None or session.course.audience != Audience.PROFESSIONALS):
+        raise InputRejected([Problem(file_name, f"{session.reference} is not a session of a course for professionals "
+                                     f"({_audience_of(session)}): children, young people and other participants are "
+                                     "counted by age band and sex, never named; record them as counts")])
     if session is not None and len(event_ids) > 1:
         raise InputRejected([Problem(file_name, f"the file holds {len(event_ids)} Eventbrite events; import each "
                                      "into its own session", line=1, column="Event ID")])
@@ -203,9 +216,10 @@ def read_eventbrite(text: str, file_name: str, session: Session | None, scope: d
                 problems.append(Problem(file_name, f"no session of yours is linked to Eventbrite event "
                                         f"{row.get('event id')!r}", line=line, column="Event ID"))
                 continue
-        if target.course is not None and target.course.audience == Audience.YOUNG_PEOPLE:
-            problems.append(Problem(file_name, f"{target.reference} is a session for children and young people, "
-                                    "who are counted, never named: record them as counts", line=line))
+        if target.course is None or target.course.audience != Audience.PROFESSIONALS:
+            problems.append(Problem(file_name, f"{target.reference} is not a session of a course for professionals "
+                                    f"({_audience_of(target)}): children, young people and other participants are "
+                                    "counted by age band and sex, never named; record them as counts", line=line))
             continue
         email = row.get("email", "")
         if not email:
@@ -214,7 +228,8 @@ def read_eventbrite(text: str, file_name: str, session: Session | None, scope: d
         sector, known = _sector(row.get("sector", ""))
         if not known:
             unrecognised[row["sector"]] += 1
-        person = Professional(name=" ".join(p for p in (row.get("first name", ""), row.get("last name", "")) if p),
+        surname = row.get("last name", "") or row.get("surname", "")
+        person = Professional(name=" ".join(p for p in (row.get("first name", ""), surname) if p),
                               email=email, organisation=row.get("company", ""), sector=sector,
                               role=row.get("job title", ""))
         bad = professional_problems(person, file_name, line)

@@ -102,9 +102,52 @@ def test_an_unknown_attendee_status_is_named() -> None:
 
 def test_eventbrite_names_are_not_taken_for_a_session_for_young_people() -> None:
     workshop = session(RECENT, course=course("workshop", audience="young_people"))
-    with pytest.raises(InputRejected, match="counted, never named"):
+    with pytest.raises(InputRejected, match="counted by age band and sex, never named"):
         import_attendance("test", EVENTBRITE, EVENTBRITE.name, "eventbrite", session=workshop)
     assert not workshop.professionals.exists()
+
+
+def test_eventbrite_names_are_not_taken_for_an_event_or_a_course_for_parents_or_a_mixed_audience() -> None:
+    """Hope Hack's young people booked through Eventbrite are not recorded, by name, as professionals: only a
+    session of a course for professionals takes an Eventbrite report (by --session or by its Event ID)."""
+    from core.testing.engagement import event
+
+    hack = session(RECENT, event=event(start_date=RECENT), course=None, eventbrite_event_id="555")
+    parents = session(RECENT, course=course("parenting", audience="parents_carers"))
+    mixed = session(RECENT, course=course("open-evening", audience="mixed"))
+    for target in (hack, parents, mixed):
+        with pytest.raises(InputRejected, match="never named") as refused:
+            import_attendance("test", EVENTBRITE, EVENTBRITE.name, "eventbrite", session=target)
+        assert len(refused.value.problems) == 1  # said once, not once a row
+    text = "Event ID,First Name,Surname,Email,Attendee Status\n555,Kai,Young,kai@example.org,Attending\n"
+    with pytest.raises(InputRejected, match="Hope Hack") as refused:
+        import_attendance("test", text.encode(), "hack.csv", "eventbrite")
+    assert [(p.line, p.column) for p in refused.value.problems] == [(2, None)]
+    assert not ProfessionalAttendance.objects.exists() and not ImportBatch.objects.exists()
+
+
+#: The Attendee Summary report as an Eventbrite account set up in the UK exports it: "Surname", "Order no.",
+#: "Attendee no.", "Price Tier" and the home address and mobile columns (read by header name; the rest ignored).
+UK_EXPORT = ("Event Name,Event ID,Order no.,Order Date,First Name,Surname,Email,Quantity,Price Tier,Ticket Type,"
+             "Attendee no.,Group,Order Type,Currency,Total Paid,Fees Paid,Eventbrite Fees,"
+             "Eventbrite Payment Processing,Attendee Status,Home Address 1,Home Address 2,Home City,"
+             "County of Residence,Home Postcode,Home Country,Mobile Phone,Job Title,Company\n"
+             "Exploitation awareness,777001,9001,2025-05-02 09:14:22+01:00,Ann,Lee,ann.lee@example.org,1,,"
+             "Professionals,1001,,Free Order,GBP,0.00,0.00,0.00,0.00,Attending,1 High St,,Birmingham,"
+             "West Midlands,B1 1AA,GB,07700900001,Teacher,Hillside Academy\n"
+             "Exploitation awareness,777001,9002,2025-05-03 10:01:05+01:00,Bilal,Khan,b.khan@example.org,1,,"
+             "Professionals,1002,,Free Order,GBP,0.00,0.00,0.00,0.00,Not Attending,,,,,,,,Nurse,Easton NHS Trust\n")
+
+
+def test_a_uk_eventbrite_export_reads_the_surname_column() -> None:
+    linked = session(RECENT, eventbrite_event_id="777001")
+    summary = import_attendance("test", UK_EXPORT.encode(), "uk.csv", "eventbrite")
+    assert (summary.rows_read, summary.rows_skipped, summary.professionals_added) == (2, 1, 1)
+    ann = linked.professionals.get()
+    assert (ann.name, ann.email, ann.role, ann.organisation_name) == ("Ann Lee", "ann.lee@example.org", "Teacher",
+                                                                      "Hillside Academy")
+    # Nothing from the ignored columns (addresses, phone numbers) is kept anywhere.
+    assert "07700900001" not in str(list(ProfessionalAttendance.objects.values()))
 
 
 PLAIN = ("session,date,course,organisation,project,local_authority,venue,attendee,name,email,"

@@ -227,3 +227,15 @@ def test_a_provider_sees_its_own_events_only_and_cannot_record_under_another_org
     assert client.get(f"/engagement/sessions/{hack.pk}/").status_code == 404
     response = client.post("/engagement/sessions/new/", _form(alpha, course="", event=str(theirs.pk)))
     assert response.status_code == 400 and Session.objects.count() == 1
+
+
+def test_the_pages_say_young_people_are_counted_as_attendances_not_people(client) -> None:
+    from core.testing.engagement import event
+
+    org = organisation()
+    hack = event(org=org, start_date=TODAY - timedelta(days=2))
+    session(TODAY - timedelta(days=2), org=org, event=hack, course=None, counts={("young_people", "10_17", "male"): 9})
+    client.force_login(user(Role.COMMISSIONER))
+    for path in ("/engagement/", "/engagement/figures/", f"/engagement/events/{hack.pk}/"):
+        page = " ".join(client.get(path).content.decode().split())
+        assert "counted as attendances, not people" in page, path

@@ -171,6 +171,12 @@ def test_the_plain_csv_creates_sessions_with_professionals_and_counts() -> None:
     assert sorted(first.participant_counts.values_list("sex", "count")) == [("female", 14), ("male", 9)]
     again = import_attendance("test", PLAIN.encode(), "attendance-again.csv", "csv")
     assert again.already_imported is not None
+    # A copy saved differently (another checksum: a blank line, CRLF line ends) still changes nothing: the
+    # sessions exist, their people are there, and counts are set, not added.
+    before, audits = _state(), AuditEntry.objects.count()
+    copy = import_attendance("test", PLAIN.replace("\n", "\r\n").encode() + b"\r\n", "copy.csv", "csv")
+    assert (copy.sessions_created, copy.professionals_added, copy.counts_changed) == (0, 0, 0)
+    assert _state() == before and AuditEntry.objects.count() == audits + 1  # the import itself is recorded
 
 
 def test_every_problem_in_a_plain_csv_is_named_by_line_and_column_and_nothing_lands() -> None:

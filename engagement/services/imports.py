@@ -7,9 +7,10 @@ before is recognised by its checksum.
 
 **Eventbrite** (the *Attendee Summary* report, exported as CSV): one row per ticket, read by header name;
 every other column (prices, fees, addresses, other questions) is ignored. The columns read are ``Email``
-(required), ``First Name``, ``Last Name`` (``Surname`` in the export of an account set up in the UK, whose
-report also heads ``Order no.`` and ``Attendee no.``), ``Attendee Status``, ``Company``, ``Job Title``,
-``Event ID`` and a custom question headed ``Sector``, if the event asked it. Rows whose status is
+and ``Attendee Status`` (both required: without the status a cancelled order cannot be told), ``First
+Name``, ``Last Name`` (``Surname`` in the export of an account set up in the UK, whose report also heads
+``Order no.`` and ``Attendee no.``), ``Company``, ``Job Title``, ``Event ID`` and a custom question headed
+``Sector``, if the event asked it. Rows whose status is
 *Attending* or *Checked In* count; *Not Attending* (a refunded or cancelled order), *Deleted* and
 *Transferred* tickets are skipped. A person booked twice (the same email) is one attendance. Eventbrite
 attendees are professionals at a training session: the session is the one given (``--session``) or the one
@@ -80,6 +81,8 @@ PLAIN_COLUMNS = ["session", "date", "course", "event", "organisation", "project"
 PLAIN_REQUIRED = ["session", "attendee"]
 SESSION_COLUMNS = ["date", "course", "event", "organisation", "project", "facilitator_team", "local_authority",
                    "lsoa_code", "venue"]
+#: The columns an Eventbrite file must have: who (to count them once) and whether their ticket stands.
+EVENTBRITE_REQUIRED = ("Email", "Attendee Status")
 #: Eventbrite's attendee statuses (Attendee Summary report) and whether the ticket counts.
 EVENTBRITE_STATUSES = {"attending": True, "checked in": True, "not attending": False, "deleted": False,
                        "transferred": False, "refunded": False, "cancelled": False, "canceled": False}
@@ -180,8 +183,9 @@ def read_eventbrite(text: str, file_name: str, session: Session | None, scope: d
     ``scope`` maps Eventbrite event IDs to the sessions the importer may fill."""
     header, rows = _rows(text, file_name)
     present = {h.lower() for h in header}
-    problems = [Problem(file_name, f"the column {c!r} is missing; Eventbrite's Attendee Summary report has it",
-                        line=1, column=c) for c in ("Email",) if c.lower() not in present]
+    problems = [Problem(file_name, f"the column {c!r} is missing; Eventbrite's Attendee Summary report has it"
+                        + ("" if c == "Email" else ", and without it a cancelled or refunded order would count"),
+                        line=1, column=c) for c in EVENTBRITE_REQUIRED if c.lower() not in present]
     if session is None and "event id" not in present:
         problems.append(Problem(file_name, "give the session to import into (--session), or export the report "
                                 "with its 'Event ID' column and link the session to that Eventbrite event",
@@ -200,7 +204,7 @@ def read_eventbrite(text: str, file_name: str, session: Session | None, scope: d
         raise InputRejected([Problem(file_name, f"the file holds {len(event_ids)} Eventbrite events; import each "
                                      "into its own session", line=1, column="Event ID")])
     for line, row in rows:
-        status = row.get("attendee status", "attending").lower() or "attending"
+        status = row["attendee status"].lower()
         if status not in EVENTBRITE_STATUSES:
             problems.append(Problem(file_name, f"{row['attendee status']!r} is not an Eventbrite attendee status "
                                     "(Attending, Checked In, Not Attending, Deleted, Transferred)", line=line,

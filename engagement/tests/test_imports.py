@@ -67,6 +67,21 @@ def test_a_file_without_the_email_column_is_refused_by_name_and_nothing_lands(tm
     assert _state() == before and not ImportBatch.objects.exists()
 
 
+def test_a_file_without_the_attendee_status_is_refused_by_name_and_a_blank_status_is_named() -> None:
+    """Without Attendee Status a cancelled or refunded order would count: the file is refused, naming the column."""
+    training = session(RECENT)
+    without = "First Name,Last Name,Email\nAnn,Lee,ann@example.org\n"
+    with pytest.raises(InputRejected) as refused:
+        import_attendance("test", without.encode(), "orders.csv", "eventbrite", session=training)
+    assert [(p.file, p.line, p.column) for p in refused.value.problems] == [("orders.csv", 1, "Attendee Status")]
+    assert "cancelled or refunded order would count" in str(refused.value)
+    blank = "First Name,Last Name,Email,Attendee Status\nAnn,Lee,ann@example.org,Attending\nBo,Li,bo@example.org,\n"
+    with pytest.raises(InputRejected) as refused:
+        import_attendance("test", blank.encode(), "blank.csv", "eventbrite", session=training)
+    assert [(p.line, p.column) for p in refused.value.problems] == [(3, "Attendee Status")]
+    assert not training.professionals.exists() and not ImportBatch.objects.exists()
+
+
 def test_reimporting_the_same_eventbrite_file_changes_nothing() -> None:
     training = session(RECENT)
     import_attendance("test", EVENTBRITE, EVENTBRITE.name, "eventbrite", session=training)

@@ -16,10 +16,12 @@ from core.figures import Missing
 from core.problems import Refused
 from geography.models import AreaLink
 from monitoring.services.periods import financial_year_bounds, financial_year_label
-from monitoring.services.reach import MEASURE_LABELS, MEASURES, project_reach, public_reach
+from monitoring.services.reach import MEASURE_LABELS, MEASURES, REACHED, project_reach, public_reach
 
 #: Per-project reach is not public: the public release gives reach by year, area and theme.
 NOT_PER_PROJECT = Missing("c", "reach is published by year, area and theme only (the public release)")
+#: The training register's professionals and those providers' returns report beyond them, each once.
+REACHED_LABEL = "Professionals reached (training register and returns, each once)"
 
 
 @dataclass(frozen=True)
@@ -109,9 +111,15 @@ def reach_tiles(filters: ProjectFilters, projects: list[Project], full: bool) ->
         values = public_reach(year, filters.area or None, theme)
     except (NotInRelease, Refused) as exc:
         return [], exc.reason
-    return ([{"measure": m, "label": MEASURE_LABELS[m], "total": values[m]} for m in MEASURES],
-            f"{release.describe()} Financial year {year}, {'one theme' if theme else 'every theme'}, "
+    tiles = [{"measure": m, "label": MEASURE_LABELS[m], "total": values[m]} for m in MEASURES]
+    note = (f"{release.describe()} Financial year {year}, {'one theme' if theme else 'every theme'}, "
             f"{filters.area or 'the region'}.")
+    reached = values[REACHED]
+    if not (isinstance(reached, Missing) and reached.code == "x"):  # withheld is shown as such; absent is not
+        tiles.append({"measure": REACHED, "label": REACHED_LABEL, "total": reached})
+        note += (" Professionals reached adds the partnership's training register to the professionals providers "
+                 "report in their returns, counting once someone at a provider's session recorded in the register.")
+    return tiles, note
 
 
 def by_theme(projects: list[Project]) -> list[dict]:

@@ -7,12 +7,16 @@ before is recognised by its checksum.
 
 **Eventbrite** (the *Attendee Summary* report, exported as CSV): one row per ticket, read by header name;
 every other column (prices, fees, addresses, other questions) is ignored. The columns read are ``Email``
-(required), ``First Name``, ``Last Name``, ``Attendee Status``, ``Company``, ``Job Title``, ``Event ID``,
-``Order #`` and a custom question headed ``Sector``, if the event asked it. Rows whose status is
+and ``Attendee Status`` (both required: without the status a cancelled order cannot be told), ``First
+Name``, ``Last Name`` (``Surname`` in the export of an account set up in the UK, whose report also heads
+``Order no.`` and ``Attendee no.``), ``Company``, ``Job Title``, ``Event ID`` and a custom question headed
+``Sector``, if the event asked it. Rows whose status is
 *Attending* or *Checked In* count; *Not Attending* (a refunded or cancelled order), *Deleted* and
 *Transferred* tickets are skipped. A person booked twice (the same email) is one attendance. Eventbrite
-attendees are professionals at a training session; the session is the one given (``--session``) or the one
-whose Eventbrite event ID is the row's ``Event ID``.
+attendees are professionals at a training session: the session is the one given (``--session``) or the one
+whose Eventbrite event ID is the row's ``Event ID``, and it must be of a course for professionals. A
+session of an event with no course, or of a course for young people, parents and carers, a community or a
+mixed audience, is refused: its attendees are counted by age band and sex, never named.
 
 **Plain CSV** (this platform's own form, for providers' and partners' systems), one row per professional or
 per count, with the session on each row. The columns are ``session, date, course, event, organisation,
@@ -77,6 +81,8 @@ PLAIN_COLUMNS = ["session", "date", "course", "event", "organisation", "project"
 PLAIN_REQUIRED = ["session", "attendee"]
 SESSION_COLUMNS = ["date", "course", "event", "organisation", "project", "facilitator_team", "local_authority",
                    "lsoa_code", "venue"]
+#: The columns an Eventbrite file must have: who (to count them once) and whether their ticket stands.
+EVENTBRITE_REQUIRED = ("Email", "Attendee Status")
 #: Eventbrite's attendee statuses (Attendee Summary report) and whether the ticket counts.
 EVENTBRITE_STATUSES = {"attending": True, "checked in": True, "not attending": False, "deleted": False,
                        "transferred": False, "refunded": False, "cancelled": False, "canceled": False}
@@ -165,14 +171,21 @@ def _sector(text: str) -> tuple[str, bool]:
     return Sector.OTHER, False
 
 
+def _audience_of(session: Session) -> str:
+    if session.course is None:
+        return f"a session of the event {session.event.title}" if session.event is not None else "no course"
+    return f"a course for {session.course.get_audience_display().lower()}"
+
+
 def read_eventbrite(text: str, file_name: str, session: Session | None, scope: dict[str, Session],
                     checked_in_only: bool = False) -> tuple[dict[str, _SessionRows], ImportSummary]:
     """Parse an Eventbrite Attendee Summary export. ``session`` receives every row when given; otherwise
     ``scope`` maps Eventbrite event IDs to the sessions the importer may fill."""
     header, rows = _rows(text, file_name)
     present = {h.lower() for h in header}
-    problems = [Problem(file_name, f"the column {c!r} is missing; Eventbrite's Attendee Summary report has it",
-                        line=1, column=c) for c in ("Email",) if c.lower() not in present]
+    problems = [Problem(file_name, f"the column {c!r} is missing; Eventbrite's Attendee Summary report has it"
+                        + ("" if c == "Email" else ", and without it a cancelled or refunded order would count"),
+                        line=1, column=c) for c in EVENTBRITE_REQUIRED if c.lower() not in present]
     if session is None and "event id" not in present:
         problems.append(Problem(file_name, "give the session to import into (--session), or export the report "
                                 "with its 'Event ID' column and link the session to that Eventbrite event",
@@ -183,11 +196,15 @@ def read_eventbrite(text: str, file_name: str, session: Session | None, scope: d
     found: dict[str, _SessionRows] = {}
     unrecognised: dict[str, int] = defaultdict(int)
     event_ids = {row.get("event id", "") for _, row in rows} - {""}
+    if session is not None and (session.course is None or session.course.audience != Audience.PROFESSIONALS):
+        raise InputRejected([Problem(file_name, f"{session.reference} is not a session of a course for professionals "
+                                     f"({_audience_of(session)}): children, young people and other participants are "
+                                     "counted by age band and sex, never named; record them as counts")])
     if session is not None and len(event_ids) > 1:
         raise InputRejected([Problem(file_name, f"the file holds {len(event_ids)} Eventbrite events; import each "
                                      "into its own session", line=1, column="Event ID")])
     for line, row in rows:
-        status = row.get("attendee status", "attending").lower() or "attending"
+        status = row["attendee status"].lower()
         if status not in EVENTBRITE_STATUSES:
             problems.append(Problem(file_name, f"{row['attendee status']!r} is not an Eventbrite attendee status "
                                     "(Attending, Checked In, Not Attending, Deleted, Transferred)", line=line,
@@ -203,9 +220,10 @@ def read_eventbrite(text: str, file_name: str, session: Session | None, scope: d
                 problems.append(Problem(file_name, f"no session of yours is linked to Eventbrite event "
                                         f"{row.get('event id')!r}", line=line, column="Event ID"))
                 continue
-        if target.course is not None and target.course.audience == Audience.YOUNG_PEOPLE:
-            problems.append(Problem(file_name, f"{target.reference} is a session for children and young people, "
-                                    "who are counted, never named: record them as counts", line=line))
+        if target.course is None or target.course.audience != Audience.PROFESSIONALS:
+            problems.append(Problem(file_name, f"{target.reference} is not a session of a course for professionals "
+                                    f"({_audience_of(target)}): children, young people and other participants are "
+                                    "counted by age band and sex, never named; record them as counts", line=line))
             continue
         email = row.get("email", "")
         if not email:
@@ -214,7 +232,8 @@ def read_eventbrite(text: str, file_name: str, session: Session | None, scope: d
         sector, known = _sector(row.get("sector", ""))
         if not known:
             unrecognised[row["sector"]] += 1
-        person = Professional(name=" ".join(p for p in (row.get("first name", ""), row.get("last name", "")) if p),
+        surname = row.get("last name", "") or row.get("surname", "")
+        person = Professional(name=" ".join(p for p in (row.get("first name", ""), surname) if p),
                               email=email, organisation=row.get("company", ""), sector=sector,
                               role=row.get("job title", ""))
         bad = professional_problems(person, file_name, line)

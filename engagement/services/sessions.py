@@ -273,10 +273,16 @@ def update_session(actor: object, session: Session, details: SessionDetails, cou
     before = {"date": str(session.date), "course": str(session.course_id), "event": str(session.event_id),
               **_summary(session)}
     replacement = new_session(details, actor, session.source)
+    moved = replacement.date != session.date
     for name in ("course", "event", "theme", "date", "lad_code", "lsoa_code", "venue", "organisation", "project",
                  "facilitator_team"):
         setattr(session, name, getattr(replacement, name))
     session.save()
+    if moved:
+        # Names and emails are kept for the retention period after the session as it is now dated: a session
+        # moved back in time may already be past it (the retention command then removes them).
+        session.professionals.exclude(personal_data_until=None).update(
+            personal_data_until=personal_data_until(session.date))
     every_cell = {(a.value, b, s): 0 for a in COUNTED_AUDIENCES for b in AgeBand.values for s in Sex.values}
     set_counts(session, {**every_cell, **counts})
     after = {"date": str(session.date), "course": str(session.course_id), "event": str(session.event_id),

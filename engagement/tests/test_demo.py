@@ -28,6 +28,12 @@ def test_the_demo_year_has_the_annual_reports_shape_and_loads_once(tmp_path) -> 
     events = {e["event"]: e for e in events_and_reach(2024)}
     assert events["Community safety roadshow (synthetic)"]["sessions"] == 6
     assert all(e["attendances"] >= 100 for e in events.values())
+    # The report's events: Hope Hack "150 young people and adults", a roadshow of "six in-person workshops …
+    # reaching 160 people", a sport event "with over 100 attendees".
+    assert 135 <= events["Midlands Hope Hack (synthetic)"]["attendances"] <= 165  # young people drawn at random
+    assert 140 <= events["Community safety roadshow (synthetic)"]["attendances"] <= 180
+    assert events["Summer sport festival (synthetic)"]["attendances"] > 100
+    assert all(e["themes"] and e["places"] for e in events.values())  # linked to the themes and places served
     assert FeedbackAnswer.objects.exists()
     # Labelled synthetic: invented references, course and event names, and addresses nobody receives mail at.
     assert not Session.objects.exclude(reference__startswith="DEMO-").exists()

@@ -67,6 +67,21 @@ def test_a_file_without_the_email_column_is_refused_by_name_and_nothing_lands(tm
     assert _state() == before and not ImportBatch.objects.exists()
 
 
+def test_a_file_without_the_attendee_status_is_refused_by_name_and_a_blank_status_is_named() -> None:
+    """Without Attendee Status a cancelled or refunded order would count: the file is refused, naming the column."""
+    training = session(RECENT)
+    without = "First Name,Last Name,Email\nAnn,Lee,ann@example.org\n"
+    with pytest.raises(InputRejected) as refused:
+        import_attendance("test", without.encode(), "orders.csv", "eventbrite", session=training)
+    assert [(p.file, p.line, p.column) for p in refused.value.problems] == [("orders.csv", 1, "Attendee Status")]
+    assert "cancelled or refunded order would count" in str(refused.value)
+    blank = "First Name,Last Name,Email,Attendee Status\nAnn,Lee,ann@example.org,Attending\nBo,Li,bo@example.org,\n"
+    with pytest.raises(InputRejected) as refused:
+        import_attendance("test", blank.encode(), "blank.csv", "eventbrite", session=training)
+    assert [(p.line, p.column) for p in refused.value.problems] == [(3, "Attendee Status")]
+    assert not training.professionals.exists() and not ImportBatch.objects.exists()
+
+
 def test_reimporting_the_same_eventbrite_file_changes_nothing() -> None:
     training = session(RECENT)
     import_attendance("test", EVENTBRITE, EVENTBRITE.name, "eventbrite", session=training)
@@ -102,9 +117,52 @@ def test_an_unknown_attendee_status_is_named() -> None:
 
 def test_eventbrite_names_are_not_taken_for_a_session_for_young_people() -> None:
     workshop = session(RECENT, course=course("workshop", audience="young_people"))
-    with pytest.raises(InputRejected, match="counted, never named"):
+    with pytest.raises(InputRejected, match="counted by age band and sex, never named"):
         import_attendance("test", EVENTBRITE, EVENTBRITE.name, "eventbrite", session=workshop)
     assert not workshop.professionals.exists()
+
+
+def test_eventbrite_names_are_not_taken_for_an_event_or_a_course_for_parents_or_a_mixed_audience() -> None:
+    """Hope Hack's young people booked through Eventbrite are not recorded, by name, as professionals: only a
+    session of a course for professionals takes an Eventbrite report (by --session or by its Event ID)."""
+    from core.testing.engagement import event
+
+    hack = session(RECENT, event=event(start_date=RECENT), course=None, eventbrite_event_id="555")
+    parents = session(RECENT, course=course("parenting", audience="parents_carers"))
+    mixed = session(RECENT, course=course("open-evening", audience="mixed"))
+    for target in (hack, parents, mixed):
+        with pytest.raises(InputRejected, match="never named") as refused:
+            import_attendance("test", EVENTBRITE, EVENTBRITE.name, "eventbrite", session=target)
+        assert len(refused.value.problems) == 1  # said once, not once a row
+    text = "Event ID,First Name,Surname,Email,Attendee Status\n555,Kai,Young,kai@example.org,Attending\n"
+    with pytest.raises(InputRejected, match="Hope Hack") as refused:
+        import_attendance("test", text.encode(), "hack.csv", "eventbrite")
+    assert [(p.line, p.column) for p in refused.value.problems] == [(2, None)]
+    assert not ProfessionalAttendance.objects.exists() and not ImportBatch.objects.exists()
+
+
+#: The Attendee Summary report as an Eventbrite account set up in the UK exports it: "Surname", "Order no.",
+#: "Attendee no.", "Price Tier" and the home address and mobile columns (read by header name; the rest ignored).
+UK_EXPORT = ("Event Name,Event ID,Order no.,Order Date,First Name,Surname,Email,Quantity,Price Tier,Ticket Type,"
+             "Attendee no.,Group,Order Type,Currency,Total Paid,Fees Paid,Eventbrite Fees,"
+             "Eventbrite Payment Processing,Attendee Status,Home Address 1,Home Address 2,Home City,"
+             "County of Residence,Home Postcode,Home Country,Mobile Phone,Job Title,Company\n"
+             "Exploitation awareness,777001,9001,2025-05-02 09:14:22+01:00,Ann,Lee,ann.lee@example.org,1,,"
+             "Professionals,1001,,Free Order,GBP,0.00,0.00,0.00,0.00,Attending,1 High St,,Birmingham,"
+             "West Midlands,B1 1AA,GB,07700900001,Teacher,Hillside Academy\n"
+             "Exploitation awareness,777001,9002,2025-05-03 10:01:05+01:00,Bilal,Khan,b.khan@example.org,1,,"
+             "Professionals,1002,,Free Order,GBP,0.00,0.00,0.00,0.00,Not Attending,,,,,,,,Nurse,Easton NHS Trust\n")
+
+
+def test_a_uk_eventbrite_export_reads_the_surname_column() -> None:
+    linked = session(RECENT, eventbrite_event_id="777001")
+    summary = import_attendance("test", UK_EXPORT.encode(), "uk.csv", "eventbrite")
+    assert (summary.rows_read, summary.rows_skipped, summary.professionals_added) == (2, 1, 1)
+    ann = linked.professionals.get()
+    assert (ann.name, ann.email, ann.role, ann.organisation_name) == ("Ann Lee", "ann.lee@example.org", "Teacher",
+                                                                      "Hillside Academy")
+    # Nothing from the ignored columns (addresses, phone numbers) is kept anywhere.
+    assert "07700900001" not in str(list(ProfessionalAttendance.objects.values()))
 
 
 PLAIN = ("session,date,course,organisation,project,local_authority,venue,attendee,name,email,"
@@ -128,6 +186,12 @@ def test_the_plain_csv_creates_sessions_with_professionals_and_counts() -> None:
     assert sorted(first.participant_counts.values_list("sex", "count")) == [("female", 14), ("male", 9)]
     again = import_attendance("test", PLAIN.encode(), "attendance-again.csv", "csv")
     assert again.already_imported is not None
+    # A copy saved differently (another checksum: a blank line, CRLF line ends) still changes nothing: the
+    # sessions exist, their people are there, and counts are set, not added.
+    before, audits = _state(), AuditEntry.objects.count()
+    copy = import_attendance("test", PLAIN.replace("\n", "\r\n").encode() + b"\r\n", "copy.csv", "csv")
+    assert (copy.sessions_created, copy.professionals_added, copy.counts_changed) == (0, 0, 0)
+    assert _state() == before and AuditEntry.objects.count() == audits + 1  # the import itself is recorded
 
 
 def test_every_problem_in_a_plain_csv_is_named_by_line_and_column_and_nothing_lands() -> None:

@@ -209,3 +209,33 @@ def test_the_courses_page_shows_titles_not_codes_and_no_none(client) -> None:
     assert "Course trauma-informed-practice-1" in page  # the title the factory gives
     assert "none mapped" in page and ">None<" not in page
     assert page.count("trauma-informed-practice-1") == 1
+
+
+def test_a_provider_sees_its_own_events_only_and_cannot_record_under_another_organisations_event(client) -> None:
+    from core.testing.engagement import event
+
+    alpha, vrp = organisation("Alpha"), organisation("Synthetic VRP", kind="partnership")
+    theirs = event("hope-hack", org=vrp, title="Hope Hack", start_date=TODAY - timedelta(days=3))
+    mine = event("alpha-cup", org=alpha, title="Alpha Cup", kind="sport", start_date=TODAY - timedelta(days=3))
+    hack = session(TODAY - timedelta(days=3), org=vrp, event=theirs, course=None,
+                   counts={("young_people", "10_17", "female"): 70})
+    client.force_login(user(Role.PROVIDER, alpha))
+    listing = client.get("/engagement/events/").content.decode()
+    assert "Alpha Cup" in listing and "Hope Hack" not in listing
+    assert client.get(f"/engagement/events/{theirs.pk}/").status_code == 404
+    assert client.get(f"/engagement/events/{mine.pk}/").status_code == 200
+    assert client.get(f"/engagement/sessions/{hack.pk}/").status_code == 404
+    response = client.post("/engagement/sessions/new/", _form(alpha, course="", event=str(theirs.pk)))
+    assert response.status_code == 400 and Session.objects.count() == 1
+
+
+def test_the_pages_say_young_people_are_counted_as_attendances_not_people(client) -> None:
+    from core.testing.engagement import event
+
+    org = organisation()
+    hack = event(org=org, start_date=TODAY - timedelta(days=2))
+    session(TODAY - timedelta(days=2), org=org, event=hack, course=None, counts={("young_people", "10_17", "male"): 9})
+    client.force_login(user(Role.COMMISSIONER))
+    for path in ("/engagement/", "/engagement/figures/", f"/engagement/events/{hack.pk}/"):
+        page = " ".join(client.get(path).content.decode().split())
+        assert "counted as attendances, not people" in page, path

@@ -102,3 +102,31 @@ def test_professionals_reached_counts_the_register_and_the_returns_once(register
     assert public_reach(YEAR)["professionals_reached"] == current_release("training").value(
         "professionals_reached", TOTAL, ALL, YEAR, REGION) == 40
     assert public_reach(YEAR, theme="Sport")["professionals_reached"].code == "x"
+
+
+def test_the_public_commissioning_and_annual_pages_add_the_register_to_the_returns_once(register, client,
+                                                                                       tmp_path) -> None:
+    """Reach on the public commissioning dashboard and in the public annual report: professionals reached is the
+    register's 25 plus what P-1's returns report beyond its 20 register people (34 - 20), each once: 39, published
+    as the release's 40 (rounded to 5); the returns' own professionals trained stay beside it."""
+    import csv
+
+    from django.core.management import call_command
+
+    accepted(register["project"], date(2024, 4, 1), 30)
+    accepted(register["project"], date(2024, 7, 1), 4)
+    for start in (date(2024, 10, 1), date(2025, 1, 1)):
+        accepted(register["project"], start, 0)
+    reached = current_release("training").value("professionals_reached", TOTAL, ALL, YEAR, REGION)
+    assert reached == 40
+    page = client.get("/commissioning/").content.decode()
+    assert 'data-total="professionals_reached">40<' in page and 'data-total="professionals_trained">35<' in page
+    assert "training register" in page
+    # By theme the release has no professionals reached: the tile is left out rather than shown empty.
+    assert 'data-total="professionals_reached"' not in client.get("/commissioning/?theme=sport").content.decode()
+    call_command("report", "annual", "--year", "2024", "--out", str(tmp_path), "--no-pdf")
+    with open(tmp_path / "data" / "training.csv", newline="", encoding="utf-8") as handle:
+        published = {r["measure"]: r["value"] for r in csv.DictReader(handle)}
+    assert published["professionals_reached"] == "40" and published["professionals_trained"] == "25"
+    html = (tmp_path / "annual-2024-25.html").read_text()
+    assert "40 professionals were reached, each counted once" in html

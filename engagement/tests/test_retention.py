@@ -46,3 +46,17 @@ def test_the_command_counts_from_a_given_day_and_an_old_session_is_stored_withou
     assert recent.professionals.get().name == ""
     older = session(date(2020, 5, 1), [person(4)])  # recorded long after the retention period ended
     assert older.professionals.get().email == "" and older.professionals.get().personal_data_until is None
+
+
+def test_a_session_moved_back_in_time_keeps_names_only_for_the_retention_period_after_its_new_date() -> None:
+    from engagement.services.sessions import SessionDetails, update_session
+
+    today = timezone.localdate()
+    recorded = session(today - timedelta(days=1), [person(1)])
+    assert recorded.professionals.get().personal_data_until == today + timedelta(days=89)
+    details = SessionDetails(date=today - timedelta(days=200), organisation=recorded.organisation,
+                             course=recorded.course)
+    update_session("test", recorded, details, {})
+    assert recorded.professionals.get().personal_data_until == today - timedelta(days=110)
+    call_command("events", "remove-personal-data")
+    assert recorded.professionals.get().email == "" and recorded.professionals.get().person_key

@@ -19,7 +19,9 @@ def _query(source: str, sql: str, params: list | None = None) -> list[dict]:
         return []
     con = connect()
     try:
-        cursor = con.execute(sql.replace("{table}", f"read_parquet({sql_list(files)})"), params or [])
+        # union_by_name: files landed before searches were placed in LSOAs have no lsoa_code (read as NULL).
+        cursor = con.execute(sql.replace("{table}", f"read_parquet({sql_list(files)}, union_by_name = true)"),
+                             params or [])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
@@ -60,9 +62,10 @@ def searches_by_object(force: str | None = None, month_from: str | None = None, 
 
 def searches_by(column: str, force: str | None = None, month_from: str | None = None, month_to: str | None = None,
                 object_of_search: str | None = None) -> list[dict]:
-    """Searches by one published column (``outcome``, ``age_range``, ``month``, ``legislation``…)."""
+    """Searches by one published column (``outcome``, ``age_range``, ``month``, ``legislation``…), or by the
+    LSOA the search's point falls in (``lsoa_code``)."""
     allowed = {"outcome", "age_range", "gender", "legislation", "search_type", "officer_defined_ethnicity",
-               "month", "force"}
+               "month", "force", "lsoa_code"}
     if column not in allowed:
         raise ValueError(f"searches are counted by {', '.join(sorted(allowed))}")
     where, params = _where(force, month_from, month_to)

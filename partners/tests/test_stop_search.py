@@ -98,3 +98,37 @@ def test_command_line(real_file, capsys) -> None:
     call_command("ingest", "stop-and-search", str(real_file), "--no-progress")
     out = capsys.readouterr().out
     assert "rows accepted" in out and "907" in out and "greater-manchester" in out
+
+
+def test_searches_are_placed_in_the_lsoa_their_point_falls_in(real_file, shared_data) -> None:
+    """With LSOA boundaries loaded (the real 2021 boundaries around Greater Manchester), each search's point is
+    placed in the LSOA whose boundary holds it, checked point by point against every boundary; points outside
+    the loaded boundaries and searches without a point keep no LSOA and still count."""
+    import numpy as np
+    import shapely
+
+    from geography.models import Boundary
+    from geography.services.boundaries import import_boundaries
+
+    greater_manchester = shapely.box(-2.75, 53.33, -1.9, 53.69)
+    import_boundaries(shared_data / "geography/boundaries_lsoa21.gpkg.gz", within=greater_manchester)
+    boundaries = {b.area_code: shapely.from_wkb(bytes(b.geometry_wkb)) for b in Boundary.objects.filter(level="lsoa")}
+    assert len(boundaries) > 1000
+    with open(real_file, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    located = [r for r in rows if r["Longitude"]]
+    x = np.array([float(r["Longitude"]) for r in located])
+    y = np.array([float(r["Latitude"]) for r in located])
+    expected: Counter = Counter()
+    placed = np.zeros(len(located), dtype=bool)
+    for code, shape in boundaries.items():
+        inside = shapely.intersects_xy(shape, x, y) & ~placed
+        placed |= inside
+        expected[code] += int(inside.sum())
+    expected = Counter({code: n for code, n in expected.items() if n})
+    expected["not recorded"] = len(rows) - int(placed.sum())
+    assert 0 < int(placed.sum()) < len(located)  # some searches were outside Greater Manchester
+    ingest_stop_search([real_file])
+    by_lsoa = {r["lsoa_code"]: r["searches"] for r in searches_by("lsoa_code")}
+    assert by_lsoa == dict(expected)
+    assert sum(by_lsoa.values()) == 907

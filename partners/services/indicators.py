@@ -47,6 +47,8 @@ NATIONAL_CODES = {"E92000001": "England", **{f"E1200000{i}": "region" for i in r
 AREA_CODE = re.compile(r"^[EWSNK]\d{8}$")
 FIELDS = ("area_name", "area_type", "period_kind", "first_month", "last_month", "count", "denominator", "value",
           "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998", "value_note", "source")
+#: The figures of a value; a cell given twice with the same figures is the same value.
+FIGURES = ("count", "denominator", "value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998")
 SEXES = {"persons": "Persons", "all": "Persons", "male": "Male", "males": "Male", "female": "Female",
          "females": "Female"}
 
@@ -123,7 +125,7 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
     problems: list[Problem] = []
     indicators: dict[str, dict] = {}
     values: list[dict] = []
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple, tuple[int, tuple]] = {}
     for offset, raw in enumerate(rows):
         line = offset + 2
         if not any(cell.strip() for cell in raw):
@@ -198,11 +200,17 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
                     "first_month": period.first_month, "last_month": period.last_month, "sex": sex,
                     "age_band": row["age_band"][:50], "category": row["category"][:200]})
         identity = (key, area, period.label, row["age_band"], sex, row["category"])
+        figures = tuple(row[k] for k in FIGURES)
         if identity in seen:
-            problems.append(Problem(name, f"repeats line {seen[identity]} (same indicator, area, period, age, sex "
-                                          "and category)", line, period_col))
+            first_line, first_figures = seen[identity]
+            # Fingertips' whole-indicator export lists a metropolitan district or unitary authority once per area
+            # type it belongs to (districts and counties), with the same figures: kept once. Different figures
+            # for the same cell are a conflict.
+            if figures != first_figures:
+                problems.append(Problem(name, f"repeats line {first_line} (same indicator, area, period, age, sex "
+                                              "and category) with different figures", line, period_col))
             continue
-        seen[identity] = line
+        seen[identity] = (line, figures)
         values.append(row)
     return indicators, values, problems
 

@@ -82,6 +82,12 @@ def indicator_for(measure: str) -> Indicator | None:
     return best.indicator if best else None
 
 
+def _months(value: IndicatorValue) -> int:
+    """How many months a value's period spans."""
+    first, last = value.first_month, value.last_month
+    return (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:]) + 1
+
+
 def _change(now, before) -> float | Missing | None:
     if not known(now) or not known(before):
         return None
@@ -107,9 +113,13 @@ def _indicator_row(measure: Measure, indicator: Indicator, area: str | None, yea
            "proxy": "no", "area": area or "region", "unit": indicator.unit if full else "count"}
     if not periods:
         return {**row, "period": year.label, "count": no_data(year.label)}
-    _, _, period = periods[-1]
-    base_period = next((p for _, first, p in periods if first == baseline.first_month), None) or next(
-        (p for _, first, p in periods if first >= baseline.first_month), None)
+    _, current_first, period = periods[-1]
+    # The baseline is a period of the same kind and length as the current one (a 3-year pooled rate against a
+    # 3-year pooled rate, a year against a year): the one starting with the baseline year, else the first after.
+    shape = {v.period: (v.period_kind, _months(v)) for v in whole}
+    alike = [(first, p) for _, first, p in periods if shape[p] == shape[period] and first <= current_first]
+    base_period = next((p for first, p in alike if first == baseline.first_month), None) or next(
+        (p for first, p in alike if first >= baseline.first_month), None)
     age = whole[0].age_band
     young_band = next((v.age_band for v in values if UNDER_25.match(v.age_band)), None)
 

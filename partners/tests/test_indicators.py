@@ -172,3 +172,19 @@ def test_release_command_lists_the_indicators_source(tmp_path, capsys) -> None:
     lines = capsys.readouterr().out.splitlines()
     cell = "indicators,fingertips-11201|All ages|Persons,total,all,2021/22,region,"
     assert any(line.startswith(cell) for line in lines)
+
+
+def test_an_area_listed_under_two_area_types_is_kept_once(tmp_path) -> None:
+    """Fingertips' whole-indicator export (``all_data/csv/by_indicator_id``) lists a metropolitan district under
+    every area type it belongs to (districts and counties), with the same figures: the value is kept once. The
+    same cell with different figures is refused, naming both lines."""
+    rows = []
+    for area_type in ("Counties & UAs (from Apr 2023)", "Districts & UAs (from Apr 2023)"):
+        rows += [fingertips_row(code, "2021/22", 300 + i, **{"Area Type": area_type}) for i, code in enumerate(LAS)]
+    summary = ingest_indicators([write_csv(tmp_path / "all.csv", rows, FINGERTIPS_COLUMNS)], "fingertips")
+    assert summary.rows == summary.created == len(LAS) == IndicatorValue.objects.count()
+    conflict = write_csv(tmp_path / "conflict.csv", [fingertips_row("E08000025", "2022/23", 5),
+                                                     fingertips_row("E08000025", "2022/23", 6)], FINGERTIPS_COLUMNS)
+    problems = _refused([conflict], "fingertips")
+    assert [(p.line, p.column) for p in problems[:1]] == [(3, "Time period")]
+    assert "repeats line 2" in problems[0].message and "different figures" in problems[0].message

@@ -149,3 +149,22 @@ def test_after_an_ingest_new_hot_spots_in_a_partners_area_are_alerted_once(demo_
     new = check_after_ingest("test")
     assert {(a.organisation_id, a.lsoa_code, a.pattern) for a in new} == {(org.pk, c, k) for c, k in expected.items()}
     assert check_after_ingest("test") == []
+
+
+def test_the_four_quarters_add_up_to_the_years_reach_in_the_monitoring_query_layer() -> None:
+    """Reach is counted by monitoring's rules: the four quarters of 2025/26 add up to monitoring's headline
+    for the year (accepted returns only, new participants only), measure by measure."""
+    from monitoring.services.reach import headline
+
+    _returns()
+    quarters = [quarterly_return(Quarter(2025, n)) for n in (1, 2, 3, 4)]
+
+    def total(measure: str) -> int:
+        return sum(r["value"] for rows in quarters for r in rows if r["measure"] == measure)
+
+    year = headline(2025)
+    assert year["reach_under_25"] == 57  # Q2's return (19) and Q3's two (38); the submitted one does not count
+    assert total("young people aged 24 and under reached") == year["reach_under_25"]
+    assert total("people over 24 reached") == year["reach_over_24"]
+    assert total("professionals trained (provider returns)") == year["professionals_trained"]
+    assert total("people reached") == year["reach_under_25"] + year["reach_over_24"]

@@ -135,3 +135,18 @@ def test_published_most_similar_groups_are_used_where_loaded(tmp_path) -> None:
     with pytest.raises(CommandError, match="bad.csv, line 2, column 'similar_area_code'"):
         call_command("similar_groups", str(bad), "--source", "x")
     assert SimilarArea.objects.count() == 2
+
+
+def test_the_baseline_is_a_period_of_the_same_kind_and_length(tmp_path) -> None:
+    """A 3-year pooled count is compared with the 3-year pooled count starting in the baseline year, never with a
+    single year that happens to start then (which would read as a 220% rise)."""
+    from core.testing.fingertips import TIDY_COLUMNS, tidy_row, write_csv
+
+    rows = [tidy_row("homicide-index", "E08000025", period, count)
+            for period, count in (("2019", 30), ("2019 - 21", 90), ("2020 - 22", 96))]
+    ingest_indicators([write_csv(tmp_path / "t.csv", rows, TIDY_COLUMNS)], "tidy", success_measure="homicide")
+    set_baseline_year("test", "2019")
+    homicide = by_measure(success_measures(Year(2022), area="E08000025"))["Non-domestic"]
+    assert (homicide["period"], homicide["count"]) == ("2020 - 22", 96)
+    assert (homicide["baseline_period"], homicide["baseline_count"]) == ("2019 - 21", 90)
+    assert homicide["change_since_baseline_percent"] == round(100 * (96 - 90) / 90, 1)

@@ -61,12 +61,15 @@ class IndicatorSummary:
     created: int = 0
     updated: int = 0
     indicators: list[str] = field(default_factory=list)
+    other_areas: int = 0
 
     def table(self) -> str:
         lines = [("files loaded", str(self.files)),
                  ("files unchanged (already loaded)", str(len(self.unchanged_files))),
                  ("rows read", f"{self.rows:,}"), ("values added", f"{self.created:,}"),
                  ("values changed", f"{self.updated:,}"), ("indicators", ", ".join(self.indicators) or "none")]
+        if self.other_areas:
+            lines.append(("rows for areas outside the geography (left out)", f"{self.other_areas:,}"))
         width = max(len(k) for k, _ in lines)
         return "\n".join(f"{k.ljust(width)}  {v}" for k, v in lines)
 
@@ -107,9 +110,13 @@ def _read(path: Path) -> tuple[list[str], list[list[str]]]:
     return [h.strip() for h in rows[0]], rows[1:]
 
 
-def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher: str = ""
-               ) -> tuple[dict[str, dict], list[dict], list[Problem]]:
-    """Read one file: (indicator key → indicator fields, value rows, problems). Pure apart from reading."""
+def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher: str = "",
+               outside: list[int] | None = None) -> tuple[dict[str, dict], list[dict], list[Problem]]:
+    """Read one file: (indicator key → indicator fields, value rows, problems). Pure apart from reading.
+
+    A row for an area code not in ``areas`` is a problem, unless ``outside`` is given: then a row for a
+    well-formed ONS code outside ``areas`` (another region's local authority in a whole-England export) is left
+    out and its line appended to ``outside``; a malformed code is a problem either way."""
     name = str(path)
     try:
         header, rows = _read(path)
@@ -184,6 +191,9 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
             if row["count"] is not None and row["count"] < 0:
                 problems.append(Problem(name, "a count cannot be negative", line, "count"))
         area = get(area_col).upper()
+        if outside is not None and AREA_CODE.match(area) and area not in areas and len(problems) == before:
+            outside.append(line)
+            continue
         if not AREA_CODE.match(area) or area not in areas:
             problems.append(Problem(name, f"unknown area code {area!r} (load its geography first)", line, area_col))
         try:
@@ -216,11 +226,14 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
 
 
 def ingest_indicators(paths: Iterable[Path], fmt: str = "fingertips", actor: object = "cli", unit: str = "",
-                      publisher: str = "", success_measure: str = "") -> IndicatorSummary:
+                      publisher: str = "", success_measure: str = "", skip_other_areas: bool = False
+                      ) -> IndicatorSummary:
     """Load indicator files as one batch: all of it, or nothing (InputRejected naming every problem).
 
     ``fmt`` is ``fingertips`` or ``tidy``; ``unit`` and ``publisher`` fill what a Fingertips export does not
-    carry; ``success_measure`` tags the file's indicators with the Home Office measure they give.
+    carry; ``success_measure`` tags the file's indicators with the Home Office measure they give. An area code
+    outside the loaded geography is refused, unless ``skip_other_areas``: then rows for well-formed codes outside
+    it (a Fingertips export of every local authority in England) are left out and counted.
     """
     if fmt not in ("fingertips", "tidy"):
         raise InputRejected([Problem("--format", f"{fmt!r} is not fingertips or tidy")])
@@ -240,7 +253,9 @@ def ingest_indicators(paths: Iterable[Path], fmt: str = "fingertips", actor: obj
         if IndicatorFile.objects.filter(checksum=checksum).exists() or checksum in {b[1] for b in batch}:
             summary.unchanged_files.append(str(path))
             continue
-        indicators, values, found = parse_file(path, fmt, areas, unit, publisher)
+        outside: list[int] | None = [] if skip_other_areas else None
+        indicators, values, found = parse_file(path, fmt, areas, unit, publisher, outside)
+        summary.other_areas += len(outside or [])
         problems += found
         batch.append((path, checksum, indicators, values))
     if problems:

@@ -188,3 +188,22 @@ def test_an_area_listed_under_two_area_types_is_kept_once(tmp_path) -> None:
     problems = _refused([conflict], "fingertips")
     assert [(p.line, p.column) for p in problems[:1]] == [(3, "Time period")]
     assert "repeats line 2" in problems[0].message and "different figures" in problems[0].message
+
+
+def test_areas_outside_the_geography_are_refused_unless_the_analyst_leaves_them_out(tmp_path, capsys) -> None:
+    """A Fingertips export of every local authority in England names areas the region's geography does not
+    hold: refused by name, or with ``--skip-other-areas`` left out and counted; a malformed code is refused
+    either way."""
+    rows = [fingertips_row("E08000025", "2021/22", 280), fingertips_row("E06000001", "2021/22", 40,
+                                                                        **{"Area Name": "Hartlepool"})]
+    england = write_csv(tmp_path / "england.csv", rows, FINGERTIPS_COLUMNS)
+    problems = _refused([england], "fingertips")
+    assert [(p.line, p.column) for p in problems[:1]] == [(3, "Area Code")] and "E06000001" in problems[0].message
+    malformed = write_csv(tmp_path / "malformed.csv", [*rows, fingertips_row("E8000025", "2021/22", 1)],
+                          FINGERTIPS_COLUMNS)
+    with pytest.raises(InputRejected) as caught:
+        ingest_indicators([malformed], "fingertips", skip_other_areas=True)
+    assert [(p.line, p.column) for p in caught.value.problems[:1]] == [(4, "Area Code")]
+    call_command("ingest", "indicator", str(england), "--skip-other-areas")
+    assert "rows for areas outside the geography (left out)  1" in capsys.readouterr().out
+    assert list(IndicatorValue.objects.values_list("area_code", "count")) == [("E08000025", 280)]

@@ -250,6 +250,13 @@ def sentences(rows: list[dict]) -> list[str]:
         since = (f", {_percent_text(change)} since the baseline {row['baseline_period']}"
                  if change is not None else "")
         kind = "a proxy, as no indicator is loaded for this measure" if row["proxy"] == "yes" else "from an indicator"
+        young = row.get("under_25_count")
+        aged = f", {young:,.0f} of them aged under 25" if known(young) and young is not None else ""
+        compared = ""
+        if row.get("comparison_value") is not None and row.get("value") is not None:
+            compared = (f" The rate was {row['value']:,.1f} {row.get('unit') or ''}".rstrip() +
+                        f" against {row['comparison_value']:,.1f} on average in its most similar areas "
+                        f"({row['comparison_basis']}).")
         found.append(f"{row['measure']} ({kind}: {row['source'].split(': ', 1)[-1]}): {row['count']:,.0f} in "
-                     f"{row['period']}{since}.")
+                     f"{row['period']}{aged}{since}.{compared}")
     return found

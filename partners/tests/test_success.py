@@ -44,6 +44,7 @@ def test_an_indicator_replaces_the_proxy_with_baseline_and_under_25s(tmp_path) -
     assert rows["Knife-enabled"]["proxy"] == "yes"
     text = sentences(list(rows.values()))
     assert "proxy" not in text[0] and "from an indicator" in text[0] and "proxy" in text[1]
+    assert f"{hospital['under_25_count']:,} of them aged under 25" in text[0]
     birmingham = by_measure(success_measures(FY, area="E08000025"))["Hospital"]
     assert birmingham["count"] == 240 and birmingham["value"] == pytest.approx(240 / LAS["E08000025"][1] * 1e5)
     assert birmingham["lower_ci95"] < birmingham["value"] < birmingham["upper_ci95"]
@@ -72,6 +73,8 @@ def test_sna_section_uses_the_indicator(tmp_path) -> None:
     section = _success_section(for_region(FigureQuery("police")), {}, ReportPeriod(2022, True), FULL)
     assert "proxy" not in section.sentences[0] and "Hospital admissions for violence" in section.sentences[0]
     assert "proxy" in section.sentences[1]
+    assert section.figures[0].shown == ["measure", "source", "period", "count", "under_25_count",
+                                        "change_since_baseline_percent"]
 
 
 def test_most_similar_areas_by_standardised_distance() -> None:
@@ -130,6 +133,9 @@ def test_published_most_similar_groups_are_used_where_loaded(tmp_path) -> None:
     # fingertips_export: local authority j has 300 + 40 j admissions (Sandwell j = 3, Walsall j = 5).
     expected = ((300 + 120) / sandwell[1] + (300 + 200) / walsall[1]) / 2 * 100_000
     assert hospital["comparison_value"] == pytest.approx(expected, abs=0.01)
+    text = sentences(success_measures(FY, area="E08000025"))[0]
+    assert (f"The rate was {hospital['value']:,.1f} against {expected:,.1f} on average in its most similar areas "
+            "(published most similar group (test groups))") in text
     bad = write_csv(tmp_path / "bad.csv", [{"area_code": "E08000025", "similar_area_code": "E08999999"}],
                     ["area_code", "similar_area_code"])
     with pytest.raises(CommandError, match="bad.csv, line 2, column 'similar_area_code'"):

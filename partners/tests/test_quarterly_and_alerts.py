@@ -24,8 +24,11 @@ def test_quarters_are_financial() -> None:
     assert (quarter.first_day, quarter.last_day) == (date(2025, 10, 1), date(2025, 12, 31))
     assert (Quarter.parse("2025Q4").first_day, Quarter.parse("2025Q4").last_day) == (date(2026, 1, 1),
                                                                                      date(2026, 3, 31))
-    with pytest.raises(ValueError):
-        Quarter.parse("2025Q5")
+    # The financial year may be named as the indicators' periods name it (their 2025Q3 is a calendar quarter).
+    assert Quarter.parse("2025/26 Q3") == quarter
+    for wrong in ("2025Q5", "2025/27 Q3", "Q3 2025"):
+        with pytest.raises(ValueError):
+            Quarter.parse(wrong)
 
 
 def _returns() -> None:

@@ -171,3 +171,24 @@ def test_the_four_quarters_add_up_to_the_years_reach_in_the_monitoring_query_lay
     assert total("people over 24 reached") == year["reach_over_24"]
     assert total("professionals trained (provider returns)") == year["professionals_trained"]
     assert total("people reached") == year["reach_under_25"] + year["reach_over_24"]
+
+
+def test_only_those_who_opted_in_on_the_alerts_page_are_emailed(client, mailoutbox) -> None:
+    """Two partners of one organisation: the one who ticked the box on the alerts page is emailed, the other is
+    not; unticking stops the emails."""
+    from django.test import TestCase
+
+    ours = Organisation.objects.create(name="Sandwell Council", kind="local_authority", area_codes=["E01009001"])
+    keen = User.objects.create_user("keen", "keen@example.org", "a-long-password-1", role="partner",
+                                    organisation=ours)
+    User.objects.create_user("quiet", "quiet@example.org", "a-long-password-1", role="partner", organisation=ours)
+    client.force_login(keen)
+    assert client.post("/partners/alerts/", {"email": "on"}).status_code == 302
+    assert 'id="email" name="email" checked' in client.get("/partners/alerts/").content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        record_alerts({"E01009001": "hot spot"}, "2024-12")
+    assert [m.to for m in mailoutbox] == [["keen@example.org"]]
+    assert client.post("/partners/alerts/", {}).status_code == 302
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        record_alerts({"E01009001": "emerging hot spot"}, "2025-01")
+    assert len(mailoutbox) == 1 and HotspotAlert.objects.count() == 2

@@ -175,8 +175,11 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
             if not key:
                 problems.append(Problem(name, "a measure must be given", line, "measure"))
                 continue
-            indicators.setdefault(key, {"name": get("measure_name") or measure, "fingertips_id": None,
-                                        "unit": get("unit") or unit, "publisher": publisher or get("source")})
+            held = indicators.setdefault(key, {"name": get("measure_name") or measure, "fingertips_id": None,
+                                               "unit": get("unit") or unit, "publisher": publisher or get("source")})
+            if (get("unit") or unit) != held["unit"]:
+                problems.append(Problem(name, f"unit {get('unit')!r} differs from {held['unit']!r} given for measure "
+                                              f"{measure!r} on an earlier line (one measure, one unit)", line, "unit"))
             area_col, period_col, sex_col = "area_code", "period", "sex"
             row = {"area_name": get("area_name"), "area_type": "", "age_band": get("age_band") or "All ages",
                    "category": "", "value_note": "", "source": get("source")[:300],
@@ -256,7 +259,7 @@ def ingest_indicators(paths: Iterable[Path], fmt: str = "fingertips", actor: obj
         outside: list[int] | None = [] if skip_other_areas else None
         indicators, values, found = parse_file(path, fmt, areas, unit, publisher, outside)
         summary.other_areas += len(outside or [])
-        problems += found
+        problems += found + _unit_conflicts(path, fmt, indicators, batch)
         batch.append((path, checksum, indicators, values))
     if problems:
         raise InputRejected(problems + [Problem("batch", "nothing was loaded")])
@@ -264,6 +267,20 @@ def ingest_indicators(paths: Iterable[Path], fmt: str = "fingertips", actor: obj
         for path, checksum, indicators, values in batch:
             _land(path, checksum, fmt, indicators, values, actor, success_measure, summary)
     return summary
+
+
+def _unit_conflicts(path: Path, fmt: str, indicators: dict[str, dict],
+                    batch: list[tuple[Path, str, dict, list[dict]]]) -> list[Problem]:
+    """An indicator already held (or earlier in the batch) in one unit cannot be given in another: its values
+    would be read in the wrong unit. (An indicator held with no unit takes the one a file gives.)"""
+    held = dict(Indicator.objects.filter(key__in=indicators).exclude(unit="").values_list("key", "unit"))
+    for _, _, earlier, _ in batch:
+        held.update({k: f["unit"] for k, f in earlier.items() if f["unit"] and k not in held})
+    column = "unit" if fmt == "tidy" else "--unit"
+    return [Problem(str(path), f"indicator {key!r} is held in {held[key]!r}; this file gives it in "
+                               f"{fields['unit']!r} (one indicator, one unit)", None,
+                    column)
+            for key, fields in indicators.items() if fields["unit"] and held.get(key, fields["unit"]) != fields["unit"]]
 
 
 def _land(path: Path, checksum: str, fmt: str, indicators: dict[str, dict], values: list[dict], actor: object,

@@ -207,3 +207,21 @@ def test_areas_outside_the_geography_are_refused_unless_the_analyst_leaves_them_
     call_command("ingest", "indicator", str(england), "--skip-other-areas")
     assert "rows for areas outside the geography (left out)  1" in capsys.readouterr().out
     assert list(IndicatorValue.objects.values_list("area_code", "count")) == [("E08000025", 280)]
+
+
+def test_one_indicator_one_unit(tmp_path) -> None:
+    """Values keep their unit: a tidy file giving one measure in two units, or a file giving an indicator already
+    held in another unit, is refused by name (its values would be read in the wrong unit); a unit given for an
+    indicator held without one is taken."""
+    mixed = write_csv(tmp_path / "mixed.csv", [tidy_row("ambulance-callouts", "E08000025", "2023/24", 40),
+                                               tidy_row("ambulance-callouts", "E08000026", "2023/24", 9.5,
+                                                        unit="per 1,000 residents")], TIDY_COLUMNS)
+    problems = _refused([mixed], "tidy")
+    assert [(p.line, p.column) for p in problems[:1]] == [(3, "unit")] and "per 1,000 residents" in problems[0].message
+    ingest_indicators([fingertips_export(tmp_path / "a.csv", ["2020/21"])], "fingertips")
+    ingest_indicators([fingertips_export(tmp_path / "b.csv", ["2021/22"])], "fingertips", unit="per 100,000")
+    assert Indicator.objects.get().unit == "per 100,000"
+    with pytest.raises(InputRejected) as caught:
+        ingest_indicators([fingertips_export(tmp_path / "c.csv", ["2022/23"])], "fingertips", unit="per 1,000")
+    assert caught.value.problems[0].column == "--unit" and "held in 'per 100,000'" in caught.value.problems[0].message
+    assert not IndicatorValue.objects.filter(period="2022/23").exists()

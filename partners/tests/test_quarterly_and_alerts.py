@@ -192,3 +192,32 @@ def test_only_those_who_opted_in_on_the_alerts_page_are_emailed(client, mailoutb
     with TestCase.captureOnCommitCallbacks(execute=True):
         record_alerts({"E01009001": "emerging hot spot"}, "2025-01")
     assert len(mailoutbox) == 1 and HotspotAlert.objects.count() == 2
+
+
+def test_the_training_register_row_is_the_registers_distinct_professionals(tmp_path) -> None:
+    """Professionals at the partnership's sessions, imported through the register's own plain CSV: a person at
+    two sessions of the quarter counts once, and a session in another quarter counts in that quarter; with no one
+    in two quarters, the quarters add up to the register's own yearly headline."""
+    from engagement.figures import headline
+    from engagement.models import Course
+    from engagement.services.imports import import_attendance
+
+    Organisation.objects.create(name="Test VRP", kind="vrp")
+    Course.objects.create(code="exploitation-1", title="Exploitation", theme="education", length_minutes=120)
+    rows = ["session,date,course,organisation,attendee,name,email,sector,count",
+            "S-1,2025-10-14,exploitation-1,Test VRP,professional,Ann Lee,ann@example.org,education,",
+            "S-1,2025-10-14,exploitation-1,Test VRP,professional,Bo Khan,bo@example.org,health,",
+            "S-2,2025-11-20,exploitation-1,Test VRP,professional,Ann Lee,ann@example.org,education,",
+            "S-2,2025-11-20,exploitation-1,Test VRP,professional,Cy Dunn,cy@example.org,police,",
+            "S-3,2025-07-10,exploitation-1,Test VRP,professional,Di Roy,di@example.org,police,"]
+    path = tmp_path / "register.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import_attendance("cli", path, path.name)
+
+    def register(quarter: str) -> int:
+        return next(r["value"] for r in quarterly_return(Quarter.parse(quarter))
+                    if r["measure"] == "professionals trained (training register)")
+
+    yearly = next(r["value"] for r in headline(2025) if r["measure"] == "professionals_trained")
+    assert (register("2025Q3"), register("2025Q2"), register("2025Q4")) == (3, 1, 0)
+    assert register("2025Q2") + register("2025Q3") == yearly == 4

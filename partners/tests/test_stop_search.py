@@ -48,12 +48,12 @@ def test_bad_stop_and_search_file_is_refused_by_line_and_column(real_file, tmp_p
     fields = lines[5].split(",")
     fields[0] = "Horse search"
     lines[5] = ",".join(fields)
-    bad = tmp_path / "2019-06-greater-manchester-stop-and-search.csv"
+    bad = tmp_path / "2019-07-greater-manchester-stop-and-search.csv"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputRejected) as caught:
-        ingest_stop_search([bad])
+        ingest_stop_search([real_file, bad])  # all or nothing: the good file does not land either
     first = caught.value.problems[0]
-    assert (first.line, first.column) == (6, "Type") and "Horse search" in first.message
+    assert (first.file, first.line, first.column) == (str(bad), 6, "Type") and "Horse search" in first.message
     assert searches_by_object() == []
     misnamed = tmp_path / "searches.csv"
     shutil.copy(real_file, misnamed)

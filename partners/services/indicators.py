@@ -189,7 +189,7 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
                    "lower_ci95": _number(get("lower_ci95"), name, line, "lower_ci95", problems),
                    "upper_ci95": _number(get("upper_ci95"), name, line, "upper_ci95", problems),
                    "lower_ci998": None, "upper_ci998": None}
-            if row["count"] is None and row["value"] is None:
+            if row["count"] is None and row["value"] is None and len(problems) == before:  # (not twice for "4x")
                 problems.append(Problem(name, "give a count or a value", line, "count"))
             if row["count"] is not None and row["count"] < 0:
                 problems.append(Problem(name, "a count cannot be negative", line, "count"))

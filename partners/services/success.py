@@ -178,7 +178,7 @@ def _proxy_row(measure: Measure, area: str | None, year: Year, baseline: Year, a
     from dataclasses import replace
 
     from core.problems import Refused
-    from insights.query.access import for_region
+    from insights.query.access import for_region, loaded_months
     from insights.query.figures import FigureQuery
 
     row = {"measure": measure.label, "proxy": "yes", "area": area or "region", "period": year.label,
@@ -200,7 +200,11 @@ def _proxy_row(measure: Measure, area: str | None, year: Year, baseline: Year, a
         picked = [r["count"] for r in rows if only is None or r.get(by) == only]
         if any(not known(c) for c in picked):
             return WITHHELD
-        return sum(picked) if picked else None
+        if picked:
+            return sum(picked)
+        # Nothing counted: none happened in the months loaded, or no month of the year is loaded at all.
+        held = [m for m in loaded_months(source) if y.first_month <= m <= y.last_month]
+        return 0 if held else no_data(y.label)
 
     row["count"], row["baseline_count"], row["baseline_period"] = total(year), total(baseline), baseline.label
     row["change_since_baseline_percent"] = _change(row["count"], row["baseline_count"])

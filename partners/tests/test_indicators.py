@@ -225,3 +225,10 @@ def test_one_indicator_one_unit(tmp_path) -> None:
         ingest_indicators([fingertips_export(tmp_path / "c.csv", ["2022/23"])], "fingertips", unit="per 1,000")
     assert caught.value.problems[0].column == "--unit" and "held in 'per 100,000'" in caught.value.problems[0].message
     assert not IndicatorValue.objects.filter(period="2022/23").exists()
+
+
+def test_a_bad_number_is_one_problem_and_a_row_needs_a_count_or_a_value(tmp_path) -> None:
+    path = write_csv(tmp_path / "t.csv", [tidy_row("hes-sharp-object", "E08000025", "2023/24", "4x"),
+                                          tidy_row("hes-sharp-object", "E08000026", "2023/24", "")], TIDY_COLUMNS)
+    assert [(p.line, p.column, p.message) for p in _refused([path], "tidy")[:-1]] == [
+        (2, "count", "'4x' is not a number"), (3, "count", "give a count or a value")]

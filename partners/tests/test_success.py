@@ -22,6 +22,8 @@ def test_without_indicators_proxies_are_used_and_said_to_be() -> None:
     assert rows["Hospital"]["proxy"] == "yes" and rows["Hospital"]["source"].startswith("proxy: ED assault")
     assert rows["Knife-enabled"]["proxy"] == "yes" and "possession of weapons" in rows["Knife-enabled"]["source"]
     assert rows["Non-domestic"]["proxy"] == "no" and "no source loaded" in rows["Non-domestic"]["source"]
+    # Nothing loaded for the year is "no data", never a blank or a zero.
+    assert [str(rows[m]["count"]) for m in ("Hospital", "Knife-enabled")] == ["no data for 2022/23"] * 2
     text = sentences(list(rows.values()))
     assert "proxy" in text[0] and "proxy" in text[1]
 

@@ -2,6 +2,8 @@
 match a hand count, bad files are refused by name, and crimes link to their outcomes by Crime ID."""
 
 import csv
+import gzip
+import json
 import shutil
 from collections import Counter
 
@@ -100,7 +102,7 @@ def test_command_line(real_file, capsys) -> None:
     assert "rows accepted" in out and "907" in out and "greater-manchester" in out
 
 
-def test_searches_are_placed_in_the_lsoa_their_point_falls_in(real_file, shared_data) -> None:
+def test_searches_are_placed_in_the_lsoa_their_point_falls_in(real_file, shared_data, client) -> None:
     """With LSOA boundaries loaded (the real 2021 boundaries around Greater Manchester), each search's point is
     placed in the LSOA whose boundary holds it, checked point by point against every boundary; points outside
     the loaded boundaries and searches without a point keep no LSOA and still count."""
@@ -132,3 +134,16 @@ def test_searches_are_placed_in_the_lsoa_their_point_falls_in(real_file, shared_
     by_lsoa = {r["lsoa_code"]: r["searches"] for r in searches_by("lsoa_code")}
     assert by_lsoa == dict(expected)
     assert sum(by_lsoa.values()) == 907
+    # By local authority (the LSOAs' local authorities from the real lookup): Manchester's searches are those
+    # placed in Manchester's LSOAs, on the page as in the query.
+    from geography.services.lookups import import_lookup
+
+    lookup = shared_data / "geography/lookup_lsoa21_ward24_ltla24.csv.gz"
+    import_lookup(lookup, keep=set(boundaries))
+    with gzip.open(lookup, "rt", encoding="utf-8-sig", newline="") as handle:
+        manchester = {r["lsoa21_code"] for r in csv.DictReader(handle) if r["ltla24_code"] == "E08000003"}
+    in_manchester = sum(n for code, n in expected.items() if code in manchester)
+    assert in_manchester > 50
+    assert sum(r["searches"] for r in searches_by_object(area="E08000003")) == in_manchester
+    page = json.loads(client.get("/partners/stop-and-search.json?area=E08000003").content)["rows"]
+    assert sum(r["searches"] for r in page) == in_manchester

@@ -82,6 +82,18 @@ def indicator_for(measure: str) -> Indicator | None:
     return best.indicator if best else None
 
 
+def region_codes(lads: list[str]) -> set[str]:
+    """Codes that stand for the whole region: a police force area whose local authorities (in the loaded
+    lookup) are exactly the region's."""
+    from geography.models import AreaLink
+
+    children: dict[str, set[str]] = {}
+    for child, parent in AreaLink.objects.filter(parent_level="pfa").values_list("child_code", "parent_code"):
+        if re.match(r"^[EW]0[6-9]\d{6}$", child):
+            children.setdefault(parent, set()).add(child)
+    return {code for code, held in children.items() if held == set(lads)}
+
+
 def _months(value: IndicatorValue) -> int:
     """How many months a value's period spans."""
     first, last = value.first_month, value.last_month
@@ -102,7 +114,10 @@ def _indicator_row(measure: Measure, indicator: Indicator, area: str | None, yea
                    full: bool, lads: list[str]) -> dict:
     from partners.services.similar import comparison_areas
 
-    codes = [area] if area else lads
+    # The region's own figure, where the source gives one (a force's extract for its police force area), is used
+    # as published; else the region's count is the sum of its local authorities'.
+    own = {area} if area else region_codes(lads)
+    codes = [area] if area else [*lads, *sorted(own)]
     values = list(IndicatorValue.objects.filter(indicator=indicator, area_code__in=codes, category="", sex="Persons",
                                                 last_month__lte=year.last_month))
     if not full:  # the public release holds whole years only
@@ -129,16 +144,20 @@ def _indicator_row(measure: Measure, indicator: Indicator, area: str | None, yea
         if not full:
             return _released(indicator, band, label, area)
         cells = [v for v in values if v.period == label and v.age_band == band]
-        if len(cells) < len(codes) or any(v.count is None for v in cells):
+        direct = [v for v in cells if v.area_code in own][:1]
+        if direct or area:
+            cells, needed = direct, 1
+        else:  # every local authority's count, summed
+            cells, needed = [v for v in cells if v.area_code in lads], len(lads)
+        if len(cells) < needed or any(v.count is None for v in cells):
             return None
         total = sum(v.count for v in cells)
         return int(total) if float(total).is_integer() else total
 
     def value(label: str | None):
-        if not full or area is None or label is None:
+        if not full or label is None:
             return None
-        cell = next((v for v in values if v.period == label and v.age_band == age), None)
-        return cell if cell is not None else None
+        return next((v for v in values if v.period == label and v.age_band == age and v.area_code in own), None)
 
     current, base = value(period), value(base_period)
     row.update({"period": period, "count": count(period, age), "value": current.value if current else None,

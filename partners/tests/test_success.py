@@ -158,3 +158,24 @@ def test_the_baseline_is_a_period_of_the_same_kind_and_length(tmp_path) -> None:
     assert (homicide["period"], homicide["count"]) == ("2020 - 22", 96)
     assert (homicide["baseline_period"], homicide["baseline_count"]) == ("2019 - 21", 90)
     assert homicide["change_since_baseline_percent"] == round(100 * (96 - 90) / 90, 1)
+
+
+def test_a_force_extract_for_the_police_force_area_gives_the_regions_figure(tmp_path, shared_data) -> None:
+    """Knife-enabled serious violence from a force extract published for the West Midlands police force area
+    (E23000014; its local authorities are the region's, from the real lookup): the region's row uses the
+    force area's own count, rate and confidence limits, not a sum of local authorities it does not have."""
+    from core.testing.fingertips import TIDY_COLUMNS, tidy_row, write_csv
+    from geography.services.lookups import import_lookup
+
+    import_lookup(shared_data / "geography/lookup_ltla24_csp24_pfa24.csv.gz", keep=set(LAS))
+    rows = [tidy_row("knife-enabled", "E23000014", period, count, value=str(rate), lower_ci95=str(rate - 2),
+                     upper_ci95=str(rate + 2), unit="per 100,000", measure_name="Knife-enabled offences",
+                     source="West Midlands Police extract (test)")
+            for period, count, rate in (("2019/20", 3100, 106.0), ("2022/23", 2790, 95.4))]
+    path = write_csv(tmp_path / "wmp.csv", rows, [*TIDY_COLUMNS, "lower_ci95", "upper_ci95"])
+    ingest_indicators([path], "tidy", success_measure="knife_violence")
+    knife = by_measure(success_measures(FY))["Knife-enabled"]
+    assert (knife["proxy"], knife["period"], knife["count"], knife["value"]) == ("no", "2022/23", 2790, 95.4)
+    assert (knife["lower_ci95"], knife["upper_ci95"]) == (93.4, 97.4)
+    assert (knife["baseline_period"], knife["baseline_count"], knife["baseline_value"]) == ("2019/20", 3100, 106.0)
+    assert knife["change_since_baseline_percent"] == round(100 * (95.4 - 106.0) / 106.0, 1)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from core.figures import WITHHELD, Missing, known, no_data
 from core.periods import Year
 from partners.models import Indicator, IndicatorValue, SuccessSettings
+from partners.sources import region_codes
 
 UNDER_25 = re.compile(r"^(<\s*25|under 25|0\s*-\s*24|10\s*-\s*24|<25 yrs|aged 24 and under|24 and under)",
                       re.IGNORECASE)
@@ -82,18 +83,6 @@ def indicator_for(measure: str) -> Indicator | None:
     return best.indicator if best else None
 
 
-def region_codes(lads: list[str]) -> set[str]:
-    """Codes that stand for the whole region: a police force area whose local authorities (in the loaded
-    lookup) are exactly the region's."""
-    from geography.models import AreaLink
-
-    children: dict[str, set[str]] = {}
-    for child, parent in AreaLink.objects.filter(parent_level="pfa").values_list("child_code", "parent_code"):
-        if re.match(r"^[EW]0[6-9]\d{6}$", child):
-            children.setdefault(parent, set()).add(child)
-    return {code for code, held in children.items() if held == set(lads)}
-
-
 def _months(value: IndicatorValue) -> int:
     """How many months a value's period spans."""
     first, last = value.first_month, value.last_month
@@ -114,8 +103,9 @@ def _indicator_row(measure: Measure, indicator: Indicator, area: str | None, yea
                    full: bool, lads: list[str]) -> dict:
     from partners.services.similar import comparison_areas
 
-    # The region's own figure, where the source gives one (a force's extract for its police force area), is used
-    # as published; else the region's count is the sum of its local authorities'.
+    # The region's count is the sum of its local authorities' where every one is given (as the public release
+    # counts it), else the region's own figure where the source gives one (a force's extract for its police
+    # force area); its rate and confidence limits are the region's own figure's.
     own = {area} if area else region_codes(lads)
     codes = [area] if area else [*lads, *sorted(own)]
     values = list(IndicatorValue.objects.filter(indicator=indicator, area_code__in=codes, category="", sex="Persons",
@@ -143,13 +133,13 @@ def _indicator_row(measure: Measure, indicator: Indicator, area: str | None, yea
             return None
         if not full:
             return _released(indicator, band, label, area)
-        cells = [v for v in values if v.period == label and v.age_band == band]
-        direct = [v for v in cells if v.area_code in own][:1]
-        if direct or area:
-            cells, needed = direct, 1
-        else:  # every local authority's count, summed
-            cells, needed = [v for v in cells if v.area_code in lads], len(lads)
-        if len(cells) < needed or any(v.count is None for v in cells):
+        cells = [v for v in values if v.period == label and v.age_band == band and v.count is not None]
+        by_lad = [v for v in cells if v.area_code in lads]
+        if area is None and len(by_lad) == len(lads):  # every local authority's count, summed (as the release)
+            cells = by_lad
+        else:  # the area's, or the region's own police force area's, as published
+            cells = [v for v in cells if v.area_code in own][:1]
+        if not cells:
             return None
         total = sum(v.count for v in cells)
         return int(total) if float(total).is_integer() else total

@@ -179,3 +179,17 @@ def test_a_force_extract_for_the_police_force_area_gives_the_regions_figure(tmp_
     assert (knife["lower_ci95"], knife["upper_ci95"]) == (93.4, 97.4)
     assert (knife["baseline_period"], knife["baseline_count"], knife["baseline_value"]) == ("2019/20", 3100, 106.0)
     assert knife["change_since_baseline_percent"] == round(100 * (95.4 - 106.0) / 106.0, 1)
+    # The public see it through the release: the force area's count in the region only, rounded.
+    from insights.query.access import PUBLIC
+
+    public = by_measure(success_measures(FY, access=PUBLIC))["Knife-enabled"]
+    assert public["value"] is None and public["count"] % 5 == 0 and abs(public["count"] - 2790) <= 5
+    assert abs(public["baseline_count"] - 3100) <= 5
+    # Where every local authority's count is given too, the region's count is their sum, in full and in the
+    # release alike (never the two added together).
+    more = [tidy_row("knife-enabled", code, "2022/23", 400, unit="per 100,000", measure_name="Knife-enabled offences",
+                     source="West Midlands Police extract (test)") for code in LAS]
+    ingest_indicators([write_csv(tmp_path / "lads.csv", more, TIDY_COLUMNS)], "tidy")
+    assert by_measure(success_measures(FY))["Knife-enabled"]["count"] == 400 * len(LAS)
+    public = by_measure(success_measures(FY, access=PUBLIC))["Knife-enabled"]
+    assert abs(public["count"] - 400 * len(LAS)) <= 5 * len(LAS)

@@ -31,13 +31,15 @@ pytestmark = pytest.mark.django_db
     ("2024/25 Q4", "quarter", "2025-01", "2025-03", "2024/25 Q4"),
     ("March 2024", "month", "2024-03", "2024-03", "2024-03"),
     ("2024-03", "month", "2024-03", "2024-03", "2024-03"),
+    ("2023/24 academic year", "academic year", "2023-09", "2024-08", "2023/24 academic year"),
+    ("2023-24 Academic Year", "academic year", "2023-09", "2024-08", "2023/24 academic year"),
 ])
 def test_periods_parse(text, kind, first, last, label) -> None:
     period = parse_period(text)
     assert (period.kind, period.first_month, period.last_month, period.label) == (kind, first, last, label)
 
 
-@pytest.mark.parametrize("text", ["2024-13", "2020/22", "Spring 2024", "", "2021 - 19"])
+@pytest.mark.parametrize("text", ["2024-13", "2020/22", "Spring 2024", "", "2021 - 19", "2023/25 academic year"])
 def test_periods_refused(text) -> None:
     with pytest.raises(PeriodError):
         parse_period(text)

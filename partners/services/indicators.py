@@ -225,6 +225,8 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
             continue
         seen[identity] = (line, figures)
         values.append(row)
+    if not values and not problems and not (outside or []):
+        problems.append(Problem(name, "the file has no rows (only its header)", 2))
     return indicators, values, problems
 
 

@@ -234,3 +234,11 @@ def test_a_bad_number_is_one_problem_and_a_row_needs_a_count_or_a_value(tmp_path
                                           tidy_row("hes-sharp-object", "E08000026", "2023/24", "")], TIDY_COLUMNS)
     assert [(p.line, p.column, p.message) for p in _refused([path], "tidy")[:-1]] == [
         (2, "count", "'4x' is not a number"), (3, "count", "give a count or a value")]
+
+
+def test_a_file_with_only_its_header_is_refused(tmp_path) -> None:
+    """An export that came out empty is a mistake to say, not a file to record as loaded (and then skip)."""
+    empty = write_csv(tmp_path / "empty.csv", [], FINGERTIPS_COLUMNS)
+    assert [(p.line, p.message) for p in _refused([empty], "fingertips")[:1]] == [
+        (2, "the file has no rows (only its header)")]
+    assert not IndicatorFile.objects.exists()

@@ -36,7 +36,7 @@ def alerts_part(request: HttpRequest) -> dict[str, Any]:
         return {}
     from partners.services.alerts import alerts_for
 
-    return {"alerts": alerts_for(request.user)}
+    return {"alerts": alerts_for(request.user, newest_only=True)}
 
 
 def _indicator_arguments(parser: ArgumentParser) -> None:

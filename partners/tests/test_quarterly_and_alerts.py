@@ -221,3 +221,22 @@ def test_the_training_register_row_is_the_registers_distinct_professionals(tmp_p
     yearly = next(r["value"] for r in headline(2025) if r["measure"] == "professionals_trained")
     assert (register("2025Q3"), register("2025Q2"), register("2025Q4")) == (3, 1, 0)
     assert register("2025Q2") + register("2025Q3") == yearly == 4
+
+
+def test_the_home_page_lists_the_hot_spots_found_in_the_newest_data_only(client, small_street_file) -> None:
+    """The home page's "new hot spots" are those found in the newest police.uk month loaded; an older alert stays
+    on the alerts page, and with nothing new the home page says so."""
+    from insights.ingest.police_uk import ingest_police_uk
+
+    ingest_police_uk([small_street_file])  # police.uk data through 2024-03
+    ours = Organisation.objects.create(name="Walsall Council", kind="local_authority",
+                                       area_codes=["E01009001", "E01009002"])
+    partner = User.objects.create_user("w", "w@example.org", "a-long-password-1", role="partner", organisation=ours)
+    record_alerts({"E01009001": "hot spot"}, "2024-02")
+    client.force_login(partner)
+    home = client.get("/").content.decode()
+    assert "E01009001" not in home and "No new hot spots in your area since the last data was loaded" in home
+    assert "E01009001" in client.get("/partners/alerts/").content.decode()
+    record_alerts({"E01009002": "emerging hot spot"}, "2024-03")
+    home = client.get("/").content.decode()
+    assert "E01009002" in home and "E01009001" not in home

@@ -193,3 +193,24 @@ def test_a_force_extract_for_the_police_force_area_gives_the_regions_figure(tmp_
     assert by_measure(success_measures(FY))["Knife-enabled"]["count"] == 400 * len(LAS)
     public = by_measure(success_measures(FY, access=PUBLIC))["Knife-enabled"]
     assert abs(public["count"] - 400 * len(LAS)) <= 5 * len(LAS)
+
+
+def test_a_local_authoritys_deprivation_is_its_lsoas_newest_edition_mean(shared_data) -> None:
+    """Without a score of its own, a local authority's deprivation is the mean IMD score of its LSOAs in the
+    newest edition loaded, never two editions averaged together; its own score, where loaded, comes first."""
+    from geography.models import DeprivationRecord
+    from geography.services.lookups import import_lookup
+    from partners.services.similar import lad_features
+
+    first, second = "E01010113", "E01010114"
+    import_lookup(shared_data / "geography/lookup_lsoa21_ward24_ltla24.csv.gz", keep={first, second})
+    for code, old, new in ((first, 40.0, 30.0), (second, 20.0, 10.0)):
+        DeprivationRecord.objects.create(area_code=code, edition=2019, values={"imd_score": old, "crime_score": 1})
+        DeprivationRecord.objects.create(area_code=code, edition=2025, values={"imd_score": new})
+    from insights.query.areas import local_authority_of
+
+    lad = local_authority_of(first)
+    assert lad == local_authority_of(second) == "E08000029"
+    assert lad_features()[lad]["deprivation"] == 20.0
+    DeprivationRecord.objects.create(area_code=lad, edition=2019, values={"imd_score": 17.5})
+    assert lad_features()[lad]["deprivation"] == 17.5

@@ -214,3 +214,20 @@ def test_a_local_authoritys_deprivation_is_its_lsoas_newest_edition_mean(shared_
     assert lad_features()[lad]["deprivation"] == 20.0
     DeprivationRecord.objects.create(area_code=lad, edition=2019, values={"imd_score": 17.5})
     assert lad_features()[lad]["deprivation"] == 17.5
+
+
+def test_an_indicator_configured_open_is_shown_to_the_public_in_full(tmp_path, settings) -> None:
+    """Disclosure is a property of the source: an indicator its publisher already publishes in full, configured
+    open, gives the public its rate and confidence limits as published; controlled, only the release's count."""
+    from core.release import clear_memo
+    from insights.query.access import PUBLIC
+
+    ingest_indicators([fingertips_export(tmp_path / "f.csv", ["2021/22", "2022/23"])], "fingertips",
+                      success_measure="hospital_admissions")
+    controlled = by_measure(success_measures(FY, area="E08000025", access=PUBLIC))["Hospital"]
+    assert controlled["value"] is None and controlled["count"] % 5 == 0
+    settings.VRP_SOURCE_DISCLOSURE = "indicator.fingertips-11201=open"
+    clear_memo()
+    opened = by_measure(success_measures(FY, area="E08000025", access=PUBLIC))["Hospital"]
+    assert opened["count"] == 280 and opened["value"] == pytest.approx(280 / LAS["E08000025"][1] * 1e5)
+    assert opened["lower_ci95"] < opened["value"] < opened["upper_ci95"]

@@ -242,3 +242,14 @@ def test_a_file_with_only_its_header_is_refused(tmp_path) -> None:
     assert [(p.line, p.message) for p in _refused([empty], "fingertips")[:1]] == [
         (2, "the file has no rows (only its header)")]
     assert not IndicatorFile.objects.exists()
+
+
+def test_a_tidy_file_with_an_unknown_area_or_a_period_it_cannot_read_is_refused_by_name(tmp_path) -> None:
+    path = write_csv(tmp_path / "tidy.csv", [tidy_row("hes-sharp-object", "E08000025", "2023/24", 20),
+                                             tidy_row("hes-sharp-object", "E09999999", "2023/24", 3),
+                                             tidy_row("hes-sharp-object", "E08000026", "Q3 2023", 4)], TIDY_COLUMNS)
+    found = {(p.line, p.column): p.message for p in _refused([path], "tidy") if p.file == str(path)}
+    assert set(found) == {(3, "area_code"), (4, "period")}
+    assert "unknown area code 'E09999999'" in found[(3, "area_code")]
+    assert "period 'Q3 2023' is not" in found[(4, "period")]
+    assert not IndicatorValue.objects.exists()

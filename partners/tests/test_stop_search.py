@@ -95,11 +95,14 @@ def test_crimes_link_to_their_outcomes_by_crime_id(small_street_file, sample_row
 
 
 def test_command_line(real_file, capsys) -> None:
+    """With no LSOA boundaries loaded the searches land without LSOAs, and the summary says so."""
     from django.core.management import call_command
 
     call_command("ingest", "stop-and-search", str(real_file), "--no-progress")
     out = capsys.readouterr().out
     assert "rows accepted" in out and "907" in out and "greater-manchester" in out
+    assert ("note 2019-06-greater-manchester-stop-and-search.csv: no LSOA boundaries are loaded, so these "
+            "searches have no LSOA") in " ".join(out.split())
 
 
 def test_searches_are_placed_in_the_lsoa_their_point_falls_in(real_file, shared_data, client) -> None:

@@ -36,7 +36,7 @@ def alerts_part(request: HttpRequest) -> dict[str, Any]:
         return {}
     from partners.services.alerts import alerts_for
 
-    return {"alerts": alerts_for(request.user)}
+    return {"alerts": alerts_for(request.user, newest_only=True)}
 
 
 def _indicator_arguments(parser: ArgumentParser) -> None:
@@ -46,6 +46,9 @@ def _indicator_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--publisher", default="", help="who publishes the figures")
     parser.add_argument("--measure", default="", choices=["", "hospital_admissions", "knife_violence", "homicide"],
                         help="the Home Office success measure these indicators give")
+    parser.add_argument("--skip-other-areas", action="store_true",
+                        help="leave out rows for areas outside the loaded geography (e.g. a Fingertips export of "
+                             "every local authority in England) instead of refusing the file")
 
 
 def ingest_indicators(options: dict[str, Any]) -> Any:
@@ -53,7 +56,7 @@ def ingest_indicators(options: dict[str, Any]) -> Any:
     from partners.services.indicators import ingest_indicators as ingest
 
     return ingest(options["paths"], options["format"], "cli", options["unit"], options["publisher"],
-                  options["measure"])
+                  options["measure"], options["skip_other_areas"])
 
 
 def ingest_stop_search(options: dict[str, Any], **common: Any) -> Any:

@@ -45,14 +45,14 @@ def _success(params: PartnerQuery, access) -> list[dict]:
 def _by_object(params: PartnerQuery, access) -> list[dict]:
     from partners.services.searches import searches_by_object
 
-    return searches_by_object(params.force, params.month_from, params.month_to)
+    return searches_by_object(params.force, params.month_from, params.month_to, params.area)
 
 
 def _weapons_by_age(params: PartnerQuery, access) -> list[dict]:
     from partners.services.searches import searches_by
     from partners.services.stop_search import OFFENSIVE_WEAPONS
 
-    return searches_by("age_range", params.force, params.month_from, params.month_to, OFFENSIVE_WEAPONS)
+    return searches_by("age_range", params.force, params.month_from, params.month_to, OFFENSIVE_WEAPONS, params.area)
 
 
 def _outcomes(params: PartnerQuery, access) -> list[dict]:

@@ -6,7 +6,9 @@ search and outcomes (open data).
 indicator that its publisher already publishes in full. Every indicator not configured open is controlled: the
 public see it only through the public release of the ``indicators`` source, which holds, for each controlled
 indicator, age band and sex (one release measure each, as published bands overlap: "All ages" and "<25 yrs"),
-the counts of every whole calendar or financial year held, for the region and its local authorities. Rolling
+the counts of every whole calendar or financial year held, for the region and its local authorities (a value
+published for the region's own police force area counts in the region only, where no local authority's value
+is given for that year). Rolling
 periods, quarters, months, rates and confidence limits are not in the release: the public see counts, rounded
 and suppressed by the one rule.
 """
@@ -27,6 +29,20 @@ def is_controlled(indicator) -> bool:
     return disclosure_class(indicator.source_name) != "open"
 
 
+def region_codes(lads: list[str]) -> set[str]:
+    """Codes that stand for the whole region: a police force area whose local authorities (in the loaded
+    lookup) are exactly the region's."""
+    import re
+
+    from geography.models import AreaLink
+
+    children: dict[str, set[str]] = {}
+    for child, parent in AreaLink.objects.filter(parent_level="pfa").values_list("child_code", "parent_code"):
+        if re.match(r"^[EW]0[6-9]\d{6}$", child):
+            children.setdefault(parent, set()).add(child)
+    return {code for code, held in children.items() if held == set(lads)}
+
+
 def measure_key(key: str, age_band: str, sex: str) -> str:
     return f"{key}|{age_band}|{sex}"
 
@@ -38,8 +54,9 @@ def _released_values():
     from partners.models import Indicator, IndicatorValue
 
     controlled = [i.pk for i in Indicator.objects.all() if is_controlled(i)]
+    lads = current_region().lad_codes
     return (IndicatorValue.objects.filter(indicator_id__in=controlled, period_kind__in=YEAR_KINDS, category="",
-                                          area_code__in=current_region().lad_codes)
+                                          area_code__in=[*lads, *region_codes(lads)])
             .filter(~Q(count=None)).select_related("indicator"))
 
 
@@ -76,8 +93,16 @@ class _Measures(Mapping):
 
 
 def _records() -> list[dict]:
-    return [{"measure": measure_key(v.indicator.key, v.age_band, v.sex), "month": v.period, "lad": v.area_code,
-             "count": int(round(v.count))} for v in _released_values()]
+    """A record per local authority's value; a value published for the region's own police force area counts in
+    the region only (``lad`` None), and only for a measure and year no local authority's value is given for."""
+    from core.region import current_region
+
+    lads = set(current_region().lad_codes)
+    values = list(_released_values())
+    by_lad = {(v.indicator_id, v.age_band, v.sex, v.period) for v in values if v.area_code in lads}
+    return [{"measure": measure_key(v.indicator.key, v.age_band, v.sex), "month": v.period,
+             "lad": v.area_code if v.area_code in lads else None, "count": int(round(v.count))}
+            for v in values if v.area_code in lads or (v.indicator_id, v.age_band, v.sex, v.period) not in by_lad]
 
 
 def _periods() -> list[str]:
@@ -93,8 +118,9 @@ def _fingerprint() -> tuple:
     from core.sources import configured_classes
     from partners.models import Indicator, IndicatorValue
 
+    lads = current_region().lad_codes
     values = IndicatorValue.objects.filter(period_kind__in=YEAR_KINDS, category="",
-                                           area_code__in=current_region().lad_codes)
+                                           area_code__in=[*lads, *region_codes(lads)])
     return (rows_fingerprint(values, "indicator_id", "area_code", "period", "age_band", "sex", "count"),
             rows_fingerprint(Indicator.objects.all(), "key", "name"), tuple(sorted(configured_classes().items())))
 

@@ -161,7 +161,8 @@ OPENAPI_PATHS = {
         "responses": _ANSWERS}},
     "/partners/stop-and-search.json": {"get": {
         "summary": "police.uk stop and search by object of search, with outcome rates",
-        "operationId": "partners_stop_search", "parameters": [*_MONTHS, _BY], "responses": _ANSWERS}},
+        "operationId": "partners_stop_search", "parameters": [*_MONTHS, _BY, _parameter("area", LAD.pattern)],
+        "responses": _ANSWERS}},
     "/partners/outcomes.json": {"get": {
         "summary": "police.uk crimes and their latest outcome, linked by Crime ID",
         "operationId": "partners_outcomes", "parameters": _MONTHS, "responses": _ANSWERS}},

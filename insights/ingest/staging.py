@@ -59,6 +59,8 @@ class IngestSummary:
     problems: list[Problem]
     report_path: str = ""
     batch_id: int | None = None
+    #: What the analyst should know about files that landed (``StagedFile.notes``: no LSOA boundaries loaded…).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def rows_accepted(self) -> int:
@@ -87,6 +89,7 @@ class IngestSummary:
         ]
         if self.report_path:
             lines.append(("rejected rows report", self.report_path))
+        lines += [("note", note) for note in self.notes]
         width = max(len(k) for k, _ in lines)
         return "\n".join(f"{k.ljust(width)}  {v}" for k, v in lines)
 
@@ -258,7 +261,8 @@ def run_batch(spec: SourceSpec,
             status = IngestBatch.Status.PARTIAL if problems else IngestBatch.Status.LANDED
             batch = warehouse.commit_batch(source, fmt, [o for o in outcomes if not o.unchanged], actor,
                                            started, status, report)
-    return IngestSummary(status, outcomes, skipped, problems, report, batch.pk)
+    notes = [f"{Path(s.name).name}: {note}" for s in staged if not s.unchanged for note in s.notes]
+    return IngestSummary(status, outcomes, skipped, problems, report, batch.pk, notes)
 
 
 def smaller_replacements(con: duckdb.DuckDBPyConnection, source: str, staged: list[StagedFile],

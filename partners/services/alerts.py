@@ -117,13 +117,26 @@ def check_after_ingest(actor: object = "system") -> list[HotspotAlert]:
     return record_alerts(kinds_of(rows), last, actor)
 
 
-def alerts_for(user: User) -> list[HotspotAlert]:
-    """The alerts a user sees: their organisation's (a partner), or everyone's (analysts, administrators)."""
+def alerts_for(user: User, newest_only: bool = False) -> list[HotspotAlert]:
+    """The alerts a user sees: their organisation's (a partner), or everyone's (analysts, administrators).
+
+    ``newest_only`` (the home page's "new hot spots"): only those found in the newest police.uk data loaded (or,
+    with none loaded, the newest alerts), so an LSOA alerted a year ago is not "new" for ever; the alerts page
+    keeps them all."""
     if user.role == Role.PARTNER:
-        return list(HotspotAlert.objects.filter(organisation_id=user.organisation_id)[:200])
-    if user.role in ANALYSTS:
-        return list(HotspotAlert.objects.select_related("organisation")[:200])
-    return []
+        alerts = HotspotAlert.objects.filter(organisation_id=user.organisation_id)
+    elif user.role in ANALYSTS:
+        alerts = HotspotAlert.objects.select_related("organisation")
+    else:
+        return []
+    if newest_only:
+        from insights.query.access import loaded_months
+
+        months = loaded_months("police")
+        newest = months[-1] if months else alerts.order_by("-through_month").values_list(
+            "through_month", flat=True).first()
+        alerts = alerts.filter(through_month=newest)
+    return list(alerts[:200])
 
 
 def set_subscription(user: User, on: bool) -> None:

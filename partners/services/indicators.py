@@ -47,6 +47,8 @@ NATIONAL_CODES = {"E92000001": "England", **{f"E1200000{i}": "region" for i in r
 AREA_CODE = re.compile(r"^[EWSNK]\d{8}$")
 FIELDS = ("area_name", "area_type", "period_kind", "first_month", "last_month", "count", "denominator", "value",
           "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998", "value_note", "source")
+#: The figures of a value; a cell given twice with the same figures is the same value.
+FIGURES = ("count", "denominator", "value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998")
 SEXES = {"persons": "Persons", "all": "Persons", "male": "Male", "males": "Male", "female": "Female",
          "females": "Female"}
 
@@ -59,12 +61,15 @@ class IndicatorSummary:
     created: int = 0
     updated: int = 0
     indicators: list[str] = field(default_factory=list)
+    other_areas: int = 0
 
     def table(self) -> str:
         lines = [("files loaded", str(self.files)),
                  ("files unchanged (already loaded)", str(len(self.unchanged_files))),
                  ("rows read", f"{self.rows:,}"), ("values added", f"{self.created:,}"),
                  ("values changed", f"{self.updated:,}"), ("indicators", ", ".join(self.indicators) or "none")]
+        if self.other_areas:
+            lines.append(("rows for areas outside the geography (left out)", f"{self.other_areas:,}"))
         width = max(len(k) for k, _ in lines)
         return "\n".join(f"{k.ljust(width)}  {v}" for k, v in lines)
 
@@ -105,9 +110,13 @@ def _read(path: Path) -> tuple[list[str], list[list[str]]]:
     return [h.strip() for h in rows[0]], rows[1:]
 
 
-def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher: str = ""
-               ) -> tuple[dict[str, dict], list[dict], list[Problem]]:
-    """Read one file: (indicator key → indicator fields, value rows, problems). Pure apart from reading."""
+def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher: str = "",
+               outside: list[int] | None = None) -> tuple[dict[str, dict], list[dict], list[Problem]]:
+    """Read one file: (indicator key → indicator fields, value rows, problems). Pure apart from reading.
+
+    A row for an area code not in ``areas`` is a problem, unless ``outside`` is given: then a row for a
+    well-formed ONS code outside ``areas`` (another region's local authority in a whole-England export) is left
+    out and its line appended to ``outside``; a malformed code is a problem either way."""
     name = str(path)
     try:
         header, rows = _read(path)
@@ -123,7 +132,7 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
     problems: list[Problem] = []
     indicators: dict[str, dict] = {}
     values: list[dict] = []
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple, tuple[int, tuple]] = {}
     for offset, raw in enumerate(rows):
         line = offset + 2
         if not any(cell.strip() for cell in raw):
@@ -166,8 +175,11 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
             if not key:
                 problems.append(Problem(name, "a measure must be given", line, "measure"))
                 continue
-            indicators.setdefault(key, {"name": get("measure_name") or measure, "fingertips_id": None,
-                                        "unit": get("unit") or unit, "publisher": publisher or get("source")})
+            held = indicators.setdefault(key, {"name": get("measure_name") or measure, "fingertips_id": None,
+                                               "unit": get("unit") or unit, "publisher": publisher or get("source")})
+            if (get("unit") or unit) != held["unit"]:
+                problems.append(Problem(name, f"unit {get('unit')!r} differs from {held['unit']!r} given for measure "
+                                              f"{measure!r} on an earlier line (one measure, one unit)", line, "unit"))
             area_col, period_col, sex_col = "area_code", "period", "sex"
             row = {"area_name": get("area_name"), "area_type": "", "age_band": get("age_band") or "All ages",
                    "category": "", "value_note": "", "source": get("source")[:300],
@@ -177,11 +189,14 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
                    "lower_ci95": _number(get("lower_ci95"), name, line, "lower_ci95", problems),
                    "upper_ci95": _number(get("upper_ci95"), name, line, "upper_ci95", problems),
                    "lower_ci998": None, "upper_ci998": None}
-            if row["count"] is None and row["value"] is None:
+            if row["count"] is None and row["value"] is None and len(problems) == before:  # (not twice for "4x")
                 problems.append(Problem(name, "give a count or a value", line, "count"))
             if row["count"] is not None and row["count"] < 0:
                 problems.append(Problem(name, "a count cannot be negative", line, "count"))
         area = get(area_col).upper()
+        if outside is not None and AREA_CODE.match(area) and area not in areas and len(problems) == before:
+            outside.append(line)
+            continue
         if not AREA_CODE.match(area) or area not in areas:
             problems.append(Problem(name, f"unknown area code {area!r} (load its geography first)", line, area_col))
         try:
@@ -198,21 +213,32 @@ def parse_file(path: Path, fmt: str, areas: set[str], unit: str = "", publisher:
                     "first_month": period.first_month, "last_month": period.last_month, "sex": sex,
                     "age_band": row["age_band"][:50], "category": row["category"][:200]})
         identity = (key, area, period.label, row["age_band"], sex, row["category"])
+        figures = tuple(row[k] for k in FIGURES)
         if identity in seen:
-            problems.append(Problem(name, f"repeats line {seen[identity]} (same indicator, area, period, age, sex "
-                                          "and category)", line, period_col))
+            first_line, first_figures = seen[identity]
+            # Fingertips' whole-indicator export lists a metropolitan district or unitary authority once per area
+            # type it belongs to (districts and counties), with the same figures: kept once. Different figures
+            # for the same cell are a conflict.
+            if figures != first_figures:
+                problems.append(Problem(name, f"repeats line {first_line} (same indicator, area, period, age, sex "
+                                              "and category) with different figures", line, period_col))
             continue
-        seen[identity] = line
+        seen[identity] = (line, figures)
         values.append(row)
+    if not values and not problems and not (outside or []):
+        problems.append(Problem(name, "the file has no rows (only its header)", 2))
     return indicators, values, problems
 
 
 def ingest_indicators(paths: Iterable[Path], fmt: str = "fingertips", actor: object = "cli", unit: str = "",
-                      publisher: str = "", success_measure: str = "") -> IndicatorSummary:
+                      publisher: str = "", success_measure: str = "", skip_other_areas: bool = False
+                      ) -> IndicatorSummary:
     """Load indicator files as one batch: all of it, or nothing (InputRejected naming every problem).
 
     ``fmt`` is ``fingertips`` or ``tidy``; ``unit`` and ``publisher`` fill what a Fingertips export does not
-    carry; ``success_measure`` tags the file's indicators with the Home Office measure they give.
+    carry; ``success_measure`` tags the file's indicators with the Home Office measure they give. An area code
+    outside the loaded geography is refused, unless ``skip_other_areas``: then rows for well-formed codes outside
+    it (a Fingertips export of every local authority in England) are left out and counted.
     """
     if fmt not in ("fingertips", "tidy"):
         raise InputRejected([Problem("--format", f"{fmt!r} is not fingertips or tidy")])
@@ -232,8 +258,10 @@ def ingest_indicators(paths: Iterable[Path], fmt: str = "fingertips", actor: obj
         if IndicatorFile.objects.filter(checksum=checksum).exists() or checksum in {b[1] for b in batch}:
             summary.unchanged_files.append(str(path))
             continue
-        indicators, values, found = parse_file(path, fmt, areas, unit, publisher)
-        problems += found
+        outside: list[int] | None = [] if skip_other_areas else None
+        indicators, values, found = parse_file(path, fmt, areas, unit, publisher, outside)
+        summary.other_areas += len(outside or [])
+        problems += found + _unit_conflicts(path, fmt, indicators, batch)
         batch.append((path, checksum, indicators, values))
     if problems:
         raise InputRejected(problems + [Problem("batch", "nothing was loaded")])
@@ -241,6 +269,20 @@ def ingest_indicators(paths: Iterable[Path], fmt: str = "fingertips", actor: obj
         for path, checksum, indicators, values in batch:
             _land(path, checksum, fmt, indicators, values, actor, success_measure, summary)
     return summary
+
+
+def _unit_conflicts(path: Path, fmt: str, indicators: dict[str, dict],
+                    batch: list[tuple[Path, str, dict, list[dict]]]) -> list[Problem]:
+    """An indicator already held (or earlier in the batch) in one unit cannot be given in another: its values
+    would be read in the wrong unit. (An indicator held with no unit takes the one a file gives.)"""
+    held = dict(Indicator.objects.filter(key__in=indicators).exclude(unit="").values_list("key", "unit"))
+    for _, _, earlier, _ in batch:
+        held.update({k: f["unit"] for k, f in earlier.items() if f["unit"] and k not in held})
+    column = "unit" if fmt == "tidy" else "--unit"
+    return [Problem(str(path), f"indicator {key!r} is held in {held[key]!r}; this file gives it in "
+                               f"{fields['unit']!r} (one indicator, one unit)", None,
+                    column)
+            for key, fields in indicators.items() if fields["unit"] and held.get(key, fields["unit"]) != fields["unit"]]
 
 
 def _land(path: Path, checksum: str, fmt: str, indicators: dict[str, dict], values: list[dict], actor: object,

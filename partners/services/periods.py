@@ -7,6 +7,8 @@ first and last month (``YYYY-MM``) and a canonical label:
 * a quarter: ``2024Q3`` / ``2024 Q3`` (calendar quarter: Q3 is July–September), ``2024/25 Q2`` (financial
   quarter: Q2 of 2024/25 is July–September 2024);
 * a calendar year: ``2024``; a financial year: ``2024/25`` or ``2024-25``;
+* an academic year (September to August: school suspensions and exclusions): ``2023/24 academic year``
+  (a bare ``2023/24`` is a financial year);
 * a rolling or multi-year period: ``2019 - 21`` or ``2019-2021`` (calendar years 2019 to 2021),
   ``2018/19 - 20/21`` (financial years 2018/19 to 2020/21), as Fingertips writes its pooled periods.
 
@@ -22,7 +24,8 @@ from core.periods import Year
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 ACCEPTED = ("a month (2024-03, March 2024), a quarter (2024Q3, 2024/25 Q2), a calendar year (2024), a financial "
-            "year (2024/25) or a rolling period (2019 - 21, 2018/19 - 20/21)")
+            "year (2024/25), an academic year (2024/25 academic year) or a rolling period (2019 - 21, "
+            "2018/19 - 20/21)")
 
 
 class PeriodError(ValueError):
@@ -31,7 +34,7 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True)
 class Period:
-    kind: str  # month, quarter, calendar year, financial year, rolling
+    kind: str  # month, quarter, calendar year, financial year, academic year, rolling
     label: str
     first_month: str
     last_month: str
@@ -89,6 +92,10 @@ def parse_period(text: str) -> Period:
         if _full_year(m[2], start) == start + 1:
             year = Year(start, financial=True)
             return Period("financial year", year.label, year.first_month, year.last_month)
+    if m := re.fullmatch(r"(\d{4})[/-](\d{2}) academic year", s):
+        start = int(m[1])
+        if _full_year(m[2], start) == start + 1:
+            return Period("academic year", f"{start}/{m[2]} academic year", f"{start}-09", f"{start + 1}-08")
     if m := re.fullmatch(r"(\d{4}) ?- ?(\d{2}|\d{4})", s):
         start, end = int(m[1]), _full_year(m[2], int(m[1]))
         if start < end <= start + 10:

@@ -37,10 +37,11 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
-        match = re.fullmatch(r"(\d{4}) ?[Qq]([1-4])", text.strip())
-        if not match:
-            raise ValueError(f"{text!r} is not a quarter such as 2025Q3 (Q1 is April to June)")
-        return cls(int(match[1]), int(match[2]))
+        """``2025Q3`` or, naming the financial year as the indicators' periods do, ``2025/26 Q3``."""
+        match = re.fullmatch(r"(\d{4})(?:/(\d{2}))? ?[Qq]([1-4])", text.strip())
+        if not match or (match[2] is not None and int(match[2]) != (int(match[1]) + 1) % 100):
+            raise ValueError(f"{text!r} is not a quarter such as 2025Q3 or 2025/26 Q3 (Q1 is April to June)")
+        return cls(int(match[1]), int(match[3]))
 
     @property
     def first_day(self) -> date:

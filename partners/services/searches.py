@@ -19,15 +19,29 @@ def _query(source: str, sql: str, params: list | None = None) -> list[dict]:
         return []
     con = connect()
     try:
-        cursor = con.execute(sql.replace("{table}", f"read_parquet({sql_list(files)})"), params or [])
+        # union_by_name: files landed before searches were placed in LSOAs have no lsoa_code (read as NULL).
+        cursor = con.execute(sql.replace("{table}", f"read_parquet({sql_list(files)}, union_by_name = true)"),
+                             params or [])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
         con.close()
 
 
-def _where(force: str | None, month_from: str | None, month_to: str | None) -> tuple[str, list]:
+def lsoas_of(area: str) -> list[str]:
+    """The LSOAs (2021) of a local authority in the loaded geography."""
+    from insights.query.areas import area_tables
+
+    table = area_tables()[1].to_pydict()
+    return sorted(code for code, lad in zip(table["lsoa21_code"], table["lad_code"], strict=True) if lad == area)
+
+
+def _where(force: str | None, month_from: str | None, month_to: str | None, area: str | None = None
+           ) -> tuple[str, list]:
     clauses, params = ["TRUE"], []
+    if area:  # searches whose point fell in one of the local authority's LSOAs
+        clauses.append("list_contains(?::VARCHAR[], lsoa_code)")
+        params.append(lsoas_of(area))
     if force:
         clauses.append("force = ?")
         params.append(force)
@@ -40,11 +54,12 @@ def _where(force: str | None, month_from: str | None, month_to: str | None) -> t
     return " AND ".join(clauses), params
 
 
-def searches_by_object(force: str | None = None, month_from: str | None = None, month_to: str | None = None
-                       ) -> list[dict]:
+def searches_by_object(force: str | None = None, month_from: str | None = None, month_to: str | None = None,
+                       area: str | None = None) -> list[dict]:
     """Searches by object of search: searches, those with an outcome other than no further action, the share
-    that is (arrest rate among them), and how many of the outcomes were linked to the object searched for."""
-    where, params = _where(force, month_from, month_to)
+    that is (arrest rate among them), and how many of the outcomes were linked to the object searched for.
+    ``area``: a local authority; only searches placed in its LSOAs."""
+    where, params = _where(force, month_from, month_to, area)
     nfa = ", ".join("'" + o.replace("'", "''") + "'" for o in NO_FURTHER_ACTION)
     rows = _query(STOP_SEARCH, f"""
         SELECT coalesce(object_of_search, 'not recorded') AS object_of_search, count(*)::BIGINT AS searches,
@@ -59,13 +74,14 @@ def searches_by_object(force: str | None = None, month_from: str | None = None, 
 
 
 def searches_by(column: str, force: str | None = None, month_from: str | None = None, month_to: str | None = None,
-                object_of_search: str | None = None) -> list[dict]:
-    """Searches by one published column (``outcome``, ``age_range``, ``month``, ``legislation``…)."""
+                object_of_search: str | None = None, area: str | None = None) -> list[dict]:
+    """Searches by one published column (``outcome``, ``age_range``, ``month``, ``legislation``…), or by the
+    LSOA the search's point falls in (``lsoa_code``)."""
     allowed = {"outcome", "age_range", "gender", "legislation", "search_type", "officer_defined_ethnicity",
-               "month", "force"}
+               "month", "force", "lsoa_code"}
     if column not in allowed:
         raise ValueError(f"searches are counted by {', '.join(sorted(allowed))}")
-    where, params = _where(force, month_from, month_to)
+    where, params = _where(force, month_from, month_to, area)
     if object_of_search:
         where += " AND object_of_search = ?"
         params.append(object_of_search)

@@ -65,17 +65,19 @@ def lad_features() -> dict[str, dict[str, float | None]]:
 
     populations = _populations()
     found: dict[str, dict[str, float | None]] = {}
-    lsoa_scores: dict[str, list[float]] = {}
+    lsoa_scores: dict[str, dict[int, list[float]]] = {}
     for record in DeprivationRecord.objects.order_by("edition"):
-        keys = sorted((k for k in record.values if "score" in k.lower() and "rank" not in k.lower()), key=len)
-        if not keys or record.values[keys[0]] is None:
+        score = record.values.get("imd_score")
+        if score is None:
             continue
         if LAD.match(record.area_code):
-            found.setdefault(record.area_code, {})["deprivation"] = float(record.values[keys[0]])
+            found.setdefault(record.area_code, {})["deprivation"] = float(score)
         elif (lad := local_authority_of(record.area_code)) is not None:
-            lsoa_scores.setdefault(lad, []).append(float(record.values[keys[0]]))
-    # Where a local authority has no score of its own, the mean of its LSOAs' (the IMD's "average score").
-    for lad, scores in lsoa_scores.items():
+            lsoa_scores.setdefault(lad, {}).setdefault(record.edition, []).append(float(score))
+    # Where a local authority has no score of its own, the mean of its LSOAs' (the IMD's "average score"), of
+    # the newest edition only (two editions' LSOAs averaged together would count each place twice).
+    for lad, editions in lsoa_scores.items():
+        scores = editions[max(editions)]
         found.setdefault(lad, {}).setdefault("deprivation", sum(scores) / len(scores))
     for boundary in Boundary.objects.filter(level="lad").only("area_code", "geometry_wkb"):
         people, young = populations.get(boundary.area_code, (None, None))

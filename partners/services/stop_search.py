@@ -6,7 +6,9 @@ ethnicity, Officer-defined ethnicity, Legislation, Object of search, Outcome, Ou
 search, Removal of more than just outer clothing``. The month and force come from the file's name (police.uk
 files a search under the month it publishes it in; a search late on the last day of the previous month is in
 the next month's file, and stays there). Searches are kept as police.uk publishes them, point included: every
-record is already public.
+record is already public. Each search with a point is placed in the LSOA whose loaded boundary holds it
+(``geography.services.locate``, as the police.uk API records and ISTV coordinates are): ``lsoa_code``. A point
+in no loaded boundary (another force's area) and a search without a point keep no LSOA; they still count.
 
 **Outcomes** (``2024-01-west-midlands-outcomes.csv``): ``Crime ID, Month, Reported by, Falls within,
 Longitude, Latitude, Location, LSOA code, LSOA name, Outcome type``: one row per outcome of a crime, linked to
@@ -22,9 +24,12 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import pyarrow as pa
+
 from core.files import sha256_of
 from core.problems import Problem
 from core.sources import OPEN
+from geography.services.locate import lsoa_for_points
 from insights.ingest import staging
 from insights.ingest.spec import Check, Column, SourceSpec, register
 from insights.ingest.staging import StagedFile, coordinate_check
@@ -77,6 +82,8 @@ STOP_SEARCH_SPEC = register(SourceSpec(
         Column("outcome", "text", "Outcome"),
         Column("outcome_linked", "boolean", "Outcome linked to object of search"),
         Column("removal_of_clothing", "boolean", "Removal of more than just outer clothing"),
+        # Filled after staging from the loaded LSOA boundaries (``_locate``); police.uk gives only the point.
+        Column("lsoa_code", "text", sql="NULL::VARCHAR"),
     ),
     checks=(
         Check("Type", f"""CASE WHEN coalesce("Type", '') NOT IN ({_TYPES})
@@ -92,7 +99,7 @@ STOP_SEARCH_SPEC = register(SourceSpec(
         _boolean_check("Outcome linked to object of search"),
         _boolean_check("Removal of more than just outer clothing"),
     ),
-    provider="force", location=("longitude",)))
+    provider="force", location=("lsoa_code", "longitude")))
 
 #: police.uk outcomes: one row per outcome of a crime, linked to it by its Crime ID.
 OUTCOMES_SPEC = register(SourceSpec(
@@ -139,7 +146,31 @@ def _stage_file(con, path: Path, index: int, spec: SourceSpec) -> StagedFile:
     missing = [Problem(name, "missing column", 1, c) for c in spec.fields if c not in header]
     if missing:
         return StagedFile(name, path, checksum, None, problems=missing)
-    return staging.stage(con, spec, name, path, checksum, index)
+    staged = staging.stage(con, spec, name, path, checksum, index)
+    if staged.table and spec.source == STOP_SEARCH:
+        _locate(con, staged)
+    return staged
+
+
+def _locate(con, staged: StagedFile) -> None:
+    """Place each search with a point in the LSOA whose loaded boundary holds it (point-in-polygon); a point in
+    none keeps no LSOA (a search in another force's area is still a search). Notes what could not be placed."""
+    rows = con.execute(f"""SELECT _line, longitude, latitude FROM {staged.table}
+                           WHERE longitude IS NOT NULL AND latitude IS NOT NULL AND _problem IS NULL""").fetchall()
+    if not rows:
+        return
+    codes = lsoa_for_points([r[1] for r in rows], [r[2] for r in rows])
+    if codes is None:
+        staged.notes.append("no LSOA boundaries are loaded, so these searches have no LSOA; load them with "
+                            "`vrp geography boundaries` before ingesting stop and search")
+        return
+    located = pa.table({"_line": [r[0] for r in rows], "code": codes})
+    con.register("located", located)
+    try:
+        con.execute(f"""UPDATE {staged.table} SET lsoa_code = located.code FROM located
+                        WHERE {staged.table}._line = located._line""")
+    finally:
+        con.unregister("located")
 
 
 def _ingest(spec: SourceSpec, paths: Iterable[Path], actor: object, accept_partial: bool,

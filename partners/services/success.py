@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from core.figures import WITHHELD, Missing, known, no_data
 from core.periods import Year
 from partners.models import Indicator, IndicatorValue, SuccessSettings
+from partners.sources import region_codes
 
 UNDER_25 = re.compile(r"^(<\s*25|under 25|0\s*-\s*24|10\s*-\s*24|<25 yrs|aged 24 and under|24 and under)",
                       re.IGNORECASE)
@@ -82,6 +83,12 @@ def indicator_for(measure: str) -> Indicator | None:
     return best.indicator if best else None
 
 
+def _months(value: IndicatorValue) -> int:
+    """How many months a value's period spans."""
+    first, last = value.first_month, value.last_month
+    return (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:]) + 1
+
+
 def _change(now, before) -> float | Missing | None:
     if not known(now) or not known(before):
         return None
@@ -96,7 +103,11 @@ def _indicator_row(measure: Measure, indicator: Indicator, area: str | None, yea
                    full: bool, lads: list[str]) -> dict:
     from partners.services.similar import comparison_areas
 
-    codes = [area] if area else lads
+    # The region's count is the sum of its local authorities' where every one is given (as the public release
+    # counts it), else the region's own figure where the source gives one (a force's extract for its police
+    # force area); its rate and confidence limits are the region's own figure's.
+    own = {area} if area else region_codes(lads)
+    codes = [area] if area else [*lads, *sorted(own)]
     values = list(IndicatorValue.objects.filter(indicator=indicator, area_code__in=codes, category="", sex="Persons",
                                                 last_month__lte=year.last_month))
     if not full:  # the public release holds whole years only
@@ -107,9 +118,13 @@ def _indicator_row(measure: Measure, indicator: Indicator, area: str | None, yea
            "proxy": "no", "area": area or "region", "unit": indicator.unit if full else "count"}
     if not periods:
         return {**row, "period": year.label, "count": no_data(year.label)}
-    _, _, period = periods[-1]
-    base_period = next((p for _, first, p in periods if first == baseline.first_month), None) or next(
-        (p for _, first, p in periods if first >= baseline.first_month), None)
+    _, current_first, period = periods[-1]
+    # The baseline is a period of the same kind and length as the current one (a 3-year pooled rate against a
+    # 3-year pooled rate, a year against a year): the one starting with the baseline year, else the first after.
+    shape = {v.period: (v.period_kind, _months(v)) for v in whole}
+    alike = [(first, p) for _, first, p in periods if shape[p] == shape[period] and first <= current_first]
+    base_period = next((p for first, p in alike if first == baseline.first_month), None) or next(
+        (p for first, p in alike if first >= baseline.first_month), None)
     age = whole[0].age_band
     young_band = next((v.age_band for v in values if UNDER_25.match(v.age_band)), None)
 
@@ -118,17 +133,21 @@ def _indicator_row(measure: Measure, indicator: Indicator, area: str | None, yea
             return None
         if not full:
             return _released(indicator, band, label, area)
-        cells = [v for v in values if v.period == label and v.age_band == band]
-        if len(cells) < len(codes) or any(v.count is None for v in cells):
+        cells = [v for v in values if v.period == label and v.age_band == band and v.count is not None]
+        by_lad = [v for v in cells if v.area_code in lads]
+        if area is None and len(by_lad) == len(lads):  # every local authority's count, summed (as the release)
+            cells = by_lad
+        else:  # the area's, or the region's own police force area's, as published
+            cells = [v for v in cells if v.area_code in own][:1]
+        if not cells:
             return None
         total = sum(v.count for v in cells)
         return int(total) if float(total).is_integer() else total
 
     def value(label: str | None):
-        if not full or area is None or label is None:
+        if not full or label is None:
             return None
-        cell = next((v for v in values if v.period == label and v.age_band == age), None)
-        return cell if cell is not None else None
+        return next((v for v in values if v.period == label and v.age_band == age and v.area_code in own), None)
 
     current, base = value(period), value(base_period)
     row.update({"period": period, "count": count(period, age), "value": current.value if current else None,
@@ -168,7 +187,7 @@ def _proxy_row(measure: Measure, area: str | None, year: Year, baseline: Year, a
     from dataclasses import replace
 
     from core.problems import Refused
-    from insights.query.access import for_region
+    from insights.query.access import for_region, loaded_months
     from insights.query.figures import FigureQuery
 
     row = {"measure": measure.label, "proxy": "yes", "area": area or "region", "period": year.label,
@@ -190,7 +209,11 @@ def _proxy_row(measure: Measure, area: str | None, year: Year, baseline: Year, a
         picked = [r["count"] for r in rows if only is None or r.get(by) == only]
         if any(not known(c) for c in picked):
             return WITHHELD
-        return sum(picked) if picked else None
+        if picked:
+            return sum(picked)
+        # Nothing counted: none happened in the months loaded, or no month of the year is loaded at all.
+        held = [m for m in loaded_months(source) if y.first_month <= m <= y.last_month]
+        return 0 if held else no_data(y.label)
 
     row["count"], row["baseline_count"], row["baseline_period"] = total(year), total(baseline), baseline.label
     row["change_since_baseline_percent"] = _change(row["count"], row["baseline_count"])
@@ -240,6 +263,13 @@ def sentences(rows: list[dict]) -> list[str]:
         since = (f", {_percent_text(change)} since the baseline {row['baseline_period']}"
                  if change is not None else "")
         kind = "a proxy, as no indicator is loaded for this measure" if row["proxy"] == "yes" else "from an indicator"
+        young = row.get("under_25_count")
+        aged = f", {young:,.0f} of them aged under 25" if known(young) and young is not None else ""
+        compared = ""
+        if row.get("comparison_value") is not None and row.get("value") is not None:
+            compared = (f" The rate was {row['value']:,.1f} {row.get('unit') or ''}".rstrip() +
+                        f" against {row['comparison_value']:,.1f} on average in its most similar areas "
+                        f"({row['comparison_basis']}).")
         found.append(f"{row['measure']} ({kind}: {row['source'].split(': ', 1)[-1]}): {row['count']:,.0f} in "
-                     f"{row['period']}{since}.")
+                     f"{row['period']}{aged}{since}.{compared}")
     return found

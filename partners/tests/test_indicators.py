@@ -31,13 +31,15 @@ pytestmark = pytest.mark.django_db
     ("2024/25 Q4", "quarter", "2025-01", "2025-03", "2024/25 Q4"),
     ("March 2024", "month", "2024-03", "2024-03", "2024-03"),
     ("2024-03", "month", "2024-03", "2024-03", "2024-03"),
+    ("2023/24 academic year", "academic year", "2023-09", "2024-08", "2023/24 academic year"),
+    ("2023-24 Academic Year", "academic year", "2023-09", "2024-08", "2023/24 academic year"),
 ])
 def test_periods_parse(text, kind, first, last, label) -> None:
     period = parse_period(text)
     assert (period.kind, period.first_month, period.last_month, period.label) == (kind, first, last, label)
 
 
-@pytest.mark.parametrize("text", ["2024-13", "2020/22", "Spring 2024", "", "2021 - 19"])
+@pytest.mark.parametrize("text", ["2024-13", "2020/22", "Spring 2024", "", "2021 - 19", "2023/25 academic year"])
 def test_periods_refused(text) -> None:
     with pytest.raises(PeriodError):
         parse_period(text)
@@ -172,3 +174,82 @@ def test_release_command_lists_the_indicators_source(tmp_path, capsys) -> None:
     lines = capsys.readouterr().out.splitlines()
     cell = "indicators,fingertips-11201|All ages|Persons,total,all,2021/22,region,"
     assert any(line.startswith(cell) for line in lines)
+
+
+def test_an_area_listed_under_two_area_types_is_kept_once(tmp_path) -> None:
+    """Fingertips' whole-indicator export (``all_data/csv/by_indicator_id``) lists a metropolitan district under
+    every area type it belongs to (districts and counties), with the same figures: the value is kept once. The
+    same cell with different figures is refused, naming both lines."""
+    rows = []
+    for area_type in ("Counties & UAs (from Apr 2023)", "Districts & UAs (from Apr 2023)"):
+        rows += [fingertips_row(code, "2021/22", 300 + i, **{"Area Type": area_type}) for i, code in enumerate(LAS)]
+    summary = ingest_indicators([write_csv(tmp_path / "all.csv", rows, FINGERTIPS_COLUMNS)], "fingertips")
+    assert summary.rows == summary.created == len(LAS) == IndicatorValue.objects.count()
+    conflict = write_csv(tmp_path / "conflict.csv", [fingertips_row("E08000025", "2022/23", 5),
+                                                     fingertips_row("E08000025", "2022/23", 6)], FINGERTIPS_COLUMNS)
+    problems = _refused([conflict], "fingertips")
+    assert [(p.line, p.column) for p in problems[:1]] == [(3, "Time period")]
+    assert "repeats line 2" in problems[0].message and "different figures" in problems[0].message
+
+
+def test_areas_outside_the_geography_are_refused_unless_the_analyst_leaves_them_out(tmp_path, capsys) -> None:
+    """A Fingertips export of every local authority in England names areas the region's geography does not
+    hold: refused by name, or with ``--skip-other-areas`` left out and counted; a malformed code is refused
+    either way."""
+    rows = [fingertips_row("E08000025", "2021/22", 280), fingertips_row("E06000001", "2021/22", 40,
+                                                                        **{"Area Name": "Hartlepool"})]
+    england = write_csv(tmp_path / "england.csv", rows, FINGERTIPS_COLUMNS)
+    problems = _refused([england], "fingertips")
+    assert [(p.line, p.column) for p in problems[:1]] == [(3, "Area Code")] and "E06000001" in problems[0].message
+    malformed = write_csv(tmp_path / "malformed.csv", [*rows, fingertips_row("E8000025", "2021/22", 1)],
+                          FINGERTIPS_COLUMNS)
+    with pytest.raises(InputRejected) as caught:
+        ingest_indicators([malformed], "fingertips", skip_other_areas=True)
+    assert [(p.line, p.column) for p in caught.value.problems[:1]] == [(4, "Area Code")]
+    call_command("ingest", "indicator", str(england), "--skip-other-areas")
+    assert "rows for areas outside the geography (left out)  1" in capsys.readouterr().out
+    assert list(IndicatorValue.objects.values_list("area_code", "count")) == [("E08000025", 280)]
+
+
+def test_one_indicator_one_unit(tmp_path) -> None:
+    """Values keep their unit: a tidy file giving one measure in two units, or a file giving an indicator already
+    held in another unit, is refused by name (its values would be read in the wrong unit); a unit given for an
+    indicator held without one is taken."""
+    mixed = write_csv(tmp_path / "mixed.csv", [tidy_row("ambulance-callouts", "E08000025", "2023/24", 40),
+                                               tidy_row("ambulance-callouts", "E08000026", "2023/24", 9.5,
+                                                        unit="per 1,000 residents")], TIDY_COLUMNS)
+    problems = _refused([mixed], "tidy")
+    assert [(p.line, p.column) for p in problems[:1]] == [(3, "unit")] and "per 1,000 residents" in problems[0].message
+    ingest_indicators([fingertips_export(tmp_path / "a.csv", ["2020/21"])], "fingertips")
+    ingest_indicators([fingertips_export(tmp_path / "b.csv", ["2021/22"])], "fingertips", unit="per 100,000")
+    assert Indicator.objects.get().unit == "per 100,000"
+    with pytest.raises(InputRejected) as caught:
+        ingest_indicators([fingertips_export(tmp_path / "c.csv", ["2022/23"])], "fingertips", unit="per 1,000")
+    assert caught.value.problems[0].column == "--unit" and "held in 'per 100,000'" in caught.value.problems[0].message
+    assert not IndicatorValue.objects.filter(period="2022/23").exists()
+
+
+def test_a_bad_number_is_one_problem_and_a_row_needs_a_count_or_a_value(tmp_path) -> None:
+    path = write_csv(tmp_path / "t.csv", [tidy_row("hes-sharp-object", "E08000025", "2023/24", "4x"),
+                                          tidy_row("hes-sharp-object", "E08000026", "2023/24", "")], TIDY_COLUMNS)
+    assert [(p.line, p.column, p.message) for p in _refused([path], "tidy")[:-1]] == [
+        (2, "count", "'4x' is not a number"), (3, "count", "give a count or a value")]
+
+
+def test_a_file_with_only_its_header_is_refused(tmp_path) -> None:
+    """An export that came out empty is a mistake to say, not a file to record as loaded (and then skip)."""
+    empty = write_csv(tmp_path / "empty.csv", [], FINGERTIPS_COLUMNS)
+    assert [(p.line, p.message) for p in _refused([empty], "fingertips")[:1]] == [
+        (2, "the file has no rows (only its header)")]
+    assert not IndicatorFile.objects.exists()
+
+
+def test_a_tidy_file_with_an_unknown_area_or_a_period_it_cannot_read_is_refused_by_name(tmp_path) -> None:
+    path = write_csv(tmp_path / "tidy.csv", [tidy_row("hes-sharp-object", "E08000025", "2023/24", 20),
+                                             tidy_row("hes-sharp-object", "E09999999", "2023/24", 3),
+                                             tidy_row("hes-sharp-object", "E08000026", "Q3 2023", 4)], TIDY_COLUMNS)
+    found = {(p.line, p.column): p.message for p in _refused([path], "tidy") if p.file == str(path)}
+    assert set(found) == {(3, "area_code"), (4, "period")}
+    assert "unknown area code 'E09999999'" in found[(3, "area_code")]
+    assert "period 'Q3 2023' is not" in found[(4, "period")]
+    assert not IndicatorValue.objects.exists()

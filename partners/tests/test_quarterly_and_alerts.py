@@ -24,8 +24,11 @@ def test_quarters_are_financial() -> None:
     assert (quarter.first_day, quarter.last_day) == (date(2025, 10, 1), date(2025, 12, 31))
     assert (Quarter.parse("2025Q4").first_day, Quarter.parse("2025Q4").last_day) == (date(2026, 1, 1),
                                                                                      date(2026, 3, 31))
-    with pytest.raises(ValueError):
-        Quarter.parse("2025Q5")
+    # The financial year may be named as the indicators' periods name it (their 2025Q3 is a calendar quarter).
+    assert Quarter.parse("2025/26 Q3") == quarter
+    for wrong in ("2025Q5", "2025/27 Q3", "Q3 2025"):
+        with pytest.raises(ValueError):
+            Quarter.parse(wrong)
 
 
 def _returns() -> None:
@@ -149,3 +152,91 @@ def test_after_an_ingest_new_hot_spots_in_a_partners_area_are_alerted_once(demo_
     new = check_after_ingest("test")
     assert {(a.organisation_id, a.lsoa_code, a.pattern) for a in new} == {(org.pk, c, k) for c, k in expected.items()}
     assert check_after_ingest("test") == []
+
+
+def test_the_four_quarters_add_up_to_the_years_reach_in_the_monitoring_query_layer() -> None:
+    """Reach is counted by monitoring's rules: the four quarters of 2025/26 add up to monitoring's headline
+    for the year (accepted returns only, new participants only), measure by measure."""
+    from monitoring.services.reach import headline
+
+    _returns()
+    quarters = [quarterly_return(Quarter(2025, n)) for n in (1, 2, 3, 4)]
+
+    def total(measure: str) -> int:
+        return sum(r["value"] for rows in quarters for r in rows if r["measure"] == measure)
+
+    year = headline(2025)
+    assert year["reach_under_25"] == 57  # Q2's return (19) and Q3's two (38); the submitted one does not count
+    assert total("young people aged 24 and under reached") == year["reach_under_25"]
+    assert total("people over 24 reached") == year["reach_over_24"]
+    assert total("professionals trained (provider returns)") == year["professionals_trained"]
+    assert total("people reached") == year["reach_under_25"] + year["reach_over_24"]
+
+
+def test_only_those_who_opted_in_on_the_alerts_page_are_emailed(client, mailoutbox) -> None:
+    """Two partners of one organisation: the one who ticked the box on the alerts page is emailed, the other is
+    not; unticking stops the emails."""
+    from django.test import TestCase
+
+    ours = Organisation.objects.create(name="Sandwell Council", kind="local_authority", area_codes=["E01009001"])
+    keen = User.objects.create_user("keen", "keen@example.org", "a-long-password-1", role="partner",
+                                    organisation=ours)
+    User.objects.create_user("quiet", "quiet@example.org", "a-long-password-1", role="partner", organisation=ours)
+    client.force_login(keen)
+    assert client.post("/partners/alerts/", {"email": "on"}).status_code == 302
+    assert 'id="email" name="email" checked' in client.get("/partners/alerts/").content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        record_alerts({"E01009001": "hot spot"}, "2024-12")
+    assert [m.to for m in mailoutbox] == [["keen@example.org"]]
+    assert client.post("/partners/alerts/", {}).status_code == 302
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        record_alerts({"E01009001": "emerging hot spot"}, "2025-01")
+    assert len(mailoutbox) == 1 and HotspotAlert.objects.count() == 2
+
+
+def test_the_training_register_row_is_the_registers_distinct_professionals(tmp_path) -> None:
+    """Professionals at the partnership's sessions, imported through the register's own plain CSV: a person at
+    two sessions of the quarter counts once, and a session in another quarter counts in that quarter; with no one
+    in two quarters, the quarters add up to the register's own yearly headline."""
+    from engagement.figures import headline
+    from engagement.models import Course
+    from engagement.services.imports import import_attendance
+
+    Organisation.objects.create(name="Test VRP", kind="vrp")
+    Course.objects.create(code="exploitation-1", title="Exploitation", theme="education", length_minutes=120)
+    rows = ["session,date,course,organisation,attendee,name,email,sector,count",
+            "S-1,2025-10-14,exploitation-1,Test VRP,professional,Ann Lee,ann@example.org,education,",
+            "S-1,2025-10-14,exploitation-1,Test VRP,professional,Bo Khan,bo@example.org,health,",
+            "S-2,2025-11-20,exploitation-1,Test VRP,professional,Ann Lee,ann@example.org,education,",
+            "S-2,2025-11-20,exploitation-1,Test VRP,professional,Cy Dunn,cy@example.org,police,",
+            "S-3,2025-07-10,exploitation-1,Test VRP,professional,Di Roy,di@example.org,police,"]
+    path = tmp_path / "register.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import_attendance("cli", path, path.name)
+
+    def register(quarter: str) -> int:
+        return next(r["value"] for r in quarterly_return(Quarter.parse(quarter))
+                    if r["measure"] == "professionals trained (training register)")
+
+    yearly = next(r["value"] for r in headline(2025) if r["measure"] == "professionals_trained")
+    assert (register("2025Q3"), register("2025Q2"), register("2025Q4")) == (3, 1, 0)
+    assert register("2025Q2") + register("2025Q3") == yearly == 4
+
+
+def test_the_home_page_lists_the_hot_spots_found_in_the_newest_data_only(client, small_street_file) -> None:
+    """The home page's "new hot spots" are those found in the newest police.uk month loaded; an older alert stays
+    on the alerts page, and with nothing new the home page says so."""
+    from insights.ingest.police_uk import ingest_police_uk
+
+    ingest_police_uk([small_street_file])  # police.uk data through 2024-03
+    ours = Organisation.objects.create(name="Walsall Council", kind="local_authority",
+                                       area_codes=["E01009001", "E01009002"])
+    partner = User.objects.create_user("w", "w@example.org", "a-long-password-1", role="partner", organisation=ours)
+    record_alerts({"E01009001": "hot spot"}, "2024-02")
+    client.force_login(partner)
+    home = client.get("/").content.decode()
+    assert "E01009001" not in home and "No new hot spots in your area since the last data was loaded" in home
+    assert "E01009001" in client.get("/partners/alerts/").content.decode()
+    record_alerts({"E01009002": "emerging hot spot"}, "2024-03")
+    home = client.get("/").content.decode()
+    assert "E01009002" in home and "E01009001" not in home

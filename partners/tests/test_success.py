@@ -22,6 +22,8 @@ def test_without_indicators_proxies_are_used_and_said_to_be() -> None:
     assert rows["Hospital"]["proxy"] == "yes" and rows["Hospital"]["source"].startswith("proxy: ED assault")
     assert rows["Knife-enabled"]["proxy"] == "yes" and "possession of weapons" in rows["Knife-enabled"]["source"]
     assert rows["Non-domestic"]["proxy"] == "no" and "no source loaded" in rows["Non-domestic"]["source"]
+    # Nothing loaded for the year is "no data", never a blank or a zero.
+    assert [str(rows[m]["count"]) for m in ("Hospital", "Knife-enabled")] == ["no data for 2022/23"] * 2
     text = sentences(list(rows.values()))
     assert "proxy" in text[0] and "proxy" in text[1]
 
@@ -44,6 +46,7 @@ def test_an_indicator_replaces_the_proxy_with_baseline_and_under_25s(tmp_path) -
     assert rows["Knife-enabled"]["proxy"] == "yes"
     text = sentences(list(rows.values()))
     assert "proxy" not in text[0] and "from an indicator" in text[0] and "proxy" in text[1]
+    assert f"{hospital['under_25_count']:,} of them aged under 25" in text[0]
     birmingham = by_measure(success_measures(FY, area="E08000025"))["Hospital"]
     assert birmingham["count"] == 240 and birmingham["value"] == pytest.approx(240 / LAS["E08000025"][1] * 1e5)
     assert birmingham["lower_ci95"] < birmingham["value"] < birmingham["upper_ci95"]
@@ -72,6 +75,8 @@ def test_sna_section_uses_the_indicator(tmp_path) -> None:
     section = _success_section(for_region(FigureQuery("police")), {}, ReportPeriod(2022, True), FULL)
     assert "proxy" not in section.sentences[0] and "Hospital admissions for violence" in section.sentences[0]
     assert "proxy" in section.sentences[1]
+    assert section.figures[0].shown == ["measure", "source", "period", "count", "under_25_count",
+                                        "change_since_baseline_percent"]
 
 
 def test_most_similar_areas_by_standardised_distance() -> None:
@@ -130,8 +135,99 @@ def test_published_most_similar_groups_are_used_where_loaded(tmp_path) -> None:
     # fingertips_export: local authority j has 300 + 40 j admissions (Sandwell j = 3, Walsall j = 5).
     expected = ((300 + 120) / sandwell[1] + (300 + 200) / walsall[1]) / 2 * 100_000
     assert hospital["comparison_value"] == pytest.approx(expected, abs=0.01)
+    text = sentences(success_measures(FY, area="E08000025"))[0]
+    assert (f"The rate was {hospital['value']:,.1f} against {expected:,.1f} on average in its most similar areas "
+            "(published most similar group (test groups))") in text
     bad = write_csv(tmp_path / "bad.csv", [{"area_code": "E08000025", "similar_area_code": "E08999999"}],
                     ["area_code", "similar_area_code"])
     with pytest.raises(CommandError, match="bad.csv, line 2, column 'similar_area_code'"):
         call_command("similar_groups", str(bad), "--source", "x")
     assert SimilarArea.objects.count() == 2
+
+
+def test_the_baseline_is_a_period_of_the_same_kind_and_length(tmp_path) -> None:
+    """A 3-year pooled count is compared with the 3-year pooled count starting in the baseline year, never with a
+    single year that happens to start then (which would read as a 220% rise)."""
+    from core.testing.fingertips import TIDY_COLUMNS, tidy_row, write_csv
+
+    rows = [tidy_row("homicide-index", "E08000025", period, count)
+            for period, count in (("2019", 30), ("2019 - 21", 90), ("2020 - 22", 96))]
+    ingest_indicators([write_csv(tmp_path / "t.csv", rows, TIDY_COLUMNS)], "tidy", success_measure="homicide")
+    set_baseline_year("test", "2019")
+    homicide = by_measure(success_measures(Year(2022), area="E08000025"))["Non-domestic"]
+    assert (homicide["period"], homicide["count"]) == ("2020 - 22", 96)
+    assert (homicide["baseline_period"], homicide["baseline_count"]) == ("2019 - 21", 90)
+    assert homicide["change_since_baseline_percent"] == round(100 * (96 - 90) / 90, 1)
+
+
+def test_a_force_extract_for_the_police_force_area_gives_the_regions_figure(tmp_path, shared_data) -> None:
+    """Knife-enabled serious violence from a force extract published for the West Midlands police force area
+    (E23000014; its local authorities are the region's, from the real lookup): the region's row uses the
+    force area's own count, rate and confidence limits, not a sum of local authorities it does not have."""
+    from core.testing.fingertips import TIDY_COLUMNS, tidy_row, write_csv
+    from geography.services.lookups import import_lookup
+
+    import_lookup(shared_data / "geography/lookup_ltla24_csp24_pfa24.csv.gz", keep=set(LAS))
+    rows = [tidy_row("knife-enabled", "E23000014", period, count, value=str(rate), lower_ci95=str(rate - 2),
+                     upper_ci95=str(rate + 2), unit="per 100,000", measure_name="Knife-enabled offences",
+                     source="West Midlands Police extract (test)")
+            for period, count, rate in (("2019/20", 3100, 106.0), ("2022/23", 2790, 95.4))]
+    path = write_csv(tmp_path / "wmp.csv", rows, [*TIDY_COLUMNS, "lower_ci95", "upper_ci95"])
+    ingest_indicators([path], "tidy", success_measure="knife_violence")
+    knife = by_measure(success_measures(FY))["Knife-enabled"]
+    assert (knife["proxy"], knife["period"], knife["count"], knife["value"]) == ("no", "2022/23", 2790, 95.4)
+    assert (knife["lower_ci95"], knife["upper_ci95"]) == (93.4, 97.4)
+    assert (knife["baseline_period"], knife["baseline_count"], knife["baseline_value"]) == ("2019/20", 3100, 106.0)
+    assert knife["change_since_baseline_percent"] == round(100 * (95.4 - 106.0) / 106.0, 1)
+    # The public see it through the release: the force area's count in the region only, rounded.
+    from insights.query.access import PUBLIC
+
+    public = by_measure(success_measures(FY, access=PUBLIC))["Knife-enabled"]
+    assert public["value"] is None and public["count"] % 5 == 0 and abs(public["count"] - 2790) <= 5
+    assert abs(public["baseline_count"] - 3100) <= 5
+    # Where every local authority's count is given too, the region's count is their sum, in full and in the
+    # release alike (never the two added together).
+    more = [tidy_row("knife-enabled", code, "2022/23", 400, unit="per 100,000", measure_name="Knife-enabled offences",
+                     source="West Midlands Police extract (test)") for code in LAS]
+    ingest_indicators([write_csv(tmp_path / "lads.csv", more, TIDY_COLUMNS)], "tidy")
+    assert by_measure(success_measures(FY))["Knife-enabled"]["count"] == 400 * len(LAS)
+    public = by_measure(success_measures(FY, access=PUBLIC))["Knife-enabled"]
+    assert abs(public["count"] - 400 * len(LAS)) <= 5 * len(LAS)
+
+
+def test_a_local_authoritys_deprivation_is_its_lsoas_newest_edition_mean(shared_data) -> None:
+    """Without a score of its own, a local authority's deprivation is the mean IMD score of its LSOAs in the
+    newest edition loaded, never two editions averaged together; its own score, where loaded, comes first."""
+    from geography.models import DeprivationRecord
+    from geography.services.lookups import import_lookup
+    from partners.services.similar import lad_features
+
+    first, second = "E01010113", "E01010114"
+    import_lookup(shared_data / "geography/lookup_lsoa21_ward24_ltla24.csv.gz", keep={first, second})
+    for code, old, new in ((first, 40.0, 30.0), (second, 20.0, 10.0)):
+        DeprivationRecord.objects.create(area_code=code, edition=2019, values={"imd_score": old, "crime_score": 1})
+        DeprivationRecord.objects.create(area_code=code, edition=2025, values={"imd_score": new})
+    from insights.query.areas import local_authority_of
+
+    lad = local_authority_of(first)
+    assert lad == local_authority_of(second) == "E08000029"
+    assert lad_features()[lad]["deprivation"] == 20.0
+    DeprivationRecord.objects.create(area_code=lad, edition=2019, values={"imd_score": 17.5})
+    assert lad_features()[lad]["deprivation"] == 17.5
+
+
+def test_an_indicator_configured_open_is_shown_to_the_public_in_full(tmp_path, settings) -> None:
+    """Disclosure is a property of the source: an indicator its publisher already publishes in full, configured
+    open, gives the public its rate and confidence limits as published; controlled, only the release's count."""
+    from core.release import clear_memo
+    from insights.query.access import PUBLIC
+
+    ingest_indicators([fingertips_export(tmp_path / "f.csv", ["2021/22", "2022/23"])], "fingertips",
+                      success_measure="hospital_admissions")
+    controlled = by_measure(success_measures(FY, area="E08000025", access=PUBLIC))["Hospital"]
+    assert controlled["value"] is None and controlled["count"] % 5 == 0
+    settings.VRP_SOURCE_DISCLOSURE = "indicator.fingertips-11201=open"
+    clear_memo()
+    opened = by_measure(success_measures(FY, area="E08000025", access=PUBLIC))["Hospital"]
+    assert opened["count"] == 280 and opened["value"] == pytest.approx(280 / LAS["E08000025"][1] * 1e5)
+    assert opened["lower_ci95"] < opened["value"] < opened["upper_ci95"]

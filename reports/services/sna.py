@@ -394,7 +394,8 @@ def _success_section(query: FigureQuery, by_key: dict, period: ReportPeriod, acc
     rows = success_measures(Year(period.year, period.financial), query.area, access)
     section.sentences += sentences(rows)
     measures = _figure("success_measures", "Success measures (indicators, or proxies where none)", rows)
-    measures.shown = [c for c in ("measure", "source", "period", "count", "change_since_baseline_percent")
+    measures.shown = [c for c in ("measure", "source", "period", "count", "under_25_count",
+                                  "change_since_baseline_percent")
                       if c in measures.columns]
     section.figures.append(measures)
     return section

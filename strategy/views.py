@@ -146,7 +146,8 @@ def commitment_page(request: HttpRequest, commitment_id: int) -> HttpResponse:
                 return redirect("strategy:commitment", commitment_id=commitment.pk)
     return form_page(request, "strategy/commitment.html", {
         "progress": plan.commitment_progress(commitment), "commitment": commitment, "form": form,
-        "problems": problems, "manager": plan.may_manage(request.user), "updates": commitment.updates.all()},
+        "problems": problems, "manager": plan.may_manage(request.user), "updates": commitment.updates.all(),
+        "follow_ups": plan.follow_ups_shown(request.user, commitment)},
         form, problems=problems)
 
 
@@ -226,8 +227,11 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("strategy:meeting", meeting_id=meeting.pk)
+    decisions = [{"decision": d, "commitment": next(iter(plan.named_commitments(
+        request.user, [d.commitment] if d.commitment else [])), None)}
+        for d in meeting.decisions.select_related("commitment__priority__strategy")]
     return form_page(request, "strategy/meeting.html", {
-        "meeting": meeting, "forms": forms, "problems": problems, "now": timezone.now(),
+        "meeting": meeting, "forms": forms, "problems": problems, "now": timezone.now(), "decisions": decisions,
         "actions": plan.visible_board_actions(request.user).filter(meeting=meeting)},
         forms[chosen] if chosen else None, problems=problems)
 
@@ -290,8 +294,10 @@ def consultation_page(request: HttpRequest, consultation_id: int) -> HttpRespons
                 problems = exc.problems
             else:
                 return redirect("strategy:consultation", consultation_id=consultation.pk)
+    ideas = [{"idea": i, "commitments": plan.named_commitments(request.user, list(i.commitments.all()))}
+             for i in consultation.ideas.prefetch_related("commitments__priority__strategy")]
     return form_page(request, "strategy/consultation.html", {"consultation": consultation, "form": form,
-                                                             "problems": problems},
+                                                             "problems": problems, "ideas": ideas},
                      form, problems=problems)
 
 

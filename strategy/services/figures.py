@@ -73,7 +73,8 @@ RELEASE_CELLS: dict[str, tuple[str, str, str, str] | None] = {
 class Reading:
     """A figure's value for an area and period, or None with the reason ("no data"), and what it rests on.
 
-    ``coverage`` is the share of the period the value covers (months with data, or elapsed for returns);
+    ``coverage`` is the share of the period the value covers (months with data; for returns, up to the latest
+    return due, ``reported_share``; for the training register, the time elapsed);
     ``returns_expected`` and ``returns_missing`` count the returns due in the period and not in.
     """
 
@@ -200,16 +201,49 @@ def _returns_reading(spec: MeasureFigure, area: str | None, first_month: str, la
     due = [r for r in late_and_missing(today, projects) if first <= r["period_start"] <= last
            and r["state"] != "submitted late"]
     expected = sum(1 for p in projects for start, _ in _periods(p, today) if first <= start <= last)
-    elapsed = min(max((min(today, last) - first).days + 1, 0) / ((last - first).days + 1), 1.0)
+    covered = reported_share(projects, first, last, today,
+                             set(accepted.values_list("project_id", "period_start")))
     if not accepted.exists():
-        return Reading(None, elapsed, f"no accepted return for {first_month} to {last_month}",
+        return Reading(None, covered, f"no accepted return for {first_month} to {last_month}",
                        expected, len(due))
     if spec.subject == "outcome":
         value = OutcomeValue.objects.filter(measure=measure, monitoring_return__in=accepted).aggregate(
             total=Sum("value"))["total"] or 0
     else:
         value = sum(p[spec.name] for p in _reach_in_period(accepted).values())
-    return Reading(float(value), elapsed, "", expected, len(due))
+    return Reading(float(value), covered, "", expected, len(due))
+
+
+def reported_share(projects: list, first: date, last: date, today: date, accepted: set[tuple[int, date]]) -> float:
+    """The share of ``first`` to ``last`` that the projects' returns can cover by ``today``: up to the end of
+    each project's latest period whose return is due (or already accepted), the whole span once a project has
+    ended and every return of it is due or in; the least of the projects (the figure sums them all).
+
+    A return is due ``RETURN_DUE_DAYS`` after its period ends, so the months since then are not yet expected
+    to be reported: a reach target is not judged on a quarter whose return cannot be in yet, and a period is
+    not over (off track) until its last return is due.
+    """
+    from datetime import timedelta
+
+    from monitoring.services.periods import due_date
+
+    if today < first:
+        return 0.0
+    span = (last - first).days + 1
+    until = last
+    for project in projects:
+        periods = [(start, end) for start, end in _periods(project, today) if first <= start <= last]
+        if not periods:
+            begins = project.planned_start or project.award_date
+            if first <= begins <= last:  # starts later in the span: nothing can be reported yet
+                until = min(until, begins - timedelta(days=1))
+            continue
+        done = [end for start, end in periods if due_date(end) < today or (project.pk, start) in accepted]
+        ended = project.planned_end is not None and project.planned_end <= periods[-1][1]
+        if ended and len(done) == len(periods):
+            continue
+        until = min(until, max(done) if done else periods[0][0] - timedelta(days=1))
+    return min(max((until - first).days + 1, 0) / span, 1.0)
 
 
 def _periods(project: object, today: date) -> list:

@@ -64,6 +64,29 @@ def visible_board_actions(user: object) -> QuerySet[BoardAction]:
     return actions.none()
 
 
+def named_commitments(user: object, commitments: list[Commitment]) -> list[dict]:
+    """The commitments (an idea's answer, a decision's subject) this user may see named: their own (linked) and
+    those of published strategies (public anyway, named without a link); another organisation's commitment in
+    an unpublished strategy is left out, as the commitment's own page answers 404."""
+    visible = set(visible_commitments(user).filter(pk__in=[c.pk for c in commitments]).values_list("pk", flat=True))
+    return [{"commitment": c, "link": c.pk in visible} for c in commitments
+            if c.pk in visible or c.priority.strategy.is_published]
+
+
+def follow_ups_shown(user: object, commitment: Commitment) -> list[dict]:
+    """The incident follow-up work linked to a commitment, each with its title only where the incidents' own
+    rules let this user see that action (coordinators; the owning organisation of an incident it is invited to);
+    otherwise its owner and status alone, since an action's title can say what happened."""
+    from incidents.services.response import is_coordinator, visible_incidents
+
+    actions = list(commitment.incident_follow_ups.select_related("organisation", "incident"))
+    seen = set(visible_incidents(user).filter(pk__in=[a.incident_id for a in actions]).values_list("pk", flat=True))
+    organisation_id = getattr(user, "organisation_id", None)
+    return [{"action": a, "title": a.title if is_coordinator(user) or (
+        a.incident_id in seen and organisation_id and a.organisation_id == organisation_id) else ""}
+        for a in actions]
+
+
 def may_update(user: object, commitment: Commitment) -> bool:
     """Owners (the owning organisation's partners) and managers add narrative updates."""
     return may_manage(user) or (role_of(user) is Role.PARTNER and user.organisation_id == commitment.owner_id)
@@ -284,7 +307,9 @@ def measure_progress(measure: Measure, today: date | None = None, public: bool =
     period_end = date.fromordinal(_add_months(date(int(end_month[:4]), int(end_month[5:7]), 1), 1).toordinal() - 1)
     status = measure_status(
         value=current.value, coverage=current.coverage, target=measure.target, direction=measure.direction,
-        baseline=baseline.value, baseline_months=len(months_in(measure.baseline_from, measure.baseline_to)),
+        # A baseline with months missing stands for the months it covers only.
+        baseline=baseline.value,
+        baseline_months=len(months_in(measure.baseline_from, measure.baseline_to)) * baseline.coverage,
         period_months=len(months_in(measure.period_from, measure.period_to)), period_end=period_end, today=today,
         unit=spec.unit, returns_missing=current.returns_missing, note=current.note)
     return current, status

@@ -39,7 +39,9 @@ def public_commitment(commitment: object, today: date | None = None) -> dict:
 
 
 def you_said_we_did() -> list[dict]:
-    """Published consultations with participants by age band (counts, no names) and each idea's answer."""
-    return [{"consultation": c, "ideas": [{"idea": i, "commitments": list(i.commitments.all())}
-                                          for i in c.ideas.all()]}
-            for c in Consultation.objects.filter(is_published=True).prefetch_related("ideas__commitments")]
+    """Published consultations with participants by age band (counts, no names) and each idea's answer; the
+    commitments named are those of published strategies only (an unpublished strategy's are the partners')."""
+    return [{"consultation": c, "ideas": [{"idea": i, "commitments": [
+                cm for cm in i.commitments.all() if cm.priority.strategy.is_published]} for i in c.ideas.all()]}
+            for c in Consultation.objects.filter(is_published=True).prefetch_related(
+                "ideas__commitments__priority__strategy")]

@@ -47,7 +47,7 @@ def _number(value: float) -> str:
 
 
 def measure_status(*, value: float | None, coverage: float, target: Decimal | float, direction: str,
-                   baseline: float | None, baseline_months: int, period_months: int, period_end: date,
+                   baseline: float | None, baseline_months: float, period_months: int, period_end: date,
                    today: date, unit: str = "count", returns_missing: int = 0, note: str = "") -> Status:
     """The status of one measure from its reading (see the module's rules).
 

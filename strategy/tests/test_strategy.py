@@ -225,3 +225,107 @@ def test_you_said_we_did_counts_by_age_band_and_refuses_names(client, scene) -> 
     page = client.get("/strategy/public/you-said-we-did/").content.decode()
     assert "53 people took part: 41 aged 10 to 17, 12 aged 18 to 24" in page
     assert "More safe places" in page and "Sport for 100 young people" in page
+
+
+def test_a_quarter_whose_return_is_not_yet_due_is_not_expected(scene) -> None:
+    """Reach builds up as returns come in, 30 days after each quarter: mid-year the target is scaled to the
+    quarters whose returns are due, and the period is not judged over (off track) until its last return is."""
+    accepted_return(scene["project"], date(2024, 4, 1), 30)
+    accepted_return(scene["project"], date(2024, 7, 1), 30)
+    # 1 December: April to September is reported (the October–December return is due on 30 January).
+    reading, status = plan.measure_progress(scene["reach"], date(2024, 12, 1))
+    assert reading.value == 60 and reading.returns_missing == 0
+    assert reading.coverage == pytest.approx(183 / 365)
+    assert (status.state, status.reason) == (ON_TRACK, "60 against 50.14 expected by now (target 100)")
+    accepted_return(scene["project"], date(2024, 10, 1), 30)
+    # 5 April: 90 against a target of 100, but the January–March return is not due until 30 April.
+    reading, status = plan.measure_progress(scene["reach"], date(2025, 4, 5))
+    assert reading.value == 90 and status.state == ON_TRACK
+    assert status.reason == "90 against 75.34 expected by now (target 100)"
+    # 5 May: it is due and missing.
+    assert plan.measure_progress(scene["reach"], date(2025, 5, 5))[1].reason == "one return missing"
+    accepted_return(scene["project"], date(2025, 1, 1), 5)
+    reading, status = plan.measure_progress(scene["reach"], date(2025, 5, 5))
+    assert reading.coverage == 1.0
+    assert (status.state, status.reason) == (OFF_TRACK, "target missed: 95 against a target of 100")
+
+
+def test_a_baseline_with_months_missing_stands_for_the_months_it_covers(scene, monkeypatch) -> None:
+    """Six months of a twelve-month baseline loaded: the baseline is the rate of those six, not half a year's
+    count set against a whole year."""
+    from strategy.services.figures import Reading
+
+    def reading(figure, area, first_month, last_month, *args) -> Reading:
+        return Reading(300.0, 0.5) if first_month == "2023-04" else Reading(660.0, 1.0)
+
+    monkeypatch.setattr(plan, "read_figure", reading)
+    violence = plan.add_measure("test", scene["commitment"], Measure(
+        figure="violence", baseline_from="2023-04", baseline_to="2024-03", period_from="2024-04",
+        period_to="2025-03", target=Decimal("500"), direction="down"))
+    _, status = plan.measure_progress(violence, date(2025, 3, 15))
+    assert status.baseline == 600
+    assert (status.state, status.reason) == (AT_RISK, "count up 10% on baseline")
+
+
+def test_a_commitment_links_what_delivers_it(client, scene) -> None:
+    """Projects, school plans, incidents' follow-up work and evidence items; an incident action that is not
+    follow-up work is refused; a follow-up's title is shown only to those the incidents' rules show it to."""
+    from core.problems import InputRejected
+    from evidence.models import EvidenceItem
+    from evidence.services.items import save_item
+    from incidents.models import Incident
+    from incidents.services.response import add_action, change_status, record_incident
+    from places.models import PreventionPlan, School
+
+    item = save_item("test", EvidenceItem(title="Sport-based mentoring", summary="s", kind="toolkit",
+                                          status="published"))
+    school_plan = PreventionPlan.objects.create(school=School.objects.create(urn=100777, name="Hillside Academy"),
+                                                academic_year=2024)
+    incident = record_incident("test", Incident(occurred_at=datetime(2024, 9, 5, 20, tzinfo=UTC),
+                                                incident_type="assault", severity="serious", summary="Example."))
+    during = add_action("test", incident, "Visit the families", scene["other"], datetime(2024, 9, 6, tzinfo=UTC))
+    change_status("test", incident, "closed", follow_up="Mediation sessions at the youth club",
+                  follow_up_owner=scene["other"])
+    follow_up = incident.actions.get(is_follow_up=True)
+    with pytest.raises(InputRejected, match="link incident follow-up work only"):
+        plan.update_links("test", scene["commitment"], {"incident_follow_ups": [during]})
+    plan.update_links("test", scene["commitment"], {"school_plans": [school_plan], "incident_follow_ups": [follow_up],
+                                                    "evidence": [item]})
+    client.force_login(user(Role.INCIDENT_COORDINATOR, None, "coordinator"))
+    page = client.get(f"/strategy/commitments/{scene['commitment'].pk}/").content.decode()
+    for shown in ("Project SP-1", "Hillside Academy 2024/25", "Mediation sessions at the youth club",
+                  "Sport-based mentoring"):
+        assert shown in page, shown
+    client.force_login(scene["partner"])  # the commitment's owner, not invited to the incident
+    page = client.get(f"/strategy/commitments/{scene['commitment'].pk}/").content.decode()
+    assert "Mediation sessions" not in page
+    assert "Incident follow-up: work from an incident response (Easton Council, open)" in page
+
+
+def test_commitments_are_named_only_where_the_viewer_may_see_them(client, scene) -> None:
+    """"You said, we did" names the commitments of published strategies only; a partner's consultation and
+    meeting pages link its own commitments, name other published ones and leave out the rest."""
+    from strategy.models import Consultation
+
+    draft = plan.save_strategy("test", Strategy(year=2025, title="Draft 2025/26"))
+    hidden = plan.add_commitment("test", plan.add_priority("test", draft, "Draft priority"), "Draft youth hubs",
+                                 scene["other"], date(2026, 3, 31))
+    assembly = plan.save_consultation("test", Consultation(name="Youth Assembly", held_on=date(2025, 2, 1),
+                                                           participants={"10_17": 41}))
+    plan.add_idea("test", assembly, "Somewhere to go after school", 9, "Youth hubs",
+                  [scene["commitment"], scene["theirs"], hidden])
+    meeting = plan.record_meeting("test", plan.save_board("test", Board(name="Steering Group"), [scene["council"]]),
+                                  date(2025, 5, 1))
+    plan.add_decision("test", meeting, "Plan the hubs", hidden)
+    client.logout()
+    public = client.get("/strategy/public/you-said-we-did/").content.decode()
+    assert "Sport for 100 young people" in public and "Easton youth outreach" in public
+    assert "Draft youth hubs" not in public
+    client.force_login(scene["partner"])
+    page = client.get(f"/strategy/consultations/{assembly.pk}/").content.decode()
+    assert f'href="/strategy/commitments/{scene["commitment"].pk}/"' in page
+    assert "Easton youth outreach (Easton Council)" in page
+    assert f'/strategy/commitments/{scene["theirs"].pk}/' not in page and "Draft youth hubs" not in page
+    assert "Draft youth hubs" not in client.get(f"/strategy/meetings/{meeting.pk}/").content.decode()
+    client.force_login(scene["commissioner"])
+    assert "Draft youth hubs" in client.get(f"/strategy/meetings/{meeting.pk}/").content.decode()

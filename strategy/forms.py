@@ -7,6 +7,7 @@ from core.age_bands import AgeBand
 from core.models import Organisation
 from evidence.models import EvidenceItem
 from incidents.models import Action
+from partners.services.success import MEASURES as SUCCESS_MEASURES
 from places.models import PreventionPlan
 from strategy.models import Board, BoardAction, Commitment, Consultation, Measure, Strategy
 from strategy.services.figures import FIGURES
@@ -48,6 +49,9 @@ class MeasureForm(forms.ModelForm):
                               help_text="For reach and training: the theme to count.")
     outcome_measure = forms.IntegerField(required=False, label="Outcome measure id",
                                          help_text="For an outcome figure: the project's outcome measure.")
+    success_measure = forms.ChoiceField(choices=[("", "None"), *((m.key, m.label) for m in SUCCESS_MEASURES)],
+                                        required=False, help_text="For a success measure: which one (counted by "
+                                                                  "whole calendar or financial year).")
 
     class Meta:
         model = Measure
@@ -65,6 +69,10 @@ class MeasureForm(forms.ModelForm):
             self.instance.subject = str(data.get("outcome_measure") or "")
         elif spec and spec.subject == "theme":
             self.instance.subject = data.get("theme") or ""
+        elif spec and spec.subject == "success":
+            if not data.get("success_measure"):
+                self.add_error("success_measure", "Choose the success measure this figure follows.")
+            self.instance.subject = data.get("success_measure") or ""
         return data
 
 

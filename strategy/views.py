@@ -47,7 +47,7 @@ def progress_rows(commitments: list, today=None) -> list[dict]:
             rows.append({**base, "reason": progress["status"].reason})
         for m in progress["measures"]:
             measure, status = m["measure"], m["status"]
-            rows.append({**base, "figure": m["figure"].label, "area": measure.area_code or "region",
+            rows.append({**base, "figure": m["label"], "area": measure.area_code or "region",
                          "period": f"{measure.period_from} to {measure.period_to}", "baseline": status.baseline,
                          "value": m["reading"].value, "target": measure.target, "direction": measure.direction,
                          "measure_status": status.label, "reason": status.reason})

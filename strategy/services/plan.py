@@ -35,7 +35,7 @@ from strategy.models import (
     Strategy,
     Update,
 )
-from strategy.services.figures import FIGURES, Reading, months_in, read_figure
+from strategy.services.figures import FIGURES, Reading, describe, months_in, read_figure
 from strategy.services.status import Status, commitment_status, measure_status
 
 
@@ -159,6 +159,11 @@ def add_measure(actor: object, commitment: Commitment, measure: Measure) -> Meas
         problems.append(Problem("form", f"{measure.figure!r} is not a figure", column="figure"))
     elif spec.subject == "outcome" and not measure.subject.isdecimal():
         problems.append(Problem("form", "choose the outcome measure this follows", column="subject"))
+    elif spec.subject == "success":
+        from partners.services.success import MEASURES
+
+        if measure.subject not in {m.key for m in MEASURES}:
+            problems.append(Problem("form", "choose the success measure this follows", column="subject"))
     if problems:
         raise InputRejected(problems)
     measure.full_clean()
@@ -317,9 +322,15 @@ def measure_progress(measure: Measure, today: date | None = None, public: bool =
 
 def commitment_progress(commitment: Commitment, today: date | None = None) -> dict:
     """The commitment's measures with their readings and statuses, and its own status."""
+    from insights.query.areas import area_names
+
+    measures = list(commitment.measures.all())
+    names = area_names(sorted({m.area_code for m in measures if m.area_code}))
     rows = []
-    for measure in commitment.measures.all():
+    for measure in measures:
         reading, status = measure_progress(measure, today)
-        rows.append({"measure": measure, "figure": FIGURES[measure.figure], "reading": reading, "status": status})
+        rows.append({"measure": measure, "figure": FIGURES[measure.figure], "reading": reading, "status": status,
+                     "label": describe(measure.figure, measure.subject),
+                     "area": names.get(measure.area_code, measure.area_code) if measure.area_code else "Region"})
     return {"commitment": commitment, "measures": rows,
             "status": commitment_status([r["status"] for r in rows])}

@@ -329,3 +329,69 @@ def test_commitments_are_named_only_where_the_viewer_may_see_them(client, scene)
     assert "Draft youth hubs" not in client.get(f"/strategy/meetings/{meeting.pk}/").content.decode()
     client.force_login(scene["commissioner"])
     assert "Draft youth hubs" in client.get(f"/strategy/meetings/{meeting.pk}/").content.decode()
+
+
+def test_a_success_measure_follows_its_indicator_by_whole_year(client, scene, tmp_path) -> None:
+    """A Home Office success measure from its indicator (a Fingertips export), compared with its target; the
+    public see the release's rounded count; a part year, or a year the indicator has not reached, says why."""
+    from core.testing.fingertips import fingertips_export
+    from partners.services.indicators import ingest_indicators
+    from strategy.services.public import public_commitment
+
+    def success(period_from: str, period_to: str, target: str = "2600") -> Measure:
+        return plan.add_measure("test", scene["commitment"], Measure(
+            figure="success_measure", subject="hospital_admissions", baseline_from="2023-04", baseline_to="2024-03",
+            period_from=period_from, period_to=period_to, target=Decimal(target), direction="down"))
+
+    admissions = success("2024-04", "2025-03")
+    reading, status = plan.measure_progress(admissions, TODAY)
+    assert reading.value is None and status.state == NO_DATA  # no indicator, no ED data: the proxy has none
+    ingest_indicators([fingertips_export(tmp_path / "f.csv", ["2021/22", "2022/23", "2023/24", "2024/25"])],
+                      "fingertips", success_measure="hospital_admissions")
+    # fingertips_export: count = 300 + 40 j - 20 i for local authority j (seven) and period i (2024/25 is i = 3).
+    reading, status = plan.measure_progress(admissions, TODAY)
+    assert reading.value == sum(300 + 40 * j - 60 for j in range(7)) == 2520
+    assert reading.note.startswith("indicator: Hospital admissions for violence")
+    assert status.baseline == sum(300 + 40 * j - 40 for j in range(7))
+    assert (status.state, status.reason) == (ON_TRACK, "2,520 against 2,600 expected by now (target 2,600)")
+    missed = success("2024-04", "2025-03", "2400")
+    assert plan.measure_progress(missed, TODAY)[1].reason == "target missed: 2,520 against a target of 2,400"
+    later = plan.measure_progress(success("2025-04", "2026-03"), TODAY)[0]
+    assert later.value is None and later.note.endswith("is for 2024/25")
+    part = plan.measure_progress(success("2024-04", "2024-09"), TODAY)[0]
+    assert part.value is None and "whole calendar or financial year" in part.note
+    public_value = next(m for m in public_commitment(scene["commitment"], TODAY)["measures"]
+                        if m["label"].startswith("A Home Office success measure"))["value"]
+    assert public_value % 5 == 0 and abs(public_value - 2520) <= 5
+    from core.problems import InputRejected
+
+    with pytest.raises(InputRejected, match="choose the success measure"):
+        plan.add_measure("test", scene["commitment"], Measure(
+            figure="success_measure", baseline_from="2023-04", baseline_to="2024-03", period_from="2024-04",
+            period_to="2025-03", target=Decimal("1"), direction="down"))
+    # A commissioner chooses one on the measure form; without one the form says so.
+    client.force_login(scene["commissioner"])
+    form = {"figure": "success_measure", "baseline_from": "2023-04", "baseline_to": "2024-03",
+            "period_from": "2024-04", "period_to": "2025-03", "target": "3", "direction": "down"}
+    url = f"/strategy/commitments/{scene['commitment'].pk}/measures/new/"
+    refused = client.post(url, form)
+    assert refused.status_code == 400 and "Choose the success measure" in refused.content.decode()
+    assert client.post(url, {**form, "success_measure": "homicide"}).status_code == 302
+    assert scene["commitment"].measures.filter(figure="success_measure", subject="homicide").exists()
+
+
+def test_measures_say_what_they_count_and_where(client, scene) -> None:
+    """Two reach measures for different themes are told apart; an area is named, not coded."""
+    from geography.models import Area
+
+    Area.objects.update_or_create(code="E08000025", defaults={"name": "Birmingham", "level": "lad"})
+    plan.add_measure("test", scene["commitment"], Measure(
+        figure="reach_under_25", subject="vawg", area_code="E08000025", baseline_from="2023-04",
+        baseline_to="2024-03", period_from="2024-04", period_to="2025-03", target=Decimal("10"), direction="up"))
+    client.force_login(scene["partner"])
+    page = client.get(f"/strategy/commitments/{scene['commitment'].pk}/").content.decode()
+    assert "Young people aged 24 and under reached (accepted returns): Sport" in page
+    assert "Young people aged 24 and under reached (accepted returns): Violence against women and girls" in page
+    assert "<td class=\"govuk-table__cell\">Birmingham</td>" in page
+    csv = client.get("/strategy/2024/progress.csv").content.decode()
+    assert "reached (accepted returns): Sport" in csv

@@ -395,3 +395,46 @@ def test_measures_say_what_they_count_and_where(client, scene) -> None:
     assert "<td class=\"govuk-table__cell\">Birmingham</td>" in page
     csv = client.get("/strategy/2024/progress.csv").content.decode()
     assert "reached (accepted returns): Sport" in csv
+
+
+def test_board_actions_email_their_owner_organisation_and_vrp_strategy_notifies_overdue_once(
+        scene, django_capture_on_commit_callbacks) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    scene["partner"].email = "lead@council.example"
+    scene["partner"].save()
+    scene["other_partner"].email = "lead@easton.example"
+    scene["other_partner"].save()
+    meeting = plan.record_meeting("test", plan.save_board("test", Board(name="Steering Group"),
+                                                          [scene["council"], scene["other"]]),
+                                  date(2025, 5, 1), attendance={scene["council"]: 2})
+    assert [(a.organisation.name, a.present, a.people) for a in meeting.attendance.all()] == [
+        ("Easton Council", False, 0), ("Northfield Council", True, 2)]
+    decision = plan.add_decision("test", meeting, "Map youth provision in every ward", scene["commitment"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        action = plan.add_board_action("test", meeting, "Map youth provision", scene["council"],
+                                       datetime(2025, 5, 10, tzinfo=UTC), decision)
+    assert [m.to for m in mail.outbox] == [["lead@council.example"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        plan.update_board_action(scene["commissioner"], action, {"organisation": scene["other"]})
+    assert mail.outbox[-1].to == ["lead@easton.example"] and "Action for Easton Council" in mail.outbox[-1].subject
+    out = StringIO()
+    call_command("strategy", "notify-overdue", stdout=out)
+    assert out.getvalue().strip() == "Notified 1 overdue action."
+    assert mail.outbox[-1].to == ["lead@easton.example"] and "Overdue" in mail.outbox[-1].subject
+    call_command("strategy", "notify-overdue", stdout=out)
+    assert out.getvalue().strip().endswith("Notified 0 overdue actions.")
+    audited = set(AuditEntry.objects.filter(object_type__in=["strategy.BoardAction", "strategy.Decision",
+                                                             "strategy.Meeting"]).values_list("object_type", "action"))
+    assert audited == {("strategy.Meeting", "create"), ("strategy.Decision", "create"),
+                       ("strategy.BoardAction", "create"), ("strategy.BoardAction", "update")}
+
+
+def test_vrp_report_strategy_for_a_year_without_a_strategy_says_so(tmp_path) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="there is no strategy for 1999"):
+        call_command("report", "strategy", "--year", "1999", "--out", str(tmp_path))

@@ -164,12 +164,33 @@ def add_measure(actor: object, commitment: Commitment, measure: Measure) -> Meas
 
         if measure.subject not in {m.key for m in MEASURES}:
             problems.append(Problem("form", "choose the success measure this follows", column="subject"))
+    if measure.area_code:
+        problem = _area_problem(measure.area_code)
+        if problem:
+            problems.append(Problem("form", problem, column="area_code"))
     if problems:
         raise InputRejected(problems)
     measure.full_clean()
     measure.save()
     audit.record(actor, "create", measure, summary=f"{commitment.title}: {spec.label}")
     return measure
+
+
+def _area_problem(code: str) -> str:
+    """Why a measure cannot follow ``code`` (not an ONS code; not in the region), or "" when it can."""
+    from core.region import current_region
+    from geography.codes import level_of
+    from insights.query.areas import local_authority_of
+
+    level = level_of(code)
+    if level not in ("lad", "ward", "msoa", "lsoa"):
+        return (f"{code!r} is not the ONS code of a local authority, ward, MSOA or LSOA (e.g. E08000025; blank for "
+                "the region)")
+    lads = set(current_region().lad_codes)
+    lad = code if level == "lad" else local_authority_of(code)
+    if lads and lad not in lads:
+        return f"{code} is not an area of the region's local authorities"
+    return ""
 
 
 @transaction.atomic
@@ -285,6 +306,10 @@ def add_idea(actor: object, consultation: Consultation, text: str, raised_by: in
              commitments: list[Commitment] | None = None) -> Idea:
     """"You said" (an idea, how many raised it) and "we did" (the response and the commitments answering it)."""
     check_text({"text": text, "response": response})
+    total = consultation.total_participants
+    if raised_by < 1 or (total and raised_by > total):
+        raise InputRejected([Problem("form", f"how many raised it is a count from 1 to the {total} who took part"
+                                     if total else "how many raised it is a count of 1 or more", column="raised_by")])
     idea = Idea.objects.create(consultation=consultation, text=text.strip(), raised_by=raised_by,
                                response=response.strip())
     idea.commitments.set(commitments or [])

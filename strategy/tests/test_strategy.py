@@ -222,6 +222,8 @@ def test_you_said_we_did_counts_by_age_band_and_refuses_names(client, scene) -> 
                   [scene["commitment"]])
     with pytest.raises(InputRejected, match="a name with a title"):
         plan.add_idea("test", assembly, "Mr Smith said the park is unsafe")
+    with pytest.raises(InputRejected, match="a count from 1 to the 53 who took part"):
+        plan.add_idea("test", assembly, "More buses at night", 54)
     page = client.get("/strategy/public/you-said-we-did/").content.decode()
     assert "53 people took part: 41 aged 10 to 17, 12 aged 18 to 24" in page
     assert "More safe places" in page and "Sport for 100 young people" in page
@@ -438,3 +440,21 @@ def test_vrp_report_strategy_for_a_year_without_a_strategy_says_so(tmp_path) -> 
 
     with pytest.raises(CommandError, match="there is no strategy for 1999"):
         call_command("report", "strategy", "--year", "1999", "--out", str(tmp_path))
+
+
+def test_a_measure_follows_an_area_of_the_region_only(client, scene) -> None:
+    """A name typed for a code, a code of another region, or a level no figure is counted by is refused, with
+    the reason by the field, and nothing is saved."""
+    client.force_login(scene["commissioner"])
+    url = f"/strategy/commitments/{scene['commitment'].pk}/measures/new/"
+    form = {"figure": "robbery", "baseline_from": "2023-04", "baseline_to": "2024-03", "period_from": "2024-04",
+            "period_to": "2025-03", "target": "20", "direction": "down"}
+    from html import unescape
+
+    for area, reason in (("Bham", "'Bham' is not the ONS code of a local authority, ward, MSOA or LSOA"),
+                         ("E08000001", "E08000001 is not an area of the region"),
+                         ("E12000005", "'E12000005' is not the ONS code of a local authority")):
+        refused = client.post(url, {**form, "area_code": area})
+        assert refused.status_code == 400 and reason in unescape(refused.content.decode()), area
+    assert not scene["commitment"].measures.filter(figure="robbery").exists()
+    assert client.post(url, {**form, "area_code": "E08000026"}).status_code == 302

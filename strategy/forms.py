@@ -151,3 +151,9 @@ class IdeaForm(forms.Form):
     response = forms.CharField(label="We did", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     commitments = forms.ModelMultipleChoiceField(Commitment.objects.all(), required=False,
                                                  label="Commitments that answer it")
+
+
+class SpendYearForm(forms.Form):
+    """The spend page's year (a financial year by its first year)."""
+
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False, label="Financial year (first year)")

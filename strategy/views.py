@@ -24,6 +24,7 @@ from strategy.forms import (
     MeasureForm,
     MeetingForm,
     PriorityForm,
+    SpendYearForm,
     StrategyForm,
     UpdateForm,
 )
@@ -304,19 +305,16 @@ def consultation_page(request: HttpRequest, consultation_id: int) -> HttpRespons
 # Spend against need and evidence ------------------------------------------------------------------------------
 
 
-def _year(request: HttpRequest) -> int:
-    from monitoring.services.periods import financial_year_of
-
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return financial_year_of(timezone.localdate()) - 1
-
-
 @allow(ANALYSTS_AND_COMMISSIONERS)
 def spend_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
-    """Money, need and evidence side by side, by local authority and theme."""
-    year = _year(request)
+    """Money, need and evidence side by side, by local authority and theme (last financial year by default)."""
+    from monitoring.services.periods import financial_year_of
+
+    form = SpendYearForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form_page(request, "strategy/spend.html", {"form": form, "rows": [], "disagreements": [],
+                                                          "year": request.GET.get("year", "")}, form)
+    year = (form.cleaned_data.get("year") if form.is_bound else None) or financial_year_of(timezone.localdate()) - 1
     rows = spend.spend_against_need(year)
     if fmt:
         return table_response(rows, spend.COLUMNS, fmt, f"spend-need-evidence-{year}",

@@ -458,3 +458,15 @@ def test_a_measure_follows_an_area_of_the_region_only(client, scene) -> None:
         assert refused.status_code == 400 and reason in unescape(refused.content.decode()), area
     assert not scene["commitment"].measures.filter(figure="robbery").exists()
     assert client.post(url, {**form, "area_code": "E08000026"}).status_code == 302
+
+
+def test_the_spend_page_refuses_a_year_out_of_range(client, scene) -> None:
+    client.force_login(scene["commissioner"])
+    for year in ("99999", "-5", "1999", "soon"):
+        refused = client.get(f"/strategy/spend/?year={year}")
+        assert refused.status_code == 400, year
+        assert "Financial year (first year)" in refused.content.decode() and "There is a problem" in \
+            refused.content.decode()
+        assert client.get(f"/strategy/spend.csv?year={year}").status_code == 400
+    page = client.get("/strategy/spend/?year=2024")
+    assert page.status_code == 200 and "Spend against need and evidence, 2024/25" in page.content.decode()

@@ -63,6 +63,23 @@ def test_a_planted_effect_is_recovered_and_a_placebo_covers_zero(region, monkeyp
     else:
         assert did["ci_low"] < 0 < did["ci_high"]
     assert "LSOAs of the project's areas" in evaluation.how_treated
+    said = " ".join(evaluation.caveats)
+    assert "Crime displacement" in said and "Regression to the mean" in said
+    assert "Small numbers" not in said  # hundreds of offences a quarter in the treated places
+
+
+def test_the_caveats_speak_of_small_numbers_and_displacement_from_the_evaluations_own_numbers() -> None:
+    from monitoring.services.impact import Evaluation, caveats
+
+    evaluation = Evaluation(None, ("Robbery",), 400.0, "", "2024-Q1", [], [], [], [], [], [], [
+        {"method": "difference_in_differences", "clusters": 12},
+        {"method": "synthetic_control", "clusters": 4}], [])
+    said = caveats(evaluation, np.array([3, 5, 4, 6]), from_points=True)
+    assert said[0] == ("Small numbers: the treated places had 4.5 recorded offences a quarter on average, so a few "
+                       "incidents more or less move the estimate, and the interval is wide.")
+    assert any(c.startswith("Crime displacement") and "within 800 m of the delivery points" in c for c in said)
+    assert "Only 12 places are compared, so the clustered interval is approximate." in said
+    assert any("cannot be smaller than 0.20" in c for c in said)
 
 
 def test_treated_places_are_the_lsoas_within_the_radius_of_the_delivery_points(db) -> None:

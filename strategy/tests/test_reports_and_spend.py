@@ -82,3 +82,10 @@ def test_vrp_evaluate_project_writes_the_evaluation(region, tmp_path: Path, clie
     client.force_login(user(Role.ANALYST, None, "analyst"))
     page = client.get(f"/monitoring/impact/{project.identifier}/").content.decode()
     assert "Difference in differences" in page and "Regression to the mean" in page
+    assert "The matched set" in page and "Mahalanobis distance" in page
+    matched = list(csv.DictReader((out / "data" / "matched_set.csv").open()))
+    assert {r["comparison_lsoa"] for r in matched} == {r["lsoa"] for r in panel if r["treated"] == "0"}
+    assert {r["treated_lsoa"] for r in matched} == {r["lsoa"] for r in panel if r["treated"] == "1"}
+    assert len(list(csv.DictReader((out / "data" / "event_study.csv").open()))) == len(
+        {r["quarter"] for r in panel})
+    assert "Method" in (out / f"evaluation-{project.identifier}.html").read_text()

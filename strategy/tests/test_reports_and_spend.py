@@ -27,6 +27,7 @@ def test_the_progress_annex_lists_every_measure_with_its_computed_status(region,
     call_command("report", "strategy", "--year", "2025", "--out", str(out))
     html = (out / "strategy-2025-26-progress.html").read_text()
     assert "Response strategy 2025/26: progress annex" in html and "Synthetic data" in html
+    assert "It answers these SNA findings: Emergency department assault attendances were most often" in html
     assert (out / "strategy-2025-26-progress.pdf").read_bytes().startswith(b"%PDF")
     rows = [r for name in ("priority_1_measures", "priority_2_measures")
             for r in csv.DictReader((out / "data" / f"{name}.csv").open())]

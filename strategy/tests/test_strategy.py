@@ -105,6 +105,8 @@ def test_partners_see_their_own_organisations_commitments_and_actions(client, sc
     client.force_login(scene["partner"])
     page = client.get("/strategy/").content.decode()
     assert "Sport for 100 young people" in page and "Easton youth outreach" not in page
+    assert "It answers these SNA findings:" in page  # each priority cites the SNA findings it answers
+    assert "Young people aged 10 to 17 were most often victims of assault." in page
     assert client.get(f"/strategy/commitments/{scene['theirs'].pk}/").status_code == 404
     meeting_page = client.get(f"/strategy/meetings/{meeting.pk}/").content.decode()
     assert mine.title in meeting_page and theirs.title not in meeting_page
@@ -470,3 +472,34 @@ def test_the_spend_page_refuses_a_year_out_of_range(client, scene) -> None:
         assert client.get(f"/strategy/spend.csv?year={year}").status_code == 400
     page = client.get("/strategy/spend/?year=2024")
     assert page.status_code == 200 and "Spend against need and evidence, 2024/25" in page.content.decode()
+
+
+def test_evidence_ratings_and_the_money_split_between_local_authorities(scene) -> None:
+    """Effective: a published item with a YEF impact band of high or moderate, or an EMMIE effect of 3 or 4;
+    rated lower: not shown effective; no rating (or only a draft's): unrated. A project serving two local
+    authorities puts half its money in each."""
+    from commissioning.models import Project
+    from evidence.models import EvidenceItem
+    from evidence.services.items import save_item
+    from strategy.services.spend import evidence_rating, spend_against_need
+
+    def rated(title: str, status: str = "published", **ratings) -> EvidenceItem:
+        return save_item("test", EvidenceItem(title=title, summary="s", kind="toolkit", status=status, **ratings))
+
+    cases = [({"yef_impact_band": "moderate"}, "effective"), ({"emmie_effect": 4}, "effective"),
+             ({"yef_impact_band": "low", "emmie_effect": 1}, "not_shown_effective"), ({}, "unrated")]
+    for n, (ratings, expected) in enumerate(cases):
+        funded = project(f"EV-{n}", area_codes=["E08000025"])
+        funded.evidence.add(rated(f"Item {n}", **ratings))
+        assert evidence_rating(funded) == expected, ratings
+    draft_only = project("EV-draft", area_codes=["E08000025"])
+    draft_only.evidence.add(rated("Draft", status="draft", yef_impact_band="high"))
+    assert evidence_rating(draft_only) == "unrated"
+    Project.objects.filter(identifier="EV-0").update(area_codes=["E08000025", "E08000026"],
+                                                     amount_awarded=Decimal("30000"))
+    rows = {(r["lad"], r["theme"]): r for r in spend_against_need(2023)}  # the factory's award date: March 2024
+    birmingham, next_door = rows[("E08000025", "Sport")], rows[("E08000026", "Sport")]
+    assert next_door["amount_awarded"] == 15000 == next_door["amount_effective"]
+    # SP-1, EV-1 to EV-3 and EV-draft at 10,000 each, half of EV-0; effective: EV-1 and half of EV-0.
+    assert birmingham["amount_awarded"] == 65000 and birmingham["amount_effective"] == 25000
+    assert birmingham["amount_unrated"] == 30000 and birmingham["share_effective_percent"] == 38.5

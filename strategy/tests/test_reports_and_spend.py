@@ -84,6 +84,7 @@ def test_vrp_evaluate_project_writes_the_evaluation(region, tmp_path: Path, clie
     page = client.get(f"/monitoring/impact/{project.identifier}/").content.decode()
     assert "Difference in differences" in page and "Regression to the mean" in page
     assert "The matched set" in page and "Mahalanobis distance" in page
+    assert f'aria-label="Event study for {project.title}' in page  # the chart by quarter around the start
     matched = list(csv.DictReader((out / "data" / "matched_set.csv").open()))
     assert {r["comparison_lsoa"] for r in matched} == {r["lsoa"] for r in panel if r["treated"] == "0"}
     assert {r["treated_lsoa"] for r in matched} == {r["lsoa"] for r in panel if r["treated"] == "1"}

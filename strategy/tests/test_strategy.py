@@ -503,3 +503,29 @@ def test_evidence_ratings_and_the_money_split_between_local_authorities(scene) -
     # SP-1, EV-1 to EV-3 and EV-draft at 10,000 each, half of EV-0; effective: EV-1 and half of EV-0.
     assert birmingham["amount_awarded"] == 65000 and birmingham["amount_effective"] == 25000
     assert birmingham["amount_unrated"] == 30000 and birmingham["share_effective_percent"] == 38.5
+
+
+def test_where_money_need_and_evidence_disagree_is_said_in_words() -> None:
+    from strategy.services.spend import disagreements
+
+    def row(lad: str, name: str, awarded: int, effective: int, index: float) -> dict:
+        return {"lad": lad, "name": name, "amount_awarded": Decimal(awarded), "amount_effective": Decimal(effective),
+                "violence_rate_per_1000": 30.0, "priority_index": index}
+
+    said = disagreements([row("E08000025", "Birmingham", 20000, 15000, 80.0),
+                          row("E08000026", "Coventry", 60000, 10000, 20.0),
+                          row("E08000027", "Dudley", 20000, 20000, 50.0)])
+    assert said == [
+        "Birmingham has among the highest need (priority index 80.0) but received 20% of the money, less than an "
+        "equal share.",
+        "Dudley has among the highest need (priority index 50.0) but received 20% of the money, less than an equal "
+        "share.",
+        "In Coventry less than a quarter of the money (17%) goes to approaches rated effective."]
+    assert disagreements([row("E08000025", "Birmingham", 20000, 0, 80.0)]) == []  # one authority: none to compare
+
+
+def test_status_is_never_a_stored_field() -> None:
+    from strategy.models import Commitment
+
+    for model in (Commitment, Measure):
+        assert not {f.name for f in model._meta.get_fields()} & {"status", "state", "rag", "progress"}, model

@@ -164,6 +164,8 @@ def add_measure(actor: object, commitment: Commitment, measure: Measure) -> Meas
 
         if measure.subject not in {m.key for m in MEASURES}:
             problems.append(Problem("form", "choose the success measure this follows", column="subject"))
+    if measure.target is not None and measure.target < 0:
+        problems.append(Problem("form", "a target is a count or rate of 0 or more", column="target"))
     if measure.area_code:
         problem = _area_problem(measure.area_code)
         if problem:

@@ -458,6 +458,8 @@ def test_a_measure_follows_an_area_of_the_region_only(client, scene) -> None:
                          ("E12000005", "'E12000005' is not the ONS code of a local authority")):
         refused = client.post(url, {**form, "area_code": area})
         assert refused.status_code == 400 and reason in unescape(refused.content.decode()), area
+    refused = client.post(url, {**form, "target": "-5"})
+    assert refused.status_code == 400 and "a target is a count or rate of 0 or more" in refused.content.decode()
     assert not scene["commitment"].measures.filter(figure="robbery").exists()
     assert client.post(url, {**form, "area_code": "E08000026"}).status_code == 302
 

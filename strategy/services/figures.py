@@ -103,7 +103,8 @@ class Reading:
 
     ``coverage`` is the share of the period the value covers (months with data; for returns, up to the latest
     return due, ``reported_share``; for the training register, the time elapsed);
-    ``returns_expected`` and ``returns_missing`` count the returns due in the period and not in.
+    ``returns_expected`` counts the period's returns due by now (or in early), ``returns_missing`` those due and
+    not in.
     """
 
     value: float | None
@@ -213,6 +214,7 @@ def _projects(area: str | None, theme: str):
 def _returns_reading(spec: MeasureFigure, area: str | None, first_month: str, last_month: str, subject: str,
                      today: date) -> Reading:
     from monitoring.models import MonitoringReturn, OutcomeMeasure, OutcomeValue
+    from monitoring.services.periods import due_date
     from monitoring.services.reach import late_and_missing
 
     first, last = _month_start(first_month), _month_end(last_month)
@@ -230,9 +232,10 @@ def _returns_reading(spec: MeasureFigure, area: str | None, first_month: str, la
                                                status=MonitoringReturn.Status.ACCEPTED)
     due = [r for r in late_and_missing(today, projects) if first <= r["period_start"] <= last
            and r["state"] != "submitted late"]
-    expected = sum(1 for p in projects for start, _ in _periods(p, today) if first <= start <= last)
-    covered = reported_share(projects, first, last, today,
-                             set(accepted.values_list("project_id", "period_start")))
+    accepted_periods = set(accepted.values_list("project_id", "period_start"))
+    expected = sum(1 for p in projects for start, end in _periods(p, today) if first <= start <= last
+                   and (due_date(end) < today or (p.pk, start) in accepted_periods))
+    covered = reported_share(projects, first, last, today, accepted_periods)
     if not accepted.exists():
         return Reading(None, covered, f"no accepted return for {first_month} to {last_month}",
                        expected, len(due))

@@ -226,9 +226,16 @@ def test_you_said_we_did_counts_by_age_band_and_refuses_names(client, scene) -> 
         plan.add_idea("test", assembly, "Mr Smith said the park is unsafe")
     with pytest.raises(InputRejected, match="a count from 1 to the 53 who took part"):
         plan.add_idea("test", assembly, "More buses at night", 54)
+    private = plan.save_consultation("test", Consultation(name="Parent forum (not yet published)",
+                                                          held_on=date(2025, 3, 1), participants={"25_plus": 9},
+                                                          is_published=False))
+    plan.add_idea("test", private, "Better lighting on the canal path", 4)
+    plan.add_update(scene["partner"], scene["commitment"], "The council's own progress note.")
     page = client.get("/strategy/public/you-said-we-did/").content.decode()
     assert "53 people took part: 41 aged 10 to 17, 12 aged 18 to 24" in page
     assert "More safe places" in page and "Sport for 100 young people" in page
+    assert "Parent forum" not in page and "canal path" not in page
+    assert "progress note" not in client.get("/strategy/public/").content.decode()  # updates are the partners'
 
 
 def test_a_quarter_whose_return_is_not_yet_due_is_not_expected(scene) -> None:

@@ -43,6 +43,16 @@ class CommitmentForm(forms.Form):
     evidence = forms.ModelMultipleChoiceField(EvidenceItem.objects.all(), required=False, label="Evidence items")
 
 
+class LinksForm(forms.Form):
+    """What delivers a commitment, changed after it was written (a new project, a follow-up from a later
+    incident)."""
+
+    projects = CommitmentForm.base_fields["projects"]
+    school_plans = CommitmentForm.base_fields["school_plans"]
+    incident_follow_ups = CommitmentForm.base_fields["incident_follow_ups"]
+    evidence = CommitmentForm.base_fields["evidence"]
+
+
 class MeasureForm(forms.ModelForm):
     figure = forms.ChoiceField(choices=[(f.name, f"{f.label} ({f.disclosure})") for f in FIGURES.values()])
     theme = forms.ChoiceField(choices=[("", "Every theme"), *Theme.choices], required=False,

@@ -21,6 +21,7 @@ from strategy.forms import (
     ConsultationForm,
     DecisionForm,
     IdeaForm,
+    LinksForm,
     MeasureForm,
     MeetingForm,
     PriorityForm,
@@ -150,6 +151,26 @@ def commitment_page(request: HttpRequest, commitment_id: int) -> HttpResponse:
         "problems": problems, "manager": plan.may_manage(request.user), "updates": commitment.updates.all(),
         "follow_ups": plan.follow_ups_shown(request.user, commitment)},
         form, problems=problems)
+
+
+LINKS = ("projects", "school_plans", "incident_follow_ups", "evidence")
+
+
+@allow(COMMISSIONERS)
+def commitment_links(request: HttpRequest, commitment_id: int) -> HttpResponse:
+    """Change what delivers a commitment: its projects, school plans, incident follow-up work and evidence."""
+    commitment = get_object_or_404(plan.visible_commitments(request.user), pk=commitment_id)
+    form = LinksForm(request.POST or None, initial={name: list(getattr(commitment, name).all()) for name in LINKS})
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan.update_links(request.user, commitment, {name: list(form.cleaned_data[name]) for name in LINKS})
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, "Links saved.")
+            return redirect("strategy:commitment", commitment_id=commitment.pk)
+    return _form_page(request, form, f"What delivers it: {commitment.title}", problems=problems)
 
 
 @allow(COMMISSIONERS)

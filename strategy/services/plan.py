@@ -143,9 +143,11 @@ def _set_links(commitment: Commitment, links: dict) -> None:
 
 @transaction.atomic
 def update_links(actor: object, commitment: Commitment, links: dict) -> Commitment:
+    """Set what delivers a commitment (the kinds named in ``links``), audited with the links before and after."""
+    before = {k: ", ".join(str(o) for o in getattr(commitment, k).all()) for k in links}
     _set_links(commitment, links)
     audit.record(actor, "update", commitment, summary=f"links of {commitment.title}",
-                 changes={k: [str(o) for o in v] for k, v in links.items()})
+                 changes={k: [before[k], ", ".join(str(o) for o in v)] for k, v in links.items()})
     return commitment
 
 

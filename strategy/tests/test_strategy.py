@@ -538,3 +538,34 @@ def test_status_is_never_a_stored_field() -> None:
 
     for model in (Commitment, Measure):
         assert not {f.name for f in model._meta.get_fields()} & {"status", "state", "rag", "progress"}, model
+
+
+def test_a_commissioner_changes_what_delivers_a_commitment(client, scene) -> None:
+    from evidence.models import EvidenceItem
+    from evidence.services.items import save_item
+    from incidents.models import Incident
+    from incidents.services.response import add_action, change_status, record_incident
+
+    item = save_item("test", EvidenceItem(title="Detached youth work", summary="s", kind="toolkit",
+                                          status="published"))
+    incident = record_incident("test", Incident(occurred_at=datetime(2024, 9, 5, 20, tzinfo=UTC),
+                                                incident_type="assault", severity="serious", summary="Example."))
+    during = add_action("test", incident, "Visit the families", scene["council"], datetime(2024, 9, 6, tzinfo=UTC))
+    change_status("test", incident, "closed", follow_up="Youth club sessions", follow_up_owner=scene["council"])
+    follow_up = incident.actions.get(is_follow_up=True)
+    url = f"/strategy/commitments/{scene['commitment'].pk}/links/"
+    client.force_login(scene["partner"])
+    assert client.get(url).status_code == 403 and client.post(url, {"evidence": [item.pk]}).status_code == 403
+    client.force_login(scene["commissioner"])
+    form = client.get(url).content.decode()
+    assert f'<option value="{scene["project"].pk}" selected>' in form  # the links it has
+    refused = client.post(url, {"projects": [scene["project"].pk], "incident_follow_ups": [during.pk]})
+    assert refused.status_code == 400 and not scene["commitment"].incident_follow_ups.exists()
+    saved = client.post(url, {"projects": [scene["project"].pk], "incident_follow_ups": [follow_up.pk],
+                              "evidence": [item.pk]})
+    assert saved.status_code == 302
+    assert list(scene["commitment"].evidence.all()) == [item]
+    assert list(scene["commitment"].incident_follow_ups.all()) == [follow_up]
+    entry = AuditEntry.objects.filter(object_type="strategy.Commitment", action="update").latest("id")
+    assert entry.changes["evidence"] == ["", "Detached youth work"]
+    assert "Change what delivers it" in client.get(f"/strategy/commitments/{scene['commitment'].pk}/").content.decode()

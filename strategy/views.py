@@ -37,11 +37,12 @@ PROGRESS_COLUMNS = ["strategy", "priority", "commitment", "owner", "due_date", "
                     "area", "period", "baseline", "value", "target", "direction", "measure_status", "reason"]
 
 
-def progress_rows(commitments: list, today=None) -> list[dict]:
-    """One row per measure (or per commitment without measures), with the computed statuses: the CSV's rows."""
+def progress_rows(commitments: list, today=None, viewer=None) -> list[dict]:
+    """One row per measure (or per commitment without measures), with the computed statuses, as ``viewer`` may
+    see them: the CSV's rows."""
     rows = []
     for commitment in commitments:
-        progress = plan.commitment_progress(commitment, today)
+        progress = plan.commitment_progress(commitment, today, viewer)
         base = {"strategy": commitment.priority.strategy.label, "priority": commitment.priority.title,
                 "commitment": commitment.title, "owner": commitment.owner.name, "due_date": commitment.due_date,
                 "commitment_status": progress["status"].label}
@@ -69,7 +70,8 @@ def home(request: HttpRequest, year: int | None = None) -> HttpResponse:
     priorities = []
     if strategy:
         for priority in strategy.priorities.all():
-            commitments = [plan.commitment_progress(c) for c in visible.filter(priority=priority)]
+            commitments = [plan.commitment_progress(c, viewer=request.user)
+                           for c in visible.filter(priority=priority)]
             priorities.append({"priority": priority, "commitments": commitments})
     return render(request, "strategy/home.html", {
         "strategy": strategy, "strategies": Strategy.objects.all(), "priorities": priorities,
@@ -81,8 +83,11 @@ def home(request: HttpRequest, year: int | None = None) -> HttpResponse:
 def progress_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     strategy = get_object_or_404(Strategy, year=year)
     commitments = list(plan.visible_commitments(request.user).filter(priority__strategy=strategy))
-    return table_response(progress_rows(commitments), PROGRESS_COLUMNS, fmt, f"strategy-{year}-progress",
-                          {"definitions": {"measure_status": "computed from the data (strategy.services.status)"}})
+    return table_response(progress_rows(commitments, viewer=request.user), PROGRESS_COLUMNS, fmt,
+                          f"strategy-{year}-progress",
+                          {"definitions": {"measure_status": "computed from the data (strategy.services.status); "
+                                                             "controlled figures as you may see them: in full, "
+                                                             "or from the public release"}})
 
 
 def _form_page(request: HttpRequest, form, title: str, status: int = 200, problems=None) -> HttpResponse:
@@ -147,7 +152,8 @@ def commitment_page(request: HttpRequest, commitment_id: int) -> HttpResponse:
                 messages.success(request, "Update added.")
                 return redirect("strategy:commitment", commitment_id=commitment.pk)
     return form_page(request, "strategy/commitment.html", {
-        "progress": plan.commitment_progress(commitment), "commitment": commitment, "form": form,
+        "progress": plan.commitment_progress(commitment, viewer=request.user), "commitment": commitment,
+        "form": form,
         "problems": problems, "manager": plan.may_manage(request.user), "updates": commitment.updates.all(),
         "follow_ups": plan.follow_ups_shown(request.user, commitment)},
         form, problems=problems)

@@ -35,7 +35,7 @@ from strategy.models import (
     Strategy,
     Update,
 )
-from strategy.services.figures import FIGURES, Reading, describe, months_in, read_figure
+from strategy.services.figures import FIGURES, OPEN, Reading, describe, months_in, read_figure
 from strategy.services.status import Status, commitment_status, measure_status
 
 
@@ -324,12 +324,28 @@ def add_idea(actor: object, consultation: Consultation, text: str, raised_by: in
 # Progress -----------------------------------------------------------------------------------------------------
 
 
-def measure_progress(measure: Measure, today: date | None = None, public: bool = False) -> tuple[Reading, Status]:
+def reads_in_full(viewer: object, measure: Measure) -> bool:
+    """Whether ``viewer`` sees this measure's figure in full, by the platform's one rule
+    (``insights.query.access.entitled_for``): open figures for everyone; controlled ones for analysts,
+    commissioners, coordinators and administrators, and for a partner in an area of its organisation (or within
+    one); everyone else, and a partner elsewhere (the region), as the public does: the public release."""
+    from insights.query.access import entitled_for
+    from insights.query.figures import FigureQuery
+
+    if FIGURES[measure.figure].disclosure == OPEN:
+        return True
+    return entitled_for(viewer)(FigureQuery("ed", area=measure.area_code or None))
+
+
+def measure_progress(measure: Measure, today: date | None = None, public: bool = False,
+                     viewer: object | None = None) -> tuple[Reading, Status]:
     """The measure's reading for its period and its computed status; ``public`` reads controlled figures as
     the public see them (the public release), so the status shown to the public is computed from the same
-    published value."""
+    published value. Given a ``viewer``, it reads as that viewer may see it (``reads_in_full``)."""
     from monitoring.services.periods import _add_months
 
+    if viewer is not None and not reads_in_full(viewer, measure):
+        public = True
     today = today or timezone.localdate()
     spec = FIGURES[measure.figure]
     area = measure.area_code or None
@@ -349,15 +365,17 @@ def measure_progress(measure: Measure, today: date | None = None, public: bool =
     return current, status
 
 
-def commitment_progress(commitment: Commitment, today: date | None = None) -> dict:
-    """The commitment's measures with their readings and statuses, and its own status."""
+def commitment_progress(commitment: Commitment, today: date | None = None,
+                        viewer: object | None = None) -> dict:
+    """The commitment's measures with their readings and statuses, and its own status, as ``viewer`` may see
+    them (in full when None: the partnership's own annex)."""
     from insights.query.areas import area_names
 
     measures = list(commitment.measures.all())
     names = area_names(sorted({m.area_code for m in measures if m.area_code}))
     rows = []
     for measure in measures:
-        reading, status = measure_progress(measure, today)
+        reading, status = measure_progress(measure, today, viewer=viewer)
         rows.append({"measure": measure, "figure": FIGURES[measure.figure], "reading": reading, "status": status,
                      "label": describe(measure.figure, measure.subject),
                      "area": names.get(measure.area_code, measure.area_code) if measure.area_code else "Region"})

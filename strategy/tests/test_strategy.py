@@ -2,6 +2,7 @@
 the incident action machinery; the public version shows open figures in full and controlled ones as the public
 release publishes them."""
 
+import csv
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -569,3 +570,27 @@ def test_a_commissioner_changes_what_delivers_a_commitment(client, scene) -> Non
     entry = AuditEntry.objects.filter(object_type="strategy.Commitment", action="update").latest("id")
     assert entry.changes["evidence"] == ["", "Detached youth work"]
     assert "Change what delivers it" in client.get(f"/strategy/commitments/{scene['commitment'].pk}/").content.decode()
+
+
+def test_a_partner_sees_controlled_measures_in_full_for_its_own_areas_only(client, scene) -> None:
+    """The platform's one rule: a partner sees a controlled figure in full for an area of its organisation, and
+    elsewhere (the region) as the public does, from the release; commissioners see it in full."""
+    for start in (date(2024, 4, 1), date(2024, 7, 1), date(2024, 10, 1), date(2025, 1, 1)):
+        accepted_return(scene["project"], start, 23)  # 92 young people in Birmingham (E08000025)
+    local = plan.add_measure("test", scene["commitment"], Measure(
+        figure="reach_under_25", subject="sport", area_code="E08000025", baseline_from="2023-04",
+        baseline_to="2024-03", period_from="2024-04", period_to="2025-03", target=Decimal("100"), direction="up"))
+    partner, commissioner = scene["partner"], scene["commissioner"]
+    assert plan.reads_in_full(partner, local) and not plan.reads_in_full(partner, scene["reach"])
+    assert plan.measure_progress(local, TODAY, viewer=partner)[0].value == 92
+    region, status = plan.measure_progress(scene["reach"], TODAY, viewer=partner)
+    assert region.value == 90 and region.note == "the public release, rounded to 5"
+    assert plan.measure_progress(scene["reach"], TODAY, viewer=commissioner)[0].value == 92
+    client.force_login(partner)
+    rows = list(csv.DictReader(client.get("/strategy/2024/progress.csv").content.decode().splitlines()))
+    assert sorted((r["area"], r["value"]) for r in rows) == [("E08000025", "92.0"), ("region", "90.0")]
+    assert "the public release, rounded to 5" in client.get(
+        f"/strategy/commitments/{scene['commitment'].pk}/").content.decode()
+    client.force_login(commissioner)
+    rows = list(csv.DictReader(client.get("/strategy/2024/progress.csv").content.decode().splitlines()))
+    assert sorted((r["area"], r["value"]) for r in rows if r["area"]) == [("E08000025", "92.0"), ("region", "92.0")]

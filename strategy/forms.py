@@ -7,6 +7,7 @@ from core.age_bands import AgeBand
 from core.models import Organisation
 from evidence.models import EvidenceItem
 from incidents.models import Action
+from partners.services.success import MEASURES as SUCCESS_MEASURES
 from places.models import PreventionPlan
 from strategy.models import Board, BoardAction, Commitment, Consultation, Measure, Strategy
 from strategy.services.figures import FIGURES
@@ -42,12 +43,25 @@ class CommitmentForm(forms.Form):
     evidence = forms.ModelMultipleChoiceField(EvidenceItem.objects.all(), required=False, label="Evidence items")
 
 
+class LinksForm(forms.Form):
+    """What delivers a commitment, changed after it was written (a new project, a follow-up from a later
+    incident)."""
+
+    projects = CommitmentForm.base_fields["projects"]
+    school_plans = CommitmentForm.base_fields["school_plans"]
+    incident_follow_ups = CommitmentForm.base_fields["incident_follow_ups"]
+    evidence = CommitmentForm.base_fields["evidence"]
+
+
 class MeasureForm(forms.ModelForm):
     figure = forms.ChoiceField(choices=[(f.name, f"{f.label} ({f.disclosure})") for f in FIGURES.values()])
     theme = forms.ChoiceField(choices=[("", "Every theme"), *Theme.choices], required=False,
                               help_text="For reach and training: the theme to count.")
     outcome_measure = forms.IntegerField(required=False, label="Outcome measure id",
                                          help_text="For an outcome figure: the project's outcome measure.")
+    success_measure = forms.ChoiceField(choices=[("", "None"), *((m.key, m.label) for m in SUCCESS_MEASURES)],
+                                        required=False, help_text="For a success measure: which one (counted by "
+                                                                  "whole calendar or financial year).")
 
     class Meta:
         model = Measure
@@ -65,6 +79,10 @@ class MeasureForm(forms.ModelForm):
             self.instance.subject = str(data.get("outcome_measure") or "")
         elif spec and spec.subject == "theme":
             self.instance.subject = data.get("theme") or ""
+        elif spec and spec.subject == "success":
+            if not data.get("success_measure"):
+                self.add_error("success_measure", "Choose the success measure this figure follows.")
+            self.instance.subject = data.get("success_measure") or ""
         return data
 
 
@@ -143,3 +161,9 @@ class IdeaForm(forms.Form):
     response = forms.CharField(label="We did", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     commitments = forms.ModelMultipleChoiceField(Commitment.objects.all(), required=False,
                                                  label="Commitments that answer it")
+
+
+class SpendYearForm(forms.Form):
+    """The spend page's year (a financial year by its first year)."""
+
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False, label="Financial year (first year)")

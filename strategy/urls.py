@@ -18,6 +18,7 @@ urlpatterns = [
     path("consultations/<int:consultation_id>/", views.consultation_page, name="consultation"),
     path("commitments/<int:commitment_id>/", views.commitment_page, name="commitment"),
     path("commitments/<int:commitment_id>/measures/new/", views.measure_new, name="measure-new"),
+    path("commitments/<int:commitment_id>/links/", views.commitment_links, name="commitment-links"),
     path("priorities/<int:priority_id>/commitments/new/", views.commitment_new, name="commitment-new"),
     path("<int:year>/", views.home, name="year"),
     path("<int:year>/priorities/new/", views.priority_new, name="priority-new"),

@@ -21,9 +21,11 @@ from strategy.forms import (
     ConsultationForm,
     DecisionForm,
     IdeaForm,
+    LinksForm,
     MeasureForm,
     MeetingForm,
     PriorityForm,
+    SpendYearForm,
     StrategyForm,
     UpdateForm,
 )
@@ -35,11 +37,12 @@ PROGRESS_COLUMNS = ["strategy", "priority", "commitment", "owner", "due_date", "
                     "area", "period", "baseline", "value", "target", "direction", "measure_status", "reason"]
 
 
-def progress_rows(commitments: list, today=None) -> list[dict]:
-    """One row per measure (or per commitment without measures), with the computed statuses: the CSV's rows."""
+def progress_rows(commitments: list, today=None, viewer=None) -> list[dict]:
+    """One row per measure (or per commitment without measures), with the computed statuses, as ``viewer`` may
+    see them: the CSV's rows."""
     rows = []
     for commitment in commitments:
-        progress = plan.commitment_progress(commitment, today)
+        progress = plan.commitment_progress(commitment, today, viewer)
         base = {"strategy": commitment.priority.strategy.label, "priority": commitment.priority.title,
                 "commitment": commitment.title, "owner": commitment.owner.name, "due_date": commitment.due_date,
                 "commitment_status": progress["status"].label}
@@ -47,7 +50,7 @@ def progress_rows(commitments: list, today=None) -> list[dict]:
             rows.append({**base, "reason": progress["status"].reason})
         for m in progress["measures"]:
             measure, status = m["measure"], m["status"]
-            rows.append({**base, "figure": m["figure"].label, "area": measure.area_code or "region",
+            rows.append({**base, "figure": m["label"], "area": measure.area_code or "region",
                          "period": f"{measure.period_from} to {measure.period_to}", "baseline": status.baseline,
                          "value": m["reading"].value, "target": measure.target, "direction": measure.direction,
                          "measure_status": status.label, "reason": status.reason})
@@ -67,7 +70,8 @@ def home(request: HttpRequest, year: int | None = None) -> HttpResponse:
     priorities = []
     if strategy:
         for priority in strategy.priorities.all():
-            commitments = [plan.commitment_progress(c) for c in visible.filter(priority=priority)]
+            commitments = [plan.commitment_progress(c, viewer=request.user)
+                           for c in visible.filter(priority=priority)]
             priorities.append({"priority": priority, "commitments": commitments})
     return render(request, "strategy/home.html", {
         "strategy": strategy, "strategies": Strategy.objects.all(), "priorities": priorities,
@@ -79,8 +83,11 @@ def home(request: HttpRequest, year: int | None = None) -> HttpResponse:
 def progress_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     strategy = get_object_or_404(Strategy, year=year)
     commitments = list(plan.visible_commitments(request.user).filter(priority__strategy=strategy))
-    return table_response(progress_rows(commitments), PROGRESS_COLUMNS, fmt, f"strategy-{year}-progress",
-                          {"definitions": {"measure_status": "computed from the data (strategy.services.status)"}})
+    return table_response(progress_rows(commitments, viewer=request.user), PROGRESS_COLUMNS, fmt,
+                          f"strategy-{year}-progress",
+                          {"definitions": {"measure_status": "computed from the data (strategy.services.status); "
+                                                             "controlled figures as you may see them: in full, "
+                                                             "or from the public release"}})
 
 
 def _form_page(request: HttpRequest, form, title: str, status: int = 200, problems=None) -> HttpResponse:
@@ -145,9 +152,31 @@ def commitment_page(request: HttpRequest, commitment_id: int) -> HttpResponse:
                 messages.success(request, "Update added.")
                 return redirect("strategy:commitment", commitment_id=commitment.pk)
     return form_page(request, "strategy/commitment.html", {
-        "progress": plan.commitment_progress(commitment), "commitment": commitment, "form": form,
-        "problems": problems, "manager": plan.may_manage(request.user), "updates": commitment.updates.all()},
+        "progress": plan.commitment_progress(commitment, viewer=request.user), "commitment": commitment,
+        "form": form,
+        "problems": problems, "manager": plan.may_manage(request.user), "updates": commitment.updates.all(),
+        "follow_ups": plan.follow_ups_shown(request.user, commitment)},
         form, problems=problems)
+
+
+LINKS = ("projects", "school_plans", "incident_follow_ups", "evidence")
+
+
+@allow(COMMISSIONERS)
+def commitment_links(request: HttpRequest, commitment_id: int) -> HttpResponse:
+    """Change what delivers a commitment: its projects, school plans, incident follow-up work and evidence."""
+    commitment = get_object_or_404(plan.visible_commitments(request.user), pk=commitment_id)
+    form = LinksForm(request.POST or None, initial={name: list(getattr(commitment, name).all()) for name in LINKS})
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan.update_links(request.user, commitment, {name: list(form.cleaned_data[name]) for name in LINKS})
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, "Links saved.")
+            return redirect("strategy:commitment", commitment_id=commitment.pk)
+    return _form_page(request, form, f"What delivers it: {commitment.title}", problems=problems)
 
 
 @allow(COMMISSIONERS)
@@ -226,8 +255,11 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("strategy:meeting", meeting_id=meeting.pk)
+    decisions = [{"decision": d, "commitment": next(iter(plan.named_commitments(
+        request.user, [d.commitment] if d.commitment else [])), None)}
+        for d in meeting.decisions.select_related("commitment__priority__strategy")]
     return form_page(request, "strategy/meeting.html", {
-        "meeting": meeting, "forms": forms, "problems": problems, "now": timezone.now(),
+        "meeting": meeting, "forms": forms, "problems": problems, "now": timezone.now(), "decisions": decisions,
         "actions": plan.visible_board_actions(request.user).filter(meeting=meeting)},
         forms[chosen] if chosen else None, problems=problems)
 
@@ -290,27 +322,26 @@ def consultation_page(request: HttpRequest, consultation_id: int) -> HttpRespons
                 problems = exc.problems
             else:
                 return redirect("strategy:consultation", consultation_id=consultation.pk)
+    ideas = [{"idea": i, "commitments": plan.named_commitments(request.user, list(i.commitments.all()))}
+             for i in consultation.ideas.prefetch_related("commitments__priority__strategy")]
     return form_page(request, "strategy/consultation.html", {"consultation": consultation, "form": form,
-                                                             "problems": problems},
+                                                             "problems": problems, "ideas": ideas},
                      form, problems=problems)
 
 
 # Spend against need and evidence ------------------------------------------------------------------------------
 
 
-def _year(request: HttpRequest) -> int:
-    from monitoring.services.periods import financial_year_of
-
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return financial_year_of(timezone.localdate()) - 1
-
-
 @allow(ANALYSTS_AND_COMMISSIONERS)
 def spend_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
-    """Money, need and evidence side by side, by local authority and theme."""
-    year = _year(request)
+    """Money, need and evidence side by side, by local authority and theme (last financial year by default)."""
+    from monitoring.services.periods import financial_year_of
+
+    form = SpendYearForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form_page(request, "strategy/spend.html", {"form": form, "rows": [], "disagreements": [],
+                                                          "year": request.GET.get("year", "")}, form)
+    year = (form.cleaned_data.get("year") if form.is_bound else None) or financial_year_of(timezone.localdate()) - 1
     rows = spend.spend_against_need(year)
     if fmt:
         return table_response(rows, spend.COLUMNS, fmt, f"spend-need-evidence-{year}",

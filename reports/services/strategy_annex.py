@@ -41,7 +41,7 @@ def build_annex(year: int, today: date | None = None) -> dict:
             for m in progress["measures"]:
                 code = m["measure"].area_code
                 rows.append({"commitment": commitment.title, "owner": commitment.owner.name,
-                             "figure": m["figure"].label, "area": code or "region",
+                             "figure": m["label"], "area": code or "region",
                              "area_name": area_names([code]).get(code, code) if code else region.name,
                              "period": f"{m['measure'].period_from} to {m['measure'].period_to}",
                              "baseline": m["status"].baseline, "value": m["reading"].value,

@@ -31,7 +31,7 @@ class MeasureFigure:
     unit: str  # how the reason names the value: "count", "rate", "reach"…
     source: str  # police, ed, returns or training (a ``core.sources`` name)
     disclosure: str
-    subject: str = ""  # what ``subject`` means: "" (none), "theme" (optional) or "outcome" (required)
+    subject: str = ""  # what ``subject`` means: "" (none), "theme" (optional), "outcome" or "success" (required)
     types: tuple[str, ...] = ()
     per_1000: bool = False
 
@@ -51,10 +51,12 @@ FIGURES: dict[str, MeasureFigure] = {f.name: f for f in (
                   CONTROLLED, subject="theme"),
     MeasureFigure("professionals_trained", "Professionals trained (accepted returns)", "number trained", "returns",
                   CONTROLLED, subject="theme"),
-    MeasureFigure("outcome", "A projects' outcome measure (accepted returns)", "outcome", "returns", CONTROLLED,
+    MeasureFigure("outcome", "A project's outcome measure (accepted returns)", "outcome", "returns", CONTROLLED,
                   subject="outcome"),
     MeasureFigure("training_professionals", "Professionals trained (training register, each once in the year)",
                   "number trained", "training", CONTROLLED),
+    MeasureFigure("success_measure", "A Home Office success measure (its indicator where one is loaded, else its "
+                  "proxy, said so)", "count", "success", CONTROLLED, subject="success"),
 )}
 
 #: Where the public release holds each controlled figure: (source, measure, breakdown, category); the breakdown
@@ -66,15 +68,43 @@ RELEASE_CELLS: dict[str, tuple[str, str, str, str] | None] = {
     "professionals_trained": ("returns", "professionals_trained", "theme", ""),
     "outcome": None,
     "training_professionals": ("training", "professionals_reached", "counted_by", "training register"),
+    "success_measure": None,  # read through ``partners.services.success``, which uses the release for the public
 }
+
+
+def describe(figure: str, subject: str = "", public: bool = False) -> str:
+    """A measure's figure in words with what it counts: "…reached (accepted returns): Sport", a success measure by
+    name, an outcome measure by its name and project (not on public pages: projects may be unpublished)."""
+    spec = FIGURES[figure]
+    if not subject:
+        return spec.label
+    if spec.subject == "theme":
+        from commissioning.models import Theme
+
+        detail = dict(Theme.choices).get(subject, subject)
+    elif spec.subject == "success":
+        from partners.services.success import MEASURES
+
+        detail = next((m.label for m in MEASURES if m.key == subject), subject)
+    elif spec.subject == "outcome" and not public:
+        from monitoring.models import OutcomeMeasure
+
+        chosen = OutcomeMeasure.objects.filter(pk=int(subject) if subject.isdecimal() else None).select_related(
+            "project").first()
+        detail = f"{chosen.name} ({chosen.project.identifier})" if chosen else "a measure no longer held"
+    else:
+        return spec.label
+    return f"{spec.label}: {detail}"
 
 
 @dataclass(frozen=True)
 class Reading:
     """A figure's value for an area and period, or None with the reason ("no data"), and what it rests on.
 
-    ``coverage`` is the share of the period the value covers (months with data, or elapsed for returns);
-    ``returns_expected`` and ``returns_missing`` count the returns due in the period and not in.
+    ``coverage`` is the share of the period the value covers (months with data; for returns, up to the latest
+    return due, ``reported_share``; for the training register, the time elapsed);
+    ``returns_expected`` counts the period's returns due by now (or in early), ``returns_missing`` those due and
+    not in.
     """
 
     value: float | None
@@ -115,6 +145,8 @@ def read_figure(figure: str, area: str | None, first_month: str, last_month: str
     spec = FIGURES.get(figure)
     if spec is None:
         raise ValueError(f"{figure!r} is not a measure figure; use one of {', '.join(FIGURES)}")
+    if spec.source == "success":  # the partners' success measures read the public release themselves
+        return _success_reading(area, first_month, last_month, subject, public)
     if public and spec.disclosure == CONTROLLED:
         return _release_reading(spec, area, first_month, last_month, subject)
     if spec.source == "training":
@@ -182,6 +214,7 @@ def _projects(area: str | None, theme: str):
 def _returns_reading(spec: MeasureFigure, area: str | None, first_month: str, last_month: str, subject: str,
                      today: date) -> Reading:
     from monitoring.models import MonitoringReturn, OutcomeMeasure, OutcomeValue
+    from monitoring.services.periods import due_date
     from monitoring.services.reach import late_and_missing
 
     first, last = _month_start(first_month), _month_end(last_month)
@@ -199,17 +232,51 @@ def _returns_reading(spec: MeasureFigure, area: str | None, first_month: str, la
                                                status=MonitoringReturn.Status.ACCEPTED)
     due = [r for r in late_and_missing(today, projects) if first <= r["period_start"] <= last
            and r["state"] != "submitted late"]
-    expected = sum(1 for p in projects for start, _ in _periods(p, today) if first <= start <= last)
-    elapsed = min(max((min(today, last) - first).days + 1, 0) / ((last - first).days + 1), 1.0)
+    accepted_periods = set(accepted.values_list("project_id", "period_start"))
+    expected = sum(1 for p in projects for start, end in _periods(p, today) if first <= start <= last
+                   and (due_date(end) < today or (p.pk, start) in accepted_periods))
+    covered = reported_share(projects, first, last, today, accepted_periods)
     if not accepted.exists():
-        return Reading(None, elapsed, f"no accepted return for {first_month} to {last_month}",
+        return Reading(None, covered, f"no accepted return for {first_month} to {last_month}",
                        expected, len(due))
     if spec.subject == "outcome":
         value = OutcomeValue.objects.filter(measure=measure, monitoring_return__in=accepted).aggregate(
             total=Sum("value"))["total"] or 0
     else:
         value = sum(p[spec.name] for p in _reach_in_period(accepted).values())
-    return Reading(float(value), elapsed, "", expected, len(due))
+    return Reading(float(value), covered, "", expected, len(due))
+
+
+def reported_share(projects: list, first: date, last: date, today: date, accepted: set[tuple[int, date]]) -> float:
+    """The share of ``first`` to ``last`` that the projects' returns can cover by ``today``: up to the end of
+    each project's latest period whose return is due (or already accepted), the whole span once a project has
+    ended and every return of it is due or in; the least of the projects (the figure sums them all).
+
+    A return is due ``RETURN_DUE_DAYS`` after its period ends, so the months since then are not yet expected
+    to be reported: a reach target is not judged on a quarter whose return cannot be in yet, and a period is
+    not over (off track) until its last return is due.
+    """
+    from datetime import timedelta
+
+    from monitoring.services.periods import due_date
+
+    if today < first:
+        return 0.0
+    span = (last - first).days + 1
+    until = last
+    for project in projects:
+        periods = [(start, end) for start, end in _periods(project, today) if first <= start <= last]
+        if not periods:
+            begins = project.planned_start or project.award_date
+            if first <= begins <= last:  # starts later in the span: nothing can be reported yet
+                until = min(until, begins - timedelta(days=1))
+            continue
+        done = [end for start, end in periods if due_date(end) < today or (project.pk, start) in accepted]
+        ended = project.planned_end is not None and project.planned_end <= periods[-1][1]
+        if ended and len(done) == len(periods):
+            continue
+        until = min(until, max(done) if done else periods[0][0] - timedelta(days=1))
+    return min(max((until - first).days + 1, 0) / span, 1.0)
 
 
 def _periods(project: object, today: date) -> list:
@@ -279,3 +346,38 @@ def _training_reading(area: str | None, first_month: str, last_month: str, today
     if not ProfessionalAttendance.objects.filter(session__date__gte=first, session__date__lte=last).exists():
         return Reading(None, elapsed, f"no training session is recorded for {first_month} to {last_month}")
     return Reading(float(attendances.values("person_key").distinct().count()), elapsed)
+
+
+def _success_reading(area: str | None, first_month: str, last_month: str, subject: str, public: bool) -> Reading:
+    """A Home Office success measure (``partners.services.success``) for a whole calendar or financial year: the
+    count from its indicator where one is loaded, else from its proxy (the note says which), as the public see it
+    when ``public`` (the public release, rounded to 5)."""
+    from core.figures import known
+    from core.periods import Year
+    from insights.models import WarehousePartition
+    from insights.query.access import FULL, PUBLIC
+    from partners.services.success import MEASURES, success_measures
+
+    measure = next((m for m in MEASURES if m.key == subject), None)
+    if measure is None:
+        return Reading(None, 0.0, "the success measure is not chosen")
+    year = Year.of_months(first_month, last_month)
+    if year is None:
+        return Reading(None, 0.0, f"success measures are counted by whole calendar or financial year; {first_month} "
+                                  f"to {last_month} is not one")
+    row = next(r for r in success_measures(year, area, PUBLIC if public else FULL, baseline=year)
+               if r["measure"] == measure.label)
+    if row["period"] != year.label:
+        return Reading(None, 0.0, f"no {year.label} value: the latest from {row['source'].split(': ', 1)[-1]} is for "
+                                  f"{row['period']}")
+    if not known(row["count"]):
+        reason = str(row["count"]) if row["count"] is not None else "not available for every area"
+        return Reading(None, 0.0, f"{row['source']}: {reason}")
+    coverage = 1.0
+    if row["proxy"] == "yes":  # a proxy is counted from the warehouse: the months loaded
+        source = "ed" if measure.key == "hospital_admissions" else "police"
+        months = months_in(first_month, last_month)
+        loaded = WarehousePartition.objects.filter(source=source, is_current=True, month__in=months).values(
+            "month").distinct().count()
+        coverage = loaded / len(months)
+    return Reading(float(row["count"]), coverage, row["source"])

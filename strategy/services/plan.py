@@ -35,7 +35,7 @@ from strategy.models import (
     Strategy,
     Update,
 )
-from strategy.services.figures import FIGURES, Reading, months_in, read_figure
+from strategy.services.figures import FIGURES, OPEN, Reading, describe, months_in, read_figure
 from strategy.services.status import Status, commitment_status, measure_status
 
 
@@ -62,6 +62,29 @@ def visible_board_actions(user: object) -> QuerySet[BoardAction]:
     if role is Role.PARTNER and getattr(user, "organisation_id", None):
         return actions.filter(organisation_id=user.organisation_id)
     return actions.none()
+
+
+def named_commitments(user: object, commitments: list[Commitment]) -> list[dict]:
+    """The commitments (an idea's answer, a decision's subject) this user may see named: their own (linked) and
+    those of published strategies (public anyway, named without a link); another organisation's commitment in
+    an unpublished strategy is left out, as the commitment's own page answers 404."""
+    visible = set(visible_commitments(user).filter(pk__in=[c.pk for c in commitments]).values_list("pk", flat=True))
+    return [{"commitment": c, "link": c.pk in visible} for c in commitments
+            if c.pk in visible or c.priority.strategy.is_published]
+
+
+def follow_ups_shown(user: object, commitment: Commitment) -> list[dict]:
+    """The incident follow-up work linked to a commitment, each with its title only where the incidents' own
+    rules let this user see that action (coordinators; the owning organisation of an incident it is invited to);
+    otherwise its owner and status alone, since an action's title can say what happened."""
+    from incidents.services.response import is_coordinator, visible_incidents
+
+    actions = list(commitment.incident_follow_ups.select_related("organisation", "incident"))
+    seen = set(visible_incidents(user).filter(pk__in=[a.incident_id for a in actions]).values_list("pk", flat=True))
+    organisation_id = getattr(user, "organisation_id", None)
+    return [{"action": a, "title": a.title if is_coordinator(user) or (
+        a.incident_id in seen and organisation_id and a.organisation_id == organisation_id) else ""}
+        for a in actions]
 
 
 def may_update(user: object, commitment: Commitment) -> bool:
@@ -120,9 +143,11 @@ def _set_links(commitment: Commitment, links: dict) -> None:
 
 @transaction.atomic
 def update_links(actor: object, commitment: Commitment, links: dict) -> Commitment:
+    """Set what delivers a commitment (the kinds named in ``links``), audited with the links before and after."""
+    before = {k: ", ".join(str(o) for o in getattr(commitment, k).all()) for k in links}
     _set_links(commitment, links)
     audit.record(actor, "update", commitment, summary=f"links of {commitment.title}",
-                 changes={k: [str(o) for o in v] for k, v in links.items()})
+                 changes={k: [before[k], ", ".join(str(o) for o in v)] for k, v in links.items()})
     return commitment
 
 
@@ -136,12 +161,40 @@ def add_measure(actor: object, commitment: Commitment, measure: Measure) -> Meas
         problems.append(Problem("form", f"{measure.figure!r} is not a figure", column="figure"))
     elif spec.subject == "outcome" and not measure.subject.isdecimal():
         problems.append(Problem("form", "choose the outcome measure this follows", column="subject"))
+    elif spec.subject == "success":
+        from partners.services.success import MEASURES
+
+        if measure.subject not in {m.key for m in MEASURES}:
+            problems.append(Problem("form", "choose the success measure this follows", column="subject"))
+    if measure.target is not None and measure.target < 0:
+        problems.append(Problem("form", "a target is a count or rate of 0 or more", column="target"))
+    if measure.area_code:
+        problem = _area_problem(measure.area_code)
+        if problem:
+            problems.append(Problem("form", problem, column="area_code"))
     if problems:
         raise InputRejected(problems)
     measure.full_clean()
     measure.save()
     audit.record(actor, "create", measure, summary=f"{commitment.title}: {spec.label}")
     return measure
+
+
+def _area_problem(code: str) -> str:
+    """Why a measure cannot follow ``code`` (not an ONS code; not in the region), or "" when it can."""
+    from core.region import current_region
+    from geography.codes import level_of
+    from insights.query.areas import local_authority_of
+
+    level = level_of(code)
+    if level not in ("lad", "ward", "msoa", "lsoa"):
+        return (f"{code!r} is not the ONS code of a local authority, ward, MSOA or LSOA (e.g. E08000025; blank for "
+                "the region)")
+    lads = set(current_region().lad_codes)
+    lad = code if level == "lad" else local_authority_of(code)
+    if lads and lad not in lads:
+        return f"{code} is not an area of the region's local authorities"
+    return ""
 
 
 @transaction.atomic
@@ -257,6 +310,10 @@ def add_idea(actor: object, consultation: Consultation, text: str, raised_by: in
              commitments: list[Commitment] | None = None) -> Idea:
     """"You said" (an idea, how many raised it) and "we did" (the response and the commitments answering it)."""
     check_text({"text": text, "response": response})
+    total = consultation.total_participants
+    if raised_by < 1 or (total and raised_by > total):
+        raise InputRejected([Problem("form", f"how many raised it is a count from 1 to the {total} who took part"
+                                     if total else "how many raised it is a count of 1 or more", column="raised_by")])
     idea = Idea.objects.create(consultation=consultation, text=text.strip(), raised_by=raised_by,
                                response=response.strip())
     idea.commitments.set(commitments or [])
@@ -267,12 +324,28 @@ def add_idea(actor: object, consultation: Consultation, text: str, raised_by: in
 # Progress -----------------------------------------------------------------------------------------------------
 
 
-def measure_progress(measure: Measure, today: date | None = None, public: bool = False) -> tuple[Reading, Status]:
+def reads_in_full(viewer: object, measure: Measure) -> bool:
+    """Whether ``viewer`` sees this measure's figure in full, by the platform's one rule
+    (``insights.query.access.entitled_for``): open figures for everyone; controlled ones for analysts,
+    commissioners, coordinators and administrators, and for a partner in an area of its organisation (or within
+    one); everyone else, and a partner elsewhere (the region), as the public does: the public release."""
+    from insights.query.access import entitled_for
+    from insights.query.figures import FigureQuery
+
+    if FIGURES[measure.figure].disclosure == OPEN:
+        return True
+    return entitled_for(viewer)(FigureQuery("ed", area=measure.area_code or None))
+
+
+def measure_progress(measure: Measure, today: date | None = None, public: bool = False,
+                     viewer: object | None = None) -> tuple[Reading, Status]:
     """The measure's reading for its period and its computed status; ``public`` reads controlled figures as
     the public see them (the public release), so the status shown to the public is computed from the same
-    published value."""
+    published value. Given a ``viewer``, it reads as that viewer may see it (``reads_in_full``)."""
     from monitoring.services.periods import _add_months
 
+    if viewer is not None and not reads_in_full(viewer, measure):
+        public = True
     today = today or timezone.localdate()
     spec = FIGURES[measure.figure]
     area = measure.area_code or None
@@ -284,17 +357,27 @@ def measure_progress(measure: Measure, today: date | None = None, public: bool =
     period_end = date.fromordinal(_add_months(date(int(end_month[:4]), int(end_month[5:7]), 1), 1).toordinal() - 1)
     status = measure_status(
         value=current.value, coverage=current.coverage, target=measure.target, direction=measure.direction,
-        baseline=baseline.value, baseline_months=len(months_in(measure.baseline_from, measure.baseline_to)),
+        # A baseline with months missing stands for the months it covers only.
+        baseline=baseline.value,
+        baseline_months=len(months_in(measure.baseline_from, measure.baseline_to)) * baseline.coverage,
         period_months=len(months_in(measure.period_from, measure.period_to)), period_end=period_end, today=today,
         unit=spec.unit, returns_missing=current.returns_missing, note=current.note)
     return current, status
 
 
-def commitment_progress(commitment: Commitment, today: date | None = None) -> dict:
-    """The commitment's measures with their readings and statuses, and its own status."""
+def commitment_progress(commitment: Commitment, today: date | None = None,
+                        viewer: object | None = None) -> dict:
+    """The commitment's measures with their readings and statuses, and its own status, as ``viewer`` may see
+    them (in full when None: the partnership's own annex)."""
+    from insights.query.areas import area_names
+
+    measures = list(commitment.measures.all())
+    names = area_names(sorted({m.area_code for m in measures if m.area_code}))
     rows = []
-    for measure in commitment.measures.all():
-        reading, status = measure_progress(measure, today)
-        rows.append({"measure": measure, "figure": FIGURES[measure.figure], "reading": reading, "status": status})
+    for measure in measures:
+        reading, status = measure_progress(measure, today, viewer=viewer)
+        rows.append({"measure": measure, "figure": FIGURES[measure.figure], "reading": reading, "status": status,
+                     "label": describe(measure.figure, measure.subject),
+                     "area": names.get(measure.area_code, measure.area_code) if measure.area_code else "Region"})
     return {"commitment": commitment, "measures": rows,
             "status": commitment_status([r["status"] for r in rows])}

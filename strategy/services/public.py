@@ -8,7 +8,7 @@ the reason it has no public value. Outcome measures are not in the release.
 from datetime import date
 
 from strategy.models import Consultation, Strategy
-from strategy.services.figures import CONTROLLED, FIGURES
+from strategy.services.figures import CONTROLLED, FIGURES, describe
 from strategy.services.plan import measure_progress
 
 IN_THE_RELEASE = "published in the annual release"  # how the page names the public release
@@ -29,8 +29,9 @@ def public_commitment(commitment: object, today: date | None = None) -> dict:
     for measure in all_measures:
         spec = FIGURES[measure.figure]
         reading, status = measure_progress(measure, today, public=True)
-        measures.append({"label": spec.label, "area": names.get(measure.area_code, measure.area_code),
-                         "area_code": measure.area_code, "controlled": spec.disclosure == CONTROLLED,
+        measures.append({"label": describe(measure.figure, measure.subject, public=True),
+                         "area": names.get(measure.area_code, measure.area_code), "area_code": measure.area_code,
+                         "controlled": spec.disclosure == CONTROLLED,
                          "value": reading.value, "note": reading.note or (IN_THE_RELEASE if spec.disclosure ==
                                                                           CONTROLLED else ""),
                          "status": status, "target": measure.target, "direction": measure.direction,
@@ -39,7 +40,9 @@ def public_commitment(commitment: object, today: date | None = None) -> dict:
 
 
 def you_said_we_did() -> list[dict]:
-    """Published consultations with participants by age band (counts, no names) and each idea's answer."""
-    return [{"consultation": c, "ideas": [{"idea": i, "commitments": list(i.commitments.all())}
-                                          for i in c.ideas.all()]}
-            for c in Consultation.objects.filter(is_published=True).prefetch_related("ideas__commitments")]
+    """Published consultations with participants by age band (counts, no names) and each idea's answer; the
+    commitments named are those of published strategies only (an unpublished strategy's are the partners')."""
+    return [{"consultation": c, "ideas": [{"idea": i, "commitments": [
+                cm for cm in i.commitments.all() if cm.priority.strategy.is_published]} for i in c.ideas.all()]}
+            for c in Consultation.objects.filter(is_published=True).prefetch_related(
+                "ideas__commitments__priority__strategy")]

@@ -8,7 +8,8 @@ as effective.
   mean priority index of the local authority's LSOAs (``insights.query.priority``, ranked over the region).
 * **Evidence**: a project's approach is rated *effective* when an evidence item linked to it has a YEF Toolkit
   impact band of high or moderate, or an EMMIE effect rating of 3 or 4; *not shown effective* when its linked
-  items are rated lower; *unrated* when none of its items carries either rating (or none is linked).
+  items are rated lower; *unrated* when none of its items carries either rating (or none is linked). Only
+  published items count: a draft's ratings are not yet the repository's.
 """
 
 from collections import defaultdict
@@ -25,7 +26,8 @@ COLUMNS = ["lad", "name", "theme", "projects", "amount_awarded", "amount_effecti
 def evidence_rating(project: Project) -> str:
     """effective, not_shown_effective or unrated (see the module's definitions)."""
     rated = [(item.yef_impact_band, item.emmie_effect) for item in project.evidence.all()
-             if item.yef_impact_band not in ("", "unclear") or item.emmie_effect is not None]
+             if item.status == "published" and (item.yef_impact_band not in ("", "unclear")
+                                                or item.emmie_effect is not None)]
     if not rated:
         return "unrated"
     if any(band in EFFECTIVE_BANDS or (effect is not None and effect >= EFFECTIVE_EMMIE) for band, effect in rated):

@@ -5,10 +5,12 @@ Rules, in order (the page's "How status is worked out" says the same):
 1. **No data** — the figure has no value for the period (and no return is missing).
 2. **At risk: returns missing** — returns due in the period have not come in: "two returns missing".
 3. **On track** — the value meets the target pro rata: for a period partly covered so far, the target is
-   scaled by the share covered (months with data, or months elapsed for returns), since counts and reach
-   build up over a period.
-4. **Off track** — the period is over (fully covered and ended) and the target was not met.
-5. **At risk** — otherwise, with the change on the baseline (scaled the same way): "rate up 12% on baseline",
+   scaled by the share covered (months with data; for returns, up to the latest period whose return is due;
+   for the training register, the time elapsed), since counts and reach build up over a period.
+4. **Off track** — the period is over (fully covered and ended: for returns, its last return due) and the target
+   was not met.
+5. **At risk** — otherwise, with the change on the baseline (the baseline's months with data scaled to the part
+   of the period covered): "rate up 12% on baseline",
    or "count down 3% on baseline; the target is 10% down".
 
 A commitment takes the worst status of its measures (off track, at risk, no data, on track) and every reason.
@@ -47,7 +49,7 @@ def _number(value: float) -> str:
 
 
 def measure_status(*, value: float | None, coverage: float, target: Decimal | float, direction: str,
-                   baseline: float | None, baseline_months: int, period_months: int, period_end: date,
+                   baseline: float | None, baseline_months: float, period_months: int, period_end: date,
                    today: date, unit: str = "count", returns_missing: int = 0, note: str = "") -> Status:
     """The status of one measure from its reading (see the module's rules).
 

@@ -27,6 +27,7 @@ def test_the_progress_annex_lists_every_measure_with_its_computed_status(region,
     call_command("report", "strategy", "--year", "2025", "--out", str(out))
     html = (out / "strategy-2025-26-progress.html").read_text()
     assert "Response strategy 2025/26: progress annex" in html and "Synthetic data" in html
+    assert "It answers these SNA findings: Emergency department assault attendances were most often" in html
     assert (out / "strategy-2025-26-progress.pdf").read_bytes().startswith(b"%PDF")
     rows = [r for name in ("priority_1_measures", "priority_2_measures")
             for r in csv.DictReader((out / "data" / f"{name}.csv").open())]
@@ -82,3 +83,11 @@ def test_vrp_evaluate_project_writes_the_evaluation(region, tmp_path: Path, clie
     client.force_login(user(Role.ANALYST, None, "analyst"))
     page = client.get(f"/monitoring/impact/{project.identifier}/").content.decode()
     assert "Difference in differences" in page and "Regression to the mean" in page
+    assert "The matched set" in page and "Mahalanobis distance" in page
+    assert f'aria-label="Event study for {project.title}' in page  # the chart by quarter around the start
+    matched = list(csv.DictReader((out / "data" / "matched_set.csv").open()))
+    assert {r["comparison_lsoa"] for r in matched} == {r["lsoa"] for r in panel if r["treated"] == "0"}
+    assert {r["treated_lsoa"] for r in matched} == {r["lsoa"] for r in panel if r["treated"] == "1"}
+    assert len(list(csv.DictReader((out / "data" / "event_study.csv").open()))) == len(
+        {r["quarter"] for r in panel})
+    assert "Method" in (out / f"evaluation-{project.identifier}.html").read_text()

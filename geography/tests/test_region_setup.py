@@ -81,7 +81,7 @@ def _kde_and_persistence_default_to_the_region() -> None:
     assert f"left out: {unplaced:,} records of the region's forces with no location" in err
     out, err = run("hotspots", "--method", "persistence", "--from", "2024-01", "--to", "2024-05",
                    "--period-months", "2")
-    assert "left out: 2024-01 to 2024-01 (1 months)" in err
+    assert "left out: 2024-01 to 2024-01 (1 month): periods of 2 months are counted back from 2024-05" in err
     header = out.splitlines()[0].split(",")
     assert header == ["lsoa", "2024-02..2024-03", "2024-04..2024-05", "pattern"]
     assert len(out.splitlines()) == 355
@@ -125,6 +125,12 @@ def _stats_by_lad_is_the_region_plus_its_no_location_row(street_files: list[Path
     assert sum(figures.values()) + outside == len(records)
     out, _ = run("stats", "--by", "msoa", "--format", "json")
     assert all(r["msoa"] for r in json.loads(out))  # never one blank row
+    # A selection whose records all have a location still lists the row, at 0: none were left unplaced.
+    unplaced_types = {r["Crime type"] for r in records if not r["LSOA code"]}
+    placed_only = sorted({r["Crime type"] for r in records} - unplaced_types)[0]
+    out, _ = run("stats", "--by", "lad", "--crime-type", placed_only, "--format", "json")
+    figures = {r["lad"]: r["count"] for r in json.loads(out)}
+    assert figures["no location"] == 0 and set(figures) == REGION_LADS | {"no location"}
 
 
 def _gistar_without_area_covers_the_region_and_equals_esda(street_files: list[Path], shared_data: Path,
@@ -158,8 +164,26 @@ def _gistar_without_area_covers_the_region_and_equals_esda(street_files: list[Pa
 def _gistar_refuses_a_region_with_no_data_in_the_period() -> None:
     with pytest.raises(CommandError, match="this query was refused(.|\n)*no police records in the region"):
         run("hotspots", "--method", "gistar", "--from", "2023-01", "--to", "2023-06")
-    with pytest.raises(CommandError, match="this query was refused(.|\n)*not an area the loaded geography holds"):
-        run("stats", "--area", "E01999999")
+    with pytest.raises(CommandError, match="this query was refused(.|\n)*no police records in area E07000222"):
+        run("hotspots", "--method", "gistar", "--area", "E07000222", "--from", "2023-01", "--to", "2023-06")
+    with pytest.raises(CommandError, match="this query was refused(.|\n)*no police records with a location in "
+                                           "the region \\(Warwickshire\\) from 2023-01 to 2023-06"):
+        run("hotspots", "--method", "kde", "--from", "2023-01", "--to", "2023-06")
+    with pytest.raises(CommandError, match="this query was refused(.|\n)*no police records with a location in "
+                                           "area E07000222"):
+        run("hotspots", "--method", "kde", "--area", "E07000222", "--from", "2023-01", "--to", "2023-06")
+    # An area the geography does not hold is named as such by every query, never "nothing was imported" nor a
+    # missing boundary; a police force area's code says how to make it the region.
+    for command in (["stats"], ["hotspots", "--method", "gistar"], ["hotspots", "--method", "kde"],
+                    ["hotspots", "--method", "persistence", "--from", "2024-01", "--to", "2024-04"]):
+        for area in ("E01999999", "E07000999"):
+            with pytest.raises(CommandError) as caught:
+                run(*command, "--area", area)
+            assert str(caught.value).startswith("this query was refused"), (command, area)
+            assert f"'{area}' is not an area the loaded geography holds" in str(caught.value), (command, area)
+        with pytest.raises(CommandError, match=f"this query was refused(.|\n)*'{PFA}' is a police force area: "
+                                               f"set it up as the region \\(`vrp region setup --pfa {PFA}`\\)"):
+            run(*command, "--area", PFA)
 
 
 def _sna_for_a_year_without_the_previous_years_data_says_so() -> None:
@@ -169,6 +193,21 @@ def _sna_for_a_year_without_the_previous_years_data_says_so() -> None:
     text = " ".join(s for section in report["sections"] for s in section.sentences)
     assert "no data for 2023" in text
     assert "from none" not in text and "none in 2023" not in text
+    # No ED data at all: said once per figure ("no data for 2024"), never zero, "withheld" or "in 2024" twice.
+    assert "Emergency department assault attendances: no data for 2024." in text
+    assert "no data for 2024 in 2024" not in text
+    sources = next(s for s in report["sections"] if s.title.startswith("Data sources")).sentences
+    ed_line = next(s for s in sources if s.startswith("Emergency department"))
+    assert ed_line.endswith("No data for 2024: none of its months is loaded.") and "0 records" not in ed_line
+    police_line = next(s for s in sources if s.startswith("Police recorded crime"))
+    assert "records in 2024 for this report's area" in police_line
+    measures = next(f for s in report["sections"] for f in s.figures if f.name == "success_measures").rows
+    hospital = next(r for r in measures if r["measure"].startswith("Hospital admissions"))
+    assert str(hospital["count"]) == "no data for 2024"
+    assert "Hospital admissions for assault with a knife or sharp object: proxy: ED assault attendances with a " \
+           "knife or sharp object; no data for 2024." in text
+    spots = next(f for s in report["sections"] for f in s.figures if f.name == "hotspots")
+    assert spots.rows or spots.note == "no LSOA was a hot spot in this period"
     trend = next(f for section in report["sections"] for f in section.figures if f.name == "trend")
     # 2024-01..04 only: no month has twelve months behind it, so no rolling figure is a number.
     assert not any(isinstance(r.get("rolling_12_months"), int | float) for r in trend.rows)

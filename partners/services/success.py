@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from core.figures import WITHHELD, Missing, known, no_data
-from core.periods import Year
+from core.periods import Year, months_between
 from partners.models import Indicator, IndicatorValue, SuccessSettings
 
 UNDER_25 = re.compile(r"^(<\s*25|under 25|0\s*-\s*24|10\s*-\s*24|<25 yrs|aged 24 and under|24 and under)",
@@ -190,7 +190,9 @@ def _proxy_row(measure: Measure, area: str | None, year: Year, baseline: Year, a
         picked = [r["count"] for r in rows if only is None or r.get(by) == only]
         if any(not known(c) for c in picked):
             return WITHHELD
-        return sum(picked) if picked else None
+        if not picked and not set(months_between(y.first_month, y.last_month)) & access.months(source):
+            return no_data(y.label)  # nothing loaded for the year: not zero, and not "withheld"
+        return sum(picked)
 
     row["count"], row["baseline_count"], row["baseline_period"] = total(year), total(baseline), baseline.label
     row["change_since_baseline_percent"] = _change(row["count"], row["baseline_count"])

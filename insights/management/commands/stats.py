@@ -9,11 +9,10 @@ from django.core.management.base import CommandParser
 
 from core import sources
 from core.management.cli import PlatformCommand
-from core.problems import InputRejected, Problem
 from core.render import csv_cell
 from insights.query.access import for_region
-from insights.query.areas import area_known
-from insights.query.figures import BY_KEYS, SOURCES, FigureQuery, counts, labelled, left_out
+from insights.query.areas import require_known_area
+from insights.query.figures import AREA_KEYS, BY_KEYS, NO_LOCATION, SOURCES, FigureQuery, counts, labelled, left_out
 
 
 class Command(PlatformCommand):
@@ -37,12 +36,16 @@ class Command(PlatformCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         query = FigureQuery(source=options["source"], month_from=options["month_from"],
                             month_to=options["month_to"], area=options["area"], types=tuple(options["crime_type"]))
-        if query.area is not None and not area_known(query.area):
-            raise InputRejected([Problem("query", f"{query.area!r} is not an area the loaded geography holds "
-                                                  "(see `vrp region show`)", column="area")])
+        require_known_area(query.area)
         if query.area is None:
             query = replace(for_region(query), month_from=query.month_from, month_to=query.month_to)
         rows = labelled(counts(query, options["by"]), options["by"])
+        areas = [k for k in options["by"] if k in AREA_KEYS]
+        if query.no_location and areas == options["by"] and rows and not any(r[areas[0]] == NO_LOCATION
+                                                                            for r in rows):
+            # The region's total is its located records plus its forces' records with no location: a force
+            # that placed every record still gets the row, so the reader sees that none were left unplaced.
+            rows.append({**dict.fromkeys(rows[0]), areas[0]: NO_LOCATION, "count": 0})
         if options["format"] == "table":
             rule = ("published in full" if sources.is_open(query.source)
                     else "public only through the public release")

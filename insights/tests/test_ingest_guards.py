@@ -147,3 +147,37 @@ def test_a_zip_over_the_total_limit_is_refused(small_street_file: Path, tmp_path
     settings.VRP_ARCHIVE_MAX_EXPANDED_MB = 1
     with pytest.raises(InputRejected, match="VRP_ARCHIVE_MAX_EXPANDED_MB"):
         ingest_police_uk([archive])
+
+
+def test_a_smaller_counts_file_is_refused_and_vrp_ingest_counts_takes_replace_smaller(tmp_path: Path) -> None:
+    """The guard holds for every source's files, and each `vrp ingest` subcommand that the refusal points to
+    has --replace-smaller (real West Midlands counts for 2024-03, from the demo bundle)."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from core.testing.police_files import write_counts
+
+    bundle = (Path(__file__).resolve().parents[2] / "demo/west_midlands/police_uk_counts"
+              / "west-midlands-counts-2024.csv.gz")
+    march = [[r["LSOA code"], r["Crime type"], r["Month"], r["Count"]] for r in read_rows(bundle)
+             if r["Month"] == "2024-03" and r["LSOA code"] < "E01009000"]
+    crimes = sum(int(r[3]) for r in march)
+    full = write_counts(tmp_path / "full.csv", march)
+    call_command("ingest", "counts", str(full), "--force", "west-midlands", "--no-progress", stdout=StringIO())
+    half = march[: len(march) // 2]
+    cut = write_counts(tmp_path / "cut.csv", half)
+    kept = sum(int(r[3]) for r in half)
+    with pytest.raises(CommandError) as caught:
+        call_command("ingest", "counts", str(cut), "--force", "west-midlands", "--no-progress", stdout=StringIO())
+    assert f"{kept:,} rows to land but the warehouse holds {crimes:,}" in str(caught.value)
+    assert "--replace-smaller" in str(caught.value)
+    assert warehouse_counts() == Counter({("west-midlands", "2024-03"): crimes})
+    call_command("ingest", "counts", str(cut), "--force", "west-midlands", "--replace-smaller", "--no-progress",
+                 stdout=StringIO())
+    assert warehouse_counts() == Counter({("west-midlands", "2024-03"): kept})
+    for source in ("police-uk-api", "ed"):
+        with pytest.raises(CommandError, match="file not found"):
+            call_command("ingest", source, str(tmp_path / "none.csv"), *(["--force", "west-midlands"]
+                         if source == "police-uk-api" else []), "--replace-smaller", "--no-progress",
+                         stdout=StringIO())

@@ -43,8 +43,10 @@ class Command(PlatformCommand):
             sub.add_argument("--accept-partial", action="store_true",
                              help="land the valid rows; write rejected rows to a report file")
             sub.add_argument("--no-progress", action="store_true", help="no progress bar")
-        police.add_argument("--replace-smaller", action="store_true",
-                            help="replace a force-month already held even by a file with more than 1%% fewer rows")
+        for sub in (police, api, ed, counts):
+            sub.add_argument("--replace-smaller", action="store_true",
+                             help="replace a month already held (per force, or ED site) even by a file with more "
+                                  "than 1%% fewer rows")
 
     def handle(self, *args: Any, **options: Any) -> None:
         extra = command_extensions.formats().get(options["source"])
@@ -54,14 +56,15 @@ class Command(PlatformCommand):
         progress = None if options["no_progress"] else (
             lambda items: tqdm(items, desc="checking files", unit="file", file=sys.stderr))
         common = {"accept_partial": options["accept_partial"], "progress": progress}
+        smaller = {"replace_smaller": options.get("replace_smaller", False)}
         if options["source"] == "police-uk":
-            summary = ingest_police_uk(options["paths"], replace_smaller=options["replace_smaller"], **common)
+            summary = ingest_police_uk(options["paths"], **smaller, **common)
         elif options["source"] == "police-uk-api":
-            summary = ingest_police_api(options["paths"], force=options["force"], **common)
+            summary = ingest_police_api(options["paths"], force=options["force"], **smaller, **common)
         elif options["source"] == "counts":
-            summary = ingest_counts(options["paths"], force=options["force"], **common)
+            summary = ingest_counts(options["paths"], force=options["force"], **smaller, **common)
         elif options["source"] == "ed":
-            summary = ingest_ed(options["paths"], **common)
+            summary = ingest_ed(options["paths"], **smaller, **common)
         else:
             summary = extra.ingest(options, **common)
         for line in summary.skipped:

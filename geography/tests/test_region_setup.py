@@ -255,3 +255,45 @@ def test_setup_downloads_the_files_when_no_folder_is_given(shared_data: Path, tm
     assert set(current_region().lad_codes) == REGION_LADS
     assert "Missing (where to get it):" in out and "LSOA 2011 → LSOA 2021 lookup" in out
     assert "English Indices of Deprivation" in out.split("Missing")[1]
+
+
+def test_setup_of_chosen_local_authorities_needs_a_name_and_takes_their_forces(shared_data: Path) -> None:
+    """`--lad CODE… --name NAME`: a region across two force areas (Coventry, West Midlands; Warwick,
+    Warwickshire) takes both forces' police.uk slugs; without --name, or with a code the lookup does not have,
+    nothing is set."""
+    with pytest.raises(CommandError, match="--lad needs --name"):
+        run("region", "setup", "--lad", "E08000026", "E07000222", "--data", str(shared_data))
+    out, _ = run("region", "setup", "--lad", "E08000026", "E07000222", "--name", "Coventry and Warwick",
+                 "--data", str(shared_data))
+    config = current_region()
+    assert (config.name, sorted(config.lad_codes)) == ("Coventry and Warwick", ["E07000222", "E08000026"])
+    assert config.force_slugs == ["warwickshire", "west-midlands"]
+    assert "Region: Coventry and Warwick" in out and "Coventry (E08000026)" in out and "Warwick (E07000222)" in out
+    lad_of = lsoa21_to_lad(shared_data)
+    assert {c for c, lad in lad_of.items() if lad in config.lad_codes} <= set(
+        Boundary.objects.filter(level="lsoa").values_list("area_code", flat=True))
+    with pytest.raises(CommandError, match="not local authorities of the lookup: E08000099"):
+        run("region", "setup", "--lad", "E08000099", "--name", "Nowhere", "--data", str(shared_data))
+    assert current_region().name == "Coventry and Warwick"
+
+
+def test_the_split_lsoa_figures_the_docs_give_are_those_of_the_ons_lookups(shared_data: Path) -> None:
+    """docs/data.md (and insights.query.areas) say how many split 2011 LSOAs have successors in more than one
+    2024 ward, and which complex changes cross local authorities: counted here from the ONS lookups."""
+    from insights.query import areas
+
+    ward_of = {r["lsoa21_code"]: (r["ward24_code"], r["ltla24_code"])
+               for r in rows_of(shared_data / "geography/lookup_lsoa21_ward24_ltla24.csv.gz")}
+    successors: dict[str, set[str]] = {}
+    for r in rows_of(shared_data / "geography/lookup_lsoa11_lsoa21_ltla22.csv.gz"):
+        successors.setdefault(r["lsoa11_code"], set()).add(r["lsoa21_code"])
+    across_wards = [old for old, new in successors.items() if len({ward_of[c][0] for c in new}) > 1]
+    across_lads = sorted(old for old, new in successors.items() if len({ward_of[c][1] for c in new}) > 1)
+    docs = " ".join((Path(__file__).resolve().parents[2] / "docs/data.md").read_text().split())
+    assert f"{len(across_wards)} split or complex-changed 2011 LSOAs have successors in more than one 2024 ward" \
+        in docs
+    assert f"three complex changes ({', '.join(across_lads)}) cross local authorities" in docs
+    assert len(across_lads) == 3 and f"{len(across_wards)} 2011 LSOAs have successors in more than one 2024 ward" \
+        in " ".join(areas.__doc__.split())
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "never cross" not in readme and "never cross" not in docs

@@ -92,6 +92,9 @@ def _setup_sets_the_region_and_lists_what_it_loaded(region: str) -> None:
     assert config.name == "Warwickshire" and set(config.lad_codes) == REGION_LADS
     assert config.force_slugs == ["warwickshire"]
     assert "population year: 2021" in region and "IMD edition: 2025" in region
+    # The population import says which year it took the figures to be, and from where.
+    population = next(line for line in region.splitlines() if "population by LSOA 2021" in line)
+    assert "year 2021 (read from the file)" in population
     assert "lsoa 2011/2021" in region and "Missing" not in region
     # Clipped: the region and its neighbours, not the country (35,672 LSOA 2021 boundaries).
     assert 354 < Boundary.objects.filter(level="lsoa").count() < 3_000

@@ -175,6 +175,16 @@ def _gistar_refuses_a_region_with_no_data_in_the_period() -> None:
     with pytest.raises(CommandError, match="this query was refused(.|\n)*no police records with a location in "
                                            "area E07000222"):
         run("hotspots", "--method", "kde", "--area", "E07000222", "--from", "2023-01", "--to", "2023-06")
+    # A period with no data is refused, never counted as zero; a period partly held says which months are not.
+    for period in (["--from", "2023-01", "--to", "2023-06"], ["--to", "2023-06"], ["--from", "2025-01"]):
+        with pytest.raises(CommandError, match="this query was refused(.|\n)*no police data (for|up to|from) "
+                                               "(.|\n)*months held: 2024-01 to 2024-04"):
+            run("stats", "--by", "lad", *period)
+    with pytest.raises(CommandError, match="this query was refused(.|\n)*no ed data is loaded"):
+        run("stats", "--source", "ed")
+    out, err = run("stats", "--by", "month", "--from", "2023-12", "--to", "2024-01", "--format", "json")
+    assert [r["month"] for r in json.loads(out)] == ["2024-01"]
+    assert "no data for 1 of the 2 months (2023-12): the counts cover only the months held" in err
     # An area the geography does not hold is named as such by every query, never "nothing was imported" nor a
     # missing boundary; a police force area's code says how to make it the region.
     for command in (["stats"], ["hotspots", "--method", "gistar"], ["hotspots", "--method", "kde"],

@@ -176,7 +176,7 @@ def test_a_smaller_counts_file_is_refused_and_vrp_ingest_counts_takes_replace_sm
     call_command("ingest", "counts", str(cut), "--force", "west-midlands", "--replace-smaller", "--no-progress",
                  stdout=StringIO())
     assert warehouse_counts() == Counter({("west-midlands", "2024-03"): kept})
-    for source in ("police-uk-api", "ed"):
+    for source in ("police-uk-api", "ed", "stop-and-search", "outcomes"):
         with pytest.raises(CommandError, match="file not found"):
             call_command("ingest", source, str(tmp_path / "none.csv"), *(["--force", "west-midlands"]
                          if source == "police-uk-api" else []), "--replace-smaller", "--no-progress",

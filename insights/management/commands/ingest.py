@@ -43,7 +43,6 @@ class Command(PlatformCommand):
             sub.add_argument("--accept-partial", action="store_true",
                              help="land the valid rows; write rejected rows to a report file")
             sub.add_argument("--no-progress", action="store_true", help="no progress bar")
-        for sub in (police, api, ed, counts):
             sub.add_argument("--replace-smaller", action="store_true",
                              help="replace a month already held (per force, or ED site) even by a file with more "
                                   "than 1%% fewer rows")
@@ -55,16 +54,16 @@ class Command(PlatformCommand):
             return
         progress = None if options["no_progress"] else (
             lambda items: tqdm(items, desc="checking files", unit="file", file=sys.stderr))
-        common = {"accept_partial": options["accept_partial"], "progress": progress}
-        smaller = {"replace_smaller": options.get("replace_smaller", False)}
+        common = {"accept_partial": options["accept_partial"], "progress": progress,
+                  "replace_smaller": options["replace_smaller"]}
         if options["source"] == "police-uk":
-            summary = ingest_police_uk(options["paths"], **smaller, **common)
+            summary = ingest_police_uk(options["paths"], **common)
         elif options["source"] == "police-uk-api":
-            summary = ingest_police_api(options["paths"], force=options["force"], **smaller, **common)
+            summary = ingest_police_api(options["paths"], force=options["force"], **common)
         elif options["source"] == "counts":
-            summary = ingest_counts(options["paths"], force=options["force"], **smaller, **common)
+            summary = ingest_counts(options["paths"], force=options["force"], **common)
         elif options["source"] == "ed":
-            summary = ingest_ed(options["paths"], **smaller, **common)
+            summary = ingest_ed(options["paths"], **common)
         else:
             summary = extra.ingest(options, **common)
         for line in summary.skipped:

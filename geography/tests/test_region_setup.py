@@ -310,3 +310,20 @@ def test_the_split_lsoa_figures_the_docs_give_are_those_of_the_ons_lookups(share
         in " ".join(areas.__doc__.split())
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert "never cross" not in readme and "never cross" not in docs
+
+
+def test_a_lookup_that_carries_msoa_wins_and_the_names_give_the_same_msoas() -> None:
+    """The demo bundle's ONS lookup carries MSOA: read from it, reading names adds nothing. With Coventry's
+    links taken away (as if no lookup carried them), the LSOAs' names give back exactly the lookup's MSOAs."""
+    from geography.services.lookups import import_lookup
+    from geography.services.msoa import link_msoas_by_name
+
+    lookup = Path(__file__).resolve().parents[2] / "demo/west_midlands/lookup_lsoa21_msoa21_ward24_lad24.csv.gz"
+    import_lookup(lookup, "test")
+    from_lookup = dict(AreaLink.objects.filter(parent_level="msoa").values_list("child_code", "parent_code"))
+    assert len(from_lookup) == 1719
+    assert link_msoas_by_name("test") == 0
+    coventry = [r["LSOA21CD"] for r in rows_of(lookup) if r["LAD24CD"] == "E08000026"]
+    AreaLink.objects.filter(parent_level="msoa", child_code__in=coventry).delete()
+    assert link_msoas_by_name("test") == len(coventry) == 203
+    assert dict(AreaLink.objects.filter(parent_level="msoa").values_list("child_code", "parent_code")) == from_lookup

@@ -76,12 +76,13 @@ class Command(PlatformCommand):
         if query.area is not None:
             return
         region = replace(for_region(query), month_from=query.month_from, month_to=query.month_to)
+        whose = "the region's forces" if query.source == "police" else "the region's sites"
         missing = sum(r["count"] for r in counts(region, ["lad"]) if r["lad"] is None)
         if missing:
-            self.stderr.write(f"left out: {missing:,} records of the region's forces with no location")
+            self.stderr.write(f"left out: {missing:,} records of {whose} with no location")
         for why, number in left_out(region).items():
             if number:
-                self.stderr.write(f"left out: {number:,} records of the region's forces {why}")
+                self.stderr.write(f"left out: {number:,} records of {whose} {why}")
 
     def _kde(self, query: FigureQuery, options: dict) -> None:
         point_weights = None

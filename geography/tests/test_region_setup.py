@@ -62,6 +62,7 @@ def test_a_region_on_real_data(region: str, street_files: list[Path], shared_dat
     """One setup (it is the slow part) checked every way: the region and its checklist, MSOAs from names,
     stats by local authority, Gi* against esda, refusals, and `vrp region show`."""
     _setup_sets_the_region_and_lists_what_it_loaded(region)
+    _the_checklist_warns_of_wards_the_boundaries_leave_out(region, shared_data, tmp_path)
     _msoa_comes_from_the_lsoa_names_when_no_lookup_carries_it(shared_data)
     run("ingest", "police-uk", *map(str, street_files), "--no-progress")
     _stats_by_lad_is_the_region_plus_its_no_location_row(street_files, shared_data)
@@ -101,6 +102,23 @@ def _setup_sets_the_region_and_lists_what_it_loaded(region: str) -> None:
     assert "E07000222" in set(Boundary.objects.filter(level="lad").values_list("area_code", flat=True))
     assert "E08000026" in set(Boundary.objects.filter(level="lad").values_list("area_code", flat=True))  # Coventry
     assert not Area.objects.filter(code="E09000001").exists()  # City of London is no neighbour
+
+
+def _the_checklist_warns_of_wards_the_boundaries_leave_out(region: str, shared_data: Path, tmp_path: Path) -> None:
+    """The shared ward boundaries are of 2022 and the lookup's wards of 2024: the checklist says how many of the
+    region's wards no boundary draws (counted here from the two files), and every LSOA has its boundary."""
+    from pyogrio import read_dataframe
+
+    plain = tmp_path / "wards22.gpkg"
+    plain.write_bytes(gzip.decompress((shared_data / "geography/boundaries_wards22.gpkg.gz").read_bytes()))
+    drawn = set(read_dataframe(plain, read_geometry=False)["ward22_code"])
+    wards = {r["ward24_code"] for r in rows_of(shared_data / "geography/lookup_lsoa21_ward24_ltla24.csv.gz")
+             if r["ltla24_code"] in REGION_LADS}
+    assert len(wards - drawn) > 0
+    assert (f"[!] {len(wards - drawn)} of the region's {len(wards)} wards (2024) have no boundary in "
+            "boundaries_wards22.gpkg.gz: ward maps leave them out") in region
+    assert "Wards (December 2024) Boundaries" in region.split("[!]")[1]
+    assert "lsoas (2021) have no boundary" not in region
 
 
 def _msoa_comes_from_the_lsoa_names_when_no_lookup_carries_it(shared_data: Path) -> None:

@@ -154,6 +154,7 @@ def stage(con: duckdb.DuckDBPyConnection, spec: SourceSpec, name: str, path: Pat
             con.unregister("given_rows")
     staged = StagedFile(name, path, checksum, table)
     structural = []
+    swallowed = 0
     if rejects_table:
         structural = con.execute(f"SELECT line, column_name, error_type, error_message FROM {rejects_table} "
                                  "ORDER BY line").fetchall()
@@ -165,13 +166,21 @@ def stage(con: duckdb.DuckDBPyConnection, spec: SourceSpec, name: str, path: Pat
             seen_lines.add(int(line))
             if error_type == "INVALID ENCODING":
                 message = "the text is not UTF-8 (police.uk and ISTV CSV files must be UTF-8)"
+            if error_type == "UNQUOTED VALUE":
+                # The quote opened on this line is never closed: every line after it was read as part of its
+                # value, so those rows are lost with it. Said and counted, not left out of the summary unseen.
+                swallowed = max(physical_lines(path) - int(line), 0)
+                if swallowed:
+                    message = (f"{message.rstrip('.')}: the quote opened on this line runs to the end of the file, "
+                               f"so the {swallowed:,} lines after it were read as part of this one and are "
+                               "rejected with it")
             staged.problems.append(Problem(name, message, int(line), column))
     reject_lines = sorted({int(r[0]) for r in structural})
     counts = con.execute(f"""SELECT count(*), count(*) FILTER (_problem IS NOT NULL),
                              count(*) FILTER ({spec.location_missing_sql()} AND _problem IS NULL)
                              FROM {table}""").fetchall()[0]
-    staged.rows_read = counts[0] + len(reject_lines)
-    staged.rows_with_problems = counts[1] + len(reject_lines)
+    staged.rows_read = counts[0] + len(reject_lines) + swallowed
+    staged.rows_with_problems = counts[1] + len(reject_lines) + swallowed
     staged.rows_without_location = counts[2]
     if spec.identifier:
         staged.rows_without_crime_id = con.execute(
@@ -183,8 +192,20 @@ def stage(con: duckdb.DuckDBPyConnection, spec: SourceSpec, name: str, path: Pat
             column, message = part.split("\x1e", 1)
             staged.problems.append(Problem(name, message, true_line, column))
     staged.problems.sort(key=lambda p: (p.line or 0))
-    staged.problems = cap_problems(name, staged.problems, staged.rows_with_problems)
+    staged.problems = cap_problems(name, staged.problems, staged.rows_with_problems - swallowed)
     return staged
+
+
+def physical_lines(path: Path) -> int:
+    """How many lines a (possibly gzip) file has: its line breaks, plus a last line with none."""
+    import gzip
+
+    count, last = 0, b"\n"
+    with (gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")) as handle:  # noqa: SIM115
+        while block := handle.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
 
 
 def file_names_join(con: duckdb.DuckDBPyConnection, spec: SourceSpec, paths: list[Path]) -> str:

@@ -181,3 +181,22 @@ def test_a_smaller_counts_file_is_refused_and_vrp_ingest_counts_takes_replace_sm
             call_command("ingest", source, str(tmp_path / "none.csv"), *(["--force", "west-midlands"]
                          if source == "police-uk-api" else []), "--replace-smaller", "--no-progress",
                          stdout=StringIO())
+
+
+def test_an_unterminated_quote_is_one_problem_that_counts_the_lines_it_swallows(sample_rows: list,
+                                                                                tmp_path: Path) -> None:
+    """A quote opened and never closed makes the rest of the file one value: the problem names its line and says
+    so, and the lines after it are counted as rejected, not left out of the summary unseen."""
+    full = write_rows(tmp_path / "full.csv", sample_rows)
+    lines = full.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = 10  # the line (the header is line 1) whose last field opens a quote
+    lines[broken - 1] = lines[broken - 1].rstrip("\r\n") + ',"unclosed\n'
+    path = tmp_path / "2024-03-dyfed-powys-street.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    summary = ingest_police_uk([path], accept_partial=True)
+    assert [p.line for p in summary.problems] == [broken]
+    after = len(lines) - broken
+    assert f"the {after:,} lines after it were read as part of this one" in summary.problems[0].message
+    assert (summary.rows_accepted, summary.rows_rejected) == (broken - 2, 1 + after)
+    assert summary.rows_accepted + summary.rows_rejected == len(sample_rows)
+    assert warehouse_counts() == Counter({("dyfed-powys", "2024-03"): broken - 2})

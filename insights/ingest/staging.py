@@ -148,6 +148,12 @@ def stage(con: duckdb.DuckDBPyConnection, spec: SourceSpec, name: str, path: Pat
     except duckdb.Error as exc:
         # DuckDB's first line says what went wrong; the rest lists its reader options.
         reason = str(exc).splitlines()[0]
+        changed = line_ending_change(path) if rows is None else None
+        if changed is not None:
+            line, first, then = changed
+            return StagedFile(name, path, checksum, None, problems=[Problem(
+                name, f"cannot be read: its lines end in {first} until this one, which ends in {then} (line endings "
+                      "must not change part-way: save the file again with one kind)", line)])
         return StagedFile(name, path, checksum, None, problems=[Problem(name, f"cannot be read: {reason}")])
     finally:
         if rows is not None:
@@ -194,6 +200,24 @@ def stage(con: duckdb.DuckDBPyConnection, spec: SourceSpec, name: str, path: Pat
     staged.problems.sort(key=lambda p: (p.line or 0))
     staged.problems = cap_problems(name, staged.problems, staged.rows_with_problems - swallowed)
     return staged
+
+
+def line_ending_change(path: Path) -> tuple[int, str, str] | None:
+    """The first line whose ending differs from the first line's (CRLF or LF), with both kinds; None if none
+    does. DuckDB's reader stops at such a file without saying where."""
+    import gzip
+
+    first = None
+    with (gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")) as handle:  # noqa: SIM115
+        for number, line in enumerate(handle, start=1):
+            if not line.endswith(b"\n"):
+                return None
+            kind = "CRLF" if line.endswith(b"\r\n") else "LF"
+            if first is None:
+                first = kind
+            elif kind != first:
+                return number, first, kind
+    return None
 
 
 def physical_lines(path: Path) -> int:

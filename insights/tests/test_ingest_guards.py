@@ -200,3 +200,24 @@ def test_an_unterminated_quote_is_one_problem_that_counts_the_lines_it_swallows(
     assert (summary.rows_accepted, summary.rows_rejected) == (broken - 2, 1 + after)
     assert summary.rows_accepted + summary.rows_rejected == len(sample_rows)
     assert warehouse_counts() == Counter({("dyfed-powys", "2024-03"): broken - 2})
+
+
+def test_line_endings_that_change_part_way_are_named_by_line(sample_rows: list, tmp_path: Path) -> None:
+    """DuckDB's reader stops at a file whose lines end in CRLF and then, part-way, in LF (two files joined, or
+    a line edited by hand) saying only that its state machine failed: the problem names the first such line."""
+    full = write_rows(tmp_path / "full.csv", sample_rows)
+    data = full.read_bytes()
+    assert data.count(b"\r\n") == len(sample_rows) + 1  # the csv module writes CRLF
+    lines = data.split(b"\r\n")
+    changed = 20
+    lines[changed - 1] = lines[changed - 1][:70]  # cut short, and ending in LF
+    path = tmp_path / "2024-03-dyfed-powys-street.csv"
+    path.write_bytes(b"\r\n".join(lines[:changed - 1]) + b"\r\n" + lines[changed - 1] + b"\n"
+                     + b"\r\n".join(lines[changed:]))
+    with pytest.raises(InputRejected) as caught:
+        ingest_police_uk([path])
+    first = caught.value.problems[0]
+    assert (first.line, first.message) == (changed, "cannot be read: its lines end in CRLF until this one, which "
+                                                     "ends in LF (line endings must not change part-way: save the "
+                                                     "file again with one kind)")
+    assert not current_files("police")

@@ -306,6 +306,14 @@ def test_setup_of_chosen_local_authorities_needs_a_name_and_takes_their_forces(s
     with pytest.raises(CommandError, match="not local authorities of the lookup: E08000099"):
         run("region", "setup", "--lad", "E08000099", "--name", "Nowhere", "--data", str(shared_data))
     assert current_region().name == "Coventry and Warwick"
+    with pytest.raises(CommandError, match="this query was refused(.|\n)*no police data is loaded"):
+        run("stats", "--by", "lad")
+    # Only a neighbouring force's month loaded: what the region counts is other forces' records, and it says so.
+    run("ingest", "police-uk", str(shared_data / "police-uk/street/2024-01-staffordshire-street.csv.gz"),
+        "--no-progress")
+    out, err = run("stats", "--by", "lad", "--format", "json")
+    assert "no data of the region's forces (warwickshire, west-midlands) is loaded for this period" in err
+    assert {r["lad"] for r in json.loads(out)} <= {"E07000222", "E08000026", "no location"}
 
 
 def test_the_split_lsoa_figures_the_docs_give_are_those_of_the_ons_lookups(shared_data: Path) -> None:

@@ -42,6 +42,7 @@ class Command(PlatformCommand):
         self._months_held(query)
         if query.area is None:
             query = replace(for_region(query), month_from=query.month_from, month_to=query.month_to)
+            self._forces_held(query)
         rows = labelled(counts(query, options["by"]), options["by"])
         areas = [k for k in options["by"] if k in AREA_KEYS]
         if query.no_location and areas and areas == options["by"] and rows and not any(
@@ -95,6 +96,22 @@ class Command(PlatformCommand):
         if missing:
             self.stderr.write(f"no data for {len(missing)} of the {len(wanted)} months ({', '.join(missing)}): "
                               "the counts cover only the months held")
+
+    def _forces_held(self, query: FigureQuery) -> None:
+        """Say on stderr when none of the region's forces has police data loaded for the period: its counts are
+        then only other forces' records placed in it (British Transport Police's, say), not the region's own."""
+        from insights.models import WarehousePartition
+
+        if query.source != "police" or not query.forces:
+            return
+        held = WarehousePartition.objects.filter(source="police", is_current=True, provider__in=query.forces)
+        if query.month_from:
+            held = held.filter(month__gte=query.month_from)
+        if query.month_to:
+            held = held.filter(month__lte=query.month_to)
+        if not held.exists():
+            self.stderr.write(f"no data of the region's forces ({', '.join(query.forces)}) is loaded for this "
+                              "period: these counts are only other forces' records placed in the region")
 
 
 def _cell(value: object) -> str:

@@ -353,3 +353,16 @@ def test_a_lookup_that_carries_msoa_wins_and_the_names_give_the_same_msoas() -> 
     AreaLink.objects.filter(parent_level="msoa", child_code__in=coventry).delete()
     assert link_msoas_by_name("test") == len(coventry) == 203
     assert dict(AreaLink.objects.filter(parent_level="msoa").values_list("child_code", "parent_code")) == from_lookup
+
+
+def test_setup_of_west_yorkshire_the_force_the_issue_names(shared_data: Path) -> None:
+    """`vrp region setup --pfa E23000010 --data ../shared/data` (the issue's example; its street files are too big
+    for ../shared, so the figures are checked on Warwickshire above): the five West Yorkshire authorities, the
+    force's police.uk slug, nothing missing, and their LSOAs' boundaries loaded."""
+    out, _ = run("region", "setup", "--pfa", "E23000010", "--data", str(shared_data))
+    config = current_region()
+    lads = {"E08000032", "E08000033", "E08000034", "E08000035", "E08000036"}
+    assert (config.name, set(config.lad_codes), config.force_slugs) == ("West Yorkshire", lads, ["west-yorkshire"])
+    assert "Missing" not in out and "police forces (police.uk): west-yorkshire" in out
+    region_lsoas = {c for c, lad in lsoa21_to_lad(shared_data).items() if lad in lads}
+    assert region_lsoas <= set(Boundary.objects.filter(level="lsoa").values_list("area_code", flat=True))

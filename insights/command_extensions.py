@@ -17,8 +17,9 @@ class IngestFormat:
 
     ``ingest(options, **common)`` loads the files and returns a summary with ``table()`` (and, for files
     read row by row, ``skipped`` and ``problems``). With ``reads_files`` the sub-command takes the paths,
-    ``--accept-partial`` and ``--no-progress`` as the warehouse's own sources do, and ``common`` carries the
-    last two (``accept_partial``, ``progress``); otherwise ``add_arguments`` declares everything.
+    ``--accept-partial``, ``--no-progress`` and ``--replace-smaller`` as the warehouse's own sources do, and
+    ``common`` carries them (``accept_partial``, ``progress``, ``replace_smaller``: the smaller-month guard of
+    ``insights.ingest.staging.run_batch``); otherwise ``add_arguments`` declares everything.
     """
 
     name: str

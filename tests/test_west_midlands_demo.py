@@ -73,6 +73,15 @@ def test_vrp_demo_builds_the_west_midlands_from_the_bundle_without_shared_data(s
     assert ed_lsoas and ed_lsoas <= set(Area.objects.filter(level="lsoa").values_list("code", flat=True))
     assert {local_authority_of(c) for c in ed_lsoas} <= set(LAD_CODES)
 
+    # `vrp region show`: a real place with synthetic partnership data, and the months the README names as
+    # incomplete (fewer than half the median month's crimes) flagged, no others.
+    shown = StringIO()
+    call_command("region", "show", stdout=shown)
+    assert "Region: West Midlands (demonstration: real places and police.uk figures" in shown.getvalue()
+    assert "35 months, 2023-05 to 2026-03" in shown.getvalue()
+    flagged = [line.split()[0] for line in shown.getvalue().splitlines() if line.endswith("looks incomplete")]
+    assert flagged == ["2023-06", "2023-07", "2024-09"]
+
     hot = [r for r in gistar_hotspots(FigureQuery(month_from="2025-04", month_to="2026-03",
                                                   types=("Violence and sexual offences",))) if r["class"] == "hot spot"]
     assert any(local_authority_of(r["lsoa"]) == "E08000025" for r in hot), "a hot spot in Birmingham"

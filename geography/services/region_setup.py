@@ -125,6 +125,7 @@ class SetupReport:
             rows = sum(r.rows for r in results)
             state = "already imported" if all(r.skipped_unchanged for r in results) else f"{rows:,} rows"
             lines.append(f"  [x] {ROLES[role].label}: {path.name} ({state}{'; ' + notes if notes else ''})")
+        lines += self.unmapped()
         levels = {}
         for level, vintage in Area.objects.values_list("level", "vintage"):
             levels.setdefault(level, set()).add(vintage or "?")
@@ -143,6 +144,35 @@ class SetupReport:
                   + " (`vrp fetch police-uk --force SLUG --from YYYY-MM --to YYYY-MM` or "
                     "`vrp ingest police-uk FOLDER`), then `vrp region show`."]
         return "\n".join(lines)
+
+
+    def unmapped(self) -> list[str]:
+        """A warning per level (LSOA, ward) whose boundaries leave out some of the region's areas in the newest
+        lookup (ward boundaries of an older year than the lookup's wards, say): maps leave those areas out."""
+        from geography.models import Area, AreaLink, Boundary
+
+        region = set(self.lad_codes)
+        lad_of = dict(AreaLink.objects.filter(parent_level="lad").order_by("parent_vintage")
+                      .values_list("child_code", "parent_code"))
+        warnings = []
+        for level, role in (("lsoa", "lsoa21_boundaries"), ("ward", "ward_boundaries")):
+            if level == "lsoa":
+                vintage = "2021"
+                wanted = {c for c in Area.objects.filter(level="lsoa", vintage=vintage).values_list("code", flat=True)
+                          if lad_of.get(c) in region}
+            else:
+                vintage = max(AreaLink.objects.filter(parent_level="ward").values_list("parent_vintage", flat=True),
+                              default="")
+                wanted = {ward for lsoa, ward in AreaLink.objects.filter(parent_level="ward", parent_vintage=vintage)
+                          .values_list("child_code", "parent_code") if lad_of.get(lsoa) in region}
+            if not wanted or role not in self.loaded:
+                continue
+            mapped = set(Boundary.objects.filter(area_code__in=wanted).values_list("area_code", flat=True))
+            if len(mapped) < len(wanted):
+                share = f"{len(wanted) - len(mapped):,} of the region's {len(wanted):,} {level}s ({vintage})"
+                warnings.append(f"  [!] {share} have no boundary in {self.loaded[role][0].name}: {level} maps "
+                                f"leave them out (their counts and rates are still given); get {ROLES[role].where}")
+        return warnings
 
 
 # --- recognising files by their contents ------------------------------------------------------------------

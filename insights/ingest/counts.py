@@ -155,9 +155,11 @@ def stage_counts_file(con, path: Path, index: int, force: str) -> StagedFile:
 
 
 def ingest_counts(paths: Iterable[Path], force: str, actor: object = "cli", accept_partial: bool = False,
-                  progress: Callable[[Iterable], Iterable] | None = None) -> staging.IngestSummary:
+                  progress: Callable[[Iterable], Iterable] | None = None,
+                  replace_smaller: bool = False) -> staging.IngestSummary:
     """Ingest counts files (``LSOA code,Crime type,Month,Count``) of police ``force`` (a police.uk slug) as one
-    batch into the police warehouse. Raises InputRejected listing every problem unless ``accept_partial``."""
+    batch into the police warehouse. Raises InputRejected listing every problem unless ``accept_partial``. A
+    force-month held already is not replaced by fewer crimes (by more than 1%) unless ``replace_smaller``."""
     if force not in FORCES:
         from core.problems import InputRejected
 
@@ -172,4 +174,4 @@ def ingest_counts(paths: Iterable[Path], force: str, actor: object = "cli", acce
                   for i, p in enumerate(progress(present) if progress else present)]
         return staged, [], missing
 
-    return staging.run_batch(COUNTS, stage_all, actor, accept_partial)
+    return staging.run_batch(COUNTS, stage_all, actor, accept_partial, replace_smaller=replace_smaller)

@@ -209,8 +209,10 @@ def _locate(con, staged: StagedFile) -> None:
 
 
 def ingest_ed(paths: Iterable[Path], actor: object = "cli", accept_partial: bool = False,
-              progress: Callable[[Iterable], Iterable] | None = None) -> staging.IngestSummary:
-    """Ingest ISTV CSV files as one batch; partitions are (arrival month, treatment site)."""
+              progress: Callable[[Iterable], Iterable] | None = None,
+              replace_smaller: bool = False) -> staging.IngestSummary:
+    """Ingest ISTV CSV files as one batch; partitions are (arrival month, treatment site). A month and site held
+    already is not replaced by one with more than 1% fewer rows unless ``replace_smaller``."""
     def stage_all(con, workdir: Path):
         files = [Path(p) for p in paths]
         expanded = [c for p in files for c in (sorted(p.glob("*.csv")) if p.is_dir() else [p])]
@@ -219,4 +221,4 @@ def ingest_ed(paths: Iterable[Path], actor: object = "cli", accept_partial: bool
         staged = [stage_ed_file(con, p, i) for i, p in enumerate(progress(present) if progress else present)]
         return staged, [], missing
 
-    return staging.run_batch(ISTV, stage_all, actor, accept_partial)
+    return staging.run_batch(ISTV, stage_all, actor, accept_partial, replace_smaller=replace_smaller)

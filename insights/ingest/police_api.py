@@ -131,7 +131,8 @@ def stage_api_file(con, path: Path, index: int, force: str) -> StagedFile:
 
 
 def ingest_police_api(paths: Iterable[Path], force: str, actor: object = "cli", accept_partial: bool = False,
-                      progress: Callable[[Iterable], Iterable] | None = None) -> staging.IngestSummary:
+                      progress: Callable[[Iterable], Iterable] | None = None,
+                      replace_smaller: bool = False) -> staging.IngestSummary:
     """Ingest API JSON files fetched for ``force`` as one batch (see ``ingest_police_uk`` for the rules)."""
     def stage_all(con, workdir: Path):
         files = [Path(p) for p in paths]
@@ -140,4 +141,4 @@ def ingest_police_api(paths: Iterable[Path], force: str, actor: object = "cli", 
         staged = [stage_api_file(con, p, i, force) for i, p in enumerate(progress(present) if progress else present)]
         return staged, [], missing
 
-    return staging.run_batch(API, stage_all, actor, accept_partial)
+    return staging.run_batch(API, stage_all, actor, accept_partial, replace_smaller=replace_smaller)

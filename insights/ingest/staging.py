@@ -151,12 +151,19 @@ def stage(con: duckdb.DuckDBPyConnection, spec: SourceSpec, name: str, path: Pat
     except duckdb.Error as exc:
         # DuckDB's first line says what went wrong; the rest lists its reader options.
         reason = str(exc).splitlines()[0]
+        changed = line_ending_change(path) if rows is None else None
+        if changed is not None:
+            line, first, then = changed
+            return StagedFile(name, path, checksum, None, problems=[Problem(
+                name, f"cannot be read: its lines end in {first} until this one, which ends in {then} (line endings "
+                      "must not change part-way: save the file again with one kind)", line)])
         return StagedFile(name, path, checksum, None, problems=[Problem(name, f"cannot be read: {reason}")])
     finally:
         if rows is not None:
             con.unregister("given_rows")
     staged = StagedFile(name, path, checksum, table)
     structural = []
+    swallowed = 0
     if rejects_table:
         structural = con.execute(f"SELECT line, column_name, error_type, error_message FROM {rejects_table} "
                                  "ORDER BY line").fetchall()
@@ -168,13 +175,21 @@ def stage(con: duckdb.DuckDBPyConnection, spec: SourceSpec, name: str, path: Pat
             seen_lines.add(int(line))
             if error_type == "INVALID ENCODING":
                 message = "the text is not UTF-8 (police.uk and ISTV CSV files must be UTF-8)"
+            if error_type == "UNQUOTED VALUE":
+                # The quote opened on this line is never closed: every line after it was read as part of its
+                # value, so those rows are lost with it. Said and counted, not left out of the summary unseen.
+                swallowed = max(physical_lines(path) - int(line), 0)
+                if swallowed:
+                    message = (f"{message.rstrip('.')}: the quote opened on this line runs to the end of the file, "
+                               f"so the {swallowed:,} lines after it were read as part of this one and are "
+                               "rejected with it")
             staged.problems.append(Problem(name, message, int(line), column))
     reject_lines = sorted({int(r[0]) for r in structural})
     counts = con.execute(f"""SELECT count(*), count(*) FILTER (_problem IS NOT NULL),
                              count(*) FILTER ({spec.location_missing_sql()} AND _problem IS NULL)
                              FROM {table}""").fetchall()[0]
-    staged.rows_read = counts[0] + len(reject_lines)
-    staged.rows_with_problems = counts[1] + len(reject_lines)
+    staged.rows_read = counts[0] + len(reject_lines) + swallowed
+    staged.rows_with_problems = counts[1] + len(reject_lines) + swallowed
     staged.rows_without_location = counts[2]
     if spec.identifier:
         staged.rows_without_crime_id = con.execute(
@@ -186,8 +201,38 @@ def stage(con: duckdb.DuckDBPyConnection, spec: SourceSpec, name: str, path: Pat
             column, message = part.split("\x1e", 1)
             staged.problems.append(Problem(name, message, true_line, column))
     staged.problems.sort(key=lambda p: (p.line or 0))
-    staged.problems = cap_problems(name, staged.problems, staged.rows_with_problems)
+    staged.problems = cap_problems(name, staged.problems, staged.rows_with_problems - swallowed)
     return staged
+
+
+def line_ending_change(path: Path) -> tuple[int, str, str] | None:
+    """The first line whose ending differs from the first line's (CRLF or LF), with both kinds; None if none
+    does. DuckDB's reader stops at such a file without saying where."""
+    import gzip
+
+    first = None
+    with (gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")) as handle:  # noqa: SIM115
+        for number, line in enumerate(handle, start=1):
+            if not line.endswith(b"\n"):
+                return None
+            kind = "CRLF" if line.endswith(b"\r\n") else "LF"
+            if first is None:
+                first = kind
+            elif kind != first:
+                return number, first, kind
+    return None
+
+
+def physical_lines(path: Path) -> int:
+    """How many lines a (possibly gzip) file has: its line breaks, plus a last line with none."""
+    import gzip
+
+    count, last = 0, b"\n"
+    with (gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")) as handle:  # noqa: SIM115
+        while block := handle.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
 
 
 def file_names_join(con: duckdb.DuckDBPyConnection, spec: SourceSpec, paths: list[Path]) -> str:

@@ -20,6 +20,7 @@ from functools import lru_cache
 import pyarrow as pa
 
 from core.caches import register_cache
+from core.problems import InputRejected, Problem
 from geography.models import Area, AreaLink, LsoaChange, PopulationRecord
 from geography.services.manifest import geography_version
 
@@ -130,3 +131,11 @@ def _local_authorities(version: int) -> dict[str, str]:
 def area_known(code: str) -> bool:
     """Whether the loaded geography holds ``code`` (an area, or an LSOA a lookup names)."""
     return Area.objects.filter(code=code).exists() or code in _local_authorities(geography_version())
+
+
+def require_known_area(code: str | None) -> None:
+    """Refuse (InputRejected, column ``area``) an area the loaded geography does not hold: counted, it would give
+    an empty table that reads as "no crime"; and a hot spot query would say its boundaries are missing."""
+    if code is not None and not area_known(code):
+        raise InputRejected([Problem("query", f"{code!r} is not an area the loaded geography holds (see `vrp "
+                                              "region show`)", column="area")])

@@ -67,7 +67,9 @@ def region_summary() -> str:
 
     region = current_region()
     names = area_names(region.lad_codes)
-    lines = [f"Region: {region.name}{' (synthetic)' if region.is_synthetic else ''}",
+    kind = ("" if not region.is_synthetic else " (demonstration: real places and police.uk figures, synthetic "
+            "partnership data)" if region.is_real_place else " (synthetic)")
+    lines = [f"Region: {region.name}{kind}",
              "  local authorities: " + ", ".join(f"{names.get(c, '?')} ({c})" for c in region.lad_codes),
              "  police forces (police.uk): " + (", ".join(region.force_slugs) or "none")]
     for source, providers in (("police", tuple(region.force_slugs)), ("ed", ())):

@@ -79,7 +79,11 @@ class FigureQuery:
                 and self.month_from > self.month_to):
             problems.append(Problem("query", f"the period ends ({self.month_to}) before it starts "
                                     f"({self.month_from})", column="month_to"))
-        if self.area is not None and level_of(self.area) not in AREA_KEYS:
+        if self.area is not None and level_of(self.area) == "pfa":
+            problems.append(Problem("query", f"{self.area!r} is a police force area: set it up as the region "
+                                    f"(`vrp region setup --pfa {self.area}`) and leave out the area; an area is one "
+                                    "LSOA, MSOA, ward or local authority", column="area"))
+        elif self.area is not None and level_of(self.area) not in AREA_KEYS:
             problems.append(Problem("query", f"{self.area!r} is not an LSOA, MSOA, ward or local authority code",
                                     column="area"))
         problems += [Problem("query", f"{code!r} is not a local authority code", column="lad_codes")

@@ -94,6 +94,21 @@ def test_the_committed_bundle_is_what_the_script_makes_and_loads(shared_data: Pa
     assert warehouse_totals() == expected
 
 
+def test_the_bundle_names_the_source_of_every_file_and_the_open_government_licence() -> None:
+    """demo/west_midlands/SOURCES.md lists each file of the bundle with where it came from, and gives the
+    attribution the Open Government Licence asks for (police.uk, ONS/OS, MHCLG, DfE)."""
+    sources = (BUNDLE / "SOURCES.md").read_text(encoding="utf-8")
+    listed = {line.split("|")[1].strip().strip("`") for line in sources.splitlines() if line.startswith("| `")}
+    files = {str(p.relative_to(BUNDLE)) for p in BUNDLE.rglob("*.gz")}
+    named = {name for name in files for entry in listed
+             if name == entry or (entry.endswith("YYYY.csv.gz") and name.startswith(entry.split("YYYY")[0]))}
+    assert named == files, files - named
+    words = " ".join(sources.split())
+    for attribution in ("Open Government Licence v3.0", "Contains OS data © Crown copyright",
+                        "Police data: police.uk", "Get Information About Schools", "Indices of Deprivation 2025"):
+        assert attribution in words, attribution
+
+
 def test_bad_files_are_refused_by_file_line_and_column_and_nothing_lands(tmp_path: Path) -> None:
     good = write_counts(tmp_path / "good.csv", [["E01008881", "Burglary", "2024-01", "3"]])
     header = write_counts(tmp_path / "header.csv", [["E01008881", "Burglary", "2024-01"]],

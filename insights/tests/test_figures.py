@@ -104,6 +104,12 @@ def test_hotspots_command_prints_one_row_per_lsoa_of_the_region(demo: dict) -> N
 
 
 def test_hotspots_need_boundaries() -> None:
+    """An area the geography does not hold is refused as such; one it holds without boundaries says so."""
+    from geography.models import Area
+
+    with pytest.raises(CommandError, match="'E08000025' is not an area the loaded geography holds"):
+        call_command("hotspots", "--area", "E08000025")
+    Area.objects.create(code="E08000025", level="lad", vintage="2024", name="Birmingham")
     with pytest.raises(CommandError, match="have boundaries and population"):
         call_command("hotspots", "--area", "E08000025")
 

@@ -147,3 +147,77 @@ def test_a_zip_over_the_total_limit_is_refused(small_street_file: Path, tmp_path
     settings.VRP_ARCHIVE_MAX_EXPANDED_MB = 1
     with pytest.raises(InputRejected, match="VRP_ARCHIVE_MAX_EXPANDED_MB"):
         ingest_police_uk([archive])
+
+
+def test_a_smaller_counts_file_is_refused_and_vrp_ingest_counts_takes_replace_smaller(tmp_path: Path) -> None:
+    """The guard holds for every source's files, and each `vrp ingest` subcommand that the refusal points to
+    has --replace-smaller (real West Midlands counts for 2024-03, from the demo bundle)."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from core.testing.police_files import write_counts
+
+    bundle = (Path(__file__).resolve().parents[2] / "demo/west_midlands/police_uk_counts"
+              / "west-midlands-counts-2024.csv.gz")
+    march = [[r["LSOA code"], r["Crime type"], r["Month"], r["Count"]] for r in read_rows(bundle)
+             if r["Month"] == "2024-03" and r["LSOA code"] < "E01009000"]
+    crimes = sum(int(r[3]) for r in march)
+    full = write_counts(tmp_path / "full.csv", march)
+    call_command("ingest", "counts", str(full), "--force", "west-midlands", "--no-progress", stdout=StringIO())
+    half = march[: len(march) // 2]
+    cut = write_counts(tmp_path / "cut.csv", half)
+    kept = sum(int(r[3]) for r in half)
+    with pytest.raises(CommandError) as caught:
+        call_command("ingest", "counts", str(cut), "--force", "west-midlands", "--no-progress", stdout=StringIO())
+    assert f"{kept:,} rows to land but the warehouse holds {crimes:,}" in str(caught.value)
+    assert "--replace-smaller" in str(caught.value)
+    assert warehouse_counts() == Counter({("west-midlands", "2024-03"): crimes})
+    call_command("ingest", "counts", str(cut), "--force", "west-midlands", "--replace-smaller", "--no-progress",
+                 stdout=StringIO())
+    assert warehouse_counts() == Counter({("west-midlands", "2024-03"): kept})
+    for source in ("police-uk-api", "ed", "stop-and-search", "outcomes"):
+        with pytest.raises(CommandError, match="file not found"):
+            call_command("ingest", source, str(tmp_path / "none.csv"), *(["--force", "west-midlands"]
+                         if source == "police-uk-api" else []), "--replace-smaller", "--no-progress",
+                         stdout=StringIO())
+
+
+def test_an_unterminated_quote_is_one_problem_that_counts_the_lines_it_swallows(sample_rows: list,
+                                                                                tmp_path: Path) -> None:
+    """A quote opened and never closed makes the rest of the file one value: the problem names its line and says
+    so, and the lines after it are counted as rejected, not left out of the summary unseen."""
+    full = write_rows(tmp_path / "full.csv", sample_rows)
+    lines = full.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = 10  # the line (the header is line 1) whose last field opens a quote
+    lines[broken - 1] = lines[broken - 1].rstrip("\r\n") + ',"unclosed\n'
+    path = tmp_path / "2024-03-dyfed-powys-street.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    summary = ingest_police_uk([path], accept_partial=True)
+    assert [p.line for p in summary.problems] == [broken]
+    after = len(lines) - broken
+    assert f"the {after:,} lines after it were read as part of this one" in summary.problems[0].message
+    assert (summary.rows_accepted, summary.rows_rejected) == (broken - 2, 1 + after)
+    assert summary.rows_accepted + summary.rows_rejected == len(sample_rows)
+    assert warehouse_counts() == Counter({("dyfed-powys", "2024-03"): broken - 2})
+
+
+def test_line_endings_that_change_part_way_are_named_by_line(sample_rows: list, tmp_path: Path) -> None:
+    """DuckDB's reader stops at a file whose lines end in CRLF and then, part-way, in LF (two files joined, or
+    a line edited by hand) saying only that its state machine failed: the problem names the first such line."""
+    full = write_rows(tmp_path / "full.csv", sample_rows)
+    data = full.read_bytes()
+    assert data.count(b"\r\n") == len(sample_rows) + 1  # the csv module writes CRLF
+    lines = data.split(b"\r\n")
+    changed = 20
+    lines[changed - 1] = lines[changed - 1][:70]  # cut short, and ending in LF
+    path = tmp_path / "2024-03-dyfed-powys-street.csv"
+    path.write_bytes(b"\r\n".join(lines[:changed - 1]) + b"\r\n" + lines[changed - 1] + b"\n"
+                     + b"\r\n".join(lines[changed:]))
+    with pytest.raises(InputRejected) as caught:
+        ingest_police_uk([path])
+    first = caught.value.problems[0]
+    assert (first.line, first.message) == (changed, "cannot be read: its lines end in CRLF until this one, which "
+                                                     "ends in LF (line endings must not change part-way: save the "
+                                                     "file again with one kind)")
+    assert not current_files("police")

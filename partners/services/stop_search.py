@@ -174,7 +174,7 @@ def _locate(con, staged: StagedFile) -> None:
 
 
 def _ingest(spec: SourceSpec, paths: Iterable[Path], actor: object, accept_partial: bool,
-            progress: Callable[[Iterable], Iterable] | None) -> staging.IngestSummary:
+            progress: Callable[[Iterable], Iterable] | None, replace_smaller: bool = False) -> staging.IngestSummary:
     def stage_all(con, workdir: Path):
         files = [Path(p) for p in paths]
         glob = "*-stop-and-search.csv" if spec.source == STOP_SEARCH else "*-outcomes.csv"
@@ -184,16 +184,20 @@ def _ingest(spec: SourceSpec, paths: Iterable[Path], actor: object, accept_parti
         staged = [_stage_file(con, p, i, spec) for i, p in enumerate(progress(present) if progress else present)]
         return staged, [], missing
 
-    return staging.run_batch(spec, stage_all, actor, accept_partial)
+    return staging.run_batch(spec, stage_all, actor, accept_partial, replace_smaller=replace_smaller)
 
 
 def ingest_stop_search(paths: Iterable[Path], actor: object = "cli", accept_partial: bool = False,
-                       progress: Callable[[Iterable], Iterable] | None = None) -> staging.IngestSummary:
-    """Ingest police.uk stop-and-search CSVs as one batch; partitions are (month, force)."""
-    return _ingest(STOP_SEARCH_SPEC, paths, actor, accept_partial, progress)
+                       progress: Callable[[Iterable], Iterable] | None = None,
+                       replace_smaller: bool = False) -> staging.IngestSummary:
+    """Ingest police.uk stop-and-search CSVs as one batch; partitions are (month, force). A month held already
+    is not replaced by one with more than 1% fewer rows unless ``replace_smaller``."""
+    return _ingest(STOP_SEARCH_SPEC, paths, actor, accept_partial, progress, replace_smaller)
 
 
 def ingest_outcomes(paths: Iterable[Path], actor: object = "cli", accept_partial: bool = False,
-                    progress: Callable[[Iterable], Iterable] | None = None) -> staging.IngestSummary:
-    """Ingest police.uk outcomes CSVs as one batch; partitions are (month, force)."""
-    return _ingest(OUTCOMES_SPEC, paths, actor, accept_partial, progress)
+                    progress: Callable[[Iterable], Iterable] | None = None,
+                    replace_smaller: bool = False) -> staging.IngestSummary:
+    """Ingest police.uk outcomes CSVs as one batch; partitions are (month, force). A month held already is not
+    replaced by one with more than 1% fewer rows unless ``replace_smaller``."""
+    return _ingest(OUTCOMES_SPEC, paths, actor, accept_partial, progress, replace_smaller)

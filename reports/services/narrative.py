@@ -24,6 +24,8 @@ def change_sentence(label: str, now: int | Missing, before: int | Missing, perio
         if isinstance(now, Missing) and len(now.reason) > 20 and period in now.reason:
             # The reason names the period already ("… 2024/25 is not one of them.").
             return f"{label}: no figure is given. {now.reason[:1].upper()}{now.reason[1:].rstrip('.')}."
+        if isinstance(now, Missing) and period in now.reason:
+            return f"{label}: {number(now)}."  # "no data for 2024", not "no data for 2024 in 2024"
         return f"{label}: {number(now)} in {period}."
     if isinstance(comparison, Missing) and comparison.code == "z" and known(before) and before != 0:
         # Both figures stand; only the comparison between them is not defined (part-covered period, a month

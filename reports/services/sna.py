@@ -18,7 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core import figures as registry
-from core.figures import known
+from core.figures import known, no_data
+from core.periods import months_between
 from core.problems import Refused
 from core.region import current_region
 from core.render import csv_cell
@@ -321,7 +322,8 @@ def _places_sections(violence: FigureQuery, area: str | None, access: FigureAcce
                                 f"One LSOA was a hot spot {method}" if len(hot) == 1 else
                                 f"{number(len(hot))} LSOAs were hot spots {method}")
         places.figures.append(_figure("hotspots", "Hot spots of violence and sexual offences (Gi*)", hot,
-                                      columns=spot_columns))
+                                      columns=spot_columns,
+                                      note="" if hot else "no LSOA was a hot spot in this period"))
 
     ranked = Section(6, "Priority places", table_of="priority")
     priority = _catalogue("priority", "Priority places", violence, access)
@@ -473,6 +475,11 @@ def _sources_section(edition: str, base: FigureQuery, ed: FigureQuery, access: F
     for query in (replace(base, types=()), replace(ed, types=())):
         try:
             found = access.counts(query, [])
+            if not set(months_between(query.month_from, query.month_to)) & access.months(query.source):
+                # Nothing loaded for the period: "no data for 2024", never "0 records".
+                section.sentences.append(f"{access.source_line(query)} {no_data(label).reason.capitalize()}: "
+                                         "none of its months is loaded.")
+                continue
             count = found[0]["count"] if found else 0
             section.sentences.append(f"{access.source_line(query)} {number(count)} records in {label} for this "
                                      "report's area.")

@@ -8,10 +8,13 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from core.management.cli import PlatformCommand
+from core.problems import InputRejected, Problem
+from core.region import current_region
 from insights.hotspots.kde import quartic_kde
 from insights.hotspots.query import gistar_hotspots, persistence, persistence_periods
 from insights.query.access import for_region
-from insights.query.figures import SOURCES, FigureQuery, counts, event_points
+from insights.query.areas import require_known_area
+from insights.query.figures import SOURCES, FigureQuery, counts, event_points, left_out
 from insights.query.harm import harm_weights
 
 
@@ -41,14 +44,17 @@ class Command(PlatformCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         query = FigureQuery(options["source"], options["month_from"], options["month_to"], options["area"],
                             tuple(options["crime_type"]))
+        require_known_area(query.area)
         if options["method"] == "kde":
             self._kde(query, options)
             return
+        self._region_left_out(query)
         if options["method"] == "persistence":
             if query.month_from and query.month_to:
                 _, left = persistence_periods(query.month_from, query.month_to, options["period_months"])
                 if left:
-                    self.stderr.write(f"left out: {left[0]} to {left[-1]} ({len(left)} months): periods of "
+                    months = "1 month" if len(left) == 1 else f"{len(left)} months"
+                    self.stderr.write(f"left out: {left[0]} to {left[-1]} ({months}): periods of "
                                       f"{options['period_months']} months are counted back from {query.month_to}")
             rows = persistence(query, options["period_months"])
             writer = csv.writer(self.stdout, lineterminator="\n")
@@ -64,14 +70,26 @@ class Command(PlatformCommand):
         writer.writerows([r["lsoa"], r["value"], r["z"], f"{r['p']:.6g}", f"{r['p_fdr']:.6g}", r["class"], r["count"]]
                          for r in rows)
 
+    def _region_left_out(self, query: FigureQuery) -> None:
+        """Say on stderr what a query of the whole region (no ``--area``) leaves out, and why: its forces' records
+        with no location (no LSOA or point to put them in) and those placed outside its local authorities."""
+        if query.area is not None:
+            return
+        region = replace(for_region(query), month_from=query.month_from, month_to=query.month_to)
+        whose = "the region's forces" if query.source == "police" else "the region's sites"
+        missing = sum(r["count"] for r in counts(region, ["lad"]) if r["lad"] is None)
+        if missing:
+            self.stderr.write(f"left out: {missing:,} records of {whose} with no location")
+        for why, number in left_out(region).items():
+            if number:
+                self.stderr.write(f"left out: {number:,} records of {whose} {why}")
+
     def _kde(self, query: FigureQuery, options: dict) -> None:
         point_weights = None
         if query.area is None:
             # The region's points (its local authorities), not every point in the warehouse.
+            self._region_left_out(query)
             query = replace(for_region(query), month_from=query.month_from, month_to=query.month_to)
-            missing = sum(r["count"] for r in counts(query, ["lad"]) if r["lad"] is None)
-            if missing:
-                self.stderr.write(f"left out: {missing:,} records of the region's forces with no location")
         if options["weights"] == "none":
             longitude, latitude = event_points(query)
         else:
@@ -85,6 +103,12 @@ class Command(PlatformCommand):
             # Nothing placed in the region: if its forces' records are counts by LSOA, that is the reason to
             # give (count data has no points), not an empty selection.
             event_points(replace(query, lad_codes=(), no_location=False))
+        if len(longitude) == 0:
+            where = f"area {query.area}" if query.area else f"the region ({current_region().name})"
+            period = f"{query.month_from or 'the first month'} to {query.month_to or 'the last month'}"
+            raise InputRejected([Problem("query", f"no {query.source} records with a location in {where} from "
+                                                  f"{period}: a kernel density of no points is not computed (see "
+                                                  "`vrp region show` for the months held)", column="area")])
         try:
             grid = quartic_kde(longitude, latitude, options["cell_size"], options["bandwidth"], point_weights)
         except ValueError as exc:

@@ -43,8 +43,9 @@ class Command(PlatformCommand):
             sub.add_argument("--accept-partial", action="store_true",
                              help="land the valid rows; write rejected rows to a report file")
             sub.add_argument("--no-progress", action="store_true", help="no progress bar")
-        police.add_argument("--replace-smaller", action="store_true",
-                            help="replace a force-month already held even by a file with more than 1%% fewer rows")
+            sub.add_argument("--replace-smaller", action="store_true",
+                             help="replace a month already held (per force, or ED site) even by a file with more "
+                                  "than 1%% fewer rows")
 
     def handle(self, *args: Any, **options: Any) -> None:
         extra = command_extensions.formats().get(options["source"])
@@ -53,9 +54,10 @@ class Command(PlatformCommand):
             return
         progress = None if options["no_progress"] else (
             lambda items: tqdm(items, desc="checking files", unit="file", file=sys.stderr))
-        common = {"accept_partial": options["accept_partial"], "progress": progress}
+        common = {"accept_partial": options["accept_partial"], "progress": progress,
+                  "replace_smaller": options["replace_smaller"]}
         if options["source"] == "police-uk":
-            summary = ingest_police_uk(options["paths"], replace_smaller=options["replace_smaller"], **common)
+            summary = ingest_police_uk(options["paths"], **common)
         elif options["source"] == "police-uk-api":
             summary = ingest_police_api(options["paths"], force=options["force"], **common)
         elif options["source"] == "counts":

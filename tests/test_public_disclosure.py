@@ -28,7 +28,7 @@ from scipy.optimize import linprog
 from scipy.sparse import lil_matrix
 
 from core.disclosure import THRESHOLD, Rule, apply_rule
-from core.periods import Year
+from core.periods import Year, months_between
 from core.release import ALL, NO_LOCATION, REGION, TOTAL, current_release, tables
 from insights.figures import OVERVIEW
 
@@ -295,6 +295,14 @@ def _check_against_release(path: str, params: dict, rows: list[dict]) -> int:
             expected = [("count", cell(*chosen, period, where))]
         elif name == "trend":
             expected = [("count", cell(TOTAL, ALL, row["month"], area))]
+        elif name == "seasonality" and params.get("from", "") <= params.get("to", ""):
+            # The average of a calendar month: the sum of the release's cells of its months in the period (a
+            # month the release does not hold is left out), withheld when any of them is.
+            held = [c for c in (cell(TOTAL, ALL, m, area) for m in months_between(params["from"], params["to"])
+                                if int(m[5:]) == row["month_of_year"]) if c is not MISSING]
+            assert row["months"] == len(held), (path, params, row)
+            assert row["count"] == (None if None in held else sum(held)), (path, params, row, held)
+            checked += 1
         elif name == "headline" and row["source"] == "ed" and period:
             category = {"ed_assaults": (TOTAL, ALL), "ed_knife": ("type", "knife or sharp object"),
                         "ed_under_25": ("age_group", "24 and under")}[row["measure"]]
@@ -408,6 +416,20 @@ def test_the_public_reports_publish_controlled_counts_from_the_release_only(regi
         assert row["count"] == release.value("attendances", TOTAL, ALL, row["month"], REGION)
     for row in figures["ed_age_band"].rows:
         assert row["count"] == release.value("attendances", "age_band", row["age_band"], "2023", REGION)
+    for row in figures["ed_sex"].rows:
+        assert row["count"] == release.value("attendances", "sex", row["sex"], "2023", REGION)
+    ed_headline = [r for r in figures["headline"].rows if r["source"] == "ed"]
+    for row in ed_headline:
+        category = {"ed_assaults": (TOTAL, ALL), "ed_knife": ("type", "knife or sharp object"),
+                    "ed_under_25": ("age_group", "24 and under")}[row["measure"]]
+        assert row["count"] == release.value("attendances", *category, "2023", REGION), row
+        if "2022" in release.years:
+            assert row["previous_year_count"] == release.value("attendances", *category, "2022", REGION), row
+    assert len(ed_headline) == 3
+    for row in figures["success_measures"].rows:
+        for key in ("count", "baseline_count", "under_25_count", "under_25_baseline_count"):
+            value = row.get(key)
+            assert not isinstance(value, int) or "ED" not in str(row["source"]) or value % 5 == 0, row
     assert "ed_age_sex" not in figures and figures["day_and_hour"].rows == []
     annual = build_annual(2023)
     reach = current_release("returns")

@@ -60,8 +60,10 @@ class ReleaseSpec:
     ``REGION`` for a record that counts in the region only), one key per breakdown, and ``count``;
     ``months()``: every month the source holds data for (a month with no records is a zero only if it is among
     these). ``areas_add_up``: the local authorities' counts add up to the
-    region's (False where a record counts in each area it serves, as a project's reach does: such a source gives
-    each record once with ``lad=REGION`` and once per area served).
+    region's (False where a record counts in each area it serves: such a source gives each record once with
+    ``lad=REGION`` and once per area served). Prefer placing each record once (in its one local authority, else
+    ``None``, no location): a reader who knows from elsewhere which areas each record counts in (the public
+    project list does, for returns) can write the region's line the release then does not audit.
     ``fingerprint()``: cheap, changes whenever the records or months may have (saves reading them per request;
     ``rows_fingerprint`` reads the columns they are computed from). Every controlled source should give one:
     without it every reading request computes and serialises all the source's records.

@@ -439,3 +439,50 @@ def test_the_public_reports_publish_controlled_counts_from_the_release_only(regi
     incidents = next(f for s in annual["sections"] for f in s.figures if f.name == "incidents_by_month")
     assert all(r["incidents"] is None or getattr(r["incidents"], "code", "") == "c" or r["incidents"] % 5 == 0
                for r in incidents.rows)
+
+
+def test_the_public_project_list_gives_the_attacker_no_withheld_reach(region) -> None:
+    """The attacker also reads the public project list: each published project's theme and the local authorities it
+    serves. With one unknown reach per project (at least 0) and every published cell of the returns release a sum
+    of them, no withheld cell can be pinned to a range narrower than the threshold. (When a project serving
+    several authorities counted in each, the release could not audit "the authorities add up to the region",
+    yet where every project of a theme serves one authority the project list says it holds: 15 withheld cells
+    of the synthetic demo were pinned so.)"""
+    from commissioning.models import Project
+    from core.release import OUTSIDE
+    from insights.query.areas import local_authority_of
+
+    release = current_release("returns")
+    truth = _truth("returns")
+    projects = [(p.get_theme_display(), {local_authority_of(c) for c in p.area_codes or []} - {None})
+                for p in Project.objects.filter(is_published=True)]
+    region_lads = set(region["lad"])
+
+    def members(breakdown: str, category: str, area: str) -> np.ndarray:
+        def counted(theme: str, lads: set) -> bool:
+            alone = next(iter(lads)) if len(lads) == 1 and lads <= region_lads else NO_LOCATION
+            return (breakdown == TOTAL or theme == category) and area in (REGION, alone)
+        return np.array([1.0 if counted(*p) else 0.0 for p in projects])
+
+    assert projects and sum(1 for _, lads in projects if len(lads) == 1) > 3
+    checked = 0
+    for measure in release.manifest["measures"]:
+        for period in release.years:
+            cells = {k: v for k, v in release.cells.items() if k[0] == measure and k[3] == period and k[4] != OUTSIDE}
+            rows = np.array([members(k[1], k[2], k[4]) for k in cells])
+            low = np.array([1 if v is None else 0 if v == 0 else max(v - 2, THRESHOLD + 1) for v in cells.values()])
+            high = np.array([np.inf if v is None else v + 2 for v in cells.values()])
+            finite = np.isfinite(high)
+            a_ub, b_ub = np.vstack([rows[finite], -rows]), np.concatenate([high[finite], -low])
+            for index, (key, value) in enumerate(cells.items()):
+                if value is not None:
+                    continue
+                top = linprog(-rows[index], A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+                if top.status == 3 or -top.fun - truth[key] >= THRESHOLD:
+                    checked += 1
+                    continue
+                bottom = linprog(rows[index], A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+                assert bottom.status == 0 and top.status == 0
+                assert -top.fun - bottom.fun >= THRESHOLD - 1e-6, (key, truth[key], bottom.fun, -top.fun)
+                checked += 1
+    assert checked > 10

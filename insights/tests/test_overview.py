@@ -156,6 +156,21 @@ def test_partner_sees_full_figures_only_for_its_own_area(demo: dict, client: Cli
     assert own["disclosure"] == "full" and other["disclosure"] == "public release"
     # An LSOA of another authority is refused to the partner, as to the public.
     assert client.get("/insights/figures/types.json?source=ed&area=E01900001").status_code == 403
+    # The hole: an LSOA of its own authority bordering another's, compared with its neighbours, gives no
+    # count of the other authority's LSOAs (the comparison ranks every LSOA of the region: refused for ED).
+    from insights.query.areas import local_authority_of
+    from insights.query.neighbours import neighbours_of
+
+    lsoas = [r["lsoa"] for r in counts(FigureQuery("ed", area="E08900003"), ["lsoa"]) if r["lsoa"]]
+    border = next(code for code in lsoas if any(local_authority_of(n) != "E08900003" for n in neighbours_of(code)))
+    compared = client.get("/insights/figures/comparison.json", {"source": "ed", "area": border, "from": "2024-01",
+                                                                "to": "2024-12"})
+    if compared.status_code == 200:
+        rows = json.loads(body(compared))["rows"]
+        assert all(r["count"] is None for r in rows if r["area"] != "region"
+                   and local_authority_of(r["area"]) != "E08900003"), rows
+    else:
+        assert compared.status_code == 403
 
 
 def test_bad_filters_are_named_in_the_one_error_shape(client: Client) -> None:

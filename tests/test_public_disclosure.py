@@ -140,6 +140,18 @@ def test_the_public_surface_gives_away_no_withheld_controlled_count(client, regi
         collected["training_values"] += _check_training(year, area)
 
     check_training()
+
+    @settings(max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(year=st.sampled_from([2021, 2022, 2023, 2024, 2025]), financial=st.booleans(),
+           area=st.sampled_from([None, None, *region["lad"], "E08999999"]),
+           theme=st.sampled_from(["", "", "sport", "education", "nonsense"]))
+    def check_success_and_reach(year: int, financial: bool, area: str | None, theme: str) -> None:
+        collected["other_values"] += _check_success(client, Year(year, financial=financial), area)
+        collected["other_values"] += _check_reach_tiles(year, area, theme)
+
+    collected["other_values"] = 0
+    check_success_and_reach()
+    assert collected["other_values"] > 10
     # And every figure, map and download for every year the release holds, for the region and each authority;
     # ED below local authority for each level and layer (whatever hypothesis drew above).
     release = current_release("ed")
@@ -211,6 +223,48 @@ def _check_training(year: int, area: str | None) -> int:
         return checked
     return checked + _published(reached, release.cells.get(("professionals_reached", TOTAL, ALL, label,
                                                             area or REGION), MISSING))
+
+
+def _check_success(client, year: Year, area: str | None) -> int:
+    """The public success measures' ED proxy (hospital admissions for assault with a knife): its counts for the
+    year and the baseline are the ED release's knife cells, or not given."""
+    response = client.get("/partners/success.json", {"year": year.label, **({"area": area} if area else {})})
+    assert response.status_code in (200, 400), (year.label, area, response.status_code)
+    if response.status_code != 200:
+        return 0
+    release = current_release("ed")
+    row = next(r for r in _rows(response, "success.json") if r["measure"].startswith("Hospital admissions"))
+    checked = 0
+    for key, period in (("count", row["period"]), ("baseline_count", row["baseline_period"])):
+        cell = release.cells.get(("attendances", "type", "knife or sharp object", period, area or REGION), MISSING)
+        if cell is MISSING:
+            assert row[key] is None, (row, key)
+            continue
+        assert row[key] == cell, (row, key, cell)
+        checked += 1
+    for key in ("under_25_count", "under_25_baseline_count"):
+        assert row[key] is None or row[key] % 5 == 0, row  # not in the release by type and age: not given
+    return checked
+
+
+def _check_reach_tiles(year: int, area: str | None, theme: str) -> int:
+    """The public commissioning dashboard's reach tiles for a year, area and theme: the returns release's cells, or
+    none with the reason."""
+    from commissioning.models import Theme
+    from commissioning.services.dashboard import ProjectFilters, reach_tiles
+    from monitoring.services.periods import financial_year_label
+
+    tiles, note = reach_tiles(ProjectFilters(theme=theme, area=area or "", year=year), [], False)
+    if not tiles:
+        assert note, "a refusal says why"
+        return 0
+    release = current_release("returns")
+    label = dict(Theme.choices).get(theme)
+    for tile in tiles:
+        cell = release.cells.get((tile["measure"], "theme" if label else TOTAL, label or ALL,
+                                  financial_year_label(year), area or REGION), MISSING)
+        _published(tile["total"], cell)
+    return len(tiles)
 
 
 def _check_training_surface(client, years: list[int]) -> int:

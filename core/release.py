@@ -75,6 +75,10 @@ class ReleaseSpec:
     months: Callable[[], Iterable[str]]
     areas_add_up: bool = True
     fingerprint: Callable[[], Hashable] | None = None
+    #: Breakdowns that group another's categories (ED's age group groups its age bands): breakdown → (the finer
+    #: breakdown, the group of each finer category). A reader who knows the labels knows each group is the sum of
+    #: its finer cells, so the release audits that line too.
+    groups: dict[str, tuple[str, Callable[[str], str]]] = field(default_factory=dict)
     #: ``years``: a source published by whole year only (partners' indicators): each record's ``month`` holds a
     #: calendar or financial year label (``2023``, ``2023/24``), ``months()`` the year labels held, and the
     #: release has no month tables.
@@ -222,6 +226,14 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
                 for breakdown, values in sorted_categories[measure].items():
                     lines.append(((measure, TOTAL, ALL, label, area),
                                   [(measure, breakdown, c, label, area) for c in values]))
+                for grouped, (finer, group_of) in spec.groups.items():
+                    for group in sorted_categories[measure][grouped]:
+                        total = (measure, grouped, group, label, area)
+                        parts = [(measure, finer, c, label, area) for c in sorted_categories[measure][finer]
+                                 if group_of(c) == group]
+                        if counts[total] != sum(counts[p] for p in parts):
+                            raise ValueError(f"{total} is not the sum of its {finer} cells: the grouping is wrong")
+                        lines.append((total, parts))
             if spec.areas_add_up:
                 for breakdown, category in groups:
                     lines.append(((measure, breakdown, category, label, REGION),
@@ -245,10 +257,13 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
 
 
 def data_version(spec: ReleaseSpec, region_lads: list[str]) -> str:
-    """A fingerprint of everything the release is computed from: its records, months and the region."""
+    """A fingerprint of everything the release is computed from: its records, months and the region (and the
+    groupings it audits)."""
     digest = hashlib.sha256()
     digest.update(json.dumps(sorted(region_lads)).encode())
     digest.update(json.dumps(sorted(set(spec.months()))).encode())
+    if spec.groups:  # the lines audited: a release built before a grouping was declared is not this one
+        digest.update(json.dumps(sorted((k, v[0]) for k, v in spec.groups.items())).encode())
     rows = sorted(json.dumps(r, sort_keys=True, default=str) for r in spec.records())
     for row in rows:
         digest.update(row.encode())

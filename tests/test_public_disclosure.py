@@ -411,6 +411,18 @@ def attacker_lines(cells: dict, manifest: dict) -> list[tuple[tuple, list[tuple]
             if area == REGION:
                 lines.append((key, [(measure, breakdown, category, period, a) for a in areas
                                     if (measure, breakdown, category, period, a) in cells]))
+    # A reader who reads the labels knows that ED's age groups are sums of its age bands.
+    young = {"0-9", "10-17", "18-24"}
+
+    def group_of(band: str) -> str:
+        return "not known" if band in ("unknown", "not known") else "24 and under" if band in young else "25 and over"
+
+    for key in cells:
+        measure, breakdown, category, period, area = key
+        if breakdown == "age_group":
+            bands = manifest["categories"][measure].get("age_band", [])
+            lines.append((key, [(measure, "age_band", b, period, area) for b in bands
+                                if group_of(b) == category and (measure, "age_band", b, period, area) in cells]))
     for key in cells:
         measure, breakdown, _, period, area = key
         year = Year.parse(period)
@@ -457,6 +469,15 @@ def test_the_mutation_check_fails_without_secondary_suppression_or_rounding(regi
         assert_protected(weak, counts, manifest)
     with pytest.raises(AssertionError, match="not rounded"):
         assert_rounded(apply_rule(counts, lines, Rule(rounding=1)))
+    # The age groups' lines (each group the sum of its bands) are audited: without them a reader who adds up the
+    # bands pins a withheld cell.
+    def by_bands(line: tuple) -> bool:
+        return line[0][1] == "age_group" and all(p[1] == "age_band" for p in line[1])
+
+    assert sum(1 for line in lines if by_bands(line)) > 20
+    blind = apply_rule(counts, [line for line in lines if not by_bands(line)])
+    with pytest.raises(AssertionError, match="pinned"):
+        assert_protected(blind, counts, manifest)
 
 
 def test_the_public_reports_publish_controlled_counts_from_the_release_only(region) -> None:

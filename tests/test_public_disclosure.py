@@ -561,3 +561,19 @@ def test_the_public_project_list_gives_the_attacker_no_withheld_reach(region) ->
                 assert -top.fun - bottom.fun >= THRESHOLD - 1e-6, (key, truth[key], bottom.fun, -top.fun)
                 checked += 1
     assert checked > 10
+
+
+def test_the_attacker_recovers_no_withheld_indicator_count(tmp_path) -> None:
+    """A partner's controlled indicator with small counts (Fingertips' own layout, the West Midlands districts):
+    its public release withholds some, and the attacker's linear programme pins none."""
+    from core.testing.fingertips import FINGERTIPS_COLUMNS, LAS, fingertips_row, write_csv
+    from partners.services.indicators import ingest_indicators
+
+    rng = np.random.default_rng(11201)
+    rows = [fingertips_row(code, period, int(rng.integers(0, 25)), **({"Age": age} if age else {}))
+            for period in ("2021/22", "2022/23", "2022") for code in LAS for age in ("", "<25 yrs")]
+    ingest_indicators([write_csv(tmp_path / "f.csv", rows, FINGERTIPS_COLUMNS)], "fingertips")
+    release = current_release("indicators")
+    assert sum(1 for v in release.cells.values() if v is None) > 5
+    assert_rounded(release.cells)
+    assert_protected(release.cells, _truth("indicators"), release.manifest)

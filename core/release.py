@@ -38,7 +38,7 @@ from django.db import IntegrityError, transaction
 
 from core import request_memo
 from core.caches import register_cache
-from core.disclosure import RULE, Rule, apply_rule
+from core.disclosure import RULE, AtMost, Rule, apply_rule
 from core.periods import Year, whole_years
 from core.problems import Refused
 
@@ -79,6 +79,10 @@ class ReleaseSpec:
     #: breakdown, the group of each finer category). A reader who knows the labels knows each group is the sum of
     #: its finer cells, so the release audits that line too.
     groups: dict[str, tuple[str, Callable[[str], str]]] = field(default_factory=dict)
+    #: Cells a reader knows are at most others, from the labels: (smaller, larger) pairs, each a measure (every
+    #: cell of it, beside the larger measure's cell of the same breakdown, category, period and area) or a
+    #: (measure, breakdown, category) cell of every period and area. The release audits them as inequalities.
+    at_most: tuple[tuple[str | tuple[str, str, str], str | tuple[str, str, str]], ...] = ()
     #: ``years``: a source published by whole year only (partners' indicators): each record's ``month`` holds a
     #: calendar or financial year label (``2023``, ``2023/24``), ``months()`` the year labels held, and the
     #: release has no month tables.
@@ -250,6 +254,15 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
             for area in [REGION, *areas]:
                 lines.append(((measure, TOTAL, ALL, year.label, area),
                               [(measure, TOTAL, ALL, m, area) for m in year.months]))
+    for smaller, larger in spec.at_most:
+        for key in list(counts):
+            if (key[0] if isinstance(smaller, str) else key[:3]) != smaller:
+                continue
+            other = ((larger, *key[1:]) if isinstance(larger, str) else (*larger, *key[3:]))
+            # Only where the true counts keep it: the audit's programme must hold the truth (a record edited
+            # into breaking it makes the reader's belief wrong, not the release weaker).
+            if other in counts and counts[key] <= counts[other]:
+                lines.append(AtMost((other, (key,))))
     manifest = {"measures": dict(spec.measures), "breakdowns": dict(spec.breakdowns), "years": year_labels,
                 "months": months, "areas": [REGION, *lads, NO_LOCATION], "categories": sorted_categories,
                 "records": records, "areas_add_up": spec.areas_add_up}
@@ -262,8 +275,8 @@ def data_version(spec: ReleaseSpec, region_lads: list[str]) -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps(sorted(region_lads)).encode())
     digest.update(json.dumps(sorted(set(spec.months()))).encode())
-    if spec.groups:  # the lines audited: a release built before a grouping was declared is not this one
-        digest.update(json.dumps(sorted((k, v[0]) for k, v in spec.groups.items())).encode())
+    if spec.groups or spec.at_most:  # the lines audited: a release built before they were declared is another
+        digest.update(json.dumps([sorted((k, v[0]) for k, v in spec.groups.items()), list(spec.at_most)]).encode())
     rows = sorted(json.dumps(r, sort_keys=True, default=str) for r in spec.records())
     for row in rows:
         digest.update(row.encode())

@@ -432,6 +432,21 @@ def attacker_lines(cells: dict, manifest: dict) -> list[tuple[tuple, list[tuple]
     return lines
 
 
+def attacker_inequalities(cells: dict, manifest: dict) -> list[tuple[tuple, tuple]]:
+    """(larger, smaller) cells a reader knows from the labels: incidents responded to are at most the incidents;
+    professionals the training register counts are at most professionals' attendances."""
+    pairs = []
+    for key in cells:
+        measure, breakdown, category, period, area = key
+        if measure == "responded_to" and ("incidents", *key[1:]) in cells:
+            pairs.append((("incidents", *key[1:]), key))
+        if (measure, breakdown, category) == ("professionals_reached", "counted_by", "training register"):
+            larger = ("attendances", "audience", "professionals", period, area)
+            if larger in cells:
+                pairs.append((larger, key))
+    return pairs
+
+
 def assert_protected(cells: dict, truth: dict, manifest: dict) -> None:
     """No withheld cell can be pinned to a range narrower than the threshold (scipy's HiGHS, the attacker)."""
     keys = sorted(cells, key=str)
@@ -444,15 +459,20 @@ def assert_protected(cells: dict, truth: dict, manifest: dict) -> None:
             matrix[row, index[part]] += 1
     matrix = matrix.tocsr()
     zeros = np.zeros(len(lines))
+    # What a reader knows from the labels beyond equations: each smaller cell is at most its larger one.
+    below = lil_matrix((max(len(pairs := attacker_inequalities(cells, manifest)), 1), len(keys)))
+    for row, (larger, smaller) in enumerate(pairs):
+        below[row, index[smaller]], below[row, index[larger]] = 1, -1
+    known = {"A_ub": below.tocsr(), "b_ub": np.zeros(below.shape[0])} if pairs else {}
     bounds = [(1, None) if cells[k] is None else (0, 0) if cells[k] == 0
               else (max(cells[k] - 2, THRESHOLD + 1), cells[k] + 2) for k in keys]
     for key in (k for k in keys if cells[k] is None):
         objective = np.zeros(len(keys))
         objective[index[key]] = 1.0
-        high = linprog(-objective, A_eq=matrix, b_eq=zeros, bounds=bounds, method="highs")
+        high = linprog(-objective, A_eq=matrix, b_eq=zeros, bounds=bounds, method="highs", **known)
         if high.status == 3 or -high.fun - truth[key] >= THRESHOLD:
             continue  # the truth is a solution, so the least value is at most the truth
-        low = linprog(objective, A_eq=matrix, b_eq=zeros, bounds=bounds, method="highs")
+        low = linprog(objective, A_eq=matrix, b_eq=zeros, bounds=bounds, method="highs", **known)
         assert low.status == 0 and high.status == 0
         assert low.fun - 1e-6 <= truth[key] <= -high.fun + 1e-6, "the attacker's equations must hold the truth"
         assert -high.fun - low.fun >= THRESHOLD - 1e-6, f"{key} (true {truth[key]}) pinned to {low.fun}..{-high.fun}"

@@ -48,6 +48,8 @@ OUTSIDE = "outside the region"
 TOTAL = "total"
 ALL = "all"
 NOT_KNOWN = "not known"
+#: Manifest entries computed from the true counts: shown to analysts (``vrp release``), never to the public.
+PRIVATE_MANIFEST = ("records", "withheld_primary")
 
 
 @dataclass(frozen=True)
@@ -152,9 +154,27 @@ class Release:
             return f"The public release of {label} holds months as totals only, not by {breakdown}."
         return f"The public release of {label} does not hold figures by {breakdown}."
 
+    @property
+    def public_version(self) -> str:
+        """The data version as the public see it: keyed with the site's secret (HMAC-SHA-256). ``data_version`` is
+        a plain hash of the true records, which a reader could test guesses against (few incidents in a small
+        area: guess the records, hash them, compare) — an oracle for exactly what the release withholds."""
+        import hmac
+
+        from django.conf import settings
+
+        return hmac.new(str(settings.SECRET_KEY).encode(), self.data_version.encode(), hashlib.sha256).hexdigest()
+
+    @property
+    def public_manifest(self) -> dict:
+        """The manifest without what is computed from the true counts: ``records`` (the exact number of records,
+        never rounded) and ``withheld_primary`` (how many withheld counts are 1 to 7: where that is all of them, a
+        reader would know every withheld count is at most 7)."""
+        return {k: v for k, v in self.manifest.items() if k not in PRIVATE_MANIFEST}
+
     def describe(self) -> str:
         """One line for pages and reports: what the release is and which rule it follows."""
-        return (f"Public release of {self.manifest['label']} (data version {self.data_version[:12]}): "
+        return (f"Public release of {self.manifest['label']} (data version {self.public_version[:12]}): "
                 f"{self.manifest['rule_text']}")
 
 

@@ -598,3 +598,22 @@ def test_the_attacker_recovers_no_withheld_indicator_count(tmp_path) -> None:
     assert sum(1 for v in release.cells.values() if v is None) > 5
     assert_rounded(release.cells)
     assert_protected(release.cells, _truth("indicators"), release.manifest)
+
+
+def test_the_public_release_pages_publish_no_exact_count_and_no_hash_of_the_records(region, client) -> None:
+    """The release's page and downloads carry its cells (rounded or withheld) and what the rule is, but not the
+    exact number of records (never rounded), not how many withheld counts are 1 to 7, and not the plain SHA-256
+    of the records (a reader could hash guessed records and compare): its data version is keyed with the site's
+    secret."""
+    import json
+
+    for source in CONTROLLED:
+        release = current_release(source)
+        document = json.loads(body(client.get(f"/insights/release/{source}.json")))
+        text = json.dumps(document)
+        assert "withheld_primary" not in text and '"records"' not in text, source
+        assert release.data_version not in text and document["data_version"] == release.public_version
+        assert document["manifest"]["cells"] == len(release.cells)
+        page = client.get(f"/insights/release/{source}/").content.decode()
+        assert release.data_version[:12] not in page and release.public_version in page
+        assert release.data_version[:12] not in release.describe()

@@ -249,7 +249,8 @@ _FILTERS = [{"name": name, "in": "query", "schema": {"type": kind}, "description
 OPENAPI_PATHS = {
     "/commissioning/projects.json": {"get": {
         "summary": "Published projects", "operationId": "commissioning_projects", "parameters": _FILTERS,
-        "description": "One row per published project; reach figures from 1 to 7 are null (withheld).",
+        "description": "One row per published project; reach is null per project for the public (with the reason "
+                       "under notes): it is published by year, area and theme in the public release.",
         "responses": {"200": {"description": "filters, definitions and rows"},
                       "400": {"description": "invalid filters, with the error for each field"}}}},
     "/commissioning/delivery.geojson": {"get": {

@@ -5,7 +5,8 @@ Only ``core.release`` uses this module: every public figure from a controlled so
 
 A release is a set of **cells** (counts) and **lines** (a total cell is the sum of its part cells: a local
 authority's types add up to its total, the local authorities add up to the region, the months of a year add up
-to the year). The rule (``Rule``), applied to every cell of the release together:
+to the year; or, for an ``AtMost`` line, at least the sum: incidents responded to are at most the incidents).
+The rule (``Rule``), applied to every cell of the release together:
 
 1. **Primary suppression.** A count from 1 to ``threshold`` (7) is withheld. Zero is published.
 2. **Rounding.** Every published count is rounded to the nearest ``rounding`` (5), as NHS England and
@@ -29,11 +30,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["THRESHOLD", "Rule", "RULE", "apply_rule", "known_range", "round_count"]
+__all__ = ["THRESHOLD", "AtMost", "Rule", "RULE", "apply_rule", "known_range", "round_count"]
 
 THRESHOLD = 7
 Key = Hashable
 Lines = Iterable[tuple[Key, Iterable[Key]]]
+
+
+class AtMost(tuple):
+    """A line that is an inequality: ``AtMost((larger, (smaller,)))`` says the smaller cell is at most the larger
+    (incidents responded to are at most the incidents), which a reader knows from the labels. Written as a line
+    (total, parts) so that it links cells as lines do; the audit gives its row the bounds (−∞, 0]."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
@@ -80,11 +89,11 @@ def known_range(published: int | None, rule: Rule = RULE) -> tuple[float, float]
 def apply_rule(counts: dict[Key, int], lines: Lines, rule: Rule = RULE) -> dict[Key, int | None]:
     """The published value of every cell of ``counts`` (None where withheld) under ``rule``.
 
-    ``lines`` are (total key, part keys): the parts add up to the total. Every key of a line must be a key of
-    ``counts``.
+    ``lines`` are (total key, part keys): the parts add up to the total; an ``AtMost`` line says only that they
+    are at most the total. Every key of a line must be a key of ``counts``.
     """
     value = {key: int(n) for key, n in counts.items()}
-    lines = [(total, tuple(parts)) for total, parts in lines]
+    lines = [(AtMost if isinstance(line, AtMost) else tuple)((line[0], tuple(line[1]))) for line in lines]
     hidden = {key for key, n in value.items() if 1 <= n <= rule.threshold}
     if rule.secondary:
         _audit(value, hidden, lines, rule)
@@ -152,6 +161,7 @@ def _widths(keys: set, published: dict, lines: list, lines_of: dict, rule: Rule,
             for part in parts:
                 matrix[row, position[part]] += 1
         matrix = matrix.tocsc()
+        at_most = np.array([isinstance(lines[index], AtMost) for index in rows], dtype=bool)
         ranges = [known_range(published[k], rule) for k in component]
         solver = highspy.Highs()
         solver.setOptionValue("output_flag", False)
@@ -163,7 +173,8 @@ def _widths(keys: set, published: dict, lines: list, lines_of: dict, rule: Rule,
         model.col_cost_ = np.zeros(len(component))
         model.col_lower_ = np.array([low for low, _ in ranges])
         model.col_upper_ = np.array([highspy.kHighsInf if high == np.inf else high for _, high in ranges])
-        model.row_lower_ = model.row_upper_ = np.zeros(len(rows))
+        model.row_upper_ = np.zeros(len(rows))
+        model.row_lower_ = np.where(at_most, -highspy.kHighsInf, 0.0)
         model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         model.a_matrix_.start_ = matrix.indptr
         model.a_matrix_.index_ = matrix.indices

@@ -122,13 +122,29 @@ class Table:
         return [c.key for c in self.columns]
 
     @property
+    def html_limit(self) -> int:
+        """Rows a page shows: ``HTML_ROWS``, or fewer where the row cap (``VRP_MAX_ROWS``) is lower."""
+        from django.conf import settings
+
+        return min(HTML_ROWS, int(getattr(settings, "VRP_MAX_ROWS", 100_000)))
+
+    @property
     def html_rows(self) -> list[list[str]]:
-        """The first ``HTML_ROWS`` rows as the page shows them (a missing value as its reason)."""
-        return [["" if row.get(k) is None else str(row.get(k)) for k in self.keys] for row in self.rows[:HTML_ROWS]]
+        """The rows the page shows (``html_limit``), as text (a missing value as its reason)."""
+        return [["" if row.get(k) is None else str(row.get(k)) for k in self.keys]
+                for row in self.rows[:self.html_limit]]
 
     @property
     def html_truncated(self) -> int:
-        return HTML_ROWS if len(self.rows) > HTML_ROWS else 0
+        """How many rows the page shows when it shows fewer than the table has, else 0."""
+        return self.html_limit if len(self.rows) > self.html_limit else 0
+
+    @property
+    def downloads_truncated(self) -> bool:
+        """True when even the downloads stop short of the table (longer than ``VRP_MAX_ROWS``)."""
+        from django.conf import settings
+
+        return len(self.rows) > int(getattr(settings, "VRP_MAX_ROWS", 100_000))
 
 
 @dataclass(frozen=True)

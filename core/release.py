@@ -38,7 +38,7 @@ from django.db import IntegrityError, transaction
 
 from core import request_memo
 from core.caches import register_cache
-from core.disclosure import RULE, Rule, apply_rule
+from core.disclosure import RULE, AtMost, Rule, apply_rule
 from core.periods import Year, whole_years
 from core.problems import Refused
 
@@ -48,6 +48,8 @@ OUTSIDE = "outside the region"
 TOTAL = "total"
 ALL = "all"
 NOT_KNOWN = "not known"
+#: Manifest entries computed from the true counts: shown to analysts (``vrp release``), never to the public.
+PRIVATE_MANIFEST = ("records", "withheld_primary")
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,10 @@ class ReleaseSpec:
     ``REGION`` for a record that counts in the region only), one key per breakdown, and ``count``;
     ``months()``: every month the source holds data for (a month with no records is a zero only if it is among
     these). ``areas_add_up``: the local authorities' counts add up to the
-    region's (False where a record counts in each area it serves, as a project's reach does: such a source gives
-    each record once with ``lad=REGION`` and once per area served).
+    region's (False where a record counts in each area it serves: such a source gives each record once with
+    ``lad=REGION`` and once per area served). Prefer placing each record once (in its one local authority, else
+    ``None``, no location): a reader who knows from elsewhere which areas each record counts in (the public
+    project list does, for returns) can write the region's line the release then does not audit.
     ``fingerprint()``: cheap, changes whenever the records or months may have (saves reading them per request;
     ``rows_fingerprint`` reads the columns they are computed from). Every controlled source should give one:
     without it every reading request computes and serialises all the source's records.
@@ -73,6 +77,14 @@ class ReleaseSpec:
     months: Callable[[], Iterable[str]]
     areas_add_up: bool = True
     fingerprint: Callable[[], Hashable] | None = None
+    #: Breakdowns that group another's categories (ED's age group groups its age bands): breakdown → (the finer
+    #: breakdown, the group of each finer category). A reader who knows the labels knows each group is the sum of
+    #: its finer cells, so the release audits that line too.
+    groups: dict[str, tuple[str, Callable[[str], str]]] = field(default_factory=dict)
+    #: Cells a reader knows are at most others, from the labels: (smaller, larger) pairs, each a measure (every
+    #: cell of it, beside the larger measure's cell of the same breakdown, category, period and area) or a
+    #: (measure, breakdown, category) cell of every period and area. The release audits them as inequalities.
+    at_most: tuple[tuple[str | tuple[str, str, str], str | tuple[str, str, str]], ...] = ()
     #: ``years``: a source published by whole year only (partners' indicators): each record's ``month`` holds a
     #: calendar or financial year label (``2023``, ``2023/24``), ``months()`` the year labels held, and the
     #: release has no month tables.
@@ -142,9 +154,27 @@ class Release:
             return f"The public release of {label} holds months as totals only, not by {breakdown}."
         return f"The public release of {label} does not hold figures by {breakdown}."
 
+    @property
+    def public_version(self) -> str:
+        """The data version as the public see it: keyed with the site's secret (HMAC-SHA-256). ``data_version`` is
+        a plain hash of the true records, which a reader could test guesses against (few incidents in a small
+        area: guess the records, hash them, compare) — an oracle for exactly what the release withholds."""
+        import hmac
+
+        from django.conf import settings
+
+        return hmac.new(str(settings.SECRET_KEY).encode(), self.data_version.encode(), hashlib.sha256).hexdigest()
+
+    @property
+    def public_manifest(self) -> dict:
+        """The manifest without what is computed from the true counts: ``records`` (the exact number of records,
+        never rounded) and ``withheld_primary`` (how many withheld counts are 1 to 7: where that is all of them, a
+        reader would know every withheld count is at most 7)."""
+        return {k: v for k, v in self.manifest.items() if k not in PRIVATE_MANIFEST}
+
     def describe(self) -> str:
         """One line for pages and reports: what the release is and which rule it follows."""
-        return (f"Public release of {self.manifest['label']} (data version {self.data_version[:12]}): "
+        return (f"Public release of {self.manifest['label']} (data version {self.public_version[:12]}): "
                 f"{self.manifest['rule_text']}")
 
 
@@ -220,6 +250,14 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
                 for breakdown, values in sorted_categories[measure].items():
                     lines.append(((measure, TOTAL, ALL, label, area),
                                   [(measure, breakdown, c, label, area) for c in values]))
+                for grouped, (finer, group_of) in spec.groups.items():
+                    for group in sorted_categories[measure][grouped]:
+                        total = (measure, grouped, group, label, area)
+                        parts = [(measure, finer, c, label, area) for c in sorted_categories[measure][finer]
+                                 if group_of(c) == group]
+                        if counts[total] != sum(counts[p] for p in parts):
+                            raise ValueError(f"{total} is not the sum of its {finer} cells: the grouping is wrong")
+                        lines.append((total, parts))
             if spec.areas_add_up:
                 for breakdown, category in groups:
                     lines.append(((measure, breakdown, category, label, REGION),
@@ -236,6 +274,15 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
             for area in [REGION, *areas]:
                 lines.append(((measure, TOTAL, ALL, year.label, area),
                               [(measure, TOTAL, ALL, m, area) for m in year.months]))
+    for smaller, larger in spec.at_most:
+        for key in list(counts):
+            if (key[0] if isinstance(smaller, str) else key[:3]) != smaller:
+                continue
+            other = ((larger, *key[1:]) if isinstance(larger, str) else (*larger, *key[3:]))
+            # Only where the true counts keep it: the audit's programme must hold the truth (a record edited
+            # into breaking it makes the reader's belief wrong, not the release weaker).
+            if other in counts and counts[key] <= counts[other]:
+                lines.append(AtMost((other, (key,))))
     manifest = {"measures": dict(spec.measures), "breakdowns": dict(spec.breakdowns), "years": year_labels,
                 "months": months, "areas": [REGION, *lads, NO_LOCATION], "categories": sorted_categories,
                 "records": records, "areas_add_up": spec.areas_add_up}
@@ -243,10 +290,13 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
 
 
 def data_version(spec: ReleaseSpec, region_lads: list[str]) -> str:
-    """A fingerprint of everything the release is computed from: its records, months and the region."""
+    """A fingerprint of everything the release is computed from: its records, months and the region (and the
+    groupings it audits)."""
     digest = hashlib.sha256()
     digest.update(json.dumps(sorted(region_lads)).encode())
     digest.update(json.dumps(sorted(set(spec.months()))).encode())
+    if spec.groups or spec.at_most:  # the lines audited: a release built before they were declared is another
+        digest.update(json.dumps([sorted((k, v[0]) for k, v in spec.groups.items()), list(spec.at_most)]).encode())
     rows = sorted(json.dumps(r, sort_keys=True, default=str) for r in spec.records())
     for row in rows:
         digest.update(row.encode())

@@ -130,4 +130,7 @@ register(Source("training", "Training and awareness register (professionals trai
                 release=ReleaseSpec(measures=TRAINING_MEASURES,
                                     breakdowns={"counted_by": "Counted by", "audience": "Who attended"},
                                     records=_training_records, months=_training_months,
-                                    fingerprint=_training_fingerprint)))
+                                    fingerprint=_training_fingerprint,
+                                    # Each professional the register counts attended a session there and then.
+                                    at_most=((("professionals_reached", "counted_by", REGISTER),
+                                              ("attendances", "audience", AUDIENCES["professionals"])),))))

@@ -56,4 +56,6 @@ def _fingerprint() -> tuple:
 
 register(Source("incidents", "Serious violence incidents (partnership response)", "the partnership's coordinators",
                 release=ReleaseSpec(measures=MEASURES, breakdowns={"type": "Type of incident"}, records=_records,
-                                    months=_months, fingerprint=_fingerprint)))
+                                    months=_months, fingerprint=_fingerprint,
+                                    # Incidents responded to are at most the incidents: a reader knows it.
+                                    at_most=(("responded_to", "incidents"),))))

@@ -6,7 +6,7 @@ it through the public release only (``core.release``), by year, for the region a
 means of assault, age band, age group and sex.
 """
 
-from core.release import ReleaseSpec
+from core.release import NOT_KNOWN, ReleaseSpec
 from core.sources import Source, register
 
 #: ED age bands that make up "aged 24 and under".
@@ -52,4 +52,6 @@ register(Source("ed", "Emergency department assault attendances (ISTV)", "the pa
                     measures={"attendances": "Emergency department assault attendances"},
                     breakdowns={"type": "Means of assault", "age_band": "Age band", "age_group": "Age group",
                                 "sex": "Sex"},
-                    records=_ed_records, months=_ed_months, fingerprint=_ed_fingerprint)))
+                    records=_ed_records, months=_ed_months, fingerprint=_ed_fingerprint,
+                    # "24 and under" is the sum of its age bands, and a reader knows it: the release audits it.
+                    groups={"age_group": ("age_band", lambda band: age_group(None if band == NOT_KNOWN else band))})))

@@ -233,9 +233,9 @@ def release(request: HttpRequest, source: str, fmt: str = "html") -> HttpRespons
                   [{**r, "count": r["count"] if r["count"] is not None else registry.WITHHELD}
                    for r in release_rows(published)],
                   source_line=published.describe(),
-                  meta={"data_version": published.data_version, "rule": published.rule,
+                  meta={"data_version": published.public_version, "rule": published.rule,
                         "created_at": published.created_at.isoformat() if published.created_at else None,
-                        "manifest": published.manifest})
+                        "manifest": published.public_manifest})
     if fmt == "html":
         return render(request, "insights/release.html", {"release": published, "source": found, "table": table})
     return render_table(request, table, fmt)

@@ -28,7 +28,7 @@ from scipy.optimize import linprog
 from scipy.sparse import lil_matrix
 
 from core.disclosure import THRESHOLD, Rule, apply_rule
-from core.periods import Year
+from core.periods import Year, months_between
 from core.release import ALL, NO_LOCATION, REGION, TOTAL, current_release, tables
 from insights.figures import OVERVIEW
 
@@ -140,6 +140,18 @@ def test_the_public_surface_gives_away_no_withheld_controlled_count(client, regi
         collected["training_values"] += _check_training(year, area)
 
     check_training()
+
+    @settings(max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(year=st.sampled_from([2021, 2022, 2023, 2024, 2025]), financial=st.booleans(),
+           area=st.sampled_from([None, None, *region["lad"], "E08999999", region["ward"][0], region["lsoa"][0]]),
+           theme=st.sampled_from(["", "", "sport", "education", "nonsense"]))
+    def check_success_and_reach(year: int, financial: bool, area: str | None, theme: str) -> None:
+        collected["other_values"] += _check_success(client, Year(year, financial=financial), area)
+        collected["other_values"] += _check_reach_tiles(year, area, theme)
+
+    collected["other_values"] = 0
+    check_success_and_reach()
+    assert collected["other_values"] > 10
     # And every figure, map and download for every year the release holds, for the region and each authority;
     # ED below local authority for each level and layer (whatever hypothesis drew above).
     release = current_release("ed")
@@ -211,6 +223,49 @@ def _check_training(year: int, area: str | None) -> int:
         return checked
     return checked + _published(reached, release.cells.get(("professionals_reached", TOTAL, ALL, label,
                                                             area or REGION), MISSING))
+
+
+def _check_success(client, year: Year, area: str | None) -> int:
+    """The public success measures' ED proxy (hospital admissions for assault with a knife): its counts for the
+    year and the baseline are the ED release's knife cells, or not given."""
+    response = client.get("/partners/success.json", {"year": year.label, **({"area": area} if area else {})})
+    assert response.status_code in (200, 400), (year.label, area, response.status_code)
+    if response.status_code != 200:
+        return 0
+    release = current_release("ed")
+    row = next(r for r in _rows(response, "success.json") if r["measure"].startswith("Hospital admissions"))
+    checked = 0
+    for key, period in (("count", row["period"]), ("baseline_count", row["baseline_period"])):
+        cell = release.cells.get(("attendances", "type", "knife or sharp object", period, area or REGION), MISSING)
+        if cell is MISSING:
+            assert row[key] is None, (row, key)
+            continue
+        assert row[key] == cell, (row, key, cell)
+        checked += 1
+    for key in ("under_25_count", "under_25_baseline_count"):
+        assert row[key] is None or row[key] % 5 == 0, row  # not in the release by type and age: not given
+    return checked
+
+
+def _check_reach_tiles(year: int, area: str | None, theme: str) -> int:
+    """The public commissioning dashboard's reach tiles for a year, area and theme: the returns release's cells, or
+    none with the reason."""
+    from commissioning.models import Theme
+    from commissioning.services.dashboard import ProjectFilters, reach_tiles
+    from monitoring.services.periods import financial_year_label
+
+    tiles, note = reach_tiles(ProjectFilters(theme=theme, area=area or "", year=year), [], False)
+    if not tiles:
+        assert note, "a refusal says why"
+        return 0
+    assert (area or "")[:3] not in ("E01", "E02", "E05"), "no reach below local authority is public"
+    release = current_release("returns")
+    label = dict(Theme.choices).get(theme)
+    for tile in tiles:
+        cell = release.cells.get((tile["measure"], "theme" if label else TOTAL, label or ALL,
+                                  financial_year_label(year), area or REGION), MISSING)
+        _published(tile["total"], cell)
+    return len(tiles)
 
 
 def _check_training_surface(client, years: list[int]) -> int:
@@ -295,6 +350,14 @@ def _check_against_release(path: str, params: dict, rows: list[dict]) -> int:
             expected = [("count", cell(*chosen, period, where))]
         elif name == "trend":
             expected = [("count", cell(TOTAL, ALL, row["month"], area))]
+        elif name == "seasonality" and params.get("from", "") <= params.get("to", ""):
+            # The average of a calendar month: the sum of the release's cells of its months in the period (a
+            # month the release does not hold is left out), withheld when any of them is.
+            held = [c for c in (cell(TOTAL, ALL, m, area) for m in months_between(params["from"], params["to"])
+                                if int(m[5:]) == row["month_of_year"]) if c is not MISSING]
+            assert row["months"] == len(held), (path, params, row)
+            assert row["count"] == (None if None in held else sum(held)), (path, params, row, held)
+            checked += 1
         elif name == "headline" and row["source"] == "ed" and period:
             category = {"ed_assaults": (TOTAL, ALL), "ed_knife": ("type", "knife or sharp object"),
                         "ed_under_25": ("age_group", "24 and under")}[row["measure"]]
@@ -305,7 +368,9 @@ def _check_against_release(path: str, params: dict, rows: list[dict]) -> int:
             expected = [("count", cell(*chosen, period, row["area"]))]
         for key, value in expected:
             if value is MISSING:
-                assert row[key] in (None, 0), (path, params, row)
+                # A month the release does not hold is not available (null), never a zero; a type the source has
+                # never recorded is a true 0.
+                assert row[key] is None if name == "trend" else row[key] in (None, 0), (path, params, row)
                 continue
             assert row[key] == value, (path, params, row, value)
             assert row[key] is None or row[key] % 5 == 0
@@ -347,6 +412,18 @@ def attacker_lines(cells: dict, manifest: dict) -> list[tuple[tuple, list[tuple]
             if area == REGION:
                 lines.append((key, [(measure, breakdown, category, period, a) for a in areas
                                     if (measure, breakdown, category, period, a) in cells]))
+    # A reader who reads the labels knows that ED's age groups are sums of its age bands.
+    young = {"0-9", "10-17", "18-24"}
+
+    def group_of(band: str) -> str:
+        return "not known" if band in ("unknown", "not known") else "24 and under" if band in young else "25 and over"
+
+    for key in cells:
+        measure, breakdown, category, period, area = key
+        if breakdown == "age_group":
+            bands = manifest["categories"][measure].get("age_band", [])
+            lines.append((key, [(measure, "age_band", b, period, area) for b in bands
+                                if group_of(b) == category and (measure, "age_band", b, period, area) in cells]))
     for key in cells:
         measure, breakdown, _, period, area = key
         year = Year.parse(period)
@@ -354,6 +431,21 @@ def attacker_lines(cells: dict, manifest: dict) -> list[tuple[tuple, list[tuple]
         if breakdown == TOTAL and months and all(m in cells for m in months):
             lines.append((key, months))
     return lines
+
+
+def attacker_inequalities(cells: dict, manifest: dict) -> list[tuple[tuple, tuple]]:
+    """(larger, smaller) cells a reader knows from the labels: incidents responded to are at most the incidents;
+    professionals the training register counts are at most professionals' attendances."""
+    pairs = []
+    for key in cells:
+        measure, breakdown, category, period, area = key
+        if measure == "responded_to" and ("incidents", *key[1:]) in cells:
+            pairs.append((("incidents", *key[1:]), key))
+        if (measure, breakdown, category) == ("professionals_reached", "counted_by", "training register"):
+            larger = ("attendances", "audience", "professionals", period, area)
+            if larger in cells:
+                pairs.append((larger, key))
+    return pairs
 
 
 def assert_protected(cells: dict, truth: dict, manifest: dict) -> None:
@@ -368,15 +460,20 @@ def assert_protected(cells: dict, truth: dict, manifest: dict) -> None:
             matrix[row, index[part]] += 1
     matrix = matrix.tocsr()
     zeros = np.zeros(len(lines))
+    # What a reader knows from the labels beyond equations: each smaller cell is at most its larger one.
+    below = lil_matrix((max(len(pairs := attacker_inequalities(cells, manifest)), 1), len(keys)))
+    for row, (larger, smaller) in enumerate(pairs):
+        below[row, index[smaller]], below[row, index[larger]] = 1, -1
+    known = {"A_ub": below.tocsr(), "b_ub": np.zeros(below.shape[0])} if pairs else {}
     bounds = [(1, None) if cells[k] is None else (0, 0) if cells[k] == 0
               else (max(cells[k] - 2, THRESHOLD + 1), cells[k] + 2) for k in keys]
     for key in (k for k in keys if cells[k] is None):
         objective = np.zeros(len(keys))
         objective[index[key]] = 1.0
-        high = linprog(-objective, A_eq=matrix, b_eq=zeros, bounds=bounds, method="highs")
+        high = linprog(-objective, A_eq=matrix, b_eq=zeros, bounds=bounds, method="highs", **known)
         if high.status == 3 or -high.fun - truth[key] >= THRESHOLD:
             continue  # the truth is a solution, so the least value is at most the truth
-        low = linprog(objective, A_eq=matrix, b_eq=zeros, bounds=bounds, method="highs")
+        low = linprog(objective, A_eq=matrix, b_eq=zeros, bounds=bounds, method="highs", **known)
         assert low.status == 0 and high.status == 0
         assert low.fun - 1e-6 <= truth[key] <= -high.fun + 1e-6, "the attacker's equations must hold the truth"
         assert -high.fun - low.fun >= THRESHOLD - 1e-6, f"{key} (true {truth[key]}) pinned to {low.fun}..{-high.fun}"
@@ -393,6 +490,15 @@ def test_the_mutation_check_fails_without_secondary_suppression_or_rounding(regi
         assert_protected(weak, counts, manifest)
     with pytest.raises(AssertionError, match="not rounded"):
         assert_rounded(apply_rule(counts, lines, Rule(rounding=1)))
+    # The age groups' lines (each group the sum of its bands) are audited: without them a reader who adds up the
+    # bands pins a withheld cell.
+    def by_bands(line: tuple) -> bool:
+        return line[0][1] == "age_group" and all(p[1] == "age_band" for p in line[1])
+
+    assert sum(1 for line in lines if by_bands(line)) > 20
+    blind = apply_rule(counts, [line for line in lines if not by_bands(line)])
+    with pytest.raises(AssertionError, match="pinned"):
+        assert_protected(blind, counts, manifest)
 
 
 def test_the_public_reports_publish_controlled_counts_from_the_release_only(region) -> None:
@@ -406,6 +512,20 @@ def test_the_public_reports_publish_controlled_counts_from_the_release_only(regi
         assert row["count"] == release.value("attendances", TOTAL, ALL, row["month"], REGION)
     for row in figures["ed_age_band"].rows:
         assert row["count"] == release.value("attendances", "age_band", row["age_band"], "2023", REGION)
+    for row in figures["ed_sex"].rows:
+        assert row["count"] == release.value("attendances", "sex", row["sex"], "2023", REGION)
+    ed_headline = [r for r in figures["headline"].rows if r["source"] == "ed"]
+    for row in ed_headline:
+        category = {"ed_assaults": (TOTAL, ALL), "ed_knife": ("type", "knife or sharp object"),
+                    "ed_under_25": ("age_group", "24 and under")}[row["measure"]]
+        assert row["count"] == release.value("attendances", *category, "2023", REGION), row
+        if "2022" in release.years:
+            assert row["previous_year_count"] == release.value("attendances", *category, "2022", REGION), row
+    assert len(ed_headline) == 3
+    for row in figures["success_measures"].rows:
+        for key in ("count", "baseline_count", "under_25_count", "under_25_baseline_count"):
+            value = row.get(key)
+            assert not isinstance(value, int) or "ED" not in str(row["source"]) or value % 5 == 0, row
     assert "ed_age_sex" not in figures and figures["day_and_hour"].rows == []
     annual = build_annual(2023)
     reach = current_release("returns")
@@ -415,3 +535,85 @@ def test_the_public_reports_publish_controlled_counts_from_the_release_only(regi
     incidents = next(f for s in annual["sections"] for f in s.figures if f.name == "incidents_by_month")
     assert all(r["incidents"] is None or getattr(r["incidents"], "code", "") == "c" or r["incidents"] % 5 == 0
                for r in incidents.rows)
+
+
+def test_the_public_project_list_gives_the_attacker_no_withheld_reach(region) -> None:
+    """The attacker also reads the public project list: each published project's theme and the local authorities it
+    serves. With one unknown reach per project (at least 0) and every published cell of the returns release a sum
+    of them, no withheld cell can be pinned to a range narrower than the threshold. (When a project serving
+    several authorities counted in each, the release could not audit "the authorities add up to the region",
+    yet where every project of a theme serves one authority the project list says it holds: 15 withheld cells
+    of the synthetic demo were pinned so.)"""
+    from commissioning.models import Project
+    from core.release import OUTSIDE
+    from insights.query.areas import local_authority_of
+
+    release = current_release("returns")
+    truth = _truth("returns")
+    projects = [(p.get_theme_display(), {local_authority_of(c) for c in p.area_codes or []} - {None})
+                for p in Project.objects.filter(is_published=True)]
+    region_lads = set(region["lad"])
+
+    def members(breakdown: str, category: str, area: str) -> np.ndarray:
+        def counted(theme: str, lads: set) -> bool:
+            alone = next(iter(lads)) if len(lads) == 1 and lads <= region_lads else NO_LOCATION
+            return (breakdown == TOTAL or theme == category) and area in (REGION, alone)
+        return np.array([1.0 if counted(*p) else 0.0 for p in projects])
+
+    assert projects and sum(1 for _, lads in projects if len(lads) == 1) > 3
+    checked = 0
+    for measure in release.manifest["measures"]:
+        for period in release.years:
+            cells = {k: v for k, v in release.cells.items() if k[0] == measure and k[3] == period and k[4] != OUTSIDE}
+            rows = np.array([members(k[1], k[2], k[4]) for k in cells])
+            low = np.array([1 if v is None else 0 if v == 0 else max(v - 2, THRESHOLD + 1) for v in cells.values()])
+            high = np.array([np.inf if v is None else v + 2 for v in cells.values()])
+            finite = np.isfinite(high)
+            a_ub, b_ub = np.vstack([rows[finite], -rows]), np.concatenate([high[finite], -low])
+            for index, (key, value) in enumerate(cells.items()):
+                if value is not None:
+                    continue
+                top = linprog(-rows[index], A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+                if top.status == 3 or -top.fun - truth[key] >= THRESHOLD:
+                    checked += 1
+                    continue
+                bottom = linprog(rows[index], A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+                assert bottom.status == 0 and top.status == 0
+                assert -top.fun - bottom.fun >= THRESHOLD - 1e-6, (key, truth[key], bottom.fun, -top.fun)
+                checked += 1
+    assert checked > 10
+
+
+def test_the_attacker_recovers_no_withheld_indicator_count(tmp_path) -> None:
+    """A partner's controlled indicator with small counts (Fingertips' own layout, the West Midlands districts):
+    its public release withholds some, and the attacker's linear programme pins none."""
+    from core.testing.fingertips import FINGERTIPS_COLUMNS, LAS, fingertips_row, write_csv
+    from partners.services.indicators import ingest_indicators
+
+    rng = np.random.default_rng(11201)
+    rows = [fingertips_row(code, period, int(rng.integers(0, 25)), **({"Age": age} if age else {}))
+            for period in ("2021/22", "2022/23", "2022") for code in LAS for age in ("", "<25 yrs")]
+    ingest_indicators([write_csv(tmp_path / "f.csv", rows, FINGERTIPS_COLUMNS)], "fingertips")
+    release = current_release("indicators")
+    assert sum(1 for v in release.cells.values() if v is None) > 5
+    assert_rounded(release.cells)
+    assert_protected(release.cells, _truth("indicators"), release.manifest)
+
+
+def test_the_public_release_pages_publish_no_exact_count_and_no_hash_of_the_records(region, client) -> None:
+    """The release's page and downloads carry its cells (rounded or withheld) and what the rule is, but not the
+    exact number of records (never rounded), not how many withheld counts are 1 to 7, and not the plain SHA-256
+    of the records (a reader could hash guessed records and compare): its data version is keyed with the site's
+    secret."""
+    import json
+
+    for source in CONTROLLED:
+        release = current_release(source)
+        document = json.loads(body(client.get(f"/insights/release/{source}.json")))
+        text = json.dumps(document)
+        assert "withheld_primary" not in text and '"records"' not in text, source
+        assert release.data_version not in text and document["data_version"] == release.public_version
+        assert document["manifest"]["cells"] == len(release.cells)
+        page = client.get(f"/insights/release/{source}/").content.decode()
+        assert release.data_version[:12] not in page and release.public_version in page
+        assert release.data_version[:12] not in release.describe()

@@ -42,7 +42,7 @@ def display_rows(table: object) -> list[list[tuple[str, bool]]]:
     (right-aligned)."""
     columns = table.columns
     return [[(format_cell(row.get(c.key), c.unit), is_number(row.get(c.key))) for c in columns]
-            for row in table.rows[:HTML_ROWS]]
+            for row in table.rows[:getattr(table, "html_limit", HTML_ROWS)]]
 
 
 @register.filter

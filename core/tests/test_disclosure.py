@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from core.disclosure import RULE, THRESHOLD, Rule, apply_rule
+from core.disclosure import RULE, THRESHOLD, AtMost, Rule, apply_rule
 
 tables = st.integers(1, 4).flatmap(lambda rows: st.integers(1, 4).flatmap(lambda cols: st.lists(
     st.lists(st.one_of(st.integers(0, 12), st.integers(0, 60)), min_size=cols, max_size=cols),
@@ -32,8 +32,9 @@ def linked(grid: list[list[int]]) -> tuple[dict, list]:
     return counts, lines
 
 
-def attacker_ranges(published: dict, lines: list, rounding: int = 5) -> dict:
-    """For each withheld cell, the least and greatest value consistent with everything published."""
+def attacker_ranges(published: dict, lines: list, rounding: int = 5, at_most: list | None = None) -> dict:
+    """For each withheld cell, the least and greatest value consistent with everything published (and with
+    ``at_most``: (larger, smaller) pairs the reader knows from the labels)."""
     keys = sorted(published, key=str)
     index = {k: i for i, k in enumerate(keys)}
     equations = []
@@ -46,12 +47,19 @@ def attacker_ranges(published: dict, lines: list, rounding: int = 5) -> dict:
     half = rounding // 2
     bounds = [(1, None) if published[k] is None else (0, 0) if published[k] == 0
               else (max(published[k] - half, THRESHOLD + 1), published[k] + half) for k in keys]
+    below = []
+    for larger, smaller in at_most or []:
+        row = np.zeros(len(keys))
+        row[index[smaller]], row[index[larger]] = 1, -1
+        below.append(row)
+    known = {"A_eq": equations, "b_eq": np.zeros(len(equations)), "bounds": bounds, "method": "highs",
+             **({"A_ub": below, "b_ub": np.zeros(len(below))} if below else {})}
     found = {}
     for key in (k for k in keys if published[k] is None):
         objective = np.zeros(len(keys))
         objective[index[key]] = 1
-        low = linprog(objective, A_eq=equations, b_eq=np.zeros(len(equations)), bounds=bounds, method="highs")
-        high = linprog(-objective, A_eq=equations, b_eq=np.zeros(len(equations)), bounds=bounds, method="highs")
+        low = linprog(objective, **known)
+        high = linprog(-objective, **known)
         assert low.status == 0, "the published figures must be consistent with some counts"
         found[key] = (low.fun, np.inf if high.status == 3 else -high.fun)
     return found
@@ -137,3 +145,38 @@ def test_only_the_release_applies_the_disclosure_rule() -> None:
                        if ".venv" not in p.parts and "tests" not in p.relative_to(root).parts
                        and "core.disclosure" in p.read_text(encoding="utf-8"))
     assert importers == ["core/release.py"]
+
+
+def incidents_and_responses(incidents: list[int], responded: list[int]) -> tuple[dict, list, list]:
+    """Incidents and those responded to, by area with their totals; the reader knows responded ≤ incidents."""
+    counts = {}
+    for measure, values in (("incidents", incidents), ("responded", responded)):
+        counts.update({(measure, a): n for a, n in enumerate(values)})
+        counts[(measure, "T")] = sum(values)
+    lines = [((m, "T"), [(m, a) for a in range(len(incidents))]) for m in ("incidents", "responded")]
+    pairs = [(("incidents", a), ("responded", a)) for a in [*range(len(incidents)), "T"]]
+    return counts, lines, pairs
+
+
+def test_an_inequality_the_reader_knows_is_audited() -> None:
+    """1 and 25 incidents (total 26), 0 and 23 responded to: withholding the 1 and its partner the 25 is safe
+    for equations only, but a reader who knows responded ≤ incidents puts the 25 at 23 or more, so the 1 at
+    1–4 — unless the audit knows it too (``AtMost``)."""
+    counts, lines, pairs = incidents_and_responses([1, 25], [0, 23])
+    blind = apply_rule(counts, lines)
+    assert any(high - low < THRESHOLD for low, high in attacker_ranges(blind, lines, at_most=pairs).values())
+    audited = apply_rule(counts, lines + [AtMost((larger, (smaller,))) for larger, smaller in pairs])
+    ranges = attacker_ranges(audited, lines, at_most=pairs)
+    assert ranges and all(high - low >= THRESHOLD - 1e-6 for low, high in ranges.values())
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.floats(0, 1)), min_size=2, max_size=4))
+def test_no_withheld_cell_is_pinned_with_the_inequalities_a_reader_knows(areas: list) -> None:
+    incidents = [n for n, _ in areas]
+    responded = [int(n * share) for n, share in areas]
+    counts, lines, pairs = incidents_and_responses(incidents, responded)
+    published = apply_rule(counts, lines + [AtMost((larger, (smaller,))) for larger, smaller in pairs])
+    for key, (low, high) in attacker_ranges(published, lines, at_most=pairs).items():
+        assert low - 1e-6 <= counts[key] <= high + 1e-6
+        assert high - low >= THRESHOLD - 1e-6, (key, counts[key], low, high)

@@ -46,3 +46,23 @@ def test_partners_add_their_formats_to_vrp_ingest_and_a_step_after_police_counts
         assert "checked for cli" in command_extensions.police_counts_landed("cli") and said == ["cli"]
     finally:
         command_extensions._AFTER_POLICE.remove(step)
+
+
+def test_every_registered_figure_has_one_shape() -> None:
+    """Every figure of the registry (found in every app's ``figures`` module) carries its computation, columns
+    labelled in words (not their keys), its disclosure class, a title and a description; names are unique and
+    a second family cannot take a name."""
+    from core import figures
+
+    found = figures.all_figures()
+    assert len(found) > 20 and len({f.name for f in found}) == len(found)
+    assert {f.family for f in found} >= {"insights", "insights-maps", "insights-hotspots", "engagement", "partners"}
+    for figure in found:
+        assert figure.title and figure.description and callable(figure.compute), figure.name
+        assert figure.disclosure in (figures.OPEN, figures.CONTROLLED, figures.SOURCE), figure.name
+        assert figure.columns and len({c.key for c in figure.columns}) == len(figure.columns), figure.name
+        for column in figure.columns:
+            assert column.label and column.label != column.key and "_" not in column.label, (figure.name, column)
+    first = found[0]
+    with pytest.raises(ValueError, match="registered by"):
+        figures.register(figures.Figure(first.name, "another family", "t", "d", first.columns, first.compute))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from core import request_memo
-from core.figures import WITHHELD, known
+from core.figures import WITHHELD, Missing, known
 from core.periods import months_between
 from core.release import ALL, NO_LOCATION, REGION, TOTAL, NotInRelease, Release, current_release, year_label
 from core.sources import is_open
@@ -119,8 +119,11 @@ def release_counts(query: FigureQuery, by: list[str]) -> list[dict]:
             raise NotInRelease(release.why_not(measure, "type", release.months[0] if release.months else "", area))
         rows = []
         for month in months_between(query.month_from, query.month_to):
-            if month in release.months:
-                rows.append({"month": month, "count": release.value(measure, TOTAL, ALL, month, area)})
+            # A month the release does not hold (no whole year covers it) is not available, with the reason:
+            # never left out of the rows, where a figure would read it as a zero.
+            count = (release.value(measure, TOTAL, ALL, month, area) if month in release.months
+                     else Missing("x", release.why_not(measure, TOTAL, month, area)))
+            rows.append({"month": month, "count": count})
         return rows
     period = year_label(query.month_from, query.month_to)
     areas = ([a for a in release.areas if a not in (REGION,)] if "lad" in by else [area])

@@ -271,10 +271,13 @@ def seasonality(query: FigureQuery, access: FigureAccess) -> list[dict]:
     by_month: dict[int, list] = {}
     left_out: dict[int, int] = {}
     for month in months_between(query.month_from, query.month_to):
+        value = counted.get(month, 0)
         if month in short:
             left_out[int(month[5:])] = left_out.get(int(month[5:]), 0) + 1
-        elif month in loaded:
-            by_month.setdefault(int(month[5:]), []).append(counted.get(month, 0))
+        elif month in loaded and not (isinstance(value, Missing) and value.code == "x"):
+            # A month with data the viewer's figures cannot give (not in the public release) is left out, as a
+            # month with no data is, rather than averaged in as a zero or withholding the whole calendar month.
+            by_month.setdefault(int(month[5:]), []).append(value)
     rows = []
     for number, values in sorted(by_month.items()):
         total = sum(values) if all(known(v) for v in values) else WITHHELD

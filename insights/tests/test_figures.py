@@ -195,3 +195,43 @@ def test_one_definition_of_a_total(demo: dict, tmp_path: Path) -> None:
     assert sum(r["count"] for r in overview) == stats_total == counts(region, [])[0]["count"]
     unlocated = sum(1 for r in demo_rows(tmp_path) if not r["LSOA code"] and r["Month"].startswith("2024"))
     assert next(r for r in overview if r["lad"] == "no location")["count"] == unlocated > 0
+
+
+def test_the_monthly_figures_add_up_to_the_total_and_what_a_region_figure_leaves_out_is_said(demo: dict,
+                                                                                            client) -> None:
+    """One definition of a total: the overview's months add up to its total (the issue's 78,556 against 77,423),
+    which the SNA states as its records; and with a region of four of the five authorities, the records placed in
+    the fifth are said, with how many, in `vrp stats`, the figure's JSON, the overview page and the SNA."""
+    import json
+
+    from core import figures as registry
+    from core.region import current_region, set_region
+    from demo.region import FORCE_SLUG
+    from insights.query.access import PUBLIC, for_region
+    from reports.services.sna import ReportPeriod, build_sna
+
+    year = {"from": "2024-01", "to": "2024-12"}
+    region = for_region(FigureQuery(month_from="2024-01", month_to="2024-12"))
+    total = counts(region, [])[0]["count"]
+    trend = registry.get("trend").table(region, PUBLIC).rows
+    assert [r["month"] for r in trend] == [f"2024-{m:02d}" for m in range(1, 13)]
+    assert sum(r["count"] for r in trend) == total
+    sources = " ".join(s for section in build_sna(ReportPeriod(2024), edition="public")["sections"]
+                       for s in section.sentences)
+    assert f"{total:,} records in 2024 for this report's area" in sources
+
+    lads = sorted(current_region().lad_codes)
+    set_region("test", "Four of five", [FORCE_SLUG], lads[:4], is_synthetic=True)
+    outside = counts(FigureQuery(month_from="2024-01", month_to="2024-12", area=lads[4]), [])[0]["count"]
+    assert outside > 0
+    err = io.StringIO()
+    call_command("stats", "--from", "2024-01", "--to", "2024-12", stdout=io.StringIO(), stderr=err)
+    assert f"left out: {outside:,} records" in err.getvalue()
+    document = json.loads(client.get("/insights/figures/local_authorities.json", year).content)
+    said = " ".join(document["notes"])
+    assert f"{outside:,} records located outside the region" in said, said
+    assert lads[4] not in {r["lad"] for r in document["rows"]} and "no location" in {r["lad"] for r in document["rows"]}
+    assert f"{outside:,} records located outside the region" in client.get("/insights/", year).content.decode()
+    report = build_sna(ReportPeriod(2024), edition="public")
+    assert f"{outside:,} records located outside the region" in " ".join(
+        s for section in report["sections"] for s in section.sentences)

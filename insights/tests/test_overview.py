@@ -156,6 +156,21 @@ def test_partner_sees_full_figures_only_for_its_own_area(demo: dict, client: Cli
     assert own["disclosure"] == "full" and other["disclosure"] == "public release"
     # An LSOA of another authority is refused to the partner, as to the public.
     assert client.get("/insights/figures/types.json?source=ed&area=E01900001").status_code == 403
+    # The issue's hole: an LSOA of its own authority bordering another's, compared with its neighbours, gives no
+    # count of the other authority's LSOAs (the comparison ranks every LSOA of the region: refused for ED).
+    from insights.query.areas import local_authority_of
+    from insights.query.neighbours import neighbours_of
+
+    lsoas = [r["lsoa"] for r in counts(FigureQuery("ed", area="E08900003"), ["lsoa"]) if r["lsoa"]]
+    border = next(code for code in lsoas if any(local_authority_of(n) != "E08900003" for n in neighbours_of(code)))
+    compared = client.get("/insights/figures/comparison.json", {"source": "ed", "area": border, "from": "2024-01",
+                                                                "to": "2024-12"})
+    if compared.status_code == 200:
+        rows = json.loads(body(compared))["rows"]
+        assert all(r["count"] is None for r in rows if r["area"] != "region"
+                   and local_authority_of(r["area"]) != "E08900003"), rows
+    else:
+        assert compared.status_code == 403
 
 
 def test_bad_filters_are_named_in_the_one_error_shape(client: Client) -> None:
@@ -337,3 +352,28 @@ def test_a_key_finding_states_no_change_across_a_month_that_looks_incomplete_and
     assert violence == ("Violence and sexual offences: 28,600; no comparison with the year before (2025-03 looks "
                         "incomplete in E05011151: 13 records, fewer than half the median month's 850).")
     assert robbery == "Robbery: 1,200, down 100 (7.7%) on the year before."
+
+
+def test_a_month_the_public_release_does_not_hold_is_never_a_zero(demo_region, tmp_path: Path, client) -> None:
+    """ED from 2022-03 to 2024-02: the release holds 2023 and 2022/23 and their months, not 2022-03, 2024-01 or
+    2024-02 (no whole year covers them). The public trend and seasonality never show those months as 0
+    attendances: they are not available, with the release's reason, and the seasonality leaves them out."""
+    demo_region(tmp_path / "demo", "2022-03", 24, police_per_month=50, ed_per_month=12, with_commissioning=False,
+                grid=(8, 5))
+    release = current_release("ed")
+    assert "2024-01" not in release.months and "2023-12" in release.months
+    region = for_region(FigureQuery("ed", "2023-03", "2024-02"))
+    trend = {r["month"]: r for r in registry.get("trend").table(region, PUBLIC).rows}
+    full = {r["month"]: r["count"] for r in counts(region, ["month"])}
+    for month in ("2024-01", "2024-02"):
+        assert full[month] > 0
+        assert isinstance(trend[month]["count"], Missing) and trend[month]["count"].code == "x", trend[month]
+        assert "public release" in trend[month]["count"].reason
+    assert trend["2023-12"]["count"] == release.value("attendances", TOTAL, ALL, "2023-12", REGION)
+    seasons = {r["month_of_year"]: r for r in registry.get("seasonality").table(region, PUBLIC).rows}
+    assert 1 not in seasons and 2 not in seasons  # January and February are 2024's only: not in the release
+    assert seasons[3]["count"] == release.value("attendances", TOTAL, ALL, "2023-03", REGION)
+    rows = list(csv.DictReader(body(client.get("/insights/figures/trend.csv", {"source": "ed", "from": "2023-03",
+                                                                              "to": "2024-02"})).decode()
+                               .splitlines()))
+    assert {r["month"]: r["count"] for r in rows}["2024-01"] == "[x]"

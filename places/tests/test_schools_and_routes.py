@@ -155,3 +155,26 @@ def test_count_data_without_points_is_refused_near_a_school_and_planning_ranks_b
     route = Route.objects.create(name="Walk", line_geojson=json.dumps({"type": "LineString", "coordinates": [
         [first.longitude, first.latitude], [first.longitude + 0.005, first.latitude]]}), start_date=date(2024, 1, 1))
     assert "count data has no points" in client.get(f"/places/routes/{route.pk}/").content.decode()
+
+
+def test_crime_near_a_school_is_police_uk_open_data_published_in_full(city, shared_data: Path, client) -> None:
+    """police.uk figures near a school are public in full, small counts included (no school table is withheld):
+    the anonymous CSV's counts by month and type equal the real points within the radius, counted here with
+    pyproj and shapely."""
+    school = School.objects.create(urn=999001, name="Cheapside School", latitude=51.5139, longitude=-0.0955)
+    response = client.get(f"/places/schools/{school.urn}/nearby.csv", {"radius": "300"})
+    assert response.status_code == 200
+    ours = {(r["month"], r["crime_type"]): int(r["count"])
+            for r in csv.DictReader(response.content.decode().splitlines())}
+    to_grid = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    circle = shapely.Point(to_grid.transform(school.longitude, school.latitude)).buffer(300)
+    theirs: dict[tuple[str, str], int] = {}
+    for path in CITY:
+        with gzip.open(shared_data / path, "rt", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["Longitude"] and circle.contains(shapely.Point(to_grid.transform(float(row["Longitude"]),
+                                                                                         float(row["Latitude"])))):
+                    key = (row["Month"], row["Crime type"])
+                    theirs[key] = theirs.get(key, 0) + 1
+    assert {k: n for k, n in ours.items() if n} == theirs
+    assert any(1 <= n <= 7 for n in ours.values())  # small counts are published, not withheld

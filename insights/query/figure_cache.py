@@ -8,7 +8,12 @@ again. Two layers keep each result computed once:
   so a count asked for twice is computed once;
 - **shared**: results are also kept in the ``shared`` cache (the ``vrp_shared_cache`` table, or Redis when
   ``VRP_SHARED_CACHE_URL`` names one), so every worker reuses them, for ``VRP_PUBLIC_CACHE_SECONDS`` at most
-  (0 switches it off, as for pages). A request's new results are written at its end, in one transaction.
+  (0 switches it off, as for pages). A request's new results are written at its end, in one transaction;
+- **in the process**, in front of the shared cache: the last ``PROCESS_BYTES`` of results this process
+  computed or read, under the same keys. The results most pages share (the region's counts by LSOA for a
+  type and year, an area's cells) are then neither read from the database nor unpickled from its text again
+  on every request. A key names the state of the data, so a kept result is never stale: a change to the data
+  makes new keys, and old ones age out.
 
 Every key holds the state the result was computed from: the data version (``core.DataVersion``), the
 geography version, the region's local authorities and forces, and the warehouse's current partitions (so an
@@ -20,6 +25,7 @@ viewer. Nothing is kept for POST and other writing requests.
 import base64
 import hashlib
 import pickle
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -30,8 +36,39 @@ from django.db import DatabaseError, connections, router, transaction
 from django.utils import timezone
 
 from core import request_memo
+from core.caches import register_cache
 
 _MISSING = object()
+
+#: Bytes of pickled results each process keeps in front of the shared cache (least recently used out first).
+PROCESS_BYTES = 64 * 1024 * 1024
+_kept: OrderedDict[str, bytes] = OrderedDict()
+_kept_bytes = [0]
+
+
+@register_cache
+def forget_kept() -> None:
+    """Empty this process's results (tests; a benchmark's cold start)."""
+    _kept.clear()
+    _kept_bytes[0] = 0
+
+
+def _kept_get(key: str) -> bytes | None:
+    blob = _kept.get(key)
+    if blob is not None:
+        _kept.move_to_end(key)
+    return blob
+
+
+def _keep(key: str, blob: bytes) -> None:
+    if len(blob) > PROCESS_BYTES // 8:
+        return  # one huge result would push out everything else
+    old = _kept.pop(key, None)
+    _kept_bytes[0] += len(blob) - (len(old) if old is not None else 0)
+    _kept[key] = blob
+    while _kept_bytes[0] > PROCESS_BYTES:
+        _, dropped = _kept.popitem(last=False)
+        _kept_bytes[0] -= len(dropped)
 
 
 def _request() -> dict | None:
@@ -128,8 +165,14 @@ def prefetch(kind: str, parts: list[tuple], scope: str = "") -> None:
     if state is None or not enabled():
         return
     keys = {cache_key(kind, p, scope): (kind, scope, p) for p in parts if (kind, scope, p) not in state["memo"]}
+    for key in list(keys):
+        blob = _kept_get(key)
+        if blob is not None:
+            state["memo"][keys.pop(key)] = blob
     for key, value in caches["shared"].get_many(list(keys)).items():
-        state["memo"][keys[key]] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        _keep(key, blob)
+        state["memo"][keys[key]] = blob
 
 
 def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "", shared: bool = False) -> Any:
@@ -151,15 +194,24 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "
             return objects[local]
         return pickle.loads(memo[local])  # noqa: S301 - bytes this request made itself
     key = cache_key(kind, parts, scope) if enabled() else None
-    value = caches["shared"].get(key, _MISSING) if key is not None else _MISSING
-    if value is _MISSING:
-        value = compute()
+    blob = _kept_get(key) if key is not None else None
+    if blob is None:
+        value = caches["shared"].get(key, _MISSING) if key is not None else _MISSING
+        if value is _MISSING:
+            value = compute()
+            if key is not None:
+                if state is not None:
+                    state["pending"][key] = value
+                else:
+                    write({key: value})
+        if key is None and memo is None:
+            return value
+        blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         if key is not None:
-            if state is not None:
-                state["pending"][key] = value
-            else:
-                write({key: value})
-    if memo is None:
-        return value
-    memo[local] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-    return pickle.loads(memo[local])  # noqa: S301 - bytes this request made itself
+            _keep(key, blob)
+        if memo is None:
+            return value
+    elif memo is None:
+        return pickle.loads(blob)  # noqa: S301 - bytes this process made itself
+    memo[local] = blob
+    return pickle.loads(blob)  # noqa: S301 - bytes this process made itself

@@ -126,19 +126,28 @@ def _incomplete(query: FigureQuery, access: FigureAccess) -> dict[str, str]:
     can upload one area's month short while the region's total looks ordinary). Every record counts, whatever
     the query's type. Controlled sources are not judged here: their monthly totals reach the public only
     through the release."""
-    from insights.query.completeness import AREA_MEDIAN_AT_LEAST, region_incomplete_months, short_months
+    from insights.query.completeness import region_incomplete_months
 
     if query.source != "police":
         return {}
     # Asked by every headline measure and the trend: read once per request.
-    flagged = dict(request_memo.memo("region incomplete months police",
-                                     lambda: region_incomplete_months("police")))
+    flagged = dict(request_memo.memo("region incomplete months police", lambda: remember(
+        "region incomplete months", ("police",), lambda: region_incomplete_months("police"), shared=True)))
     held = sorted(access.months("police"))
     if not held:
         return flagged
     whole = replace(query, month_from=held[0], month_to=held[-1], types=())
-    if query.area:
-        groups = {query.area: _counts(access, whole, ["month"])}
+    # Police data are open (every viewer counts them in full), and the answer ignores the period and type:
+    # asked by every headline measure, the trend and seasonality, it is worked out once per request.
+    return dict(request_memo.memo(f"incomplete {whole!r}", lambda: _incomplete_in(whole, access, flagged, held)))
+
+
+def _incomplete_in(whole: FigureQuery, access: FigureAccess, flagged: dict[str, str],
+                   held: list[str]) -> dict[str, str]:
+    from insights.query.completeness import AREA_MEDIAN_AT_LEAST, short_months
+
+    if whole.area:
+        groups = {whole.area: _counts(access, whole, ["month"])}
     else:
         groups = {}
         for r in access.counts(whole, ["lad", "month"]):

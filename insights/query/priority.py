@@ -46,9 +46,7 @@ def priority_places(query: FigureQuery, universe: list[str], weights: dict[str, 
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise ValueError("weights must be non-negative and not all zero")
-    now = {r["lsoa"]: r["count"] for r in counts(replace(query, area=None), ["lsoa"]) if r["lsoa"]}
-    before = {r["lsoa"]: r["count"] for r in counts(replace(previous_year(query), area=None), ["lsoa"])
-              if r["lsoa"]}
+    now, before = _by_lsoa(replace(query, area=None)), _by_lsoa(replace(previous_year(query), area=None))
     codes, population, depr, youth, names = remember("priority residents", (tuple(universe),),
                                                      lambda: _residents(universe), shared=True)
     rate = np.array([now.get(c, 0) * 1000 / p for c, p in zip(codes, population, strict=True)])
@@ -75,6 +73,12 @@ def priority_places(query: FigureQuery, universe: list[str], weights: dict[str, 
                for k in DEFAULT_WEIGHTS},
             "priority_index": round(float(index[i]), 1)})
     return rows
+
+
+def _by_lsoa(query: FigureQuery) -> dict[str, int]:
+    """The region's counts by LSOA as a mapping, kept per period and type (every area's index reads them)."""
+    return remember("counts by lsoa", (query,), lambda: {r["lsoa"]: r["count"] for r in counts(query, ["lsoa"])
+                                                        if r["lsoa"]}, shared=True)
 
 
 def _residents(universe: list[str]) -> tuple[list[str], list[float], list[float], list[float], dict[str, str]]:

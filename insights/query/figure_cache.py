@@ -78,8 +78,8 @@ def _request() -> dict | None:
     if state is None:
         return None
     if "figures" not in state:
-        state["figures"] = {"memo": {}, "state": None, "pending": {}}
-        request_memo.at_end(lambda: state["figures"]["pending"] and write(state["figures"]["pending"]))
+        state["figures"] = {"memo": {}, "state": None, "pending": {}, "lasting": {}}
+        request_memo.at_end(lambda: _write_pending(state["figures"]))
     return state["figures"]
 
 
@@ -87,23 +87,39 @@ def enabled() -> bool:
     return settings.VRP_PUBLIC_CACHE_SECONDS > 0
 
 
-def write(entries: dict[str, Any]) -> None:
-    """Store ``entries`` in the shared cache in one go (the database cache: one statement, one commit)."""
+def _write_pending(figures: dict) -> None:
+    if figures["pending"]:
+        write(figures["pending"])
+    if figures["lasting"]:
+        write(figures["lasting"], LASTING_SECONDS)
+
+
+#: How long results computed for everyone's pages (``remember(..., lasting=True)``: the region's counts by
+#: every area, which ``insights.query.warm`` computes after each change to the data) are kept. Their keys name
+#: the state of the data, so keeping them longer than a page is never stale; the page cache's few minutes
+#: would throw away the warming every few minutes.
+LASTING_SECONDS = 7 * 24 * 3600
+
+
+def write(entries: dict[str, Any], seconds: int | None = None) -> None:
+    """Store ``entries`` in the shared cache in one go (the database cache: one statement, one commit), for
+    ``seconds`` (``VRP_PUBLIC_CACHE_SECONDS`` when None)."""
+    seconds = settings.VRP_PUBLIC_CACHE_SECONDS if seconds is None else seconds
     shared = caches["shared"]
     try:
         model = getattr(shared, "cache_model_class", None)
         if model is not None and connections[router.db_for_write(model)].vendor in ("sqlite", "postgresql"):
-            _write_rows(shared, model, entries)
+            _write_rows(shared, model, entries, seconds)
         elif model is not None:
             with transaction.atomic(using=router.db_for_write(model)):
-                shared.set_many(entries, settings.VRP_PUBLIC_CACHE_SECONDS)
+                shared.set_many(entries, seconds)
         else:
-            shared.set_many(entries, settings.VRP_PUBLIC_CACHE_SECONDS)
+            shared.set_many(entries, seconds)
     except DatabaseError:
         pass  # a busy database: the results are computed again next time, never wrong
 
 
-def _write_rows(shared: Any, model: Any, entries: dict[str, Any]) -> None:
+def _write_rows(shared: Any, model: Any, entries: dict[str, Any], seconds: int) -> None:
     """The database cache's ``set_many``, in one statement: Django's counts the table (to cull it) and asks
     for the key before each row it writes, three statements a result, and the count grows with the table.
     The rows are those ``set`` writes (same key, pickled value, expiry), so ``get`` reads them as its own."""
@@ -111,7 +127,7 @@ def _write_rows(shared: Any, model: Any, entries: dict[str, Any]) -> None:
     connection = connections[db]
     name = connection.ops.quote_name
     table = name(shared._table)
-    timeout = shared.get_backend_timeout(settings.VRP_PUBLIC_CACHE_SECONDS)
+    timeout = shared.get_backend_timeout(seconds)
     expires = datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None).replace(microsecond=0)
     expires = connection.ops.adapt_datetimefield_value(expires)
     rows = [(shared.make_and_validate_key(key),
@@ -175,13 +191,15 @@ def prefetch(kind: str, parts: list[tuple], scope: str = "") -> None:
         state["memo"][keys[key]] = blob
 
 
-def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "", shared: bool = False) -> Any:
+def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "", shared: bool = False,
+             lasting: bool = False) -> Any:
     """The result of ``compute()`` for ``kind`` and ``parts`` (and ``scope``, wherever the result depends on
     the viewer): remembered for the request, and kept in the shared cache while the data stay the same.
 
     The result must be picklable and is never shared as the same object (each caller gets its own copy), so
     a caller may change what it gets; with ``shared``, the callers promise not to (tuples of values, say) and
-    get the request's one copy, which saves copying a large result each time it is asked for.
+    get the request's one copy, which saves copying a large result each time it is asked for. A ``lasting``
+    result is kept ``LASTING_SECONDS`` rather than a page's time (results everyone's pages share).
     """
     state = _request()
     memo = state["memo"] if state is not None else None
@@ -201,9 +219,9 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "
             value = compute()
             if key is not None:
                 if state is not None:
-                    state["pending"][key] = value
+                    state["lasting" if lasting else "pending"][key] = value
                 else:
-                    write({key: value})
+                    write({key: value}, LASTING_SECONDS if lasting else None)
         if key is None and memo is None:
             return value
         blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)

@@ -310,7 +310,7 @@ def _answers_from_every_area(query: FigureQuery, by: list[str]) -> bool:
 
 
 def _by_one_area_level(query: FigureQuery, by: list[str]) -> list[dict]:
-    """``counts(query, [level])`` summed from ``_every_area(query)``: the same keys, counts, populations, rates
+    """``counts(query, [level])`` summed from ``every_area(query)``: the same keys, counts, populations, rates
     and order as the warehouse query (``_counts``), which the tests check area by area.
 
     Every area figure of every page (an area's LSOAs, its local authorities, its neighbours' ranks, the
@@ -318,7 +318,7 @@ def _by_one_area_level(query: FigureQuery, by: list[str]) -> list[dict]:
     a warehouse query of its own per area: the overview with random filters asks the warehouse once per period
     and type rather than four times per page."""
     level = by[0]
-    rows = _every_area(query)
+    rows = every_area(query)
     if query.area:
         column = AREA_KEYS.index(level_of(query.area))
         rows = [r for r in rows if r[column] == query.area]
@@ -336,7 +336,7 @@ def _by_one_area_level(query: FigureQuery, by: list[str]) -> list[dict]:
     return result
 
 
-def _every_area(query: FigureQuery) -> list[tuple]:
+def every_area(query: FigureQuery) -> list[tuple]:
     """The query's records (its area ignored) counted by LSOA, MSOA, ward and local authority: one row per
     2021 LSOA (its parents follow from it) and one for records with none, as tuples ``(lsoa, msoa, ward, lad,
     count)``. Kept in the shared cache per period and type (a few thousand rows for a region)."""
@@ -345,7 +345,7 @@ def _every_area(query: FigureQuery) -> list[tuple]:
     def compute() -> list[tuple]:
         return [tuple(r[k] for k in (*AREA_KEYS, "count")) for r in _counts(whole, list(AREA_KEYS))]
 
-    return figure_cache.remember("every area", (whole,), compute, shared=True)
+    return figure_cache.remember("every area", (whole,), compute, shared=True, lasting=True)
 
 
 def _population_by_area(level: str) -> dict[str, tuple[float | None, float | None]]:

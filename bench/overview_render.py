@@ -120,12 +120,15 @@ def main() -> None:
     parser.add_argument("--renders", type=int, default=40)
     parser.add_argument("--profile", type=int, default=0, help="print the top N functions by cumulative time")
     parser.add_argument("--profile-out", help="also write the profile here (for pstats or snakeviz)")
+    parser.add_argument("--folder", help="keep the data folder here and reuse it (vrp demo again is ~20 s)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        setup(Path(scratch))
+        setup(Path(args.folder) if args.folder else Path(scratch))
         from django.core.cache import caches
         from django.test import Client
         from django.test.utils import override_settings
+
+        from core.caches import clear_caches
 
         w = world()
         paths = overview_paths(w, args.renders)
@@ -137,6 +140,7 @@ def main() -> None:
         with override_settings(VRP_PUBLIC_CACHE_SECONDS=0):
             results["no figure cache"] = (render_all(client, paths), render_partners(partners))
         caches["shared"].clear()
+        clear_caches()  # and what each process keeps in front of it
         results["figure cache, cold"] = (render_all(client, paths), render_partners(partners))
         results["figure cache, warm"] = (render_all(client, paths), render_partners(partners))
         profile = None

@@ -7,34 +7,51 @@ the next page with the same widget in the same state gets the same HTML without 
 holding anything but plain values (a form, a date, an object) is rendered every time, never guessed at.
 """
 
+import io
+import pickle
 from typing import Any
 
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
-from django.utils.safestring import SafeData
+from django.utils.safestring import SafeData, SafeString
 
 #: Rendered widgets kept per process; emptied when full (a page has a handful, the choices change rarely).
 MAX_KEPT = 2000
 _UNKNOWN = object()
 
 
+class _NotPlain(Exception):
+    """A value the key cannot vouch for (a form, a date, an object): the widget is rendered every time."""
+
+
+class _KeyPickler(pickle.Pickler):
+    """Pickles plain values as they are (Python's C pickler handles str, int, float, bool, None, lists, tuples
+    and dicts itself, in order, telling ``True`` from ``1`` and a list from a tuple); this method is asked
+    about everything else."""
+
+    def reducer_override(self, value: Any) -> Any:
+        if isinstance(value, SafeData):  # marked safe: not escaped, so other HTML than the same text unmarked
+            return (SafeString, (str.__str__(value),))
+        if isinstance(value, Promise):  # a lazy translation: its text (or safe text) now
+            return (_text, (str(value),))
+        raise _NotPlain
+
+
+def _text(value: str) -> str:
+    return value
+
+
 def frozen(value: Any) -> Any:
-    """``value`` as a hashable key that differs wherever the rendered HTML could (a string marked safe from
-    a plain one, ``True`` from ``1``, the order of attributes); ``_UNKNOWN`` for anything else."""
-    if isinstance(value, Promise):
-        value = str(value)  # a lazy translation: its text (or safe text) now
-    if isinstance(value, str):
-        return ("safe" if isinstance(value, SafeData) else "str", str(value))
-    if value is None or type(value) in (bool, int, float):
-        return (type(value).__name__, value)
-    if isinstance(value, list | tuple):
-        items = tuple(frozen(v) for v in value)
-        return _UNKNOWN if any(i is _UNKNOWN for i in items) else (type(value).__name__, items)
-    if isinstance(value, dict):
-        items = tuple((frozen(k), frozen(v)) for k, v in value.items())
-        return _UNKNOWN if any(k is _UNKNOWN or v is _UNKNOWN for k, v in items) else ("dict", items)
-    return _UNKNOWN
+    """``value`` as a key that differs wherever the rendered HTML could (a string marked safe from a plain one,
+    ``True`` from ``1``, the order of attributes): its pickle, whose bytes are equal only for equal plain
+    values of the same types. ``_UNKNOWN`` for a value holding anything else."""
+    buffer = io.BytesIO()
+    try:
+        _KeyPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(value)
+    except (_NotPlain, pickle.PicklingError, TypeError):
+        return _UNKNOWN
+    return buffer.getvalue()
 
 
 #: The platform's form renderer (``FORM_RENDERER``: GOV.UK markup), whose HTML this one keeps.

@@ -64,9 +64,10 @@ class FigureAccess:
                                f"{release.manifest['label']}, which holds whole years for the region and its local "
                                f"authorities by {', '.join(release.manifest['breakdowns'].values()).lower()}.")
 
-    def months(self, source: str) -> set[str]:
+    def months(self, source: str) -> frozenset[str]:
         """The months the source holds data for (as the viewer's figures see them)."""
-        return set(request_memo.memo(f"loaded months {source}", lambda: loaded_months(source)))
+        return request_memo.memo(f"loaded months {source}", lambda: frozenset(figure_cache.remember(
+            "loaded months", (source,), lambda: loaded_months(source), shared=True)))
 
     def source_line(self, query: FigureQuery) -> str:
         """Where the figures come from, for the page and the download."""

@@ -3,6 +3,7 @@
 from core.release import NotInRelease, current_release
 from insights.ingest.manifest import warehouse_summary
 from insights.query.access import FigureAccess, for_region
+from insights.query.figure_cache import remember
 from insights.query.figures import FigureQuery
 
 
@@ -10,7 +11,9 @@ def default_query(source: str = "police", access: FigureAccess | None = None) ->
     """The configured region (its local authorities plus its records with no location) over the latest 12
     months the source has data for. A viewer who sees a controlled source through the public release gets the
     release's latest whole calendar year (else financial year) instead."""
-    summary = next((r for r in warehouse_summary() if r["source"] == source), None)
+    # Every page's filters start here: the summary is kept per state of the data, like the figures.
+    summary = next((r for r in remember("warehouse summary", (), warehouse_summary, shared=True)
+                    if r["source"] == source), None)
     last = summary["last_month"] if summary else None
     region = for_region(FigureQuery(source))
     if last is None:

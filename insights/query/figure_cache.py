@@ -8,7 +8,12 @@ again. Two layers keep each result computed once:
   so a count asked for twice is computed once;
 - **shared**: results are also kept in the ``shared`` cache (the ``vrp_shared_cache`` table, or Redis when
   ``VRP_SHARED_CACHE_URL`` names one), so every worker reuses them, for ``VRP_PUBLIC_CACHE_SECONDS`` at most
-  (0 switches it off, as for pages). A request's new results are written at its end, in one transaction.
+  (0 switches it off, as for pages). A request's new results are written at its end, in one transaction;
+- **in the process**, in front of the shared cache: the last ``PROCESS_BYTES`` of results this process
+  computed or read, under the same keys. The results most pages share (the region's counts by LSOA for a
+  type and year, an area's cells) are then neither read from the database nor unpickled from its text again
+  on every request. A key names the state of the data, so a kept result is never stale: a change to the data
+  makes new keys, and old ones age out.
 
 Every key holds the state the result was computed from: the data version (``core.DataVersion``), the
 geography version, the region's local authorities and forces, and the warehouse's current partitions (so an
@@ -20,6 +25,7 @@ viewer. Nothing is kept for POST and other writing requests.
 import base64
 import hashlib
 import pickle
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -30,8 +36,39 @@ from django.db import DatabaseError, connections, router, transaction
 from django.utils import timezone
 
 from core import request_memo
+from core.caches import register_cache
 
 _MISSING = object()
+
+#: Bytes of pickled results each process keeps in front of the shared cache (least recently used out first).
+PROCESS_BYTES = 64 * 1024 * 1024
+_kept: OrderedDict[str, bytes] = OrderedDict()
+_kept_bytes = [0]
+
+
+@register_cache
+def forget_kept() -> None:
+    """Empty this process's results (tests; a benchmark's cold start)."""
+    _kept.clear()
+    _kept_bytes[0] = 0
+
+
+def _kept_get(key: str) -> bytes | None:
+    blob = _kept.get(key)
+    if blob is not None:
+        _kept.move_to_end(key)
+    return blob
+
+
+def _keep(key: str, blob: bytes) -> None:
+    if len(blob) > PROCESS_BYTES // 8:
+        return  # one huge result would push out everything else
+    old = _kept.pop(key, None)
+    _kept_bytes[0] += len(blob) - (len(old) if old is not None else 0)
+    _kept[key] = blob
+    while _kept_bytes[0] > PROCESS_BYTES:
+        _, dropped = _kept.popitem(last=False)
+        _kept_bytes[0] -= len(dropped)
 
 
 def _request() -> dict | None:
@@ -41,8 +78,8 @@ def _request() -> dict | None:
     if state is None:
         return None
     if "figures" not in state:
-        state["figures"] = {"memo": {}, "state": None, "pending": {}}
-        request_memo.at_end(lambda: state["figures"]["pending"] and write(state["figures"]["pending"]))
+        state["figures"] = {"memo": {}, "state": None, "pending": {}, "lasting": {}}
+        request_memo.at_end(lambda: _write_pending(state["figures"]))
     return state["figures"]
 
 
@@ -50,23 +87,39 @@ def enabled() -> bool:
     return settings.VRP_PUBLIC_CACHE_SECONDS > 0
 
 
-def write(entries: dict[str, Any]) -> None:
-    """Store ``entries`` in the shared cache in one go (the database cache: one statement, one commit)."""
+def _write_pending(figures: dict) -> None:
+    if figures["pending"]:
+        write(figures["pending"])
+    if figures["lasting"]:
+        write(figures["lasting"], LASTING_SECONDS)
+
+
+#: How long results computed for everyone's pages (``remember(..., lasting=True)``: the region's counts by
+#: every area, which ``insights.query.warm`` computes after each change to the data) are kept. Their keys name
+#: the state of the data, so keeping them longer than a page is never stale; the page cache's few minutes
+#: would throw away the warming every few minutes.
+LASTING_SECONDS = 7 * 24 * 3600
+
+
+def write(entries: dict[str, Any], seconds: int | None = None) -> None:
+    """Store ``entries`` in the shared cache in one go (the database cache: one statement, one commit), for
+    ``seconds`` (``VRP_PUBLIC_CACHE_SECONDS`` when None)."""
+    seconds = settings.VRP_PUBLIC_CACHE_SECONDS if seconds is None else seconds
     shared = caches["shared"]
     try:
         model = getattr(shared, "cache_model_class", None)
         if model is not None and connections[router.db_for_write(model)].vendor in ("sqlite", "postgresql"):
-            _write_rows(shared, model, entries)
+            _write_rows(shared, model, entries, seconds)
         elif model is not None:
             with transaction.atomic(using=router.db_for_write(model)):
-                shared.set_many(entries, settings.VRP_PUBLIC_CACHE_SECONDS)
+                shared.set_many(entries, seconds)
         else:
-            shared.set_many(entries, settings.VRP_PUBLIC_CACHE_SECONDS)
+            shared.set_many(entries, seconds)
     except DatabaseError:
         pass  # a busy database: the results are computed again next time, never wrong
 
 
-def _write_rows(shared: Any, model: Any, entries: dict[str, Any]) -> None:
+def _write_rows(shared: Any, model: Any, entries: dict[str, Any], seconds: int) -> None:
     """The database cache's ``set_many``, in one statement: Django's counts the table (to cull it) and asks
     for the key before each row it writes, three statements a result, and the count grows with the table.
     The rows are those ``set`` writes (same key, pickled value, expiry), so ``get`` reads them as its own."""
@@ -74,7 +127,7 @@ def _write_rows(shared: Any, model: Any, entries: dict[str, Any]) -> None:
     connection = connections[db]
     name = connection.ops.quote_name
     table = name(shared._table)
-    timeout = shared.get_backend_timeout(settings.VRP_PUBLIC_CACHE_SECONDS)
+    timeout = shared.get_backend_timeout(seconds)
     expires = datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None).replace(microsecond=0)
     expires = connection.ops.adapt_datetimefield_value(expires)
     rows = [(shared.make_and_validate_key(key),
@@ -128,17 +181,25 @@ def prefetch(kind: str, parts: list[tuple], scope: str = "") -> None:
     if state is None or not enabled():
         return
     keys = {cache_key(kind, p, scope): (kind, scope, p) for p in parts if (kind, scope, p) not in state["memo"]}
+    for key in list(keys):
+        blob = _kept_get(key)
+        if blob is not None:
+            state["memo"][keys.pop(key)] = blob
     for key, value in caches["shared"].get_many(list(keys)).items():
-        state["memo"][keys[key]] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        _keep(key, blob)
+        state["memo"][keys[key]] = blob
 
 
-def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "", shared: bool = False) -> Any:
+def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "", shared: bool = False,
+             lasting: bool = False) -> Any:
     """The result of ``compute()`` for ``kind`` and ``parts`` (and ``scope``, wherever the result depends on
     the viewer): remembered for the request, and kept in the shared cache while the data stay the same.
 
     The result must be picklable and is never shared as the same object (each caller gets its own copy), so
     a caller may change what it gets; with ``shared``, the callers promise not to (tuples of values, say) and
-    get the request's one copy, which saves copying a large result each time it is asked for.
+    get the request's one copy, which saves copying a large result each time it is asked for. A ``lasting``
+    result is kept ``LASTING_SECONDS`` rather than a page's time (results everyone's pages share).
     """
     state = _request()
     memo = state["memo"] if state is not None else None
@@ -151,15 +212,24 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "
             return objects[local]
         return pickle.loads(memo[local])  # noqa: S301 - bytes this request made itself
     key = cache_key(kind, parts, scope) if enabled() else None
-    value = caches["shared"].get(key, _MISSING) if key is not None else _MISSING
-    if value is _MISSING:
-        value = compute()
+    blob = _kept_get(key) if key is not None else None
+    if blob is None:
+        value = caches["shared"].get(key, _MISSING) if key is not None else _MISSING
+        if value is _MISSING:
+            value = compute()
+            if key is not None:
+                if state is not None:
+                    state["lasting" if lasting else "pending"][key] = value
+                else:
+                    write({key: value}, LASTING_SECONDS if lasting else None)
+        if key is None and memo is None:
+            return value
+        blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         if key is not None:
-            if state is not None:
-                state["pending"][key] = value
-            else:
-                write({key: value})
-    if memo is None:
-        return value
-    memo[local] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-    return pickle.loads(memo[local])  # noqa: S301 - bytes this request made itself
+            _keep(key, blob)
+        if memo is None:
+            return value
+    elif memo is None:
+        return pickle.loads(blob)  # noqa: S301 - bytes this process made itself
+    memo[local] = blob
+    return pickle.loads(blob)  # noqa: S301 - bytes this process made itself

@@ -126,19 +126,28 @@ def _incomplete(query: FigureQuery, access: FigureAccess) -> dict[str, str]:
     can upload one area's month short while the region's total looks ordinary). Every record counts, whatever
     the query's type. Controlled sources are not judged here: their monthly totals reach the public only
     through the release."""
-    from insights.query.completeness import AREA_MEDIAN_AT_LEAST, region_incomplete_months, short_months
+    from insights.query.completeness import region_incomplete_months
 
     if query.source != "police":
         return {}
     # Asked by every headline measure and the trend: read once per request.
-    flagged = dict(request_memo.memo("region incomplete months police",
-                                     lambda: region_incomplete_months("police")))
+    flagged = dict(request_memo.memo("region incomplete months police", lambda: remember(
+        "region incomplete months", ("police",), lambda: region_incomplete_months("police"), shared=True)))
     held = sorted(access.months("police"))
     if not held:
         return flagged
     whole = replace(query, month_from=held[0], month_to=held[-1], types=())
-    if query.area:
-        groups = {query.area: _counts(access, whole, ["month"])}
+    # Police data are open (every viewer counts them in full), and the answer ignores the period and type:
+    # asked by every headline measure, the trend and seasonality, it is worked out once per request.
+    return dict(request_memo.memo(f"incomplete {whole!r}", lambda: _incomplete_in(whole, access, flagged, held)))
+
+
+def _incomplete_in(whole: FigureQuery, access: FigureAccess, flagged: dict[str, str],
+                   held: list[str]) -> dict[str, str]:
+    from insights.query.completeness import AREA_MEDIAN_AT_LEAST, short_months
+
+    if whole.area:
+        groups = {whole.area: _counts(access, whole, ["month"])}
     else:
         groups = {}
         for r in access.counts(whole, ["lad", "month"]):
@@ -322,19 +331,18 @@ def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
     if level not in ("lad", "ward", "msoa", "lsoa"):
         return []
     region_query = for_region(query)
-    rows = [r for r in access.counts(region_query, [level]) if r[level] is not None]
-    rated = [r for r in rows if known(r.get("rate_per_1000"))]
-    ranked = sorted(rated, key=lambda r: -r["rate_per_1000"])
-    rank = {r[level]: i for i, r in enumerate(ranked, start=1)}
+    # The ranking of every area of the level is the same for every area of the region: worked out once per
+    # period, type and level (and whether the counts are the warehouse's or the release's).
+    by_code, rank, ranked = remember("ranks by rate", (region_query, level, access.full(region_query)),
+                                     lambda: _ranks_by_rate(access.counts(region_query, [level]), level),
+                                     shared=True)
     wanted = ([query.area, *remember("neighbours", (query.area,), lambda: neighbours_of(query.area))]
-              if query.area else [r[level] for r in rows])
-    by_code = {r[level]: r for r in rows}
+              if query.area else list(by_code))
     names = _names(wanted)
     result = [{"area": code, "name": names.get(code, ""), "relation": "this area" if code == query.area
                else ("neighbour" if query.area else "local authority"),
-               "count": by_code.get(code, {}).get("count", 0),
-               "rate_per_1000": by_code.get(code, {}).get("rate_per_1000"),
-               "rank_by_rate": rank.get(code, WITHHELD if code in by_code else None), "of": len(ranked)}
+               "count": by_code.get(code, (0, None))[0], "rate_per_1000": by_code.get(code, (0, None))[1],
+               "rank_by_rate": rank.get(code, WITHHELD if code in by_code else None), "of": ranked}
               for code in wanted]
     totals = _counts(access, region_query, [])
     total = totals[0]["count"] if totals else 0
@@ -344,6 +352,15 @@ def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
                    else (WITHHELD if not known(total) else undefined("no residents loaded")),
                    "rank_by_rate": None, "of": None})
     return result
+
+
+def _ranks_by_rate(rows: list[dict], level: str) -> tuple[dict[str, tuple], dict[str, int], int]:
+    """Each area's (count, rate), in the rows' order; its rank by rate (1 = highest; areas without a rate are
+    not ranked); and how many were ranked."""
+    placed = [r for r in rows if r[level] is not None]
+    ranked = sorted((r for r in placed if known(r.get("rate_per_1000"))), key=lambda r: -r["rate_per_1000"])
+    return ({r[level]: (r["count"], r.get("rate_per_1000")) for r in placed},
+            {r[level]: i for i, r in enumerate(ranked, start=1)}, len(ranked))
 
 
 def _region_population() -> float:

@@ -12,6 +12,7 @@ from geography.models import Area
 from insights.ingest.ed import ASSAULT_METHODS
 from insights.ingest.police_uk_format import CRIME_TYPES
 from insights.models import WarehousePartition
+from insights.query.figure_cache import remember
 
 #: The levels a profile can be drawn for, biggest first (the order suggestions are listed in).
 LEVELS = ("lad", "ward", "msoa", "lsoa")
@@ -26,7 +27,9 @@ def area_label(code: str | None) -> str:
     """"Easton Borough (E08900002)"; the bare code when the area has no name or is unknown."""
     if not code:
         return ""
-    name = Area.objects.filter(code=code).values_list("name", flat=True).first()
+    # Asked by the filters and the page for every profile: kept per geography like the figures.
+    name = remember("area name", (code,), lambda: Area.objects.filter(code=code).values_list("name", flat=True)
+                    .first(), shared=True)
     return f"{name} ({code})" if name else code
 
 
@@ -82,7 +85,8 @@ def resolve_area(text: str) -> str | None:
         return None
     match = CODE_IN_LABEL.search(text.split(",")[0]) or CODE_IN_LABEL.search(text)
     candidate = match[1] if match else text.upper()
-    if Area.objects.filter(code=candidate, level__in=LEVELS).exists():
+    if remember("profile area", (candidate,), lambda: Area.objects.filter(code=candidate, level__in=LEVELS)
+                .exists(), shared=True):
         return candidate
     by_name = list(Area.objects.filter(name__iexact=text, level__in=LEVELS).values_list("code", "level"))
     if by_name:
@@ -104,7 +108,11 @@ def month_label(month: str) -> str:
 
 def months_with_data(source: str | None = None) -> list[str]:
     """Every month (YYYY-MM) the warehouse currently holds data for, oldest first (any source when None)."""
-    partitions = WarehousePartition.objects.filter(is_current=True)
-    if source:
-        partitions = partitions.filter(source=source)
-    return sorted(set(partitions.values_list("month", flat=True)))
+
+    def compute() -> list[str]:
+        partitions = WarehousePartition.objects.filter(is_current=True)
+        if source:
+            partitions = partitions.filter(source=source)
+        return sorted(set(partitions.values_list("month", flat=True)))
+
+    return remember("months with data", (source,), compute)

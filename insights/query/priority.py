@@ -20,6 +20,7 @@ import numpy as np
 
 from geography.models import DeprivationRecord, PopulationRecord
 from insights.query.areas import area_names, area_tables
+from insights.query.figure_cache import remember
 from insights.query.figures import FigureQuery, counts
 from insights.query.overview import previous_year
 
@@ -45,20 +46,12 @@ def priority_places(query: FigureQuery, universe: list[str], weights: dict[str, 
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise ValueError("weights must be non-negative and not all zero")
-    now = {r["lsoa"]: r["count"] for r in counts(replace(query, area=None), ["lsoa"]) if r["lsoa"]}
-    before = {r["lsoa"]: r["count"] for r in counts(replace(previous_year(query), area=None), ["lsoa"])
-              if r["lsoa"]}
-    _, lsoa21 = area_tables()
-    population = dict(zip(lsoa21.column("lsoa21_code").to_pylist(), lsoa21.column("population").to_pylist(),
-                          strict=True))
-    young = dict(PopulationRecord.objects.filter(area_code__in=universe, aged_24_and_under__isnull=False)
-                 .order_by("year").values_list("area_code", "aged_24_and_under"))
-    deprivation = _deprivation(universe)
-    codes = [c for c in universe if population.get(c)]
-    rate = np.array([now.get(c, 0) * 1000 / population[c] for c in codes])
-    trend = np.array([(now.get(c, 0) - before.get(c, 0)) * 1000 / population[c] for c in codes])
-    depr = np.array([deprivation.get(c, np.nan) for c in codes], dtype=float)
-    youth = np.array([young[c] / population[c] if c in young else np.nan for c in codes], dtype=float)
+    now, before = _by_lsoa(replace(query, area=None)), _by_lsoa(replace(previous_year(query), area=None))
+    codes, population, depr, youth, names = remember("priority residents", (tuple(universe),),
+                                                     lambda: _residents(universe), shared=True)
+    rate = np.array([now.get(c, 0) * 1000 / p for c, p in zip(codes, population, strict=True)])
+    trend = np.array([(now.get(c, 0) - before.get(c, 0)) * 1000 / p for c, p in zip(codes, population, strict=True)])
+    depr, youth = np.array(depr, dtype=float), np.array(youth, dtype=float)
     components = {"rate": percentile_rank(rate), "trend": percentile_rank(trend),
                   "deprivation": percentile_rank(depr), "youth": percentile_rank(youth)}
     stacked = np.vstack([components[k] for k in DEFAULT_WEIGHTS])
@@ -66,7 +59,6 @@ def priority_places(query: FigureQuery, universe: list[str], weights: dict[str, 
     present = ~np.isnan(stacked)
     # A missing component (no IMD for the LSOA, say) is left out and the other weights rescaled.
     index = np.where(present, stacked, 0).__mul__(w).sum(axis=0) / np.where(present, w, 0).sum(axis=0)
-    names = area_names(codes)
     order = np.argsort(-index, kind="stable")
     rows = []
     for rank, i in enumerate(order[:limit] if limit else order, start=1):
@@ -81,6 +73,27 @@ def priority_places(query: FigureQuery, universe: list[str], weights: dict[str, 
                for k in DEFAULT_WEIGHTS},
             "priority_index": round(float(index[i]), 1)})
     return rows
+
+
+def _by_lsoa(query: FigureQuery) -> dict[str, int]:
+    """The region's counts by LSOA as a mapping, kept per period and type (every area's index reads them)."""
+    return remember("counts by lsoa", (query,), lambda: {r["lsoa"]: r["count"] for r in counts(query, ["lsoa"])
+                                                        if r["lsoa"]}, shared=True)
+
+
+def _residents(universe: list[str]) -> tuple[list[str], list[float], list[float], list[float], dict[str, str]]:
+    """What the index knows of the LSOAs of ``universe`` besides their counts, which changes only with the
+    geography (kept in the shared cache): the LSOAs with residents, their population, deprivation (NaN where
+    unknown), share aged 24 and under (NaN where unknown) and names."""
+    _, lsoa21 = area_tables()
+    population = dict(zip(lsoa21.column("lsoa21_code").to_pylist(), lsoa21.column("population").to_pylist(),
+                          strict=True))
+    young = dict(PopulationRecord.objects.filter(area_code__in=universe, aged_24_and_under__isnull=False)
+                 .order_by("year").values_list("area_code", "aged_24_and_under"))
+    deprivation = _deprivation(universe)
+    codes = [c for c in universe if population.get(c)]
+    return (codes, [population[c] for c in codes], [deprivation.get(c, np.nan) for c in codes],
+            [young[c] / population[c] if c in young else np.nan for c in codes], area_names(codes))
 
 
 def _deprivation(codes: list[str]) -> dict[str, float]:

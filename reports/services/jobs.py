@@ -151,13 +151,20 @@ def _beat_while(job_id: int, running: threading.Event) -> None:
 
 
 def work(*, once: bool = False, poll_seconds: float = 1.0, worker: str | None = None) -> int:
-    """Run queued jobs one after another; ``once`` stops when the queue is empty. Returns the jobs run."""
+    """Run queued jobs one after another; ``once`` stops when the queue is empty. Returns the jobs run.
+
+    Between jobs, whenever the data have changed, it warms the figure cache (``insights.query.warm``), so the
+    first visitors after an ingest find the region's counts already computed."""
+    from insights.query.warm import warm_if_changed
+
     worker = worker or worker_name()
     done = 0
+    warmed = None
     while True:
         requeue_abandoned()
         job = claim_next(worker)
         if job is None:
+            warmed = warm_if_changed(warmed)
             if once:
                 return done
             time.sleep(poll_seconds)

@@ -1,0 +1,20 @@
+"""``vrp warm``: compute the region's counts by every area for every whole year and type now (``vrp worker``
+does this by itself whenever the data change), so that the first visitors' pages need not."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from insights.query.warm import warm_figures
+
+
+class Command(BaseCommand):
+    help = "Keep the figures' counts by every area for every whole year and type in the shared cache."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        computed = warm_figures()
+        if computed:
+            self.stdout.write(f"Kept the region's counts by every area for {computed} periods and types.")
+        else:
+            self.stdout.write("Nothing was kept: the figure cache is switched off (VRP_PUBLIC_CACHE_SECONDS=0) "
+                              "or no data are loaded.")

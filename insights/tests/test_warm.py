@@ -1,0 +1,67 @@
+"""Warming the figure cache: after ``warm_figures``, an area's overview for any whole year and type asks the
+warehouse for no region-wide counts; the worker warms once per change to the data; nothing is done with the
+cache switched off."""
+
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from core.caches import clear_caches
+from core.public_cache import bump_data_version
+from insights.query import figures, warm
+from insights.query.figures import AREA_KEYS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(demo_region, tmp_path: Path) -> dict:
+    return demo_region(tmp_path / "demo", "2023-01", 24, police_per_month=150, ed_per_month=12,
+                       with_commissioning=False, grid=(12, 10))
+
+
+@pytest.fixture
+def cache_on(settings) -> None:
+    settings.VRP_PUBLIC_CACHE_SECONDS = 300
+    caches["shared"].clear()
+    clear_caches()
+
+
+def test_periods_are_the_whole_years_the_months_fall_in_and_the_years_before() -> None:
+    assert warm.periods(["2024-02", "2024-04"]) == [
+        ("2022-04", "2023-03"), ("2023-01", "2023-12"), ("2023-04", "2024-03"), ("2024-01", "2024-12"),
+        ("2024-04", "2025-03")]
+
+
+def test_after_warming_an_areas_overview_asks_the_warehouse_for_no_region_wide_counts(demo: dict, cache_on: None,
+                                                                                       monkeypatch) -> None:
+    assert warm.warm_figures() > 0
+    clear_caches()  # another process: only the shared cache holds what was warmed
+    asked = []
+    counts = figures._counts
+
+    def counting(query, by):
+        asked.append(list(by))
+        return counts(query, by)
+
+    monkeypatch.setattr(figures, "_counts", counting)
+    for url in ("/insights/?area=E08900003&type=Robbery&from=2024-01&to=2024-12",
+                "/insights/?type=Drugs&from=2023-04&to=2024-03", "/insights/?from=2024-01&to=2024-12"):
+        assert Client().get(url).status_code == 200
+    assert asked and list(AREA_KEYS) not in asked  # other figures were computed; none of these
+
+
+def test_the_worker_warms_once_per_change_to_the_data(demo: dict, cache_on: None, monkeypatch) -> None:
+    runs = []
+    monkeypatch.setattr(warm, "warm_figures", lambda: runs.append(1) or 1)
+    state = warm.warm_if_changed(None)
+    assert warm.warm_if_changed(state) == state and len(runs) == 1
+    bump_data_version()
+    assert warm.warm_if_changed(state) != state and len(runs) == 2
+
+
+def test_nothing_is_warmed_with_the_cache_switched_off(demo: dict, settings) -> None:
+    settings.VRP_PUBLIC_CACHE_SECONDS = 0
+    assert warm.warm_figures() == 0

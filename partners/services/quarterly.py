@@ -124,7 +124,7 @@ def write_return(quarter: Quarter, out: Path) -> list[Path]:
     """Write the return as ``vrp-return-<quarter>.csv`` and ``.xlsx`` in ``out``; the paths written."""
     from openpyxl import Workbook
 
-    from core.render import csv_cell
+    from core.render import csv_cell, xlsx_row
 
     rows = quarterly_return(quarter)
     out.mkdir(parents=True, exist_ok=True)
@@ -133,11 +133,11 @@ def write_return(quarter: Quarter, out: Path) -> list[Path]:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         writer.writerows([csv_cell(row[c]) for c in COLUMNS] for row in rows)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"{quarter.year}Q{quarter.number}"
+    # Text that looks like a formula is stored as text (the cell's type), not prefixed: the figure reads as sent.
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(f"{quarter.year}Q{quarter.number}")
     sheet.append(list(COLUMNS))
     for row in rows:
-        sheet.append([row[c] if not isinstance(row[c], str) else csv_cell(row[c]) for c in COLUMNS])
+        sheet.append(xlsx_row(sheet, [row[c] for c in COLUMNS]))
     book.save(stem.with_suffix(".xlsx"))
     return [stem.with_suffix(".csv"), stem.with_suffix(".xlsx")]

@@ -240,3 +240,22 @@ def test_the_home_page_lists_the_hot_spots_found_in_the_newest_data_only(client,
     record_alerts({"E01009002": "emerging hot spot"}, "2024-03")
     home = client.get("/").content.decode()
     assert "E01009002" in home and "E01009001" not in home
+
+
+def test_the_returns_xlsx_keeps_formula_like_text_as_text_and_unprefixed(tmp_path, monkeypatch) -> None:
+    """A partner's indicator named like a formula reaches the return's XLSX as the text it is (a text cell, not a
+    formula, and without the apostrophe the CSV puts before it)."""
+    from openpyxl import load_workbook
+
+    from partners.services import quarterly
+
+    text = '=HYPERLINK("http://x.example","click")'
+    monkeypatch.setattr(quarterly, "quarterly_return", lambda quarter: [
+        {"section": "success measures", "measure": text, "category": "2025/26", "value": 12, "source": "-1+1"}])
+    quarterly.write_return(Quarter.parse("2025Q3"), tmp_path)
+    sheet = load_workbook(tmp_path / "vrp-return-2025Q3.xlsx").active
+    measure, value, source = sheet["B2"], sheet["D2"], sheet["E2"]
+    assert (measure.value, measure.data_type) == (text, "s")
+    assert (source.value, source.data_type) == ("-1+1", "s") and value.value == 12
+    with open(tmp_path / "vrp-return-2025Q3.csv", encoding="utf-8", newline="") as handle:
+        assert list(csv.reader(handle))[1][1] != text  # the CSV neutralises it in its own way

@@ -29,6 +29,17 @@ class PriorityForm(forms.Form):
                                    help_text="One finding per line, as the Strategic Needs Assessment states it.")
 
 
+def _name_follow_ups(form: forms.Form, viewer: object) -> None:
+    """Name each incident follow-up in the list as ``viewer`` may see it: its title only where the incidents'
+    own rules show them that action, else its owner, status and due date."""
+    from strategy.services.plan import follow_up_label, follow_up_titles_seen
+
+    field = form.fields["incident_follow_ups"]
+    field.queryset = field.queryset.select_related("organisation")
+    seen = follow_up_titles_seen(viewer, list(field.queryset))
+    field.label_from_instance = lambda action: follow_up_label(action, action.pk in seen)
+
+
 class CommitmentForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -42,6 +53,10 @@ class CommitmentForm(forms.Form):
                                                          label="Incident follow-up work")
     evidence = forms.ModelMultipleChoiceField(EvidenceItem.objects.all(), required=False, label="Evidence items")
 
+    def __init__(self, *args, viewer: object = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _name_follow_ups(self, viewer)
+
 
 class LinksForm(forms.Form):
     """What delivers a commitment, changed after it was written (a new project, a follow-up from a later
@@ -51,6 +66,10 @@ class LinksForm(forms.Form):
     school_plans = CommitmentForm.base_fields["school_plans"]
     incident_follow_ups = CommitmentForm.base_fields["incident_follow_ups"]
     evidence = CommitmentForm.base_fields["evidence"]
+
+    def __init__(self, *args, viewer: object = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _name_follow_ups(self, viewer)
 
 
 class MeasureForm(forms.ModelForm):

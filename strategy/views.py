@@ -119,7 +119,7 @@ def priority_new(request: HttpRequest, year: int) -> HttpResponse:
 @allow(COMMISSIONERS)
 def commitment_new(request: HttpRequest, priority_id: int) -> HttpResponse:
     priority = get_object_or_404(Priority, pk=priority_id)
-    form = CommitmentForm(request.POST or None)
+    form = CommitmentForm(request.POST or None, viewer=request.user)
     problems = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -166,7 +166,8 @@ LINKS = ("projects", "school_plans", "incident_follow_ups", "evidence")
 def commitment_links(request: HttpRequest, commitment_id: int) -> HttpResponse:
     """Change what delivers a commitment: its projects, school plans, incident follow-up work and evidence."""
     commitment = get_object_or_404(plan.visible_commitments(request.user), pk=commitment_id)
-    form = LinksForm(request.POST or None, initial={name: list(getattr(commitment, name).all()) for name in LINKS})
+    form = LinksForm(request.POST or None, initial={name: list(getattr(commitment, name).all()) for name in LINKS},
+                     viewer=request.user)
     problems = []
     if request.method == "POST" and form.is_valid():
         try:

@@ -39,8 +39,14 @@ from strategy.services.figures import FIGURES, OPEN, Reading, describe, months_i
 from strategy.services.status import Status, commitment_status, measure_status
 
 
+def _is_person(user: object) -> bool:
+    """Whether ``user`` is a person (a signed-in or anonymous user), not a text actor such as "cli"."""
+    return user is None or hasattr(user, "is_authenticated")
+
+
 def may_manage(user: object) -> bool:
-    return role_of(user) in COMMISSIONERS
+    """Commissioners (and administrators) manage the strategy; a text actor ("cli") is no one's role."""
+    return _is_person(user) and role_of(user) in COMMISSIONERS
 
 
 def visible_commitments(user: object) -> QuerySet[Commitment]:
@@ -73,22 +79,44 @@ def named_commitments(user: object, commitments: list[Commitment]) -> list[dict]
             if c.pk in visible or c.priority.strategy.is_published]
 
 
+def follow_up_titles_seen(user: object, actions: list) -> set[int]:
+    """The incident actions among ``actions`` whose title ``user`` may see, by the incidents' own rules
+    (``incidents.services.response``): coordinators every one; otherwise those of an incident the user's
+    organisation is invited to that the organisation owns. An action's title can say what happened."""
+    from incidents.services.response import is_coordinator, visible_actions, visible_incidents
+
+    if not _is_person(user):
+        return set()
+    if is_coordinator(user):
+        return {a.pk for a in actions}
+    seen: set[int] = set()
+    for incident in visible_incidents(user).filter(pk__in={a.incident_id for a in actions}):
+        seen.update(visible_actions(user, incident).filter(pk__in=[a.pk for a in actions])
+                    .values_list("pk", flat=True))
+    return seen
+
+
+def follow_up_label(action: object, title_seen: bool) -> str:
+    """How a follow-up is named to someone: its title where they may see it, else its owner, status and due date."""
+    if title_seen:
+        return action.title
+    owner = action.organisation.name if action.organisation_id else "unassigned"
+    return (f"Work from an incident response ({owner}, {action.get_status_display().lower()}, "
+            f"due {timezone.localtime(action.due_at):%d %B %Y})")
+
+
 def follow_ups_shown(user: object, commitment: Commitment) -> list[dict]:
     """The incident follow-up work linked to a commitment, each with its title only where the incidents' own
-    rules let this user see that action (coordinators; the owning organisation of an incident it is invited to);
-    otherwise its owner and status alone, since an action's title can say what happened."""
-    from incidents.services.response import is_coordinator, visible_incidents
-
+    rules let this user see that action (``follow_up_titles_seen``); otherwise its owner and status alone."""
     actions = list(commitment.incident_follow_ups.select_related("organisation", "incident"))
-    seen = set(visible_incidents(user).filter(pk__in=[a.incident_id for a in actions]).values_list("pk", flat=True))
-    organisation_id = getattr(user, "organisation_id", None)
-    return [{"action": a, "title": a.title if is_coordinator(user) or (
-        a.incident_id in seen and organisation_id and a.organisation_id == organisation_id) else ""}
-        for a in actions]
+    seen = follow_up_titles_seen(user, actions)
+    return [{"action": a, "title": a.title if a.pk in seen else ""} for a in actions]
 
 
 def may_update(user: object, commitment: Commitment) -> bool:
-    """Owners (the owning organisation's partners) and managers add narrative updates."""
+    """Owners (the owning organisation's partners) and managers add narrative updates; a text actor cannot."""
+    if not _is_person(user):
+        return False
     return may_manage(user) or (role_of(user) is Role.PARTNER and user.organisation_id == commitment.owner_id)
 
 
@@ -199,7 +227,10 @@ def _area_problem(code: str) -> str:
 
 @transaction.atomic
 def add_update(actor: object, commitment: Commitment, text: str) -> Update:
-    """An owner's narrative update (owners and managers only)."""
+    """An owner's narrative update (owners and managers only, signed in: an update says who wrote it)."""
+    if not _is_person(actor):
+        raise InputRejected([Problem("update", f"an update is written by a signed-in person (the owning "
+                                     f"organisation or a commissioner), not by {actor!r}")])
     if not may_update(actor, commitment):
         raise InputRejected([Problem("update", "only the owning organisation or a commissioner can add updates")])
     if not text.strip():

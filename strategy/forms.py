@@ -58,6 +58,23 @@ class CommitmentForm(forms.Form):
         _name_follow_ups(self, viewer)
 
 
+class CommitmentEditForm(forms.Form):
+    """A commitment's words, owner and due date, changed (what delivers it: ``LinksForm``)."""
+
+    title = CommitmentForm.base_fields["title"]
+    description = CommitmentForm.base_fields["description"]
+    owner = CommitmentForm.base_fields["owner"]
+    due_date = CommitmentForm.base_fields["due_date"]
+
+
+class WithdrawForm(forms.Form):
+    """Why a commitment or measure is withdrawn: it is kept, marked withdrawn, and left out of statuses and the
+    public strategy."""
+
+    reason = forms.CharField(label="Why is it withdrawn?", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Kept with the record and in the audit log. No names or contact details.")
+
+
 class LinksForm(forms.Form):
     """What delivers a commitment, changed after it was written (a new project, a follow-up from a later
     incident)."""
@@ -89,6 +106,15 @@ class MeasureForm(forms.ModelForm):
         help_texts = {"baseline_from": "YYYY-MM", "baseline_to": "YYYY-MM", "period_from": "YYYY-MM",
                       "period_to": "YYYY-MM", "target": "The figure's target over the whole measured period."}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A measure being edited shows the subject it follows in the field its figure asks for.
+        spec = FIGURES.get(self.instance.figure or "")
+        if self.instance.pk and spec and self.instance.subject:
+            field = {"outcome": "outcome_measure", "theme": "theme", "success": "success_measure"}.get(spec.subject)
+            if field:
+                self.initial[field] = self.instance.subject
+
     def clean(self) -> dict:
         data = super().clean()
         spec = FIGURES.get(data.get("figure", ""))
@@ -102,6 +128,8 @@ class MeasureForm(forms.ModelForm):
             if not data.get("success_measure"):
                 self.add_error("success_measure", "Choose the success measure this figure follows.")
             self.instance.subject = data.get("success_measure") or ""
+        elif spec:
+            self.instance.subject = ""  # a figure without a subject (an edited measure may have had one)
         return data
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from commissioning.forms import (
     DashboardFilters,
@@ -31,7 +31,7 @@ from commissioning.services.projects import (
     read_project_file,
     save_project,
 )
-from core.access import allow, role_of
+from core.access import allow, declared_roles, role_of
 from core.downloads import XLSX_TYPE, table_response
 from core.problems import InputRejected
 from core.public_cache import public_page
@@ -117,6 +117,11 @@ def _visible_project(request: HttpRequest, identifier: str) -> Project:
     raise Http404("No such project.")
 
 
+def _if_may_open(request: HttpRequest, url: str) -> str:
+    """``url`` when the page it names lets this user in (its view's ``@allow``), else "" (no link to a 403)."""
+    return url if role_of(request.user) in (declared_roles(resolve(url).func) or ()) else ""
+
+
 @allow(EVERYONE)
 @public_page
 def project_page(request: HttpRequest, identifier: str) -> HttpResponse:
@@ -130,6 +135,7 @@ def project_page(request: HttpRequest, identifier: str) -> HttpResponse:
         "project": project, "areas": [(code, names.get(code, "")) for code in project.area_codes or []],
         "reach": [(MEASURE_LABELS[m], v) for m, v in reach.items()] if reach is not None else None,
         "can_manage": role_of(request.user) in COMMISSIONERS,
+        "impact_url": _if_may_open(request, reverse("monitoring:impact", args=[project.identifier])),
         "evidence": visible_items(request.user).filter(projects=project).order_by("-published_on", "title"),
     })
 

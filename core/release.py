@@ -289,6 +289,25 @@ def tables(spec: ReleaseSpec, region_lads: list[str]) -> tuple[dict, list, dict]
     return counts, lines, manifest
 
 
+def full_total(name: str, measure: str, months: Iterable[str] | None = None) -> int:
+    """The region's count of ``measure`` from source ``name``'s records in full, before any disclosure
+    control, over ``months`` (``YYYY-MM``; None: every month the records hold): counted as the release counts
+    the region (records placed outside it left out). For viewers entitled to the source in full only (staff
+    pages), the way ``current_release(name).value`` serves everyone else; 0 when the source has no records.
+    NotInRelease when the source has no release spec."""
+    from core import sources
+    from core.region import current_region
+
+    source = sources.get(name)
+    if source is None or source.release is None:
+        raise NotInRelease(f"{name!r} has no public release.")
+    lads = set(current_region().lad_codes)
+    wanted = set(months) if months is not None else None
+    return sum(int(r["count"]) for r in source.release.records()
+               if r["measure"] == measure and (wanted is None or r["month"] in wanted)
+               and (r.get("lad") is None or r.get("lad") == REGION or r.get("lad") in lads))
+
+
 def data_version(spec: ReleaseSpec, region_lads: list[str]) -> str:
     """A fingerprint of everything the release is computed from: its records, months and the region (and the
     groupings it audits)."""

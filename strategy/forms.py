@@ -29,6 +29,17 @@ class PriorityForm(forms.Form):
                                    help_text="One finding per line, as the Strategic Needs Assessment states it.")
 
 
+def _name_follow_ups(form: forms.Form, viewer: object) -> None:
+    """Name each incident follow-up in the list as ``viewer`` may see it: its title only where the incidents'
+    own rules show them that action, else its owner, status and due date."""
+    from strategy.services.plan import follow_up_label, follow_up_titles_seen
+
+    field = form.fields["incident_follow_ups"]
+    field.queryset = field.queryset.select_related("organisation")
+    seen = follow_up_titles_seen(viewer, list(field.queryset))
+    field.label_from_instance = lambda action: follow_up_label(action, action.pk in seen)
+
+
 class CommitmentForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -42,6 +53,27 @@ class CommitmentForm(forms.Form):
                                                          label="Incident follow-up work")
     evidence = forms.ModelMultipleChoiceField(EvidenceItem.objects.all(), required=False, label="Evidence items")
 
+    def __init__(self, *args, viewer: object = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _name_follow_ups(self, viewer)
+
+
+class CommitmentEditForm(forms.Form):
+    """A commitment's words, owner and due date, changed (what delivers it: ``LinksForm``)."""
+
+    title = CommitmentForm.base_fields["title"]
+    description = CommitmentForm.base_fields["description"]
+    owner = CommitmentForm.base_fields["owner"]
+    due_date = CommitmentForm.base_fields["due_date"]
+
+
+class WithdrawForm(forms.Form):
+    """Why a commitment or measure is withdrawn: it is kept, marked withdrawn, and left out of statuses and the
+    public strategy."""
+
+    reason = forms.CharField(label="Why is it withdrawn?", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Kept with the record and in the audit log. No names or contact details.")
+
 
 class LinksForm(forms.Form):
     """What delivers a commitment, changed after it was written (a new project, a follow-up from a later
@@ -51,6 +83,10 @@ class LinksForm(forms.Form):
     school_plans = CommitmentForm.base_fields["school_plans"]
     incident_follow_ups = CommitmentForm.base_fields["incident_follow_ups"]
     evidence = CommitmentForm.base_fields["evidence"]
+
+    def __init__(self, *args, viewer: object = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _name_follow_ups(self, viewer)
 
 
 class MeasureForm(forms.ModelForm):
@@ -70,6 +106,15 @@ class MeasureForm(forms.ModelForm):
         help_texts = {"baseline_from": "YYYY-MM", "baseline_to": "YYYY-MM", "period_from": "YYYY-MM",
                       "period_to": "YYYY-MM", "target": "The figure's target over the whole measured period."}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A measure being edited shows the subject it follows in the field its figure asks for.
+        spec = FIGURES.get(self.instance.figure or "")
+        if self.instance.pk and spec and self.instance.subject:
+            field = {"outcome": "outcome_measure", "theme": "theme", "success": "success_measure"}.get(spec.subject)
+            if field:
+                self.initial[field] = self.instance.subject
+
     def clean(self) -> dict:
         data = super().clean()
         spec = FIGURES.get(data.get("figure", ""))
@@ -83,6 +128,8 @@ class MeasureForm(forms.ModelForm):
             if not data.get("success_measure"):
                 self.add_error("success_measure", "Choose the success measure this figure follows.")
             self.instance.subject = data.get("success_measure") or ""
+        elif spec:
+            self.instance.subject = ""  # a figure without a subject (an edited measure may have had one)
         return data
 
 

@@ -55,8 +55,16 @@ class Priority(models.Model):
         return self.title
 
 
+class WithdrawableQuerySet(models.QuerySet):
+    """Commitments and measures are withdrawn, never deleted: ``current()`` leaves the withdrawn out."""
+
+    def current(self) -> "WithdrawableQuerySet":
+        return self.filter(withdrawn_at=None)
+
+
 class Commitment(models.Model):
-    """What the partnership will do under a priority: who owns it, by when, and what delivers it."""
+    """What the partnership will do under a priority: who owns it, by when, and what delivers it. A withdrawn
+    commitment is kept (with when and why) but left out of the public strategy and of every status roll-up."""
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="commitments")
     title = models.CharField(max_length=200)
@@ -70,6 +78,10 @@ class Commitment(models.Model):
                                                  help_text="Follow-up work from incident responses.")
     evidence = models.ManyToManyField("evidence.EvidenceItem", blank=True, related_name="commitments")
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True, help_text="Why the partnership withdrew it.")
+
+    objects = WithdrawableQuerySet.as_manager()
 
     class Meta:
         ordering = ["priority", "due_date", "id"]
@@ -80,7 +92,8 @@ class Commitment(models.Model):
 
 class Measure(models.Model):
     """A figure that shows a commitment's progress: a baseline period, a target for the measured period, and
-    which way is better. ``figure`` names one of ``strategy.services.figures.FIGURES``."""
+    which way is better. ``figure`` names one of ``strategy.services.figures.FIGURES``. A withdrawn measure is
+    kept but no longer counts towards its commitment's status or shows to the public."""
 
     class Direction(models.TextChoices):
         DOWN = "down", "Lower is better"
@@ -97,6 +110,10 @@ class Measure(models.Model):
     period_to = models.CharField(max_length=7, validators=[month_validator])
     target = models.DecimalField(max_digits=14, decimal_places=3)
     direction = models.CharField(max_length=4, choices=Direction.choices)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True, help_text="Why the partnership withdrew it.")
+
+    objects = WithdrawableQuerySet.as_manager()
 
     class Meta:
         ordering = ["commitment", "id"]

@@ -17,6 +17,7 @@ from strategy.forms import (
     BoardActionForm,
     BoardActionUpdateForm,
     BoardForm,
+    CommitmentEditForm,
     CommitmentForm,
     ConsultationForm,
     DecisionForm,
@@ -28,6 +29,7 @@ from strategy.forms import (
     SpendYearForm,
     StrategyForm,
     UpdateForm,
+    WithdrawForm,
 )
 from strategy.models import Board, BoardAction, Consultation, Measure, Meeting, Priority, Strategy
 from strategy.services import plan, public, spend
@@ -71,8 +73,9 @@ def home(request: HttpRequest, year: int | None = None) -> HttpResponse:
     if strategy:
         for priority in strategy.priorities.all():
             commitments = [plan.commitment_progress(c, viewer=request.user)
-                           for c in visible.filter(priority=priority)]
-            priorities.append({"priority": priority, "commitments": commitments})
+                           for c in visible.current().filter(priority=priority)]
+            priorities.append({"priority": priority, "commitments": commitments,
+                               "withdrawn": list(visible.filter(priority=priority).exclude(withdrawn_at=None))})
     return render(request, "strategy/home.html", {
         "strategy": strategy, "strategies": Strategy.objects.all(), "priorities": priorities,
         "manager": plan.may_manage(request.user), "actions": plan.visible_board_actions(request.user).filter(
@@ -82,7 +85,7 @@ def home(request: HttpRequest, year: int | None = None) -> HttpResponse:
 @allow(PARTNERS_AND_STAFF)
 def progress_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     strategy = get_object_or_404(Strategy, year=year)
-    commitments = list(plan.visible_commitments(request.user).filter(priority__strategy=strategy))
+    commitments = list(plan.visible_commitments(request.user).current().filter(priority__strategy=strategy))
     return table_response(progress_rows(commitments, viewer=request.user), PROGRESS_COLUMNS, fmt,
                           f"strategy-{year}-progress",
                           {"definitions": {"measure_status": "computed from the data (strategy.services.status); "
@@ -90,8 +93,10 @@ def progress_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse
                                                              "or from the public release"}})
 
 
-def _form_page(request: HttpRequest, form, title: str, status: int = 200, problems=None) -> HttpResponse:
-    return form_page(request, "strategy/form.html", {"form": form, "title": title, "problems": problems or []},
+def _form_page(request: HttpRequest, form, title: str, status: int = 200, problems=None,
+               button: str = "Save") -> HttpResponse:
+    return form_page(request, "strategy/form.html", {"form": form, "title": title, "problems": problems or [],
+                                                     "button": button},
                      form, problems=problems or (), status=status)
 
 
@@ -119,7 +124,7 @@ def priority_new(request: HttpRequest, year: int) -> HttpResponse:
 @allow(COMMISSIONERS)
 def commitment_new(request: HttpRequest, priority_id: int) -> HttpResponse:
     priority = get_object_or_404(Priority, pk=priority_id)
-    form = CommitmentForm(request.POST or None)
+    form = CommitmentForm(request.POST or None, viewer=request.user)
     problems = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -155,7 +160,8 @@ def commitment_page(request: HttpRequest, commitment_id: int) -> HttpResponse:
         "progress": plan.commitment_progress(commitment, viewer=request.user), "commitment": commitment,
         "form": form,
         "problems": problems, "manager": plan.may_manage(request.user), "updates": commitment.updates.all(),
-        "follow_ups": plan.follow_ups_shown(request.user, commitment)},
+        "follow_ups": plan.follow_ups_shown(request.user, commitment),
+        "withdrawn_measures": commitment.measures.exclude(withdrawn_at=None)},
         form, problems=problems)
 
 
@@ -166,7 +172,8 @@ LINKS = ("projects", "school_plans", "incident_follow_ups", "evidence")
 def commitment_links(request: HttpRequest, commitment_id: int) -> HttpResponse:
     """Change what delivers a commitment: its projects, school plans, incident follow-up work and evidence."""
     commitment = get_object_or_404(plan.visible_commitments(request.user), pk=commitment_id)
-    form = LinksForm(request.POST or None, initial={name: list(getattr(commitment, name).all()) for name in LINKS})
+    form = LinksForm(request.POST or None, initial={name: list(getattr(commitment, name).all()) for name in LINKS},
+                     viewer=request.user)
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,6 +199,77 @@ def measure_new(request: HttpRequest, commitment_id: int) -> HttpResponse:
         else:
             return redirect("strategy:commitment", commitment_id=commitment.pk)
     return _form_page(request, form, f"New measure: {commitment.title}", problems=problems)
+
+
+@allow(COMMISSIONERS)
+def commitment_edit(request: HttpRequest, commitment_id: int) -> HttpResponse:
+    """Change a commitment's title, description, owner organisation or due date."""
+    commitment = get_object_or_404(plan.visible_commitments(request.user), pk=commitment_id)
+    form = CommitmentEditForm(request.POST or None, initial={name: getattr(commitment, name)
+                                                             for name in plan.COMMITMENT_FIELDS})
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan.edit_commitment(request.user, commitment, {name: form.cleaned_data[name]
+                                                            for name in plan.COMMITMENT_FIELDS})
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, "Commitment saved.")
+            return redirect("strategy:commitment", commitment_id=commitment.pk)
+    return _form_page(request, form, f"Change the commitment: {commitment.title}", problems=problems)
+
+
+@allow(COMMISSIONERS)
+def commitment_withdraw(request: HttpRequest, commitment_id: int) -> HttpResponse:
+    """Withdraw a commitment: kept with the reason, left out of the public strategy and the statuses."""
+    commitment = get_object_or_404(plan.visible_commitments(request.user), pk=commitment_id)
+    return _withdraw_page(request, commitment, plan.withdraw_commitment, commitment.pk,
+                          f"Withdraw the commitment: {commitment.title}")
+
+
+def _visible_measure(request: HttpRequest, measure_id: int) -> Measure:
+    return get_object_or_404(Measure.objects.select_related("commitment").filter(
+        commitment__in=plan.visible_commitments(request.user)), pk=measure_id)
+
+
+@allow(COMMISSIONERS)
+def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
+    """Change a measure's figure, area, periods, target or direction."""
+    measure = _visible_measure(request, measure_id)
+    form = MeasureForm(request.POST or None, instance=measure)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan.edit_measure(request.user, form.save(commit=False))
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, "Measure saved.")
+            return redirect("strategy:commitment", commitment_id=measure.commitment_id)
+    return _form_page(request, form, f"Change a measure: {measure.commitment.title}", problems=problems)
+
+
+@allow(COMMISSIONERS)
+def measure_withdraw(request: HttpRequest, measure_id: int) -> HttpResponse:
+    """Withdraw a measure: kept with the reason; its commitment's status and the public page leave it out."""
+    measure = _visible_measure(request, measure_id)
+    return _withdraw_page(request, measure, plan.withdraw_measure, measure.commitment_id,
+                          f"Withdraw a measure of {measure.commitment.title}")
+
+
+def _withdraw_page(request: HttpRequest, record, withdraw, commitment_id: int, title: str) -> HttpResponse:
+    form = WithdrawForm(request.POST or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdraw(request.user, record, form.cleaned_data["reason"])
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, "Withdrawn.")
+            return redirect("strategy:commitment", commitment_id=commitment_id)
+    return _form_page(request, form, title, problems=problems, button="Withdraw")
 
 
 # Governance ---------------------------------------------------------------------------------------------------

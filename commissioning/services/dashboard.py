@@ -88,14 +88,22 @@ def totals(projects: list[Project]) -> dict:
 def reach_tiles(filters: ProjectFilters, projects: list[Project], full: bool) -> tuple[list[dict], str]:
     """Reach for the selection and a sentence saying what it counts.
 
-    In full (``full``: commissioners, analysts, administrators) it is summed over the selected projects. For
+    In full (``full``: commissioners, analysts, administrators) it is summed over the selected projects, with
+    professionals reached (the training register and the returns, each once) when nothing is selected. For
     everyone else it comes from the public release, which holds a financial year for the region or a local
     authority, over all themes or one; any other selection is refused with the reason.
     """
     if full:
         per_project = project_reach(filters.year, [p.pk for p in projects])
-        return ([{"measure": m, "label": MEASURE_LABELS[m], "total": sum(v[m] for v in per_project.values())}
-                 for m in MEASURES], "Accepted returns of the selected projects, new participants (in full).")
+        tiles = [{"measure": m, "label": MEASURE_LABELS[m], "total": sum(v[m] for v in per_project.values())}
+                 for m in MEASURES]
+        note = "Accepted returns of the selected projects, new participants (in full)."
+        if filters == ProjectFilters():
+            tiles.append({"measure": REACHED, "label": REACHED_LABEL, "total": full_reached()})
+            note += (" Professionals reached adds the partnership's training register to the professionals "
+                     "published projects' returns report, each person once in a financial year (in full, every "
+                     "year); it is shown for the whole programme only, not for a selection.")
+        return tiles, note
     from core.release import NotInRelease, current_release
 
     if filters.text or filters.funder or filters.provider or filters.status:
@@ -120,6 +128,15 @@ def reach_tiles(filters: ProjectFilters, projects: list[Project], full: bool) ->
         note += (" Professionals reached adds the partnership's training register to the professionals providers "
                  "report in their returns, counting once someone at a provider's session recorded in the register.")
     return tiles, note
+
+
+def full_reached() -> int:
+    """Professionals reached in full, every financial year summed (each person once a year): the training
+    register and published projects' accepted returns beyond it, from the training source's records through
+    ``core.release.full_total`` (the records the public release is built from, before disclosure control)."""
+    from core.release import full_total
+
+    return full_total("training", REACHED)
 
 
 def by_theme(projects: list[Project]) -> list[dict]:

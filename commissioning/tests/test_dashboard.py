@@ -70,7 +70,10 @@ def test_totals_count_published_projects_and_reach_comes_from_the_public_release
     assert found["projects"] == 2 and found["amount_awarded"] == Decimal("25000")
     full, _ = reach_tiles(ProjectFilters(), projects, full=True)
     assert {r["measure"]: r["total"] for r in full} == {"reach_under_25": 30, "reach_over_24": 0,
-                                                        "professionals_trained": 3}
+                                                        "professionals_trained": 3, "professionals_reached": 3}
+    # Professionals reached counts the whole programme (the register has no selection): not for a selection.
+    selected, _ = reach_tiles(ProjectFilters(theme="sport"), projects, full=True)
+    assert "professionals_reached" not in {r["measure"] for r in selected}
     # One quarter of returns is no whole year: the public release holds no reach yet, and says so.
     public, note = reach_tiles(ProjectFilters(), projects, full=False)
     assert public == [] and "No whole financial year" in note
@@ -152,3 +155,29 @@ def test_bulk_import_page_reports_problems_and_saves_nothing(client, portfolio) 
     response = client.post("/commissioning/manage/import/", {
         "kind": "projects", "file": SimpleUploadedFile("sheet.csv", fixed.encode())})
     assert response.status_code == 200 and Project.objects.filter(identifier__startswith="B-").count() == 2
+
+
+def test_signed_in_commissioners_see_professionals_reached_in_full(client) -> None:
+    """The register's 25 professionals of 2024/25 (10 at two sessions, counted once) and what P-1's accepted
+    returns report beyond its 20 register people (34 - 20), each once: 39, in full (the public see the release's
+    rounded 40); an unpublished project's returns and a filtered selection leave it out."""
+    from datetime import date
+
+    from core.roles import Role
+    from core.testing.engagement import person, session
+    from core.testing.factories import project, user
+    from monitoring.services.returns import ReturnFigures, review_return, save_return, submit_return
+
+    sport = project("P-1", area_codes=["E08000025"])
+    session(date(2024, 4, 10), [person(n) for n in range(20)], lad_code="E08000025", project=sport)
+    session(date(2025, 1, 15), [person(n) for n in [*range(10), *range(20, 25)]], lad_code="E08000026")
+    hidden = project("P-2", is_published=False)
+    for chosen, start, trained in ((sport, date(2024, 4, 1), 30), (sport, date(2024, 7, 1), 4),
+                                   (hidden, date(2024, 4, 1), 50)):
+        saved = save_return("test", chosen, start, ReturnFigures(professionals_trained=trained))
+        review_return("test", submit_return("test", saved), accept=True)
+    client.force_login(user(Role.COMMISSIONER, None, "commissioner"))
+    page = client.get("/commissioning/").content.decode()
+    assert 'data-total="professionals_reached">39<' in page and 'data-total="professionals_trained">34<' in page
+    assert "Professionals reached (training register and returns, each once)" in page
+    assert 'data-total="professionals_reached"' not in client.get("/commissioning/?theme=sport").content.decode()

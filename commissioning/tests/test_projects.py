@@ -126,3 +126,23 @@ def test_dates_and_places_are_read_as_people_write_them() -> None:
     assert parse_locations("Hall, 52.1, -1.9\nPark, 52.2, -1.8") == [("Hall", 52.1, -1.9), ("Park", 52.2, -1.8)]
     with pytest.raises(ValueError, match="not in the UK"):
         parse_locations("Hall, -1.9, 52.1")
+
+
+def test_the_project_page_links_its_impact_evaluation_for_whoever_may_open_it(client) -> None:
+    """The link follows the impact page's own ``@allow``: analysts and commissioners see it (and may open the
+    page); the provider and the public neither see it nor may open the page."""
+    from core.roles import Role
+    from core.testing.factories import organisation, project, user
+
+    provider = organisation("Second Chance Football")
+    project("SP-1", provider=provider)
+    link = 'href="/monitoring/impact/SP-1/"'
+    for role in (Role.ANALYST, Role.COMMISSIONER, Role.ADMINISTRATOR):
+        client.force_login(user(role, None, role.value))
+        assert link in client.get("/commissioning/projects/SP-1/").content.decode(), role
+        assert client.get("/monitoring/impact/SP-1/").status_code != 403, role
+    client.force_login(user(Role.PROVIDER, provider, "provider"))
+    assert link not in client.get("/commissioning/projects/SP-1/").content.decode()
+    assert client.get("/monitoring/impact/SP-1/").status_code == 403
+    client.logout()
+    assert link not in client.get("/commissioning/projects/SP-1/").content.decode()

@@ -108,23 +108,28 @@ def test_each_role_reaches_exactly_the_views_it_is_allowed(client, users, exampl
 
 
 def _strategy_objects(org) -> dict[str, str]:
-    """A strategy with a priority and a commitment of the users' organisation, a board meeting with an action
-    of theirs, and a consultation."""
+    """A strategy with a priority and a commitment of the users' organisation with a measure, a board meeting
+    with an action of theirs, and a consultation."""
     from datetime import UTC, date, datetime
+    from decimal import Decimal
 
-    from strategy.models import Board, Consultation, Strategy
+    from strategy.models import Board, Consultation, Measure, Strategy
     from strategy.services import plan
 
     strategy = plan.save_strategy("test", Strategy(year=2025, title="Example strategy", is_published=True))
     priority = plan.add_priority("test", strategy, "Example priority")
     commitment = plan.add_commitment("test", priority, "Example commitment", org, date(2026, 3, 31))
+    measure = plan.add_measure("test", commitment, Measure(
+        figure="reach_under_25", baseline_from="2024-04", baseline_to="2025-03", period_from="2025-04",
+        period_to="2026-03", target=Decimal("100"), direction="up"))
     board = plan.save_board("test", Board(name="Example board"), [org])
     meeting = plan.record_meeting("test", board, date(2025, 6, 1), attendance={org: 2})
     action = plan.add_board_action("test", meeting, "Example board action", org, datetime(2025, 7, 1, tzinfo=UTC))
     consultation = plan.save_consultation("test", Consultation(name="Example assembly", held_on=date(2025, 5, 1),
                                                                 participants={"10_17": 30}))
     return {"<int:year>": str(strategy.year), "<int:priority_id>": str(priority.pk),
-            "<int:commitment_id>": str(commitment.pk), "<int:board_id>": str(board.pk),
+            "<int:commitment_id>": str(commitment.pk), "<int:measure_id>": str(measure.pk),
+            "<int:board_id>": str(board.pk),
             "<int:meeting_id>": str(meeting.pk), "<int:board_action_id>": str(action.pk),
             "<int:consultation_id>": str(consultation.pk)}
 

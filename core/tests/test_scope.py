@@ -74,15 +74,15 @@ def _strategy_world(org: Organisation, marker: str) -> dict[str, str]:
     strategy = Strategy.objects.get_or_create(year=2025, defaults={"title": "Shared strategy"})[0]
     priority = Priority.objects.get_or_create(strategy=strategy, title="Shared priority")[0]
     commitment = plan.add_commitment("test", priority, f"{marker} commitment", org, date(2026, 3, 31))
-    plan.add_measure("test", commitment, Measure(figure="violence", baseline_from="2024-04", baseline_to="2025-03",
-                                                 period_from="2025-04", period_to="2026-03", target=Decimal(10),
-                                                 direction="down"))
+    measure = plan.add_measure("test", commitment, Measure(
+        figure="violence", baseline_from="2024-04", baseline_to="2025-03", period_from="2025-04", period_to="2026-03",
+        target=Decimal(10), direction="down"))
     Board.objects.get_or_create(name="Shared board")
     meeting = Meeting.objects.get_or_create(board=Board.objects.get(name="Shared board"), held_on=date(2025, 6, 1))[0]
     board_action = plan.add_board_action("test", meeting, f"{marker} board action", org,
                                          datetime(2025, 7, 1, tzinfo=UTC))
     return {"<int:year>": "2025", "<int:commitment_id>": str(commitment.pk), "<int:meeting_id>": str(meeting.pk),
-            "<int:board_action_id>": str(board_action.pk)}
+            "<int:board_action_id>": str(board_action.pk), "<int:measure_id>": str(measure.pk)}
 
 
 def _engagement(name: str, org: Organisation, marker: str) -> tuple:

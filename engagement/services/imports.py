@@ -351,7 +351,7 @@ def read_plain(text: str, file_name: str, actor: object) -> tuple[dict[str, _Ses
             for column in ("age_band", "sex"):
                 if row.get(column):
                     fail(column, "a professional is one row without an age band or sex: leave it blank")
-            if row.get("count") not in ("", "1"):
+            if row.get("count", "") not in ("", "1"):
                 fail("count", "a professional is one row (count blank or 1)")
             sector, known = _sector(row.get("sector", ""))
             if not known:

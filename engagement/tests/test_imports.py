@@ -194,6 +194,19 @@ def test_the_plain_csv_creates_sessions_with_professionals_and_counts() -> None:
     assert _state() == before and AuditEntry.objects.count() == audits + 1  # the import itself is recorded
 
 
+def test_a_plain_csv_without_a_count_column_takes_its_professionals() -> None:
+    """The docstring's "a column may be left out" holds for ``count``: professionals are one row each."""
+    course()
+    organisation()
+    text = ("session,date,course,organisation,attendee,name,email\n"
+            "NYT-9,2025-05-14,exploitation-1,Provider A,professional,Ann Lee,ann@example.org\n"
+            "NYT-9,,,,professional,Bo Li,bo@example.org\n")
+    summary = import_attendance("test", text.encode(), "no-count.csv", "csv")
+    assert (summary.sessions_created, summary.professionals_added) == (1, 2)
+    # Two people (two keys), each once; the session is past the retention period, so no names are kept.
+    assert Session.objects.get(reference="NYT-9").professionals.values("person_key").distinct().count() == 2
+
+
 def test_every_problem_in_a_plain_csv_is_named_by_line_and_column_and_nothing_lands() -> None:
     course()
     organisation()

@@ -6,10 +6,13 @@ The classes are the platform's own: Gi* in each of the last three 12-month perio
 An LSOA **becomes a hot spot** when it is a hot spot in the latest period; it is an **emerging hot spot** when
 its pattern is "emerging hotspot". Each (organisation, LSOA, kind) is alerted once: the alert row is unique, and
 the email goes out only for alerts not emailed before, so re-running the check after an ingest sends nothing.
+An email that fails to send (the mail server down) leaves its alerts unsent, so the next run sends them.
 Police.uk data is open: the alerts carry no controlled figures.
 """
 
 from __future__ import annotations
+
+import logging
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -21,6 +24,8 @@ from core.roles import ANALYSTS, Role
 from partners.models import AlertSubscription, HotspotAlert
 
 HOT_SPOT, EMERGING = "hot spot", "emerging hot spot"
+
+logger = logging.getLogger(__name__)
 
 
 def kinds_of(rows: list[dict]) -> dict[str, str]:
@@ -69,7 +74,11 @@ def record_alerts(kinds: dict[str, str], through_month: str, actor: object = "sy
 
 
 def send_unsent() -> int:
-    """Email each opted-in user of each organisation its alerts not yet emailed; mark them emailed."""
+    """Email each opted-in user of each organisation its alerts not yet emailed; mark them emailed.
+
+    The alerts are claimed (marked emailed) before the email goes, so two runs at once cannot both send them;
+    if the email then fails, the claim is given back and the next run sends them. Returns how many addresses
+    the emails went to (or will go to when the caller's transaction commits)."""
     sent = 0
     pending = HotspotAlert.objects.filter(emailed_at=None).select_related("organisation")
     by_org: dict[int, list[HotspotAlert]] = {}
@@ -79,19 +88,31 @@ def send_unsent() -> int:
         emails = sorted(AlertSubscription.objects.filter(user__organisation_id=org_id, user__is_active=True)
                         .exclude(user__email="").values_list("user__email", flat=True))
         with transaction.atomic():
-            # Claimed before sending, so two runs at once cannot both send them.
-            claimed = HotspotAlert.objects.filter(pk__in=[a.pk for a in alerts], emailed_at=None).update(
-                emailed_at=timezone.now())
+            stamp = timezone.now()
+            ids = [a.pk for a in alerts]
+            claimed = HotspotAlert.objects.filter(pk__in=ids, emailed_at=None).update(emailed_at=stamp)
             if not claimed or not emails:
                 continue
             lines = [f"{a.lsoa_code}: {a.pattern} (police.uk data through {a.through_month})" for a in alerts]
             body = ("New hot spots in your area, from police.uk street-level crime (Gi* by LSOA):\n\n"
                     + "\n".join(lines) + "\n\nThe hot spot pages show them on the map. You can stop these emails "
                     "on the alerts page.")
-            transaction.on_commit(lambda body=body, emails=emails: send_mail(
-                "New hot spots in your area", body, None, emails))
+            transaction.on_commit(lambda body=body, emails=emails, ids=ids, stamp=stamp: _send_or_give_back(
+                body, emails, ids, stamp))
             sent += len(emails)
     return sent
+
+
+def _send_or_give_back(body: str, emails: list[str], ids: list[int], stamp) -> None:
+    """Send one organisation's alert email; if it fails, unmark the alerts this run claimed (stamped ``stamp``)
+    so the next run sends them again."""
+    try:
+        send_mail("New hot spots in your area", body, None, emails)
+    except Exception:
+        # Any failure of the mail backend (SMTP refused, timeout, a provider's API down): keep the alerts
+        # pending rather than lose them; the run goes on with the other organisations.
+        logger.exception("hot spot alert email to %s failed; it will be retried on the next run", emails)
+        HotspotAlert.objects.filter(pk__in=ids, emailed_at=stamp).update(emailed_at=None)
 
 
 def check_after_ingest(actor: object = "system") -> list[HotspotAlert]:

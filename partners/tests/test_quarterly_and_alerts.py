@@ -2,9 +2,11 @@
 emailed once."""
 
 import csv
+import smtplib
 from datetime import date
 
 import pytest
+from django.core.mail.backends import locmem
 from django.core.management import call_command
 
 from core.models import Organisation, User
@@ -103,6 +105,42 @@ def test_hot_spot_alert_is_listed_and_emailed_once(client, mailoutbox) -> None:
     assert "New hot spots in your area" in page and "E01009001" in page and "emerging hot spot" in page
     client.force_login(User.objects.get(username="q"))
     assert "E01009001" not in client.get("/partners/alerts/").content.decode()
+
+
+class FailsOnce(locmem.EmailBackend):
+    """A mail backend whose first send fails (the mail server down), and every later one succeeds."""
+
+    failures_left = 1
+
+    def send_messages(self, messages):
+        if FailsOnce.failures_left:
+            FailsOnce.failures_left -= 1
+            raise smtplib.SMTPServerDisconnected("the mail server went away")
+        return super().send_messages(messages)
+
+
+def test_an_alert_email_that_fails_is_sent_on_the_next_run_and_only_once(settings, mailoutbox) -> None:
+    """The mail server fails on the first run: the alert stays unsent (not lost); the next run sends it, and a
+    third run sends nothing more."""
+    from django.test import TestCase
+
+    settings.EMAIL_BACKEND = f"{__name__}.FailsOnce"
+    FailsOnce.failures_left = 1
+    ours = Organisation.objects.create(name="Birmingham City Council", kind="local_authority",
+                                       area_codes=["E01009001"])
+    partner = User.objects.create_user("p", "p@example.org", "a-long-password-1", role="partner", organisation=ours)
+    set_subscription(partner, True)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert len(record_alerts({"E01009001": "hot spot"}, "2024-12")) == 1
+    assert FailsOnce.failures_left == 0 and mailoutbox == []
+    assert HotspotAlert.objects.get().emailed_at is None
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert record_alerts({"E01009001": "hot spot"}, "2025-01") == []
+    assert [m.to for m in mailoutbox] == [["p@example.org"]] and "E01009001" in mailoutbox[0].body
+    assert HotspotAlert.objects.get().emailed_at is not None
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        record_alerts({"E01009001": "hot spot"}, "2025-02")
+    assert len(mailoutbox) == 1
 
 
 def test_after_an_ingest_new_hot_spots_in_a_partners_area_are_alerted_once(demo_region, tmp_path) -> None:

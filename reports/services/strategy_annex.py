@@ -29,7 +29,7 @@ def build_annex(year: int, today: date | None = None) -> dict:
         if priority.sna_findings:
             section.sentences.append("It answers these SNA findings: " + " ".join(priority.sna_findings))
         rows = []
-        for commitment in priority.commitments.select_related("owner"):
+        for commitment in priority.commitments.current().select_related("owner"):
             progress = commitment_progress(commitment, today)
             counts[progress["status"].label] = counts.get(progress["status"].label, 0) + 1
             section.sentences.append(f"{commitment.title} ({commitment.owner.name}, due "

@@ -39,8 +39,14 @@ from strategy.services.figures import FIGURES, OPEN, Reading, describe, months_i
 from strategy.services.status import Status, commitment_status, measure_status
 
 
+def _is_person(user: object) -> bool:
+    """Whether ``user`` is a person (a signed-in or anonymous user), not a text actor such as "cli"."""
+    return user is None or hasattr(user, "is_authenticated")
+
+
 def may_manage(user: object) -> bool:
-    return role_of(user) in COMMISSIONERS
+    """Commissioners (and administrators) manage the strategy; a text actor ("cli") is no one's role."""
+    return _is_person(user) and role_of(user) in COMMISSIONERS
 
 
 def visible_commitments(user: object) -> QuerySet[Commitment]:
@@ -73,22 +79,44 @@ def named_commitments(user: object, commitments: list[Commitment]) -> list[dict]
             if c.pk in visible or c.priority.strategy.is_published]
 
 
+def follow_up_titles_seen(user: object, actions: list) -> set[int]:
+    """The incident actions among ``actions`` whose title ``user`` may see, by the incidents' own rules
+    (``incidents.services.response``): coordinators every one; otherwise those of an incident the user's
+    organisation is invited to that the organisation owns. An action's title can say what happened."""
+    from incidents.services.response import is_coordinator, visible_actions, visible_incidents
+
+    if not _is_person(user):
+        return set()
+    if is_coordinator(user):
+        return {a.pk for a in actions}
+    seen: set[int] = set()
+    for incident in visible_incidents(user).filter(pk__in={a.incident_id for a in actions}):
+        seen.update(visible_actions(user, incident).filter(pk__in=[a.pk for a in actions])
+                    .values_list("pk", flat=True))
+    return seen
+
+
+def follow_up_label(action: object, title_seen: bool) -> str:
+    """How a follow-up is named to someone: its title where they may see it, else its owner, status and due date."""
+    if title_seen:
+        return action.title
+    owner = action.organisation.name if action.organisation_id else "unassigned"
+    return (f"Work from an incident response ({owner}, {action.get_status_display().lower()}, "
+            f"due {timezone.localtime(action.due_at):%d %B %Y})")
+
+
 def follow_ups_shown(user: object, commitment: Commitment) -> list[dict]:
     """The incident follow-up work linked to a commitment, each with its title only where the incidents' own
-    rules let this user see that action (coordinators; the owning organisation of an incident it is invited to);
-    otherwise its owner and status alone, since an action's title can say what happened."""
-    from incidents.services.response import is_coordinator, visible_incidents
-
+    rules let this user see that action (``follow_up_titles_seen``); otherwise its owner and status alone."""
     actions = list(commitment.incident_follow_ups.select_related("organisation", "incident"))
-    seen = set(visible_incidents(user).filter(pk__in=[a.incident_id for a in actions]).values_list("pk", flat=True))
-    organisation_id = getattr(user, "organisation_id", None)
-    return [{"action": a, "title": a.title if is_coordinator(user) or (
-        a.incident_id in seen and organisation_id and a.organisation_id == organisation_id) else ""}
-        for a in actions]
+    seen = follow_up_titles_seen(user, actions)
+    return [{"action": a, "title": a.title if a.pk in seen else ""} for a in actions]
 
 
 def may_update(user: object, commitment: Commitment) -> bool:
-    """Owners (the owning organisation's partners) and managers add narrative updates."""
+    """Owners (the owning organisation's partners) and managers add narrative updates; a text actor cannot."""
+    if not _is_person(user):
+        return False
     return may_manage(user) or (role_of(user) is Role.PARTNER and user.organisation_id == commitment.owner_id)
 
 
@@ -154,7 +182,18 @@ def update_links(actor: object, commitment: Commitment, links: dict) -> Commitme
 @transaction.atomic
 def add_measure(actor: object, commitment: Commitment, measure: Measure) -> Measure:
     """Add a measure (validated: a known figure, months in order, a subject where the figure needs one)."""
+    _refuse_withdrawn(Commitment.objects.get(pk=commitment.pk), "commitment")  # as held, not as passed
     measure.commitment = commitment
+    _check_measure(measure)
+    measure.full_clean()
+    measure.save()
+    audit.record(actor, "create", measure, summary=f"{commitment.title}: {FIGURES[measure.figure].label}")
+    return measure
+
+
+def _check_measure(measure: Measure) -> None:
+    """Refuse a measure of an unknown figure, without the subject its figure needs, with a negative target or
+    an area outside the region, naming each field."""
     spec = FIGURES.get(measure.figure)
     problems = []
     if spec is None:
@@ -174,10 +213,100 @@ def add_measure(actor: object, commitment: Commitment, measure: Measure) -> Meas
             problems.append(Problem("form", problem, column="area_code"))
     if problems:
         raise InputRejected(problems)
-    measure.full_clean()
-    measure.save()
-    audit.record(actor, "create", measure, summary=f"{commitment.title}: {spec.label}")
-    return measure
+
+
+# Editing and withdrawing ----------------------------------------------------------------------------------------
+
+#: What an edit may change: a commitment's words, owner and due date (its links: ``update_links``); a measure's
+#: figure, area, periods, target and direction.
+COMMITMENT_FIELDS = ("title", "description", "owner", "due_date")
+MEASURE_FIELDS = ("figure", "subject", "area_code", "baseline_from", "baseline_to", "period_from", "period_to",
+                  "target", "direction")
+
+
+def _snapshot(record: Commitment | Measure, fields: tuple[str, ...]) -> dict[str, str]:
+    """The fields as the audit log keeps them: text ("" for none; an organisation by its name)."""
+    values = {name: getattr(record, name) for name in fields}
+    return {name: "" if value is None else str(value) for name, value in values.items()}
+
+
+def _refuse_withdrawn(record: Commitment | Measure, kind: str) -> None:
+    """Refuse to change a withdrawn commitment or measure, or a measure of a withdrawn commitment."""
+    if record.withdrawn_at is not None:
+        raise InputRejected([Problem("form", f"this {kind} was withdrawn on "
+                                     f"{timezone.localtime(record.withdrawn_at):%d %B %Y} and is kept as it was")])
+    if isinstance(record, Measure):
+        _refuse_withdrawn(record.commitment, "commitment")
+
+
+@transaction.atomic
+def edit_commitment(actor: object, commitment: Commitment, changes: dict) -> Commitment:
+    """Change a commitment's title, description, owner or due date (``COMMITMENT_FIELDS``), audited with each
+    changed field before and after. A withdrawn commitment is not changed."""
+    unknown = set(changes) - set(COMMITMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"a commitment's {', '.join(sorted(unknown))} is not changed here")
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    _refuse_withdrawn(commitment, "commitment")
+    check_text({k: changes[k] for k in ("title", "description") if k in changes})
+    before = _snapshot(commitment, COMMITMENT_FIELDS)
+    for name, value in changes.items():
+        setattr(commitment, name, value)
+    commitment.full_clean()
+    commitment.save()
+    changed = audit.model_changes(before, _snapshot(commitment, COMMITMENT_FIELDS))
+    if changed:
+        audit.record(actor, "update", commitment, summary=f"{commitment.title} ({commitment.owner.name})",
+                     changes=changed)
+    return commitment
+
+
+@transaction.atomic
+def withdraw_commitment(actor: object, commitment: Commitment, reason: str) -> Commitment:
+    """Withdraw a commitment: kept with when and why, left out of the public strategy and every status roll-up
+    (the strategy page, the progress download, the annex); audited before and after."""
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    return _withdraw(actor, commitment, reason, "commitment")
+
+
+@transaction.atomic
+def edit_measure(actor: object, measure: Measure) -> Measure:
+    """Save a changed measure (``measure`` carries the new values of ``MEASURE_FIELDS``), validated as a new
+    one is, audited with each changed field before and after. A withdrawn measure is not changed."""
+    held = Measure.objects.select_for_update().get(pk=measure.pk)
+    _refuse_withdrawn(held, "measure")
+    _check_measure(measure)
+    before = _snapshot(held, MEASURE_FIELDS)
+    for name in MEASURE_FIELDS:
+        setattr(held, name, getattr(measure, name))
+    held.full_clean()
+    held.save()
+    changed = audit.model_changes(before, _snapshot(held, MEASURE_FIELDS))
+    if changed:
+        audit.record(actor, "update", held, summary=f"{held.commitment.title}: {FIGURES[held.figure].label}",
+                     changes=changed)
+    return held
+
+
+@transaction.atomic
+def withdraw_measure(actor: object, measure: Measure, reason: str) -> Measure:
+    """Withdraw a measure: kept with when and why; its commitment's status and the public page leave it out."""
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    return _withdraw(actor, measure, reason, "measure")
+
+
+def _withdraw(actor: object, record: Commitment | Measure, reason: str, kind: str) -> Commitment | Measure:
+    _refuse_withdrawn(record, kind)
+    if not reason.strip():
+        raise InputRejected([Problem("form", f"say why the {kind} is withdrawn", column="reason")])
+    check_text({"reason": reason})
+    fields = ("withdrawn_at", "withdrawn_reason")
+    before = _snapshot(record, fields)
+    record.withdrawn_at, record.withdrawn_reason = timezone.now(), reason.strip()
+    record.save(update_fields=list(fields))
+    audit.record(actor, "withdraw", record, summary=f"withdrawn: {record}"[:300],
+                 changes=audit.model_changes(before, _snapshot(record, fields)))
+    return record
 
 
 def _area_problem(code: str) -> str:
@@ -199,7 +328,10 @@ def _area_problem(code: str) -> str:
 
 @transaction.atomic
 def add_update(actor: object, commitment: Commitment, text: str) -> Update:
-    """An owner's narrative update (owners and managers only)."""
+    """An owner's narrative update (owners and managers only, signed in: an update says who wrote it)."""
+    if not _is_person(actor):
+        raise InputRejected([Problem("update", f"an update is written by a signed-in person (the owning "
+                                     f"organisation or a commissioner), not by {actor!r}")])
     if not may_update(actor, commitment):
         raise InputRejected([Problem("update", "only the owning organisation or a commissioner can add updates")])
     if not text.strip():
@@ -367,11 +499,11 @@ def measure_progress(measure: Measure, today: date | None = None, public: bool =
 
 def commitment_progress(commitment: Commitment, today: date | None = None,
                         viewer: object | None = None) -> dict:
-    """The commitment's measures with their readings and statuses, and its own status, as ``viewer`` may see
-    them (in full when None: the partnership's own annex)."""
+    """The commitment's current measures (withdrawn ones left out) with their readings and statuses, and its own
+    status, as ``viewer`` may see them (in full when None: the partnership's own annex)."""
     from insights.query.areas import area_names
 
-    measures = list(commitment.measures.all())
+    measures = list(commitment.measures.current())
     names = area_names(sorted({m.area_code for m in measures if m.area_code}))
     rows = []
     for measure in measures:

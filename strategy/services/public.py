@@ -7,7 +7,9 @@ the reason it has no public value. Outcome measures are not in the release.
 
 from datetime import date
 
-from strategy.models import Consultation, Strategy
+from django.db.models import Prefetch
+
+from strategy.models import Commitment, Consultation, Measure, Strategy
 from strategy.services.figures import CONTROLLED, FIGURES, describe
 from strategy.services.plan import measure_progress
 
@@ -15,7 +17,11 @@ IN_THE_RELEASE = "published in the annual release"  # how the page names the pub
 
 
 def public_strategies() -> list[Strategy]:
-    return list(Strategy.objects.filter(is_published=True).prefetch_related("priorities__commitments__measures"))
+    """Published strategies with their priorities and current commitments and measures (withdrawn ones are the
+    partnership's record, not the public's)."""
+    return list(Strategy.objects.filter(is_published=True).prefetch_related(
+        "priorities", Prefetch("priorities__commitments", queryset=Commitment.objects.current().prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.current())))))
 
 
 def public_commitment(commitment: object, today: date | None = None) -> dict:
@@ -24,7 +30,7 @@ def public_commitment(commitment: object, today: date | None = None) -> dict:
     from insights.query.areas import area_names
 
     measures = []
-    all_measures = list(commitment.measures.all())
+    all_measures = [m for m in commitment.measures.all() if m.withdrawn_at is None]
     names = area_names(sorted({m.area_code for m in all_measures if m.area_code}))
     for measure in all_measures:
         spec = FIGURES[measure.figure]
@@ -41,8 +47,10 @@ def public_commitment(commitment: object, today: date | None = None) -> dict:
 
 def you_said_we_did() -> list[dict]:
     """Published consultations with participants by age band (counts, no names) and each idea's answer; the
-    commitments named are those of published strategies only (an unpublished strategy's are the partners')."""
+    commitments named are the current ones of published strategies only (an unpublished strategy's are the
+    partners', and a withdrawn one is no longer the answer)."""
     return [{"consultation": c, "ideas": [{"idea": i, "commitments": [
-                cm for cm in i.commitments.all() if cm.priority.strategy.is_published]} for i in c.ideas.all()]}
+                cm for cm in i.commitments.all() if cm.priority.strategy.is_published and cm.withdrawn_at is None]}
+                for i in c.ideas.all()]}
             for c in Consultation.objects.filter(is_published=True).prefetch_related(
                 "ideas__commitments__priority__strategy")]

@@ -594,3 +594,37 @@ def test_a_partner_sees_controlled_measures_in_full_for_its_own_areas_only(clien
     client.force_login(commissioner)
     rows = list(csv.DictReader(client.get("/strategy/2024/progress.csv").content.decode().splitlines()))
     assert sorted((r["area"], r["value"]) for r in rows if r["area"]) == [("E08000025", "92.0"), ("region", "92.0")]
+
+
+def test_an_update_from_a_text_actor_is_refused_clearly(scene) -> None:
+    """The CLI (a text actor) is no one: its update is refused by name, not a crash; nothing lands."""
+    from core.problems import InputRejected
+
+    with pytest.raises(InputRejected, match="signed-in person"):
+        plan.add_update("cli", scene["commitment"], "Progress from a script.")
+    assert not scene["commitment"].updates.exists()
+    assert not plan.may_update("cli", scene["commitment"]) and not plan.may_manage("cli")
+
+
+def test_the_commitment_forms_name_follow_ups_as_the_incident_rules_allow(client, scene) -> None:
+    """A commissioner (not a coordinator, not invited) choosing follow-up work in the new-commitment and links
+    forms sees each follow-up's owner and status, never its title; a coordinator sees the title."""
+    from incidents.models import Incident
+    from incidents.services.response import change_status, record_incident
+
+    incident = record_incident("test", Incident(occurred_at=datetime(2024, 9, 5, 20, tzinfo=UTC),
+                                                incident_type="assault", severity="serious", summary="Example."))
+    change_status("test", incident, "closed", follow_up="Mediation for the Smith family",
+                  follow_up_owner=scene["other"])
+    follow_up = incident.actions.get(is_follow_up=True)
+    urls = (f"/strategy/priorities/{scene['priority'].pk}/commitments/new/",
+            f"/strategy/commitments/{scene['commitment'].pk}/links/")
+    client.force_login(scene["commissioner"])
+    for url in urls:
+        form = client.get(url).content.decode()
+        assert f'value="{follow_up.pk}"' in form, url  # it may still be linked
+        assert "Mediation for the Smith family" not in form, url
+        assert "Work from an incident response (Easton Council, open, due" in form, url
+    client.force_login(user(Role.ADMINISTRATOR, None, "admin"))  # administrators coordinate incidents
+    for url in urls:
+        assert "Mediation for the Smith family" in client.get(url).content.decode(), url

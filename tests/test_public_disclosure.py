@@ -248,11 +248,12 @@ def _check_success(client, year: Year, area: str | None) -> int:
 
 
 def _check_reach_tiles(year: int, area: str | None, theme: str) -> int:
-    """The public commissioning dashboard's reach tiles for a year, area and theme: the returns release's cells, or
-    none with the reason."""
+    """The public commissioning dashboard's reach tiles for a year, area and theme: the returns release's cells (the
+    professionals reached, the training release's), or none with the reason."""
     from commissioning.models import Theme
     from commissioning.services.dashboard import ProjectFilters, reach_tiles
     from monitoring.services.periods import financial_year_label
+    from monitoring.services.reach import REACHED
 
     tiles, note = reach_tiles(ProjectFilters(theme=theme, area=area or "", year=year), [], False)
     if not tiles:
@@ -262,8 +263,13 @@ def _check_reach_tiles(year: int, area: str | None, theme: str) -> int:
     release = current_release("returns")
     label = dict(Theme.choices).get(theme)
     for tile in tiles:
-        cell = release.cells.get((tile["measure"], "theme" if label else TOTAL, label or ALL,
-                                  financial_year_label(year), area or REGION), MISSING)
+        if tile["measure"] == REACHED:  # the register and the returns beyond it: published for every theme only
+            assert not label
+            cell = current_release("training").cells.get((REACHED, TOTAL, ALL, financial_year_label(year),
+                                                           area or REGION), MISSING)
+        else:
+            cell = release.cells.get((tile["measure"], "theme" if label else TOTAL, label or ALL,
+                                      financial_year_label(year), area or REGION), MISSING)
         _published(tile["total"], cell)
     return len(tiles)
 

@@ -6,7 +6,9 @@ sees its own organisation's commitments and board actions only; everyone else no
 shows published strategies through ``strategy.services.public``).
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -249,16 +251,8 @@ def edit_commitment(actor: object, commitment: Commitment, changes: dict) -> Com
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     _refuse_withdrawn(commitment, "commitment")
     check_text({k: changes[k] for k in ("title", "description") if k in changes})
-    before = _snapshot(commitment, COMMITMENT_FIELDS)
-    for name, value in changes.items():
-        setattr(commitment, name, value)
-    commitment.full_clean()
-    commitment.save()
-    changed = audit.model_changes(before, _snapshot(commitment, COMMITMENT_FIELDS))
-    if changed:
-        audit.record(actor, "update", commitment, summary=f"{commitment.title} ({commitment.owner.name})",
-                     changes=changed)
-    return commitment
+    return _save_changes(actor, commitment, COMMITMENT_FIELDS, changes,
+                         lambda: f"{commitment.title} ({commitment.owner.name})")
 
 
 @transaction.atomic
@@ -276,16 +270,23 @@ def edit_measure(actor: object, measure: Measure) -> Measure:
     held = Measure.objects.select_for_update().get(pk=measure.pk)
     _refuse_withdrawn(held, "measure")
     _check_measure(measure)
-    before = _snapshot(held, MEASURE_FIELDS)
-    for name in MEASURE_FIELDS:
-        setattr(held, name, getattr(measure, name))
-    held.full_clean()
-    held.save()
-    changed = audit.model_changes(before, _snapshot(held, MEASURE_FIELDS))
+    return _save_changes(actor, held, MEASURE_FIELDS, {name: getattr(measure, name) for name in MEASURE_FIELDS},
+                         lambda: f"{held.commitment.title}: {FIGURES[held.figure].label}")
+
+
+def _save_changes(actor: object, record: Any, fields: tuple[str, ...] | list[str], changes: dict,
+                  summary: Callable[[], str]) -> Any:
+    """Set ``changes`` on ``record``, validate and save it, and audit each changed field before and after
+    (``summary`` names the record as changed)."""
+    before = _snapshot(record, fields)
+    for name, value in changes.items():
+        setattr(record, name, value)
+    record.full_clean()
+    record.save()
+    changed = audit.model_changes(before, _snapshot(record, fields))
     if changed:
-        audit.record(actor, "update", held, summary=f"{held.commitment.title}: {FIGURES[held.figure].label}",
-                     changes=changed)
-    return held
+        audit.record(actor, "update", record, summary=summary(), changes=changed)
+    return record
 
 
 @transaction.atomic

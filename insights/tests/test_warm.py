@@ -65,3 +65,13 @@ def test_the_worker_warms_once_per_change_to_the_data(demo: dict, cache_on: None
 def test_nothing_is_warmed_with_the_cache_switched_off(demo: dict, settings) -> None:
     settings.VRP_PUBLIC_CACHE_SECONDS = 0
     assert warm.warm_figures() == 0
+
+
+def test_a_web_process_builds_its_query_database_when_it_starts(demo: dict) -> None:
+    figures.SHARED.reset()
+    assert figures.SHARED._key is None
+    warm.warm_process()  # what vrp/wsgi.py runs as a web process starts
+    built = figures.SHARED._key
+    assert built is not None
+    figures.SHARED.cursor("police")[0].close()
+    assert figures.SHARED._key == built  # the first request finds it built

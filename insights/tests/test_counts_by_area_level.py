@@ -35,19 +35,22 @@ def queries() -> list[FigureQuery]:
 
 
 def test_every_area_of_every_level_gets_the_warehouse_querys_rows(demo: dict) -> None:
-    lsoas = list(Area.objects.filter(level="lsoa").order_by("code").values_list("code", flat=True))
-    areas = [None, *Area.objects.filter(level__in=("msoa", "ward", "lad")).values_list("code", flat=True),
-             *lsoas[::4]]  # every fourth LSOA: each is one row, and the warehouse query per LSOA is the slow part
+    by_level = {level: list(Area.objects.filter(level=level).order_by("code").values_list("code", flat=True))
+                for level in AREA_KEYS}
+    # The first query over every area but three LSOAs in four (each is one row, and the warehouse query per LSOA
+    # is the slow part); the others over the authorities and a few areas of each level.
+    every = [None, *by_level["lad"], *by_level["ward"], *by_level["msoa"], *by_level["lsoa"][::4]]
+    some = [None, *by_level["lad"], *by_level["ward"][:4], *by_level["msoa"][:4], *by_level["lsoa"][:6]]
     compared = 0
-    for query in queries():
-        for area in areas:
+    for n, query in enumerate(queries()):
+        for area in every if n == 0 else some:
             asked = replace(query, area=area)
             for level in AREA_KEYS:
                 assert figures._answers_from_every_area(asked, [level])
                 summed, counted = figures._by_one_area_level(asked, [level]), figures._counts(asked, [level])
                 assert summed == counted, (asked, level)
                 compared += bool(counted)
-    assert compared > 500  # the comparison is of real rows, not of empty lists
+    assert compared > 300  # the comparison is of real rows, not of empty lists
 
 
 def test_the_rate_is_rounded_as_duckdb_rounds() -> None:

@@ -58,7 +58,9 @@ def _counts(access: FigureAccess, query: FigureQuery, by: list[str]) -> list[dic
     the warehouse in full are summed from the area's cells (``figures.cell_counts``), which the headline,
     trend, seasonality, types and notes of every page about the area share, whatever its period and type."""
     if set(by) <= set(CELL_KEYS) and access.full(query):
-        return cell_counts(query, by)
+        # The headline's police measures ask for the same counts by type three times: summed once a request
+        # (the rows are read, never changed, by every caller here).
+        return request_memo.memo(f"cell counts {query!r} {by!r}", lambda: cell_counts(query, by))
     return access.counts(query, by)
 
 

@@ -45,6 +45,14 @@ def public_page(view: Callable) -> Callable:
 
 
 def data_version() -> int:
+    """The current data version: read once per reading request (the page cache's key and the figure cache's
+    keys both name it); every time outside one."""
+    from core.request_memo import memo
+
+    return memo("data version", _data_version)
+
+
+def _data_version() -> int:
     return DataVersion.objects.values_list("number", flat=True).first() or 0
 
 

@@ -4,8 +4,8 @@ from dataclasses import replace
 
 from django import forms
 from django.core.validators import RegexValidator
-from django.urls import reverse
 
+from core.templatetags.vrp_paths import fixed_path
 from insights.query import pickers
 from insights.query.figures import FigureQuery
 
@@ -27,7 +27,7 @@ class OverviewFilters(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].widget.attrs["data-search-url"] = reverse("insights:areas")
+        self.fields["area"].widget.attrs["data-search-url"] = fixed_path("insights:areas")
         if self.is_bound and pickers.CODE.match(self.data.get("area") or ""):
             # A code in the URL is shown as the area's name with its code, which reads back to the same code.
             self.data = self.data.copy()

@@ -19,6 +19,7 @@ from core.release import NotInRelease, current_release, release_rows
 from core.render import error_response, form_errors, form_page
 from core.render import render as render_table
 from core.roles import ANALYSTS, EVERYONE
+from core.templatetags.vrp_paths import fixed_path
 from insights.figures import HOTSPOTS, MAPS, OVERVIEW
 from insights.findings import key_findings
 from insights.forms import OverviewFilters
@@ -66,10 +67,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     return form_page(request, "insights/overview.html", {
         "form": form, "query": query, "tables": tables, "full": full,
         "open_source": query is not None and sources.is_open(query.source),
+        "figures": [(t, _download_path(t.name)) for t in tables],
         "source_line": _source_line(query, access), "query_string": request.GET.urlencode(),
         "area_label": pickers.area_label(query.area) if query is not None else "",
         "period": _period(query), "findings": key_findings(tables), "profile_query": _without(request, "area")},
         form)
+
+
+def _download_path(name: str) -> str:
+    """A figure's download address without its format ("/insights/figures/trend"): the overview names nine on
+    every page, each reversed once per process."""
+    return fixed_path("insights:figure", name, "csv").removesuffix(".csv")
 
 
 def _without(request: HttpRequest, key: str) -> str:

@@ -190,17 +190,24 @@ def record_rejected_batch(source: str, fmt: str, outcomes: list[FileOutcome], ac
 
 
 def current_files(source: str) -> list[str]:
-    """Absolute paths of the source's current partitions (what every query reads); read once per reading
-    request (every query of a page asks)."""
+    """Absolute paths of the source's current partitions (what every query reads), in order of month and
+    provider."""
+    root = str(warehouse_dir())  # joined as text: a Path per partition cost more than the query itself
+    return [f"{root}/{path}" for kind, path in current_partitions() if kind == source]
+
+
+def current_partitions() -> tuple[tuple[str, str], ...]:
+    """``(source, path)`` of every current partition, in order of source, month and provider: read once per
+    reading request, in one query for every source (a page's queries ask for each source's files, and the
+    figure cache names them all in its keys)."""
     from core.request_memo import memo
 
-    return list(memo(f"current files {source}", lambda: _current_files(source)))
+    return memo("current partitions", _current_partitions)
 
 
-def _current_files(source: str) -> list[str]:
-    root = str(warehouse_dir())  # joined as text: a Path per partition cost more than the query itself
-    return [f"{root}/{p}" for p in WarehousePartition.objects.filter(source=source, is_current=True)
-            .order_by("month", "provider").values_list("path", flat=True)]
+def _current_partitions() -> tuple[tuple[str, str], ...]:
+    return tuple(WarehousePartition.objects.filter(is_current=True).order_by("source", "month", "provider", "path")
+                 .values_list("source", "path"))
 
 
 def now():

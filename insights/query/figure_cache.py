@@ -149,12 +149,10 @@ def data_state() -> tuple:
     from core.public_cache import data_version
     from core.region import current_region
     from geography.services.manifest import geography_version
-    from insights.models import WarehousePartition
+    from insights.ingest.warehouse import current_partitions
 
     region = current_region()
-    partitions = hashlib.sha256(repr(list(
-        WarehousePartition.objects.filter(is_current=True).order_by("source", "month", "provider", "path")
-        .values_list("source", "path"))).encode()).hexdigest()
+    partitions = hashlib.sha256(repr(list(current_partitions())).encode()).hexdigest()
     return (data_version(), geography_version(), tuple(region.lad_codes), tuple(region.force_slugs), partitions)
 
 

@@ -123,15 +123,28 @@ class _SharedDatabase:
         self.local = threading.local()
 
     def cursor(self, source: str) -> tuple[duckdb.DuckDBPyConnection, bool]:
-        files = {s: current_files(s) for s in SOURCES}
-        key = (str(settings.VRP_DATA_DIR), geography_version(), tuple(tuple(files[s]) for s in SOURCES))
+        files, key = self._wanted()
         with self._lock:
-            if key != self._key:
-                self._rebuild(files)
-                self._key = key
+            self._bring_up_to(files, key)
             cursor = self._con.cursor()
             self.local.best_fit = self._best_fit
         return cursor, source in self._sources
+
+    def best_fit(self) -> dict[str, str]:
+        """2011 LSOA code → its best-fit 2021 LSOA in the current database, without opening a cursor."""
+        files, key = self._wanted()
+        with self._lock:
+            self._bring_up_to(files, key)
+            return self._best_fit
+
+    def _wanted(self) -> tuple[dict[str, list[str]], tuple]:
+        files = {s: current_files(s) for s in SOURCES}
+        return files, (str(settings.VRP_DATA_DIR), geography_version(), tuple(tuple(files[s]) for s in SOURCES))
+
+    def _bring_up_to(self, files: dict[str, list[str]], key: tuple) -> None:
+        if key != self._key:
+            self._rebuild(files)
+            self._key = key
 
     def _rebuild(self, files: dict[str, list[str]]) -> None:
         # The previous database is not closed here: queries still running on its cursors keep it alive,
@@ -308,8 +321,7 @@ def _answers_from_every_area(query: FigureQuery, by: list[str]) -> bool:
     if len(by) != 1 or by[0] not in AREA_KEYS:
         return False
     if query.area and level_of(query.area) == "lsoa":
-        SHARED.cursor(query.source)[0].close()  # the best fits of the warehouse state the counts come from
-        return SHARED.local.best_fit.get(query.area, query.area) == query.area
+        return SHARED.best_fit().get(query.area, query.area) == query.area
     return True
 
 

@@ -3,7 +3,8 @@ mention an area (or an area within it) or draw a route, for area profiles and ro
 
 from django import template
 
-from places.stories.publishing import readable_stories
+from insights.query.figure_cache import remember
+from places.stories.publishing import readable_stories, visibilities_for
 
 register = template.Library()
 
@@ -14,9 +15,14 @@ def stories_about(context: template.Context, area: str | None = None, route: obj
     user = getattr(request, "user", None)
     stories = readable_stories(user)
     if route is not None:
-        stories, subject = stories.filter(chapters__routes=route), "this route"
-    elif area:
-        stories, subject = stories.filter(areas__area_code=area), "this area"
-    else:
-        stories, subject = stories.none(), ""
-    return {"stories": stories.distinct().order_by("title"), "subject": subject}
+        return {"stories": stories.filter(chapters__routes=route).distinct().order_by("title"),
+                "subject": "this route"}
+    if not area:
+        return {"stories": [], "subject": ""}
+    # Every area profile asks: kept with the figures, per state of the data and the visibilities the viewer
+    # may read.
+    visible = tuple(str(v) for v in visibilities_for(user))
+    found = remember("stories about area", (area, visible), lambda: [
+        {"slug": slug, "title": title} for slug, title in stories.filter(areas__area_code=area).distinct()
+        .order_by("title").values_list("slug", "title")], shared=True)
+    return {"stories": found, "subject": "this area"}

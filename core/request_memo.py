@@ -6,7 +6,8 @@ each is one database query, and together they cost more than the figures. During
 change what it reads) it computes every time, so nothing can go stale.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -56,3 +57,19 @@ def at_end(callback: Callable[[], None]) -> bool:
         return False
     state["at_end"].append(callback)
     return True
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Treat what runs inside as one reading request (a command that reads as pages do, such as warming the
+    figure cache): values remembered once, and the ``at_end`` callbacks run when it ends (the figure cache
+    then writes its new results in one transaction, not one each). Nothing may be written inside it that the
+    same block reads back."""
+    token = _request.set({"values": {}, "at_end": []})
+    try:
+        yield
+    finally:
+        state = _request.get()
+        _request.reset(token)
+        for callback in (state or {}).get("at_end", []):
+            callback()

@@ -44,6 +44,12 @@ _MISSING = object()
 PROCESS_BYTES = 64 * 1024 * 1024
 _kept: OrderedDict[str, bytes] = OrderedDict()
 _kept_bytes = [0]
+#: Pickled bytes of the results kept as objects too: those read with ``shared=True`` (their callers promise
+#: not to change them), so that the region's counts by every area, the populations and an area's cells are not
+#: unpickled again on every request (unpickling the counts by every area cost more than summing them).
+OBJECT_BYTES = 16 * 1024 * 1024
+_kept_objects: OrderedDict[str, tuple[Any, bytes]] = OrderedDict()
+_kept_object_bytes = [0]
 
 
 @register_cache
@@ -51,6 +57,19 @@ def forget_kept() -> None:
     """Empty this process's results (tests; a benchmark's cold start)."""
     _kept.clear()
     _kept_bytes[0] = 0
+    _kept_objects.clear()
+    _kept_object_bytes[0] = 0
+
+
+def _keep_object(key: str, value: Any, blob: bytes) -> None:
+    if len(blob) > OBJECT_BYTES // 8:
+        return
+    old = _kept_objects.pop(key, None)
+    _kept_object_bytes[0] += len(blob) - (len(old[1]) if old is not None else 0)
+    _kept_objects[key] = (value, blob)
+    while _kept_object_bytes[0] > OBJECT_BYTES:
+        _, (_, dropped) = _kept_objects.popitem(last=False)
+        _kept_object_bytes[0] -= len(dropped)
 
 
 def _kept_get(key: str) -> bytes | None:
@@ -210,6 +229,13 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "
             return objects[local]
         return pickle.loads(memo[local])  # noqa: S301 - bytes this request made itself
     key = cache_key(kind, parts, scope) if enabled() else None
+    if shared and key is not None and key in _kept_objects:
+        _kept_objects.move_to_end(key)
+        value, blob = _kept_objects[key]
+        if memo is not None:
+            memo[local] = blob
+            state.setdefault("objects", {})[local] = value
+        return value
     blob = _kept_get(key) if key is not None else None
     if blob is None:
         value = caches["shared"].get(key, _MISSING) if key is not None else _MISSING
@@ -226,8 +252,18 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "
         if key is not None:
             _keep(key, blob)
         if memo is None:
+            if shared and key is not None:
+                _keep_object(key, value, blob)
             return value
     elif memo is None:
-        return pickle.loads(blob)  # noqa: S301 - bytes this process made itself
+        value = pickle.loads(blob)  # noqa: S301 - bytes this process made itself
+        if shared:
+            _keep_object(key, value, blob)
+        return value
     memo[local] = blob
-    return pickle.loads(blob)  # noqa: S301 - bytes this process made itself
+    value = pickle.loads(blob)  # noqa: S301 - bytes this process made itself
+    if shared:
+        state.setdefault("objects", {})[local] = value
+        if key is not None:
+            _keep_object(key, value, blob)
+    return value

@@ -431,7 +431,8 @@ def cells(query: FigureQuery) -> list[tuple[str, str | None, int]] | None:
     whatever period and type they show. None when the source holds no data."""
     whole = replace(query, month_from=None, month_to=None, types=())
     # Tuples, never changed by their callers: one copy per request (an area's cells are asked a dozen times).
-    return figure_cache.remember("cells", (whole,), lambda: _cells(whole), shared=True)
+    # Kept as long as the data stay the same (``lasting``): ``insights.query.warm`` works out every area's.
+    return figure_cache.remember("cells", (whole,), lambda: _cells(whole), shared=True, lasting=True)
 
 
 def _cells(query: FigureQuery) -> list[tuple[str, str | None, int]] | None:

@@ -4,6 +4,13 @@ import shapely
 
 from geography.codes import level_of
 from geography.models import Boundary
+from insights.query.figure_cache import remember
+
+
+def kept_neighbours_of(code: str) -> list[str]:
+    """``neighbours_of(code)``, kept in the figure cache for as long as the data stay the same (every profile of
+    the area asks; ``insights.query.warm`` works them out before visitors do). Callers must not change it."""
+    return remember("neighbours", (code,), lambda: neighbours_of(code), shared=True, lasting=True)
 
 
 def neighbours_of(code: str) -> list[str]:

@@ -311,11 +311,16 @@ def day_and_hour(query: FigureQuery, access: FigureAccess) -> list[dict]:
 
 def _imd_deciles(codes: list[str]) -> dict[str, int | None]:
     """IMD decile of each LSOA: the 2025 edition (LSOA 2021), else 2019."""
-    found: dict[str, int | None] = {}
-    for record in DeprivationRecord.objects.filter(area_code__in=codes).order_by("edition"):
-        decile = record.values.get("imd_decile")
+    every = remember("imd deciles", (), _every_imd_decile, shared=True)
+    return {code: every[code] for code in codes if code in every}
+
+
+def _every_imd_decile() -> dict[str, int]:
+    # Every loaded LSOA's, kept with the figures: the pages of every area ask for their top LSOAs' deciles.
+    found: dict[str, int] = {}
+    for code, decile in DeprivationRecord.objects.order_by("edition").values_list("area_code", "values__imd_decile"):
         if decile is not None:
-            found[record.area_code] = int(decile)
+            found[code] = int(decile)
     return found
 
 
@@ -327,7 +332,7 @@ def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
     """
     from geography.codes import level_of
     from insights.query.access import for_region
-    from insights.query.neighbours import neighbours_of
+    from insights.query.neighbours import kept_neighbours_of
 
     level = level_of(query.area) if query.area else "lad"
     if level not in ("lad", "ward", "msoa", "lsoa"):
@@ -338,8 +343,7 @@ def comparison(query: FigureQuery, access: FigureAccess) -> list[dict]:
     by_code, rank, ranked = remember("ranks by rate", (region_query, level, access.full(region_query)),
                                      lambda: _ranks_by_rate(access.counts(region_query, [level]), level),
                                      shared=True)
-    wanted = ([query.area, *remember("neighbours", (query.area,), lambda: neighbours_of(query.area))]
-              if query.area else list(by_code))
+    wanted = [query.area, *kept_neighbours_of(query.area)] if query.area else list(by_code)
     names = _names(wanted)
     result = [{"area": code, "name": names.get(code, ""), "relation": "this area" if code == query.area
                else ("neighbour" if query.area else "local authority"),

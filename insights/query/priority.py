@@ -47,8 +47,7 @@ def priority_places(query: FigureQuery, universe: list[str], weights: dict[str, 
     if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise ValueError("weights must be non-negative and not all zero")
     now, before = _by_lsoa(replace(query, area=None)), _by_lsoa(replace(previous_year(query), area=None))
-    codes, population, depr, youth, names = remember("priority residents", (tuple(universe),),
-                                                     lambda: _residents(universe), shared=True)
+    codes, population, depr, youth, names = residents(universe)
     rate = np.array([now.get(c, 0) * 1000 / p for c, p in zip(codes, population, strict=True)])
     trend = np.array([(now.get(c, 0) - before.get(c, 0)) * 1000 / p for c, p in zip(codes, population, strict=True)])
     depr, youth = np.array(depr, dtype=float), np.array(youth, dtype=float)
@@ -79,6 +78,13 @@ def _by_lsoa(query: FigureQuery) -> dict[str, int]:
     """The region's counts by LSOA as a mapping, kept per period and type (every area's index reads them)."""
     return remember("counts by lsoa", (query,), lambda: {r["lsoa"]: r["count"] for r in counts(query, ["lsoa"])
                                                         if r["lsoa"]}, shared=True)
+
+
+def residents(universe: list[str]) -> tuple[list[str], list[float], list[float], list[float], dict[str, str]]:
+    """``_residents(universe)``, kept in the figure cache while the data stay the same (every profile of the
+    area asks; ``insights.query.warm`` works them out before visitors do). Callers must not change it."""
+    return remember("priority residents", (tuple(universe),), lambda: _residents(universe), shared=True,
+                    lasting=True)
 
 
 def _residents(universe: list[str]) -> tuple[list[str], list[float], list[float], list[float], dict[str, str]]:

@@ -9,6 +9,11 @@ for all types and each type, and keeps them in the shared cache (``remember(...,
 name the state of the data, so they are kept until it changes). ``vrp worker`` runs it whenever the data have
 changed; ``vrp warm`` runs it by hand.
 
+``warm_areas`` then works out what each area's profile asks for besides: the area's counts by month and type
+(``figures.cells``, one warehouse query an area), its neighbours (a boundary test) and what the priority index
+knows of its LSOAs, for every local authority, ward, MSOA and LSOA of the region. A random area's first visitor
+would otherwise pay for them (about 15 ms).
+
 ``warm_process`` does the same for a web process's own state when it starts (``vrp/wsgi.py``): its in-memory
 query database (the warehouse's events and counts with the geography joined in, about a second and a half for
 a region the size of the West Midlands), which the first visitor to ask for a figure would otherwise wait for.
@@ -17,11 +22,17 @@ a region the size of the West Midlands), which the first visitor to ask for a fi
 import logging
 from dataclasses import replace
 
+from core import request_memo
+from core.region import current_region
+from insights.hotspots.query import lsoas_in
 from insights.query import figure_cache, figures
 from insights.query.access import loaded_months
+from insights.query.areas import PARENT_LEVELS, area_tables
 from insights.query.catalogue import default_query
 from insights.query.figures import FigureQuery
+from insights.query.neighbours import kept_neighbours_of
 from insights.query.overview import previous_year
+from insights.query.priority import residents
 
 #: The sources whose figures the overview shows.
 SOURCES = ("police", "ed")
@@ -74,6 +85,45 @@ def warm_figures(sources: tuple[str, ...] = SOURCES) -> int:
     return computed
 
 
+def region_areas() -> list[str]:
+    """Every area of the region a profile can be drawn for: its local authorities and the wards, MSOAs and 2021
+    LSOAs in them (from the loaded geography), biggest first."""
+    lads = set(current_region().lad_codes)
+    columns = area_tables()[1].to_pydict()
+    found: dict[str, set[str]] = {level: set() for level in ("lad", "ward", "msoa", "lsoa21")}
+    for i, lad in enumerate(columns["lad_code"]):
+        if lad in lads:
+            for level in ("lsoa21", *PARENT_LEVELS):
+                code = columns[f"{level}_code"][i]
+                if code:
+                    found[level].add(code)
+    return [code for level in ("lad", "ward", "msoa", "lsoa21") for code in sorted(found[level])]
+
+
+#: Areas warmed per transaction of the shared cache.
+AREAS_PER_WRITE = 200
+
+
+def warm_areas(sources: tuple[str, ...] = SOURCES) -> int:
+    """Compute and keep each area's cells (per source with data), neighbours and priority residents for every
+    area of ``region_areas``; returns how many areas (0 with the figure cache switched off)."""
+    if not figure_cache.enabled():
+        return 0
+    defaults = [q for q in (default_query(s) for s in sources) if q.month_from]
+    codes = region_areas()
+    with request_memo.reading():
+        for default in defaults:
+            figures.cells(default)  # the region's own (its totals beside every area's figures)
+    for start in range(0, len(codes), AREAS_PER_WRITE):
+        with request_memo.reading():  # the results of each stretch written in one transaction
+            for code in codes[start:start + AREAS_PER_WRITE]:
+                for default in defaults:
+                    figures.cells(replace(default, area=code, types=(), lad_codes=(), no_location=False))
+                kept_neighbours_of(code)
+                residents(lsoas_in(code))
+    return len(codes)
+
+
 def warm_if_changed(warmed: tuple | None) -> tuple | None:
     """``warm_figures`` when the state of the data differs from ``warmed`` (the state last warmed; None at
     start); returns the state now warmed. A failure is logged and tried again at the next change, never
@@ -82,6 +132,7 @@ def warm_if_changed(warmed: tuple | None) -> tuple | None:
         state = figure_cache.data_state()
         if state != warmed:
             warm_figures()
+            warm_areas()
         return state
     except Exception:
         logging.getLogger(__name__).exception("warming the figure cache failed")
@@ -92,6 +143,10 @@ def warm_process() -> None:
     """Build this process's query database for every source with data, before the first request needs it. A
     failure (no tables yet, no data) is logged, never raised: the first request then builds it as before."""
     try:
+        # The priority index ranks with scipy.stats, whose import takes a second: paid here, at start, rather
+        # than by the first visitor of each web process (commands, which never rank, do not import it).
+        import scipy.stats  # noqa: F401
+
         for source in SOURCES:
             cursor, _ = figures.SHARED.cursor(source)
             cursor.close()

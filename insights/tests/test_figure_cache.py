@@ -205,3 +205,37 @@ def test_a_pages_kept_figures_are_read_in_one_go_and_only_for_their_scope(demo: 
     assert second == first and reads == []  # every figure came with the one read before
     _, reads = page(PUBLIC)  # another scope: the full figures are not its own
     assert reads
+
+
+def test_results_read_as_shared_are_kept_as_objects_in_the_process_until_the_data_change(demo: dict,
+                                                                                        cache_on: None) -> None:
+    """A result every page reads (``shared=True``) is kept as the object itself between requests, so a request
+    neither reads nor unpickles it again; another state of the data computes it afresh."""
+    computed = []
+
+    def compute() -> list[tuple]:
+        computed.append(1)
+        return [("E01000001", len(computed))]
+
+    def request() -> object:
+        with request_memo.reading():
+            first = figure_cache.remember("test kind", ("a",), compute, shared=True)
+            assert figure_cache.remember("test kind", ("a",), compute, shared=True) is first
+            return first
+
+    first = request()
+    assert request() is first and len(computed) == 1
+    figure_cache.forget_kept()  # another process: read back from the shared cache, not computed
+    assert request() == first and len(computed) == 1
+    bump_data_version()
+    assert request() == [("E01000001", 2)] and len(computed) == 2
+
+
+def test_a_reading_block_runs_its_end_callbacks_and_remembers_within_itself(demo: dict) -> None:
+    ended, calls = [], []
+    with request_memo.reading():
+        assert request_memo.memo("y", lambda: calls.append(1) or len(calls)) == 1
+        assert request_memo.memo("y", lambda: calls.append(1) or len(calls)) == 1
+        request_memo.at_end(lambda: ended.append(True))
+        assert not ended
+    assert ended == [True] and request_memo.current() is None

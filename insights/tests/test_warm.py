@@ -75,3 +75,36 @@ def test_a_web_process_builds_its_query_database_when_it_starts(demo: dict) -> N
     assert built is not None
     figures.SHARED.cursor("police")[0].close()
     assert figures.SHARED._key == built  # the first request finds it built
+
+
+def test_after_warming_the_areas_a_profile_asks_nothing_of_the_warehouse_or_the_boundaries(
+        demo: dict, cache_on: None, monkeypatch) -> None:
+    """``warm_areas`` works out every area's cells, neighbours and priority residents: a profile of any of the
+    region's areas (any level) then computes none of them, in a process that did not warm them."""
+    from insights.hotspots.query import lsoas_in
+    from insights.query import neighbours, priority
+
+    areas = warm.region_areas()
+    lsoa = sorted(lsoas_in("E08900003"))[0]
+    assert "E08900003" in areas and lsoa in areas and not [a for a in areas if a[:3] not in ("E08", "E05", "E02",
+                                                                                            "E01")]
+    assert warm.warm_figures() > 0 and warm.warm_areas() == len(areas)
+    clear_caches()  # another process: only the shared cache holds what was warmed
+    asked = []
+    monkeypatch.setattr(figures, "_cells", lambda query: asked.append(("cells", query.area)))
+    monkeypatch.setattr(neighbours, "neighbours_of", lambda code: asked.append(("neighbours", code)))
+    monkeypatch.setattr(priority, "_residents", lambda universe: asked.append(("residents", len(universe))))
+    for area in ("E08900003", lsoa):
+        assert Client().get(f"/insights/?area={area}&type=Robbery&from=2024-01&to=2024-12").status_code == 200
+    assert asked == []
+
+
+def test_without_warming_a_profile_works_them_out_itself(demo: dict, cache_on: None, monkeypatch) -> None:
+    """The test above means something: the same page, unwarmed, computes what warming would have kept."""
+    from insights.query import neighbours
+
+    asked = []
+    found = neighbours.neighbours_of
+    monkeypatch.setattr(neighbours, "neighbours_of", lambda code: asked.append(code) or found(code))
+    assert Client().get("/insights/?area=E08900003&type=Robbery&from=2024-01&to=2024-12").status_code == 200
+    assert asked == ["E08900003"]

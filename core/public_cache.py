@@ -53,7 +53,10 @@ def data_version() -> int:
 
 
 def _data_version() -> int:
-    return DataVersion.objects.values_list("number", flat=True).first() or 0
+    from core.plain_reads import values
+
+    found = values(DataVersion, ["number"], order=["id"], limit=1)
+    return (found[0][0] if found else 0) or 0
 
 
 def bump_data_version() -> None:

@@ -39,10 +39,13 @@ def current_region() -> RegionConfig:
 
 
 def _current_region() -> RegionConfig:
-    row = Region.objects.filter(is_current=True).order_by("-id").first()
-    if row is None:
+    from core.plain_reads import values
+
+    rows = values(Region, ["name", "force_slugs", "lad_codes", "is_synthetic"], {"is_current": True}, ["-id"], 1)
+    if not rows:
         return RegionConfig(**WEST_MIDLANDS)
-    return RegionConfig(row.name, list(row.force_slugs), list(row.lad_codes), row.is_synthetic)
+    name, force_slugs, lad_codes, is_synthetic = rows[0]
+    return RegionConfig(name, list(force_slugs), list(lad_codes), bool(is_synthetic))
 
 
 @transaction.atomic

@@ -56,5 +56,7 @@ def geography_version() -> int:
 
 
 def _geography_version() -> int:
-    latest = GeographyImport.objects.order_by("-id").values_list("id", flat=True).first()
-    return latest or 0
+    from core.plain_reads import values
+
+    latest = values(GeographyImport, ["id"], order=["-id"], limit=1)
+    return latest[0][0] if latest else 0

@@ -206,8 +206,10 @@ def current_partitions() -> tuple[tuple[str, str], ...]:
 
 
 def _current_partitions() -> tuple[tuple[str, str], ...]:
-    return tuple(WarehousePartition.objects.filter(is_current=True).order_by("source", "month", "provider", "path")
-                 .values_list("source", "path"))
+    from core.plain_reads import values
+
+    return tuple(values(WarehousePartition, ["source", "path"], {"is_current": True},
+                        ["source", "month", "provider", "path"]))
 
 
 def now():

@@ -13,9 +13,8 @@ register = template.Library()
 def stories_about(context: template.Context, area: str | None = None, route: object = None) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
-    stories = readable_stories(user)
     if route is not None:
-        return {"stories": stories.filter(chapters__routes=route).distinct().order_by("title"),
+        return {"stories": readable_stories(user).filter(chapters__routes=route).distinct().order_by("title"),
                 "subject": "this route"}
     if not area:
         return {"stories": [], "subject": ""}
@@ -23,6 +22,6 @@ def stories_about(context: template.Context, area: str | None = None, route: obj
     # may read.
     visible = tuple(str(v) for v in visibilities_for(user))
     found = remember("stories about area", (area, visible), lambda: [
-        {"slug": slug, "title": title} for slug, title in stories.filter(areas__area_code=area).distinct()
-        .order_by("title").values_list("slug", "title")], shared=True)
+        {"slug": slug, "title": title} for slug, title in readable_stories(user).filter(areas__area_code=area)
+        .distinct().order_by("title").values_list("slug", "title")], shared=True)
     return {"stories": found, "subject": "this area"}

@@ -1,9 +1,11 @@
 """The overview's filters: read from the query string, so a view can be shared by its URL."""
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.choices import BaseChoiceIterator
 
 from core.templatetags.vrp_paths import fixed_path
 from insights.query import pickers
@@ -11,6 +13,17 @@ from insights.query.figures import FigureQuery
 
 # Years 1900–2099: police.uk starts in 2010, and a year 0000 is not a date at all.
 MONTH = RegexValidator(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", "Enter a month as YYYY-MM, for example 2024-03.")
+
+
+class Normalised(BaseChoiceIterator):
+    """Choices already in Django's normal form (value and label pairs, or groups of them): a widget takes them as
+    they are instead of normalising them again on every page (a hundred months, twice, and the types)."""
+
+    def __init__(self, choices: list) -> None:
+        self.choices = choices
+
+    def __iter__(self) -> Iterator:
+        return iter(self.choices)
 
 
 class OverviewFilters(forms.Form):
@@ -35,17 +48,19 @@ class OverviewFilters(forms.Form):
         # "from" and "to" are Python keywords, so these fields are added by name. Both offer only the months the
         # warehouse holds; the regular expression still guards a month typed into the URL.
         months = pickers.months_with_data()
+        options = pickers.month_options()
         for name, label, blank in (("from", "From", "Latest 12 months"), ("to", "To", "Latest month")):
             given = self.data.get(name) if self.is_bound else None
-            offered = sorted({*months, *([given] if given and MONTH.regex.match(given) else [])})
-            choices = [("", blank), *((m, pickers.month_label(m)) for m in offered)]
+            offered = options
+            if given and MONTH.regex.match(given) and given not in months:
+                offered = sorted([*options, (given, pickers.month_label(given))])
             self.fields[name] = forms.CharField(required=False, validators=[MONTH], label=label,
-                                                widget=forms.Select(choices=choices))
+                                                widget=forms.Select(choices=Normalised([("", blank), *offered])))
         types = pickers.type_choices()
         given_type = (self.data.get("type") or "") if self.is_bound else ""
         known = {value for _, group in types for value, _ in group}
         extra = [(given_type, given_type)] if given_type and given_type not in known else []
-        self.fields["type"].widget.choices = [("", "All types"), *extra, *types]
+        self.fields["type"].widget.choices = Normalised([("", "All types"), *extra, *types])
         for field in self.fields.values():
             # GOV.UK Frontend's classes for its text input and select components.
             kind = "govuk-select" if isinstance(field.widget, forms.Select) else "govuk-input"

@@ -64,10 +64,6 @@ def _counts(access: FigureAccess, query: FigureQuery, by: list[str]) -> list[dic
     return access.counts(query, by)
 
 
-def _covered(access: FigureAccess, source: str, month_from: str, month_to: str) -> bool:
-    return set(months_between(month_from, month_to)) <= access.months(source)
-
-
 def _measure_count(access: FigureAccess, query: FigureQuery, spec: dict) -> object:
     if "age_group" in spec:
         rows = access.counts(replace(query, types=()), ["age_group"])  # not among the cells' keys
@@ -92,22 +88,25 @@ def headline_figures(query: FigureQuery, access: FigureAccess) -> list[dict]:
     before = previous_year(query)
     label, previous_label = period_label(query.month_from, query.month_to), period_label(before.month_from,
                                                                                           before.month_to)
+    now_months = set(months_between(query.month_from, query.month_to))
+    before_months = set(months_between(before.month_from, before.month_to))
+    # Each source's queries, made once (three measures share each source; a query validates itself when made).
+    queries = {source: (replace(query, source=source), replace(before, source=source))
+               for source in {source for _, _, source, _ in HEADLINE}}
     rows = []
     for key, title, source, spec in HEADLINE:
-        now_query, before_query = replace(query, source=source), replace(before, source=source)
-        has_now = _covered(access, source, query.month_from, query.month_to)
-        has_before = _covered(access, source, before.month_from, before.month_to)
+        now_query, before_query = queries[source]
+        held = access.months(source)
+        has_now, has_before = now_months <= held, before_months <= held
         try:
-            now = _measure_count(access, now_query, spec) if access.months(source) & set(
-                months_between(query.month_from, query.month_to)) else no_data(label)
+            now = _measure_count(access, now_query, spec) if held & now_months else no_data(label)
             previous = _measure_count(access, before_query, spec) if has_before else no_data(previous_label)
         except Refused as exc:
             # Refused for a period the data only partly covers: not available [x]; for a whole period (an area
             # below the release's level): withheld [c].
             now = previous = Missing("c" if has_now and has_before else "x", exc.reason)
         cut_short = [why for month, why in _incomplete(now_query, access).items()
-                     if month in set(months_between(query.month_from, query.month_to))
-                     | set(months_between(before.month_from, before.month_to))]
+                     if month in now_months or month in before_months]
         if not has_now and known(now):
             change = percent = undefined(f"the data covers only part of {label}")
         elif cut_short and known(now) and known(previous):

@@ -106,6 +106,12 @@ def month_label(month: str) -> str:
     return f"{MONTH_NAMES[int(month[5:]) - 1]} {month[:4]}"
 
 
+def month_options() -> list[tuple[str, str]]:
+    """Every month the warehouse holds, oldest first, with its label, for the period pickers ("2024-03", "March
+    2024"); kept with the figures (every page's two pickers offer them)."""
+    return remember("month options", (), lambda: [(m, month_label(m)) for m in months_with_data()], shared=True)
+
+
 def months_with_data(source: str | None = None) -> list[str]:
     """Every month (YYYY-MM) the warehouse currently holds data for, oldest first (any source when None)."""
 

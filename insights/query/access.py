@@ -48,8 +48,10 @@ class FigureAccess:
         """Counts grouped by ``by``, as ``figures.counts`` returns them; a withheld count is ``WITHHELD``."""
         if self.full(query):
             return figures.counts(query, by)
-        # The public release is the same for every viewer it is shown to.
-        return figure_cache.remember("release counts", (query, tuple(by)), lambda: release_counts(query, by))
+        # The public release is the same for every viewer it is shown to, and each process keeps it (read from
+        # it faster than from the shared cache).
+        return figure_cache.remember("release counts", (query, tuple(by)), lambda: release_counts(query, by),
+                                     in_shared_cache=False)
 
     def top_areas(self, query: FigureQuery, level: str, limit: int) -> tuple[list[dict], int]:
         if not self.full(query):

@@ -97,7 +97,7 @@ def _request() -> dict | None:
     if state is None:
         return None
     if "figures" not in state:
-        state["figures"] = {"memo": {}, "state": None, "pending": {}, "lasting": {}}
+        state["figures"] = {"memo": {}, "state": None, "pending": {}, "lasting": {}, "absent": set()}
         request_memo.at_end(lambda: _write_pending(state["figures"]))
     return state["figures"]
 
@@ -202,21 +202,26 @@ def prefetch(kind: str, parts: list[tuple], scope: str = "") -> None:
         blob = _kept_get(key)
         if blob is not None:
             state["memo"][keys.pop(key)] = blob
-    for key, value in caches["shared"].get_many(list(keys)).items():
+    found = caches["shared"].get_many(list(keys))
+    for key, value in found.items():
         blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         _keep(key, blob)
         state["memo"][keys[key]] = blob
+    # Not in the shared cache now: ``remember`` computes them without asking it again, one by one.
+    state["absent"].update(key for key in keys if key not in found)
 
 
 def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "", shared: bool = False,
-             lasting: bool = False) -> Any:
+             lasting: bool = False, in_shared_cache: bool = True) -> Any:
     """The result of ``compute()`` for ``kind`` and ``parts`` (and ``scope``, wherever the result depends on
     the viewer): remembered for the request, and kept in the shared cache while the data stay the same.
 
     The result must be picklable and is never shared as the same object (each caller gets its own copy), so
     a caller may change what it gets; with ``shared``, the callers promise not to (tuples of values, say) and
     get the request's one copy, which saves copying a large result each time it is asked for. A ``lasting``
-    result is kept ``LASTING_SECONDS`` rather than a page's time (results everyone's pages share).
+    result is kept ``LASTING_SECONDS`` rather than a page's time (results everyone's pages share). Without
+    ``in_shared_cache``, the result is kept for the request and in this process only: for results that cost
+    less to work out again (from others that are kept) than a read of the shared cache that mostly misses.
     """
     state = _request()
     memo = state["memo"] if state is not None else None
@@ -238,10 +243,11 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "
         return value
     blob = _kept_get(key) if key is not None else None
     if blob is None:
-        value = caches["shared"].get(key, _MISSING) if key is not None else _MISSING
+        asked = key is not None and in_shared_cache and (state is None or key not in state["absent"])
+        value = caches["shared"].get(key, _MISSING) if asked else _MISSING
         if value is _MISSING:
             value = compute()
-            if key is not None:
+            if key is not None and in_shared_cache:
                 if state is not None:
                     state["lasting" if lasting else "pending"][key] = value
                 else:

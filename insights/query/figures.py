@@ -309,8 +309,12 @@ def counts(query: FigureQuery, by: list[str]) -> list[dict]:
                  for k in by if k in ED_ONLY and query.source != "ed"]
     if problems:
         raise InputRejected(problems)
-    return figure_cache.remember("counts", (query, tuple(by)), lambda: _by_one_area_level(query, by)
-                                 if _answers_from_every_area(query, by) else _counts(query, by))
+    if _answers_from_every_area(query, by):
+        # Summed from the region's counts by every area (kept in the shared cache) in less time than a read of
+        # the shared cache takes: kept for the request and the process only.
+        return figure_cache.remember("counts", (query, tuple(by)), lambda: _by_one_area_level(query, by),
+                                     in_shared_cache=False)
+    return figure_cache.remember("counts", (query, tuple(by)), lambda: _counts(query, by))
 
 
 def _answers_from_every_area(query: FigureQuery, by: list[str]) -> bool:

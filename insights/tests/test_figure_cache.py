@@ -203,8 +203,10 @@ def test_a_pages_kept_figures_are_read_in_one_go_and_only_for_their_scope(demo: 
     first, _ = page(FULL)
     second, reads = page(FULL)
     assert second == first and reads == []  # every figure came with the one read before
-    _, reads = page(PUBLIC)  # another scope: the full figures are not its own
-    assert reads
+    public_keys = [figure_cache.cache_key("figure", (f.name, query), PUBLIC.scope) for f in OVERVIEW]
+    assert caches["shared"].get_many(public_keys) == {}
+    page(PUBLIC)  # another scope: the full figures are not its own; its own are computed and kept
+    assert len(caches["shared"].get_many(public_keys)) >= len(OVERVIEW) - 1  # ED by day and hour: refused
 
 
 def test_results_read_as_shared_are_kept_as_objects_in_the_process_until_the_data_change(demo: dict,
@@ -239,3 +241,34 @@ def test_a_reading_block_runs_its_end_callbacks_and_remembers_within_itself(demo
         request_memo.at_end(lambda: ended.append(True))
         assert not ended
     assert ended == [True] and request_memo.current() is None
+
+
+def test_a_page_asks_the_shared_cache_once_for_its_figures_and_not_again_for_each_missing_one(
+        demo: dict, cache_on: None, monkeypatch) -> None:
+    query = FigureQuery("police", "2024-01", "2024-12", area="E08900003")
+    access = FigureAccess(lambda q: True, FULL)
+    asked = []
+    shared = caches["shared"]
+    monkeypatch.setattr(shared, "get", lambda key, default=None: asked.append(key) or default)
+    with request_memo.reading():
+        figure_cache.prefetch("figure", [(f.name, query) for f in OVERVIEW], scope=access.scope)
+        for figure in OVERVIEW:
+            figure.table(query, access)
+        figure_keys = {figure_cache.cache_key("figure", (f.name, query), access.scope) for f in OVERVIEW}
+    assert not figure_keys & set(asked)
+
+
+def test_results_kept_out_of_the_shared_cache_stay_in_the_request_and_the_process(demo: dict,
+                                                                                  cache_on: None) -> None:
+    computed = []
+    with request_memo.reading():
+        kept = figure_cache.remember("test local", ("b",), lambda: computed.append(1) or [len(computed)],
+                                     in_shared_cache=False)
+        key = figure_cache.cache_key("test local", ("b",))
+        assert figure_cache.remember("test local", ("b",), lambda: computed.append(1) or [len(computed)],
+                                     in_shared_cache=False) == kept == [1]
+    assert caches["shared"].get(key) is None
+    with request_memo.reading():
+        assert figure_cache.remember("test local", ("b",), lambda: computed.append(1) or [len(computed)],
+                                     in_shared_cache=False) == [1]  # from this process
+    assert caches["shared"].get(key) is None and computed == [1]

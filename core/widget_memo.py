@@ -1,4 +1,5 @@
-"""A form renderer that renders each distinct widget once per process (the overview's filters).
+"""A form renderer that renders each distinct widget once per process (the overview's filters), and a select
+that does not even build its options again (``RememberedSelect``).
 
 A select renders every option through three small templates: the overview's month and type pickers (about
 a hundred options) cost more than some figures. The HTML of a widget depends only on its template and its
@@ -11,6 +12,7 @@ import io
 import pickle
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
@@ -80,3 +82,25 @@ class RememberingRenderer(ConfiguredRenderer):
 
 #: One per process, shared by the pages that use it.
 RENDERER = RememberingRenderer()
+
+
+class RememberedSelect(forms.Select):
+    """A select whose HTML is kept per process for each name, value, attributes and choices: the renderer above
+    keeps the HTML of a context, but Django still builds that context, one dictionary per option (the overview's
+    month pickers offer a hundred months each). A select in the same state as before is not built again.
+    Choices or attributes holding anything but plain values are rendered every time, as by the renderer."""
+
+    kept: dict[Any, str] = {}
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
+        key = frozen((type(self).__qualname__, self.template_name, self.option_template_name, name, value,
+                      self.attrs, attrs, self.is_required, self.allow_multiple_selected, list(self.choices)))
+        if key is _UNKNOWN:
+            return super().render(name, value, attrs, renderer)
+        html = self.kept.get(key)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            if len(self.kept) >= MAX_KEPT:
+                self.kept.clear()
+            self.kept[key] = html
+        return html

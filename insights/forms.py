@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.utils.choices import BaseChoiceIterator
 
 from core.templatetags.vrp_paths import fixed_path
+from core.widget_memo import RememberedSelect
 from insights.query import pickers
 from insights.query.figures import FigureQuery
 
@@ -36,7 +37,7 @@ class OverviewFilters(forms.Form):
                                       "role": "combobox", "aria-autocomplete": "list", "aria-expanded": "false",
                                       "aria-controls": "area-suggestions", "aria-describedby": "id_area-hint"}))
     type = forms.CharField(required=False, max_length=100, label="Crime type or means of assault",
-                           widget=forms.Select)
+                           widget=RememberedSelect)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -55,7 +56,7 @@ class OverviewFilters(forms.Form):
             if given and MONTH.regex.match(given) and given not in months:
                 offered = sorted([*options, (given, pickers.month_label(given))])
             self.fields[name] = forms.CharField(required=False, validators=[MONTH], label=label,
-                                                widget=forms.Select(choices=Normalised([("", blank), *offered])))
+                                                widget=RememberedSelect(choices=Normalised([("", blank), *offered])))
         types = pickers.type_choices()
         given_type = (self.data.get("type") or "") if self.is_bound else ""
         known = {value for _, group in types for value, _ in group}

@@ -138,6 +138,55 @@ def write(entries: dict[str, Any], seconds: int | None = None) -> None:
         pass  # a busy database: the results are computed again next time, never wrong
 
 
+def read(keys: list[str]) -> dict[str, Any]:
+    """The shared cache's unexpired values of ``keys`` (those it holds), in one read.
+
+    With the database cache, one plain statement: Django's ``get_many`` also builds a date field and checks
+    every character of every key for memcached (about a third of its time for a page's keys, which are
+    ours: ``vrp:figure:`` and a hex digest). It reads the rows ``set`` writes, as ``get`` would; expired rows
+    are left to the cache's own culling."""
+    if not keys:
+        return {}
+    shared = caches["shared"]
+    model = getattr(shared, "cache_model_class", None)
+    try:
+        if model is None or connections[router.db_for_read(model)].vendor not in ("sqlite", "postgresql"):
+            return shared.get_many(keys)
+        return _read_rows(shared, model, keys)
+    except DatabaseError:
+        return {}  # a busy database: computed again, never wrong
+
+
+_EXPIRES = {}
+
+
+def _read_rows(shared: Any, model: Any, keys: list[str]) -> dict[str, Any]:
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    name = connection.ops.quote_name
+    made = {shared.make_key(key): key for key in keys}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {name('cache_key')}, {name('value')}, {name('expires')} "  # noqa: S608
+                       f"FROM {name(shared._table)} WHERE {name('cache_key')} IN ({', '.join(['%s'] * len(made))})",
+                       list(made))
+        rows = cursor.fetchall()
+    if alias not in _EXPIRES:  # how the database gives a date and time back (Django's get_many does the same)
+        from django.db import models
+
+        expression = models.Expression(output_field=models.DateTimeField())
+        _EXPIRES[alias] = (expression, connection.ops.get_db_converters(expression)
+                           + expression.get_db_converters(connection))
+    expression, converters = _EXPIRES[alias]
+    now = timezone.now()
+    found = {}
+    for key, value, expires in rows:
+        for converter in converters:
+            expires = converter(expires, expression, connection)
+        if expires >= now:
+            found[made[key]] = pickle.loads(base64.b64decode(connection.ops.process_clob(value).encode()))  # noqa: S301
+    return found
+
+
 def _write_rows(shared: Any, model: Any, entries: dict[str, Any], seconds: int) -> None:
     """The database cache's ``set_many``, in one statement: Django's counts the table (to cull it) and asks
     for the key before each row it writes, three statements a result, and the count grows with the table.
@@ -202,7 +251,7 @@ def prefetch(kind: str, parts: list[tuple], scope: str = "") -> None:
         blob = _kept_get(key)
         if blob is not None:
             state["memo"][keys.pop(key)] = blob
-    found = caches["shared"].get_many(list(keys))
+    found = read(list(keys))
     for key, value in found.items():
         blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         _keep(key, blob)
@@ -244,7 +293,7 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "
     blob = _kept_get(key) if key is not None else None
     if blob is None:
         asked = key is not None and in_shared_cache and (state is None or key not in state["absent"])
-        value = caches["shared"].get(key, _MISSING) if asked else _MISSING
+        value = read([key]).get(key, _MISSING) if asked else _MISSING
         if value is _MISSING:
             value = compute()
             if key is not None and in_shared_cache:

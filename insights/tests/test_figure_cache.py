@@ -272,3 +272,24 @@ def test_results_kept_out_of_the_shared_cache_stay_in_the_request_and_the_proces
         assert figure_cache.remember("test local", ("b",), lambda: computed.append(1) or [len(computed)],
                                      in_shared_cache=False) == [1]  # from this process
     assert caches["shared"].get(key) is None and computed == [1]
+
+
+def test_the_shared_cache_is_read_as_django_reads_it_leaving_out_what_has_expired(demo: dict,
+                                                                                 cache_on: None) -> None:
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.utils import timezone
+
+    shared = caches["shared"]
+    shared.set_many({"vrp:test:kept": [{"count": 3}], "vrp:test:old": {"x": 1}}, 300)
+    figure_cache.write({"vrp:test:ours": ("E01000001", 2)})
+    wanted = ["vrp:test:kept", "vrp:test:old", "vrp:test:ours", "vrp:test:absent"]
+    assert figure_cache.read(wanted) == shared.get_many(wanted) == {
+        "vrp:test:kept": [{"count": 3}], "vrp:test:old": {"x": 1}, "vrp:test:ours": ("E01000001", 2)}
+    past = connection.ops.adapt_datetimefield_value((timezone.now() - timedelta(seconds=5)).replace(microsecond=0))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE vrp_shared_cache SET expires = %s WHERE cache_key = %s",
+                       [past, shared.make_key("vrp:test:old")])
+    assert figure_cache.read(wanted) == shared.get_many(wanted) == {
+        "vrp:test:kept": [{"count": 3}], "vrp:test:ours": ("E01000001", 2)}

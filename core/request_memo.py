@@ -6,7 +6,7 @@ each is one database query, and together they cost more than the figures. During
 change what it reads) it computes every time, so nothing can go stale.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -38,9 +38,10 @@ def current() -> dict | None:
     return _request.get()
 
 
-def memo(name: str, compute: Callable[[], Any]) -> Any:
-    """``compute()``, once per reading request under ``name``; every time outside one. The value is shared
-    within the request: callers must not change it."""
+def memo(name: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()``, once per reading request under ``name`` (a string, or a tuple naming a query: cheaper to
+    hash than its ``repr``); every time outside one. The value is shared within the request: callers must not
+    change it."""
     state = _request.get()
     if state is None:
         return compute()

@@ -1,4 +1,5 @@
-"""``{% path "insights:map" "lad" %}``: a named view's address, reversed once per process.
+"""``{% path "insights:map" "lad" %}``: a named view's address, reversed once per process; and
+``{% asset "css/vrp.css" %}``: a static file's address (``{% static %}``), looked up once per process.
 
 Django's ``{% url %}`` reverses on every render, about 0.1 ms each; the overview names a dozen fixed addresses
 on every page. An address that depends only on the view's name, its fixed arguments and the prefix the site is
@@ -9,6 +10,7 @@ comes from the data (a story's slug): those would fill the cache with one entry 
 from functools import lru_cache
 
 from django import template
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 
 from core.caches import register_cache
@@ -31,3 +33,16 @@ def fixed_path(name: str, *args: str) -> str:
 @lru_cache(maxsize=1024)
 def _reversed(name: str, args: tuple[str, ...], prefix: str) -> str:
     return reverse(name, args=list(args))
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """``{% static path %}``, kept per process: the static files' manifest (their hashed names) does not change
+    while a process runs, and every page names eight of them."""
+    return _static(path)
+
+
+@register_cache
+@lru_cache(maxsize=512)
+def _static(path: str) -> str:
+    return static(path)

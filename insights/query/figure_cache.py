@@ -236,8 +236,18 @@ def _state() -> tuple:
 def cache_key(kind: str, parts: tuple, scope: str = "") -> str:
     """The shared-cache key of a result: its kind, its parts (the query), the viewer's scope and the state of
     the data."""
-    text = repr((kind, scope, parts, _state()))
+    text = repr((kind, scope, parts)) + _state_text()
     return "vrp:figure:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _state_text() -> str:
+    # The state's text, once per request (a page makes about twenty keys).
+    state = _request()
+    if state is None:
+        return repr(data_state())
+    if "state_text" not in state:
+        state["state_text"] = repr(_state())
+    return state["state_text"]
 
 
 def prefetch(kind: str, parts: list[tuple], scope: str = "") -> None:

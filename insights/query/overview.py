@@ -60,7 +60,7 @@ def _counts(access: FigureAccess, query: FigureQuery, by: list[str]) -> list[dic
     if set(by) <= set(CELL_KEYS) and access.full(query):
         # The headline's police measures ask for the same counts by type three times: summed once a request
         # (the rows are read, never changed, by every caller here).
-        return request_memo.memo(f"cell counts {query!r} {by!r}", lambda: cell_counts(query, by))
+        return request_memo.memo(("cell counts", query, tuple(by)), lambda: cell_counts(query, by))
     return access.counts(query, by)
 
 
@@ -140,7 +140,7 @@ def _incomplete(query: FigureQuery, access: FigureAccess) -> dict[str, str]:
     whole = replace(query, month_from=held[0], month_to=held[-1], types=())
     # Police data are open (every viewer counts them in full), and the answer ignores the period and type:
     # asked by every headline measure, the trend and seasonality, it is worked out once per request.
-    return dict(request_memo.memo(f"incomplete {whole!r}", lambda: _incomplete_in(whole, access, flagged, held)))
+    return dict(request_memo.memo(("incomplete", whole), lambda: _incomplete_in(whole, access, flagged, held)))
 
 
 def _incomplete_in(whole: FigureQuery, access: FigureAccess, flagged: dict[str, str],

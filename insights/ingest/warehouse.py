@@ -192,6 +192,13 @@ def record_rejected_batch(source: str, fmt: str, outcomes: list[FileOutcome], ac
 def current_files(source: str) -> list[str]:
     """Absolute paths of the source's current partitions (what every query reads), in order of month and
     provider."""
+    from core.request_memo import memo
+
+    # Asked by every query of a page (twice a query): worked out once per reading request.
+    return list(memo(("current files", source), lambda: _current_files(source)))
+
+
+def _current_files(source: str) -> list[str]:
     root = str(warehouse_dir())  # joined as text: a Path per partition cost more than the query itself
     return [f"{root}/{path}" for kind, path in current_partitions() if kind == source]
 

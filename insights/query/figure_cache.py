@@ -40,54 +40,65 @@ from core.caches import register_cache
 
 _MISSING = object()
 
+class _Kept:
+    """Values kept by this process under their keys, up to ``budget`` bytes of their pickles (least recently
+    used out first; a value over an eighth of the budget is not kept, so one huge result cannot push out
+    everything else)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.values: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: str | None) -> Any:
+        found = self.values.get(key) if key is not None else None
+        if found is None:
+            return None
+        self.values.move_to_end(key)
+        return found[0]
+
+    def put(self, key: str, value: Any, size: int) -> None:
+        if size > self.budget // 8:
+            return
+        old = self.values.pop(key, None)
+        self.size += size - (old[1] if old is not None else 0)
+        self.values[key] = (value, size)
+        while self.size > self.budget:
+            _, (_, dropped) = self.values.popitem(last=False)
+            self.size -= dropped
+
+    def clear(self) -> None:
+        self.values.clear()
+        self.size = 0
+
+
 #: Bytes of pickled results each process keeps in front of the shared cache (least recently used out first).
 PROCESS_BYTES = 64 * 1024 * 1024
-_kept: OrderedDict[str, bytes] = OrderedDict()
-_kept_bytes = [0]
+_kept = _Kept(PROCESS_BYTES)
 #: Pickled bytes of the results kept as objects too: those read with ``shared=True`` (their callers promise
 #: not to change them), so that the region's counts by every area, the populations and an area's cells are not
 #: unpickled again on every request (unpickling the counts by every area cost more than summing them).
 OBJECT_BYTES = 16 * 1024 * 1024
-_kept_objects: OrderedDict[str, tuple[Any, bytes]] = OrderedDict()
-_kept_object_bytes = [0]
+_kept_objects = _Kept(OBJECT_BYTES)
 
 
 @register_cache
 def forget_kept() -> None:
     """Empty this process's results (tests; a benchmark's cold start)."""
     _kept.clear()
-    _kept_bytes[0] = 0
     _kept_objects.clear()
-    _kept_object_bytes[0] = 0
-
-
-def _keep_object(key: str, value: Any, blob: bytes) -> None:
-    if len(blob) > OBJECT_BYTES // 8:
-        return
-    old = _kept_objects.pop(key, None)
-    _kept_object_bytes[0] += len(blob) - (len(old[1]) if old is not None else 0)
-    _kept_objects[key] = (value, blob)
-    while _kept_object_bytes[0] > OBJECT_BYTES:
-        _, (_, dropped) = _kept_objects.popitem(last=False)
-        _kept_object_bytes[0] -= len(dropped)
-
-
-def _kept_get(key: str) -> bytes | None:
-    blob = _kept.get(key)
-    if blob is not None:
-        _kept.move_to_end(key)
-    return blob
 
 
 def _keep(key: str, blob: bytes) -> None:
-    if len(blob) > PROCESS_BYTES // 8:
-        return  # one huge result would push out everything else
-    old = _kept.pop(key, None)
-    _kept_bytes[0] += len(blob) - (len(old) if old is not None else 0)
-    _kept[key] = blob
-    while _kept_bytes[0] > PROCESS_BYTES:
-        _, dropped = _kept.popitem(last=False)
-        _kept_bytes[0] -= len(dropped)
+    _kept.put(key, blob, len(blob))
+
+
+def _keep_object(key: str, value: Any, blob: bytes) -> None:
+    _kept_objects.put(key, (value, blob), len(blob))
+
+
+def _kept_get(key: str | None) -> bytes | None:
+    return _kept.get(key)
 
 
 def _request() -> dict | None:
@@ -293,14 +304,14 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "
             return objects[local]
         return pickle.loads(memo[local])  # noqa: S301 - bytes this request made itself
     key = cache_key(kind, parts, scope) if enabled() else None
-    if shared and key is not None and key in _kept_objects:
-        _kept_objects.move_to_end(key)
-        value, blob = _kept_objects[key]
+    kept_object = _kept_objects.get(key) if shared else None
+    if kept_object is not None:
+        value, blob = kept_object
         if memo is not None:
             memo[local] = blob
             state.setdefault("objects", {})[local] = value
         return value
-    blob = _kept_get(key) if key is not None else None
+    blob = _kept_get(key)
     if blob is None:
         asked = key is not None and in_shared_cache and (state is None or key not in state["absent"])
         value = read([key]).get(key, _MISSING) if asked else _MISSING

@@ -13,24 +13,37 @@ from insights.hotspots import g_local_star, queen_weights
 from insights.query.areas import area_tables
 from insights.query.figures import FigureQuery, counts
 
-#: ``lsoas_in``'s answers per geography table (held here, so its id names it while it is kept).
-_LSOAS: dict[int, tuple[object, dict]] = {}
+#: What this module keeps per geography table, held here with the table (so its id names it while it is
+#: kept): each area's LSOAs, each area's LSOAs that can be mapped with their contiguity, and map outlines.
+_KEPT: dict[int, tuple[object, dict]] = {}
+#: At most this many results of each kind per geography table (an area's contiguity is at most the region's:
+#: a sparse matrix of a few thousand LSOAs).
+_KEPT_PER_KIND = 512
+
+
+def _kept(kind: str, key: object, compute):
+    """``compute()``, kept while the geography table stays the same (a new import replaces the table). Areas'
+    LSOAs, boundaries and contiguity depend on the geography alone, not on the period or types asked, yet a
+    hot spot map with a new period used to read the boundaries again and rebuild the weights."""
+    _, lsoa21 = area_tables()
+    table, found = _KEPT.get(id(lsoa21), (None, None))
+    if table is not lsoa21:
+        _KEPT.clear()
+        found = {}
+        _KEPT[id(lsoa21)] = (lsoa21, found)
+    results = found.setdefault(kind, {})
+    if key not in results:
+        if len(results) >= _KEPT_PER_KIND:
+            results.clear()
+        results[key] = compute()
+    return results[key]
 
 
 def lsoas_in(area: str | None) -> list[str]:
     """The 2021 LSOAs of an area (any level), or of the configured region's local authorities. Kept per
     geography table and area (the overview asks for an area's LSOAs twice a page)."""
-    _, lsoa21 = area_tables()
     lads = tuple(current_region().lad_codes) if area is None else ()
-    table, found = _LSOAS.get(id(lsoa21), (None, None))
-    if table is not lsoa21:
-        if len(_LSOAS) >= 2:
-            _LSOAS.clear()
-        found = {}
-        _LSOAS[id(lsoa21)] = (lsoa21, found)
-    if (area, lads) not in found:
-        found[(area, lads)] = tuple(_lsoas_in(lsoa21, area, lads))
-    return list(found[(area, lads)])
+    return list(_kept("lsoas", (area, lads), lambda: tuple(_lsoas_in(area_tables()[1], area, lads))))
 
 
 def _lsoas_in(lsoa21, area: str | None, lads: tuple[str, ...]) -> list[str]:
@@ -55,7 +68,6 @@ def gistar_hotspots(query: FigureQuery, alpha: float = 0.05, weights: str = "non
     crime counted by its type's loaded harm weight (``insights.query.harm``). LSOAs with no boundary or
     no population are left out (they cannot be placed or given a rate).
     """
-    codes = lsoas_in(query.area)
     counted = {r["lsoa"]: r for r in counts(replace(query, area=None), ["lsoa"])}
     harm = None
     if weights != "none":
@@ -65,17 +77,7 @@ def gistar_hotspots(query: FigureQuery, alpha: float = 0.05, weights: str = "non
             raise InputRejected([Problem("query", "harm weights apply to police recorded crime only",
                                          column="weights")])
         harm = weighted_counts(counts(replace(query, area=None), ["lsoa", "crime_type"]), harm_weights(weights))
-    _, lsoa21 = area_tables()
-    population = dict(zip(lsoa21.column("lsoa21_code").to_pylist(), lsoa21.column("population").to_pylist(),
-                          strict=True))
-    geometry = {code: bytes(wkb) for code, wkb in
-                Boundary.objects.filter(area_code__in=codes).values_list("area_code", "geometry_wkb")} \
-        if len(codes) < 900 else {code: bytes(wkb) for code, wkb in Boundary.objects.filter(level="lsoa")
-                                  .values_list("area_code", "geometry_wkb") if code in set(codes)}
-    usable = [c for c in codes if c in geometry and population.get(c)]
-    if len(usable) < 3:
-        raise InputRejected([Problem("query", f"only {len(usable)} LSOAs of this area have boundaries and "
-                                              "population; load them with `vrp geography`", column="area")])
+    usable, contiguity = _mappable(query.area)
     if not any(counted.get(c, {}).get("count", 0) for c in usable):
         where = f"area {query.area}" if query.area else f"the region ({current_region().name})"
         period = f"{query.month_from or 'the first month'} to {query.month_to or 'the last month'}"
@@ -84,12 +86,47 @@ def gistar_hotspots(query: FigureQuery, alpha: float = 0.05, weights: str = "non
                                               "region's data, or see `vrp region show` for the months held)",
                                      column="area")])
     measure = harm if harm is not None else {c: r["count"] for c, r in counted.items()}
-    values = np.array([measure.get(c, 0) * 1000.0 / population[c] for c in usable])
-    result = g_local_star(values, queen_weights(shapely.from_wkb([geometry[c] for c in usable])), alpha)
+    residents = _residents()
+    values = np.array([measure.get(c, 0) * 1000.0 / residents[c] for c in usable])
+    result = g_local_star(values, contiguity, alpha)
     return [{"lsoa": code, "count": counted.get(code, {}).get("count", 0), "value": round(float(v), 3),
              "z": round(float(z), 4), "p": float(p), "p_fdr": float(q), "class": cls}
             for code, v, z, p, q, cls in zip(usable, values, result.z, result.p, result.p_fdr, result.classes,
                                              strict=True)]
+
+
+def _mappable(area: str | None) -> tuple[list[str], object]:
+    """The area's LSOAs that have a boundary and residents (Gi* can place them and give them a rate), and their
+    queen contiguity; refused, naming the fix, when fewer than three. Kept per geography table and area."""
+    usable, contiguity = _kept("mappable", (area, tuple(current_region().lad_codes) if area is None else ()),
+                               lambda: _mappable_now(lsoas_in(area)))
+    if len(usable) < 3:
+        raise InputRejected([Problem("query", f"only {len(usable)} LSOAs of this area have boundaries and "
+                                              "population; load them with `vrp geography`", column="area")])
+    return list(usable), contiguity
+
+
+def _mappable_now(codes: list[str]) -> tuple[tuple[str, ...], object]:
+    wanted = set(codes)
+    geometry = {code: bytes(wkb) for code, wkb in
+                Boundary.objects.filter(area_code__in=codes).values_list("area_code", "geometry_wkb")} \
+        if len(codes) < 900 else {code: bytes(wkb) for code, wkb in Boundary.objects.filter(level="lsoa")
+                                  .values_list("area_code", "geometry_wkb") if code in wanted}
+    population = _residents()
+    usable = tuple(c for c in codes if c in geometry and population.get(c))
+    if len(usable) < 3:
+        return usable, None
+    return usable, queen_weights(shapely.from_wkb([geometry[c] for c in usable]))
+
+
+def _residents() -> dict[str, float]:
+    """Each 2021 LSOA's residents (all ages)."""
+    def compute() -> dict[str, float]:
+        _, lsoa21 = area_tables()
+        return dict(zip(lsoa21.column("lsoa21_code").to_pylist(), lsoa21.column("population").to_pylist(),
+                        strict=True))
+
+    return _kept("residents", None, compute)
 
 
 def with_geometry(rows: list[dict]) -> list[dict]:

@@ -123,6 +123,7 @@ def story_overlays(request: HttpRequest, story: str) -> HttpResponse:
 
 
 @allow(EVERYONE)
+@public_page
 def chapter_data(request: HttpRequest, story: str, number: int, fmt: str) -> HttpResponse:
     """One chapter's figures as the visitor may see them (from the same endpoint as its map)."""
     found = _readable(request, story)
@@ -138,6 +139,7 @@ def chapter_data(request: HttpRequest, story: str, number: int, fmt: str) -> Htt
 
 
 @allow(EVERYONE)
+@public_page
 def story_export(request: HttpRequest, story: str) -> HttpResponse:
     """The story as one self-contained HTML file (see ``export``)."""
     from core.security import policy_with_style_hash

@@ -169,3 +169,20 @@ def test_the_overlays_are_the_chapters_areas_and_routes(client, demo) -> None:
              and 3 in f["properties"]["chapters"]}
     assert drawn == {r.name for r in routes_chapter.routes.all()}
     assert {f["properties"]["code"] for f in features if f["properties"]["kind"] == "outline"} >= {demo["lad"]}
+
+
+def test_a_public_storys_chapter_figures_and_file_are_cached_for_anonymous_readers_only(client, demo,
+                                                                                         settings) -> None:
+    """Both draw the chapters' maps (the export draws every map again): an anonymous reader's second request is
+    served from the page cache, as the story page is; a partner's never is (it may see more)."""
+    settings.VRP_PUBLIC_CACHE_SECONDS = 300
+    public, partner = demo["public"], user(Role.PARTNER, None, "cached-story-partner")
+    for url in (f"/places/stories/{public.slug}/chapters/1.csv", f"/places/stories/{public.slug}/export.html"):
+        first = client.get(url)
+        again = client.get(url)
+        assert first.status_code == 200 and first.get("X-VRP-Cache") is None
+        assert again.get("X-VRP-Cache") == "hit" and again.content == first.content
+        assert again["Content-Disposition"] == first["Content-Disposition"]
+        client.force_login(partner)
+        assert client.get(url).get("X-VRP-Cache") is None and client.get(url).get("X-VRP-Cache") is None
+        client.logout()

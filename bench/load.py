@@ -13,6 +13,9 @@ latency and errors for each, and its throughput as a ratio to the cached pages m
   one failed sign-in a second is posted throughout (issue 15 item 11: both used to defeat the cache);
 - **random filters**: the uncached overview: ``/insights/`` with a random area (local authority or LSOA),
   crime type and year (the issue's target is for this page alone, so it has the machine to itself);
+- **random periods**: the same page with any area of the region (local authority, ward, MSOA or LSOA), any
+  type and any span of the months held (a hostile visitor's choice: whole years are what ``vrp warm`` was
+  first built for);
 - **open referral**: Open Referral ``/openreferral/services`` with random words, activity, age, day and page
   (measured with the overview in one scenario until 2026-12-02: their sum was about twice either's rate);
 - **signed-in**: partners (each user with its own session, signed in before the run) on their own local
@@ -45,7 +48,7 @@ PAGES = {
     "service directory": "/places/directory/",
 }
 PASSWORD = "load-test-password-1"  # noqa: S105 - throwaway accounts in a scratch database
-SCENARIOS = ("cached", "cache-busting", "random-filters", "open-referral", "signed-in")
+SCENARIOS = ("cached", "cache-busting", "random-filters", "random-periods", "open-referral", "signed-in")
 
 LOCUSTFILE = textwrap.dedent('''
     import json
@@ -92,6 +95,13 @@ LOCUSTFILE = textwrap.dedent('''
                 kind = random.choice(WORLD["types"] + [""])
                 fetch(self.client, f"/insights/?area={area}&type={kind}&from={year}-01&to={year}-12",
                       "overview, random area/type/year")
+            elif SCENARIO == "random-periods":
+                months = WORLD["months"]
+                start, end = sorted(random.sample(range(len(months)), 2))
+                area = random.choice(WORLD["every_area"])
+                kind = random.choice(WORLD["types"] + [""])
+                fetch(self.client, f"/insights/?area={area}&type={kind}&from={months[start]}&to={months[end]}",
+                      "overview, any area/type/months")
             elif SCENARIO == "open-referral":
                 query = {"search": random.choice(["", "football", "youth", "club", "boxing", "music"]),
                          "taxonomy_term_id": random.choice(WORLD["terms"] + [""]),
@@ -155,8 +165,11 @@ WORLD_SCRIPT = textwrap.dedent('''
     first, last = int(query.month_from[:4]), int(query.month_to[:4])
     from insights.query.figures import FigureQuery, counts
     types = sorted({r["crime_type"] for r in counts(FigureQuery(), ["crime_type"])})[:12]
+    from insights.query.access import loaded_months
+    from insights.query.warm import region_areas
     print(json.dumps({"partners": partners, "areas": lads + lsoas, "years": list(range(first, last + 1)),
-                      "types": types, "terms": list(TaxonomyTerm.objects.values_list("code", flat=True))}))
+                      "types": types, "terms": list(TaxonomyTerm.objects.values_list("code", flat=True)),
+                      "every_area": region_areas(), "months": loaded_months("police")}))
 ''')
 
 

@@ -359,13 +359,34 @@ def _by_one_area_level(query: FigureQuery, by: list[str]) -> list[dict]:
 def every_area(query: FigureQuery) -> list[tuple]:
     """The query's records (its area ignored) counted by LSOA, MSOA, ward and local authority: one row per
     2021 LSOA (its parents follow from it) and one for records with none, as tuples ``(lsoa, msoa, ward, lad,
-    count)``. Kept in the shared cache per period and type (a few thousand rows for a region)."""
+    count)``, in the warehouse's order. Kept per period and type in the process (a few thousand rows for a
+    region)."""
+    from insights.query.area_months import counts_by_every_area  # it sums this module's table
+
     whole = replace(query, area=None)
-
-    def compute() -> list[tuple]:
+    if not figure_cache.enabled():  # nothing is kept: the table by area and month would be built every time
         return [tuple(r[k] for k in (*AREA_KEYS, "count")) for r in _counts(whole, list(AREA_KEYS))]
+    # Summed from the source's counts by area, month and type (kept) in a few milliseconds: kept for the
+    # request and the process, not written to the shared cache for each of the periods a visitor may choose.
+    return figure_cache.remember("every area", (whole,), lambda: counts_by_every_area(whole), shared=True,
+                                 in_shared_cache=False)
 
-    return figure_cache.remember("every area", (whole,), compute, shared=True, lasting=True)
+
+def counts_by_area_month_type(query: FigureQuery) -> list[tuple]:
+    """The query's records counted by LSOA, MSOA, ward, local authority, month ("YYYY-MM") and type, as tuples
+    ``(lsoa, msoa, ward, lad, month, crime_type, count)`` in no particular order: the table
+    ``insights.query.area_months`` sums any period and types of (call it with no period or types)."""
+    keys = (*AREA_KEYS, "month", "crime_type")
+    con, has_data = _connection(query)
+    try:
+        if not has_data:
+            return []
+        where, params = _where(query)
+        return con.execute(f"SELECT {', '.join(f'{_key_sql(k, query.source)} AS {k}' for k in keys)}, "
+                           f"coalesce(sum(e.events), 0)::BIGINT AS count FROM {_cube(query, list(keys))} "
+                           f"WHERE {where} GROUP BY ALL", params).fetchall()
+    finally:
+        con.close()
 
 
 def _population_by_area(level: str) -> dict[str, tuple[float | None, float | None]]:

@@ -1,13 +1,13 @@
 """Warm the figure cache after the data change, before visitors ask.
 
 Every area figure of the overview (an area's LSOAs and local authorities, the ranks by rate, the priority places)
-is summed from the region's counts by every area level for the page's period and type
-(``figures.every_area``): one warehouse query of the whole region, about 20 ms, for the period and again for the
-year before. The first visitors of each period and type would pay for them; ``warm_figures`` computes them for
-every whole calendar and financial year the data touch, the default latest 12 months and the years before them,
-for all types and each type, and keeps them in the shared cache (``remember(..., lasting=True)``: their keys
-name the state of the data, so they are kept until it changes). ``vrp worker`` runs it whenever the data have
-changed; ``vrp warm`` runs it by hand.
+is summed from the counts by every area level for the page's period and types (``figures.every_area``), and
+those from one table per source and region: its records counted by area, month and type over every month held
+(``insights.query.area_months``; one warehouse query, about a second for the West Midlands' police data).
+``warm_figures`` computes that table for each source, for the region's records (a page without an area) and
+for every record (a page with an area asks for its area's records, whatever the region), and keeps it in the
+shared cache (``remember(..., lasting=True)``: its key names the state of the data, so it is kept until that
+changes). ``vrp worker`` runs it whenever the data have changed; ``vrp warm`` runs it by hand.
 
 ``warm_areas`` then works out what each area's profile asks for besides: the area's counts by month and type
 (``figures.cells``, one warehouse query an area), its neighbours (a boundary test) and what the priority index
@@ -26,61 +26,35 @@ from core import request_memo
 from core.region import current_region
 from insights.hotspots.query import lsoas_in
 from insights.query import figure_cache, figures
-from insights.query.access import loaded_months
+from insights.query.area_months import area_months, region_shape
 from insights.query.areas import PARENT_LEVELS, area_tables
 from insights.query.catalogue import default_query
 from insights.query.figures import FigureQuery
 from insights.query.neighbours import kept_neighbours_of
-from insights.query.overview import previous_year
 from insights.query.priority import residents
 
 #: The sources whose figures the overview shows.
 SOURCES = ("police", "ed")
 
 
-def periods(months: list[str]) -> list[tuple[str, str]]:
-    """The periods the overview's pages are asked for over ``months`` (YYYY-MM, the months held): every
-    calendar year and financial year (April to March) any of them falls in, and the year before each (the
-    headline and the priority index compare with it)."""
-    found: set[tuple[str, str]] = set()
-    for month in months:
-        year, number = int(month[:4]), int(month[5:])
-        for back in (0, 1):
-            found.add((f"{year - back}-01", f"{year - back}-12"))
-            start = (year if number >= 4 else year - 1) - back
-            found.add((f"{start}-04", f"{start + 1}-03"))
-    return sorted(found)
-
-
-def queries(source: str) -> list[FigureQuery]:
-    """The whole-region queries whose counts by every area the pages of ``source`` sum: for each period and
-    type (all types, and each type held), the region's own (a page without an area) and the warehouse's as a
-    whole (a page with an area asks for its area's records, whatever the region)."""
+def region_shapes(source: str) -> list[FigureQuery]:
+    """The queries whose counts by area, month and type the pages of ``source`` sum (``area_months``): the
+    region's records and every record; none when the source holds no data."""
     default = default_query(source)
     if not default.month_from:
         return []
-    held = figures.counts(replace(default, month_from=None, month_to=None), ["crime_type"])
-    kinds = [(), *((r["crime_type"],) for r in held if r["crime_type"])]
-    before = previous_year(default)
-    spans = [*periods(loaded_months(source)), (default.month_from, default.month_to),
-             (before.month_from, before.month_to)]
-    found = []
-    for month_from, month_to in sorted(set(spans)):
-        for types in kinds:
-            region = replace(default, month_from=month_from, month_to=month_to, types=types)
-            found += [region, replace(region, lad_codes=(), no_location=False)]
-    return found
+    return [region_shape(default), region_shape(replace(default, lad_codes=(), no_location=False))]
 
 
 def warm_figures(sources: tuple[str, ...] = SOURCES) -> int:
-    """Compute and keep the region's counts by every area for every query of ``queries``; returns how many
-    were computed (0 when the figure cache is switched off: nothing could be kept)."""
+    """Compute and keep the counts by area, month and type of every query of ``region_shapes``; returns how many
+    (0 when the figure cache is switched off: nothing could be kept)."""
     if not figure_cache.enabled():
         return 0
     computed = 0
     for source in sources:
-        for query in queries(source):
-            figures.every_area(query)
+        for shape in region_shapes(source):
+            area_months(shape)
             computed += 1
     return computed
 

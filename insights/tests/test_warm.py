@@ -1,4 +1,4 @@
-"""Warming the figure cache: after ``warm_figures``, an area's overview for any whole year and type asks the
+"""Warming the figure cache: after ``warm_figures``, an area's overview for any period and type asks the
 warehouse for no region-wide counts; the worker warms once per change to the data; nothing is done with the
 cache switched off."""
 
@@ -10,7 +10,7 @@ from django.test import Client
 
 from core.caches import clear_caches
 from core.public_cache import bump_data_version
-from insights.query import figures, warm
+from insights.query import area_months, figures, warm
 from insights.query.figures import AREA_KEYS
 
 pytestmark = pytest.mark.django_db
@@ -29,12 +29,6 @@ def cache_on(settings) -> None:
     clear_caches()
 
 
-def test_periods_are_the_whole_years_the_months_fall_in_and_the_years_before() -> None:
-    assert warm.periods(["2024-02", "2024-04"]) == [
-        ("2022-04", "2023-03"), ("2023-01", "2023-12"), ("2023-04", "2024-03"), ("2024-01", "2024-12"),
-        ("2024-04", "2025-03")]
-
-
 def test_after_warming_an_areas_overview_asks_the_warehouse_for_no_region_wide_counts(demo: dict, cache_on: None,
                                                                                        monkeypatch) -> None:
     assert warm.warm_figures() > 0
@@ -47,10 +41,14 @@ def test_after_warming_an_areas_overview_asks_the_warehouse_for_no_region_wide_c
         return counts(query, by)
 
     monkeypatch.setattr(figures, "_counts", counting)
+    monkeypatch.setattr(area_months, "counts_by_area_month_type", lambda query: asked.append("by area and month"))
+    # Whole years and any months (a visitor may choose any), with and without an area and a type.
     for url in ("/insights/?area=E08900003&type=Robbery&from=2024-01&to=2024-12",
-                "/insights/?type=Drugs&from=2023-04&to=2024-03", "/insights/?from=2024-01&to=2024-12"):
+                "/insights/?area=E08900003&type=Drugs&from=2023-07&to=2024-02",
+                "/insights/?type=Drugs&from=2023-04&to=2024-03", "/insights/?from=2024-02&to=2024-05",
+                "/insights/?source=ed&from=2023-03&to=2024-10"):
         assert Client().get(url).status_code == 200
-    assert asked and list(AREA_KEYS) not in asked  # other figures were computed; none of these
+    assert asked and list(AREA_KEYS) not in asked and "by area and month" not in asked
 
 
 def test_the_worker_warms_once_per_change_to_the_data(demo: dict, cache_on: None, monkeypatch) -> None:

@@ -325,9 +325,7 @@ def provision_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse
     level = request.GET.get("level", "ward")
     if level not in ("ward", "lsoa"):
         return error_response(request, [("level", "Choose ward or lsoa for the level.")], 400, fmt)
-    rows = provision.provision_vs_need(activity) if default_query().month_from else []
-    if level == "ward":
-        rows = provision.by_ward(rows)
+    rows = provision.provision_table(activity, level) if default_query().month_from else []
     if fmt:
         return table_response(rows, list(rows[0]) if rows else [level], fmt, f"provision-vs-need-{level}")
     from places.models import TaxonomyTerm

@@ -43,11 +43,12 @@ def lsoas_in(area: str | None) -> list[str]:
     """The 2021 LSOAs of an area (any level), or of the configured region's local authorities. Kept per
     geography table and area (the overview asks for an area's LSOAs twice a page)."""
     lads = tuple(current_region().lad_codes) if area is None else ()
-    return list(_kept("lsoas", (area, lads), lambda: tuple(_lsoas_in(area_tables()[1], area, lads))))
+    return list(_kept("lsoas", (area, lads), lambda: tuple(_lsoas_in(area, lads))))
 
 
-def _lsoas_in(lsoa21, area: str | None, lads: tuple[str, ...]) -> list[str]:
-    table = lsoa21.to_pydict()
+def _lsoas_in(area: str | None, lads: tuple[str, ...]) -> list[str]:
+    # The table's columns as lists, once per geography (each new area would otherwise convert them all).
+    table = _kept("columns", None, lambda: area_tables()[1].to_pydict())
     if area is None:
         wanted = set(lads)
         return sorted(c for c, lad in zip(table["lsoa21_code"], table["lad_code"], strict=True) if lad in wanted)

@@ -93,7 +93,8 @@ def counts_by_every_area(query: FigureQuery) -> list[tuple]:
         first = bisect_left(kept.months, parse_month(query.month_from).strftime("%Y-%m")) if query.month_from else 0
         last = (bisect_right(kept.months, parse_month(query.month_to).strftime("%Y-%m")) if query.month_to
                 else len(kept.months))
-        cells = slice(*np.searchsorted(kept.month_index, [first, last]))
+        # Bounds of the array's own type: other types would have numpy convert the whole array first.
+        cells = slice(*np.searchsorted(kept.month_index, np.array([first, last], dtype=kept.month_index.dtype)))
     areas, events = kept.area_index[cells], kept.events[cells]
     if query.types:
         asked = np.zeros(len(kept.types), dtype=bool)
@@ -102,4 +103,7 @@ def counts_by_every_area(query: FigureQuery) -> list[tuple]:
         areas, events = areas[chosen], events[chosen]
     present = np.bincount(areas, minlength=len(kept.areas))
     totals = np.bincount(areas, weights=events, minlength=len(kept.areas))
-    return [(*kept.areas[i], int(totals[i])) for i in np.flatnonzero(present)]
+    found = np.flatnonzero(present)
+    # Plain ints (tolist) rather than numpy scalars: a page builds a few thousand of these rows.
+    return [(*kept.areas[i], total) for i, total in zip(found.tolist(), totals[found].astype(np.int64).tolist(),
+                                                          strict=True)]

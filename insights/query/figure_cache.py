@@ -314,6 +314,7 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "
             state.setdefault("objects", {})[local] = value
         return value
     blob = _kept_get(key)
+    blob_was_kept, to_write = blob is not None, False
     if blob is None:
         asked = key is not None and in_shared_cache and (state is None or key not in state["absent"])
         value = read([key]).get(key, _MISSING) if asked else _MISSING
@@ -322,6 +323,7 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "
             if key is not None and in_shared_cache:
                 if state is not None:
                     state["lasting" if lasting else "pending"][key] = value
+                    to_write = True
                 else:
                     write({key: value}, LASTING_SECONDS if lasting else None)
         if key is None and memo is None:
@@ -338,8 +340,12 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any], scope: str = "
         if shared:
             _keep_object(key, value, blob)
         return value
+    if blob_was_kept or (to_write and not shared):
+        # The caller's own copy: the kept bytes, or a value the end of the request will write (a caller that
+        # changed it would change what is written). A value just computed or read and not to be written is
+        # the caller's already (the request's memo and the process keep its bytes).
+        value = pickle.loads(blob)  # noqa: S301 - bytes this process made itself
     memo[local] = blob
-    value = pickle.loads(blob)  # noqa: S301 - bytes this process made itself
     if shared:
         state.setdefault("objects", {})[local] = value
         if key is not None:

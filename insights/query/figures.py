@@ -344,15 +344,21 @@ def _by_one_area_level(query: FigureQuery, by: list[str]) -> list[dict]:
         rows = [r for r in rows if r[column] == query.area]
     column = AREA_KEYS.index(level)
     totals: dict[str | None, int] = {}
+    total_of = totals.get
     for row in rows:
-        totals[row[column]] = totals.get(row[column], 0) + row[-1]
-    population = _population_by_area(level)
+        totals[row[column]] = total_of(row[column], 0) + row[4]
+    population = _population_by_area(level).get
+    unknown = (None, None)
     result = []
-    for code in sorted(totals, key=lambda c: (c is None, c or "")):  # DuckDB's order: ascending, NULL last
-        everyone, young = population.get(code, (None, None)) if code is not None else (None, None)
-        result.append({level: code, "count": totals[code], "population": everyone,
-                       "rate_per_1000": _rate(totals[code], everyone),
-                       "rate_per_1000_aged_24_and_under": _rate(totals[code], young)})
+    # Rows by LSOA come in order already (every_area's order); other levels are sorted. DuckDB's order:
+    # ascending, NULL last.
+    codes = list(totals) if column == 0 else sorted(totals, key=lambda c: (c is None, c or ""))
+    for code in codes:
+        count = totals[code]
+        everyone, young = population(code, unknown) if code is not None else unknown
+        result.append({level: code, "count": count, "population": everyone,
+                       "rate_per_1000": _rate(count, everyone) if everyone else None,
+                       "rate_per_1000_aged_24_and_under": _rate(count, young) if young else None})
     return result
 
 

@@ -293,3 +293,21 @@ def test_the_shared_cache_is_read_as_django_reads_it_leaving_out_what_has_expire
                        [past, shared.make_key("vrp:test:old")])
     assert figure_cache.read(wanted) == shared.get_many(wanted) == {
         "vrp:test:kept": [{"count": 3}], "vrp:test:ours": ("E01000001", 2)}
+
+
+@pytest.mark.parametrize("in_shared_cache", [True, False])
+def test_a_caller_that_changes_its_result_changes_no_one_elses(demo: dict, cache_on: None,
+                                                               in_shared_cache: bool) -> None:
+    """A result is the caller's own to change: the next caller in the request, the process and the shared cache
+    still get what was computed (the first caller gets the computed value itself, never what is kept)."""
+    key = figure_cache.cache_key("test own", ("c",))
+    with request_memo.reading():
+        first = figure_cache.remember("test own", ("c",), lambda: [{"count": 1}], in_shared_cache=in_shared_cache)
+        first[0]["count"] = 99
+        first.append("changed")
+        assert figure_cache.remember("test own", ("c",), lambda: [{"count": 2}],
+                                     in_shared_cache=in_shared_cache) == [{"count": 1}]
+    with request_memo.reading():  # the process's kept bytes
+        assert figure_cache.remember("test own", ("c",), lambda: [{"count": 3}],
+                                     in_shared_cache=in_shared_cache) == [{"count": 1}]
+    assert caches["shared"].get(key) == ([{"count": 1}] if in_shared_cache else None)

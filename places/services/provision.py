@@ -16,6 +16,7 @@ import numpy as np
 
 from geography.models import AreaLink, Boundary
 from insights.hotspots.query import lsoas_in
+from insights.query import figure_cache
 from insights.query.catalogue import default_query
 from insights.query.priority import percentile_rank, priority_places
 from places.services.directory import distance_m, published
@@ -72,3 +73,15 @@ def by_ward(rows: list[dict]) -> list[dict]:
             "sessions_per_week_nearby": sum(r["sessions_per_week_nearby"] for r in g),
             "gap": round(sum(r["gap"] for r in g) / len(g), 1)} for w, g in groups.items()]
     return sorted(out, key=lambda r: (-r["gap"], r["ward"]))
+
+
+def provision_table(activity: str = "", level: str = "lsoa") -> list[dict]:
+    """``provision_vs_need(activity)`` by LSOA, or ``by_ward`` of it, kept in the shared cache while the data
+    (the directory's published services, the police data, the geography) stay the same: it measures every
+    LSOA against every session's place, and the page's few activities and two levels are asked again and again
+    (a visitor adding a made-up parameter to the address would miss the page cache every time)."""
+    def compute() -> list[dict]:
+        rows = provision_vs_need(activity)
+        return by_ward(rows) if level == "ward" else rows
+
+    return figure_cache.remember("provision", (activity, level, WALKING_DISTANCE_M), compute)

@@ -325,11 +325,16 @@ def provision_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse
     level = request.GET.get("level", "ward")
     if level not in ("ward", "lsoa"):
         return error_response(request, [("level", "Choose ward or lsoa for the level.")], 400, fmt)
+    from places.models import TaxonomyTerm
+
+    # An activity the directory does not list would show no provision anywhere (and be kept as if it did).
+    if activity and not TaxonomyTerm.objects.filter(code=activity).exists():
+        return error_response(request, [("activity", f"{activity[:60]!r} is not an activity of the directory; "
+                                                     "choose one from the list (or none, for every activity).")],
+                              400, fmt)
     rows = provision.provision_table(activity, level) if default_query().month_from else []
     if fmt:
         return table_response(rows, list(rows[0]) if rows else [level], fmt, f"provision-vs-need-{level}")
-    from places.models import TaxonomyTerm
-
     return render(request, "places/provision.html", {"rows": rows[:50], "level": level, "activity": activity,
                                                      "terms": TaxonomyTerm.objects.all(),
                                                      "walking": provision.WALKING_DISTANCE_M,

@@ -191,6 +191,13 @@ def test_a_bad_provision_level_is_a_400_in_the_one_shape(client) -> None:
     assert page.status_code == 400 and "govuk-error-summary" in page.content.decode()
 
 
+def test_an_activity_the_directory_does_not_list_is_a_400_naming_it(client) -> None:
+    response = client.get("/places/provision.json?activity=made-up")
+    assert response.status_code == 400
+    errors = _json_errors(response)
+    assert [e["field"] for e in errors] == ["activity"] and "made-up" in errors[0]["message"]
+
+
 # Table headings ----------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("column", "heading"), [

@@ -15,10 +15,12 @@ then a mask and a sum over them (``np.bincount``), with the same rows, counts an
 """
 
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from core.caches import register_cache
 from insights.query import figure_cache
 from insights.query.figures import FigureQuery, counts_by_area_month_type, parse_month
 
@@ -52,10 +54,36 @@ def region_shape(query: FigureQuery) -> FigureQuery:
                    forces=query.forces if located and query.source == "police" else ())
 
 
+#: The tables each process keeps, newest last: its own slot, as each is megabytes (more than the figure cache
+#: keeps of one result in a process) and every area figure sums one.
+_TABLES: OrderedDict[str, AreaMonths] = OrderedDict()
+#: Tables kept per process: a source's region and every record, for police and ED, and a few states of the
+#: data while a change lands.
+TABLES_KEPT = 8
+
+
+@register_cache
+def forget_tables() -> None:
+    """Empty this process's tables (tests; another process's view)."""
+    _TABLES.clear()
+
+
 def area_months(query: FigureQuery) -> AreaMonths:
-    """The kept table for ``query``'s source and region (computed once while the data stay the same)."""
+    """The kept table for ``query``'s source and region: computed once while the data stay the same (by
+    ``vrp warm`` or the first page to ask), kept in the shared cache and in each process."""
     shape = region_shape(query)
-    return figure_cache.remember("area months", (shape,), lambda: _area_months(shape), shared=True, lasting=True)
+    if not figure_cache.enabled():
+        return _area_months(shape)
+    key = figure_cache.cache_key("area months", (shape,))
+    found = _TABLES.get(key)
+    if found is not None:
+        _TABLES.move_to_end(key)
+        return found
+    found = figure_cache.remember("area months", (shape,), lambda: _area_months(shape), shared=True, lasting=True)
+    _TABLES[key] = found
+    while len(_TABLES) > TABLES_KEPT:
+        _TABLES.popitem(last=False)
+    return found
 
 
 def _order(values: tuple) -> tuple:

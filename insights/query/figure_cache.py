@@ -77,10 +77,8 @@ PROCESS_BYTES = 64 * 1024 * 1024
 _kept = _Kept(PROCESS_BYTES)
 #: Pickled bytes of the results kept as objects too: those read with ``shared=True`` (their callers promise
 #: not to change them), so that the region's counts by every area, the populations and an area's cells are not
-#: unpickled again on every request (unpickling the counts by every area cost more than summing them); big
-#: enough for a source's counts by area, month and type (``area_months``: 3.5 MB for the West Midlands' police
-#: data), which every area figure sums.
-OBJECT_BYTES = 48 * 1024 * 1024
+#: unpickled again on every request (unpickling the counts by every area cost more than summing them).
+OBJECT_BYTES = 16 * 1024 * 1024
 _kept_objects = _Kept(OBJECT_BYTES)
 
 

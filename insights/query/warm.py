@@ -39,11 +39,15 @@ SOURCES = ("police", "ed")
 
 def region_shapes(source: str) -> list[FigureQuery]:
     """The queries whose counts by area, month and type the pages of ``source`` sum (``area_months``): the
-    region's records and every record; none when the source holds no data."""
+    region's records (with and without those that have no location) and every record; none when the source
+    holds no data."""
     default = default_query(source)
     if not default.month_from:
         return []
-    return [region_shape(default), region_shape(replace(default, lad_codes=(), no_location=False))]
+    # The region's records with and without those that have no location (the strategy's spend figures ask
+    # for the latter), and every record.
+    return [region_shape(default), region_shape(replace(default, no_location=False)),
+            region_shape(replace(default, lad_codes=(), no_location=False))]
 
 
 def warm_figures(sources: tuple[str, ...] = SOURCES) -> int:

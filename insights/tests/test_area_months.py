@@ -59,3 +59,34 @@ def test_a_period_outside_the_data_and_an_unheld_type_give_no_rows(demo: dict) -
     for query in (FigureQuery("police", "2030-01", "2030-12"), FigureQuery("police", "2019-01", "2019-12"),
                   FigureQuery("police", "2023-01", "2024-12", types=("Not a type",))):
         assert counts_by_every_area(query) == _warehouse(query) == []
+
+
+def test_a_process_keeps_its_tables_however_big_and_reads_none_again(demo: dict, settings, monkeypatch) -> None:
+    """A region with more records than the West Midlands makes a table bigger than the figure cache keeps of one
+    result in a process: the table has its own slot, so a page neither builds nor reads it again."""
+    from django.core.cache import caches
+
+    from core import request_memo
+    from core.caches import clear_caches
+    from insights.query import area_months as module
+    from insights.query import figure_cache
+
+    settings.VRP_PUBLIC_CACHE_SECONDS = 300
+    caches["shared"].clear()
+    clear_caches()
+    monkeypatch.setattr(figure_cache, "_kept", figure_cache._Kept(1024))
+    monkeypatch.setattr(figure_cache, "_kept_objects", figure_cache._Kept(1024))
+    built, read = [], []
+    build, shared_read = module.counts_by_area_month_type, figure_cache.read
+    monkeypatch.setattr(module, "counts_by_area_month_type", lambda query: built.append(1) or build(query))
+    monkeypatch.setattr(figure_cache, "read", lambda keys: read.append(keys) or shared_read(keys))
+    query = FigureQuery("police", "2023-04", "2024-03")
+    with request_memo.reading():
+        first = counts_by_every_area(query)
+    assert built == [1] and first == _warehouse(query)
+    read.clear()
+    for month_from in ("2023-02", "2023-09"):
+        with request_memo.reading():
+            assert counts_by_every_area(replace(query, month_from=month_from)) == _warehouse(
+                replace(query, month_from=month_from))
+    assert built == [1] and read == []  # neither built nor read from the shared cache again

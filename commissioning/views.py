@@ -141,7 +141,7 @@ def project_page(request: HttpRequest, identifier: str) -> HttpResponse:
 
 
 @allow(EVERYONE)
-@public_page
+@public_page(params=())
 def threesixty_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """Published projects in the 360Giving Data Standard, as JSON or the standard's spreadsheet."""
     if fmt not in ("json", "xlsx"):

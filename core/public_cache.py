@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Callable
 from contextlib import ExitStack
 from importlib import import_module
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,10 +39,20 @@ _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE
                     r"\s+[\"`]?([\w.]+)", re.IGNORECASE)
 
 
-def public_page(view: Callable) -> Callable:
-    """Mark a view whose anonymous response may be cached (it must depend only on the URL and the data)."""
-    view.public_cache = True
-    return view
+def public_page(view: Callable | None = None, *, params: tuple[str, ...] | None = None) -> Callable:
+    """Mark a view whose anonymous response may be cached (it must depend only on the URL and the data).
+
+    With ``params``, the view declares the only query parameters it reads (``()``: none), and the cache keys
+    on those alone: a made-up parameter added to the address (``?r=1234``) then finds the cached response
+    instead of computing the page again. Declare it only for a view whose response never shows its query
+    string (links that repeat the filters would carry the first visitor's made-up parameter to everyone)."""
+
+    def mark(marked: Callable) -> Callable:
+        marked.public_cache = True
+        marked.public_params = None if params is None else tuple(sorted(params))
+        return marked
+
+    return mark(view) if view is not None else mark
 
 
 def data_version() -> int:
@@ -113,18 +124,24 @@ def _anonymous(request: HttpRequest) -> bool:
     return True
 
 
-def _cacheable(request: HttpRequest) -> bool:
+def _cacheable(request: HttpRequest) -> Callable | None:
+    """The view, when the request's response may come from (and go to) the page cache."""
     if settings.VRP_PUBLIC_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
-        return False
+        return None
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return getattr(match.func, "public_cache", False) and _anonymous(request)
+        return None
+    return match.func if getattr(match.func, "public_cache", False) and _anonymous(request) else None
 
 
-def _key(request: HttpRequest) -> str:
-    parts = [str(data_version()), request.method, request.get_full_path(), request.headers.get("HX-Request", ""),
+def _key(request: HttpRequest, view: Callable) -> str:
+    params = getattr(view, "public_params", None)
+    if params is None:
+        address = request.get_full_path()
+    else:  # only the parameters the view reads, in a fixed order
+        address = request.path + "?" + urlencode([(k, v) for k in params for v in request.GET.getlist(k)])
+    parts = [str(data_version()), request.method, address, request.headers.get("HX-Request", ""),
              request.headers.get("HX-Target", "")]
     return "vrp:page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -143,9 +160,10 @@ class PublicPageCacheMiddleware:
             if watcher.changed:
                 bump_data_version()
             return response
-        if not _cacheable(request):
+        view = _cacheable(request)
+        if view is None:
             return self.get_response(request)
-        key = _key(request)
+        key = _key(request, view)
         cached = cache.get(key)
         if cached is not None:
             cached["X-VRP-Cache"] = "hit"

@@ -74,7 +74,7 @@ def _visible(request: HttpRequest, pk: int) -> EvidenceItem:
 
 
 @allow(EVERYONE)
-@public_page
+@public_page(params=())
 def item_page(request: HttpRequest, pk: int) -> HttpResponse:
     item = _visible(request, pk)
     from monitoring.services.scope import projects_in_scope

@@ -216,7 +216,7 @@ OPENAPI_PATHS = {
 
 
 @allow(EVERYONE)
-@public_page
+@public_page(params=())
 def openapi(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3.1 document of every JSON and GeoJSON endpoint each app registered in its ``AppConfig.ready()``
     (``core.api_registry``): figures, maps, hotspots, the public release, projects, evidence, provision against

@@ -64,7 +64,7 @@ def _radius(request: HttpRequest) -> int:
 
 
 @allow(EVERYONE)
-@public_page
+@public_page(params=("radius",))
 def school_page(request: HttpRequest, urn: int, fmt: str | None = None) -> HttpResponse:
     """A school: violence within a radius by month and type (last 12 months), its plans and routes."""
     school = get_object_or_404(School, urn=urn)
@@ -217,7 +217,7 @@ def directory_search(request: HttpRequest) -> HttpResponse:
 
 
 @allow(EVERYONE)
-@public_page
+@public_page(params=())
 def service_page(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     """One published service with its Open Referral UK fields: organisation, description, eligibility, cost,
     contact, categories, where (with a map) and when (its regular sessions)."""

@@ -433,7 +433,7 @@ def spend_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
 
 
 @allow(EVERYONE)
-@public_page
+@public_page(params=())
 def public_strategy(request: HttpRequest) -> HttpResponse:
     """Published strategies: priorities, commitments, and open measures' values and statuses."""
     strategies = []
@@ -445,6 +445,6 @@ def public_strategy(request: HttpRequest) -> HttpResponse:
 
 
 @allow(EVERYONE)
-@public_page
+@public_page(params=())
 def you_said_we_did(request: HttpRequest) -> HttpResponse:
     return render(request, "strategy/you_said.html", {"consultations": public.you_said_we_did()})

@@ -113,3 +113,68 @@ def test_only_statements_that_write_data_count_as_a_change() -> None:
     assert not changes_data('UPDATE "django_session" SET "session_data" = %s')
     assert not changes_data('INSERT INTO "core_auditentry" ("at") VALUES (%s)')
     assert not changes_data('UPDATE "core_user" SET "last_login" = %s WHERE "id" = %s')
+
+
+def test_a_made_up_parameter_finds_the_cached_page_of_a_view_that_declares_its_parameters(client,
+                                                                                          cache_on) -> None:
+    """A view declaring the parameters it reads is cached on those alone: ``?r=<random>`` cannot make it
+    compute the page again. A view that declares none keys on the whole address (its links repeat the query)."""
+    first = client.get("/places/stories/")
+    assert first.status_code == 200 and first.get("X-VRP-Cache") is None
+    for address in ("/places/stories/?r=1", "/places/stories/?r=2&r=3&utm_source=x"):
+        again = client.get(address)
+        assert again.get("X-VRP-Cache") == "hit" and again.content == first.content
+    project("P-1", title="First")
+    assert _titles(client)[1] == "miss"
+    assert _titles(client, "/commissioning/projects.json?r=1")[1] == "miss"  # undeclared: its own entry
+
+
+def test_declared_parameters_key_the_page_whatever_their_order_and_others_do_not() -> None:
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from core.public_cache import _key
+
+    view = resolve("/places/schools/100000/").func
+    assert view.public_params == ("radius",)
+    factory = RequestFactory()
+
+    def key(address: str) -> str:
+        return _key(factory.get(address), view)
+
+    assert key("/places/schools/100000/?radius=800") == key("/places/schools/100000/?r=9&radius=800")
+    assert key("/places/schools/100000/?radius=800") != key("/places/schools/100000/?radius=900")
+    assert key("/places/schools/100000/") == key("/places/schools/100000/?made=up")
+    assert key("/places/schools/100000/") != key("/places/schools/100001/")
+
+
+def test_a_view_that_declares_its_parameters_reads_no_others() -> None:
+    """The declaration is a promise the cache relies on: each such view's own code reads the query string only
+    through ``request.GET.get`` of a declared name, and hands the request only to helpers known not to read it
+    (``_radius`` reads ``radius``)."""
+    import ast
+    import inspect
+
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def views(resolver):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from views(pattern)
+            elif isinstance(pattern, URLPattern) and getattr(pattern.callback, "public_params", None) is not None:
+                yield pattern.callback
+
+    readers = {"_radius": {"radius"}}
+    harmless = {"render", "_readable", "_visible", "refuse", "error_response", "table_response"}
+    checked = 0
+    for view in set(views(get_resolver())):
+        declared = set(view.public_params)
+        tree = ast.parse(inspect.getsource(inspect.unwrap(view)).lstrip())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "GET":
+                raise AssertionError(f"{view.__name__} reads request.GET itself; declare what it reads there")
+            if isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and a.id == "request" for a in node.args):
+                name = ast.unparse(node.func)
+                assert name in harmless or readers.get(name, {"?"}) <= declared, (view.__name__, name)
+        checked += 1
+    assert checked >= 10

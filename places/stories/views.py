@@ -42,7 +42,7 @@ def _with_problems(form, problems: list) -> None:
 
 
 @allow(EVERYONE)
-@public_page
+@public_page(params=())
 def story_list(request: HttpRequest) -> HttpResponse:
     # Newest first; drafts (never published) last, on SQLite and PostgreSQL alike.
     stories = publishing.readable_stories(request.user).order_by(F("published_at").desc(nulls_last=True), "title")
@@ -78,7 +78,7 @@ def _chapter_context(story: Story, chapter: Chapter, number: int) -> dict:
 
 
 @allow(EVERYONE)
-@public_page
+@public_page(params=())
 def story_page(request: HttpRequest, story: str) -> HttpResponse:
     """A story to read: chapters in order, each moving the map (with JavaScript) and describing it (always)."""
     found = _readable(request, story)
@@ -89,7 +89,7 @@ def story_page(request: HttpRequest, story: str) -> HttpResponse:
 
 
 @allow(EVERYONE)
-@public_page
+@public_page(params=())
 def story_overlays(request: HttpRequest, story: str) -> HttpResponse:
     """GeoJSON of what the story draws besides figures: the region's local authorities (context), each
     chapter's outlined areas and routes, with the chapters (numbers) that show each."""
@@ -123,7 +123,7 @@ def story_overlays(request: HttpRequest, story: str) -> HttpResponse:
 
 
 @allow(EVERYONE)
-@public_page
+@public_page(params=())
 def chapter_data(request: HttpRequest, story: str, number: int, fmt: str) -> HttpResponse:
     """One chapter's figures as the visitor may see them (from the same endpoint as its map)."""
     found = _readable(request, story)
@@ -139,7 +139,7 @@ def chapter_data(request: HttpRequest, story: str, number: int, fmt: str) -> Htt
 
 
 @allow(EVERYONE)
-@public_page
+@public_page(params=())
 def story_export(request: HttpRequest, story: str) -> HttpResponse:
     """The story as one self-contained HTML file (see ``export``)."""
     from core.security import policy_with_style_hash

@@ -15,7 +15,6 @@ then a mask and a sum over them (``np.bincount``), with the same rows, counts an
 """
 
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -54,12 +53,12 @@ def region_shape(query: FigureQuery) -> FigureQuery:
                    forces=query.forces if located and query.source == "police" else ())
 
 
-#: The tables each process keeps, newest last: its own slot, as each is megabytes (more than the figure cache
-#: keeps of one result in a process) and every area figure sums one.
-_TABLES: OrderedDict[str, AreaMonths] = OrderedDict()
 #: Tables kept per process: a source's region and every record, for police and ED, and a few states of the
 #: data while a change lands.
 TABLES_KEPT = 8
+#: The tables each process keeps (counted, not weighed): their own slot, as each is megabytes (more than the
+#: figure cache keeps of one result in a process) and every area figure sums one.
+_TABLES = figure_cache.Kept(TABLES_KEPT, largest=1)
 
 
 @register_cache
@@ -76,13 +75,10 @@ def area_months(query: FigureQuery) -> AreaMonths:
         return _area_months(shape)
     key = figure_cache.cache_key("area months", (shape,))
     found = _TABLES.get(key)
-    if found is not None:
-        _TABLES.move_to_end(key)
-        return found
-    found = figure_cache.remember("area months", (shape,), lambda: _area_months(shape), shared=True, lasting=True)
-    _TABLES[key] = found
-    while len(_TABLES) > TABLES_KEPT:
-        _TABLES.popitem(last=False)
+    if found is None:
+        found = figure_cache.remember("area months", (shape,), lambda: _area_months(shape), shared=True,
+                                      lasting=True)
+        _TABLES.put(key, found, 1)
     return found
 
 
@@ -125,8 +121,9 @@ def counts_by_every_area(query: FigureQuery) -> list[tuple]:
         cells = slice(*np.searchsorted(kept.month_index, np.array([first, last], dtype=kept.month_index.dtype)))
     areas, events = kept.area_index[cells], kept.events[cells]
     if query.types:
+        wanted = set(query.types)
         asked = np.zeros(len(kept.types), dtype=bool)
-        asked[[i for i, kind in enumerate(kept.types) if kind in set(query.types)]] = True
+        asked[[i for i, kind in enumerate(kept.types) if kind in wanted]] = True
         chosen = asked[kept.type_index[cells]]
         areas, events = areas[chosen], events[chosen]
     present = np.bincount(areas, minlength=len(kept.areas))

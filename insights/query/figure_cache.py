@@ -40,13 +40,14 @@ from core.caches import register_cache
 
 _MISSING = object()
 
-class _Kept:
-    """Values kept by this process under their keys, up to ``budget`` bytes of their pickles (least recently
-    used out first; a value over an eighth of the budget is not kept, so one huge result cannot push out
-    everything else)."""
+class Kept:
+    """Values kept by this process under their keys, up to ``budget`` (bytes of their pickles, or any other
+    size their callers give), least recently used out first; a value over ``largest`` (an eighth of the
+    budget unless said) is not kept, so one huge result cannot push out everything else."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, largest: int | None = None) -> None:
         self.budget = budget
+        self.largest = budget // 8 if largest is None else largest
         self.values: OrderedDict[str, tuple[Any, int]] = OrderedDict()
         self.size = 0
 
@@ -58,7 +59,7 @@ class _Kept:
         return found[0]
 
     def put(self, key: str, value: Any, size: int) -> None:
-        if size > self.budget // 8:
+        if size > self.largest:
             return
         old = self.values.pop(key, None)
         self.size += size - (old[1] if old is not None else 0)
@@ -74,12 +75,12 @@ class _Kept:
 
 #: Bytes of pickled results each process keeps in front of the shared cache (least recently used out first).
 PROCESS_BYTES = 64 * 1024 * 1024
-_kept = _Kept(PROCESS_BYTES)
+_kept = Kept(PROCESS_BYTES)
 #: Pickled bytes of the results kept as objects too: those read with ``shared=True`` (their callers promise
 #: not to change them), so that the region's counts by every area, the populations and an area's cells are not
 #: unpickled again on every request (unpickling the counts by every area cost more than summing them).
 OBJECT_BYTES = 16 * 1024 * 1024
-_kept_objects = _Kept(OBJECT_BYTES)
+_kept_objects = Kept(OBJECT_BYTES)
 
 
 @register_cache

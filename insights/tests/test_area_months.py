@@ -74,8 +74,8 @@ def test_a_process_keeps_its_tables_however_big_and_reads_none_again(demo: dict,
     settings.VRP_PUBLIC_CACHE_SECONDS = 300
     caches["shared"].clear()
     clear_caches()
-    monkeypatch.setattr(figure_cache, "_kept", figure_cache._Kept(1024))
-    monkeypatch.setattr(figure_cache, "_kept_objects", figure_cache._Kept(1024))
+    monkeypatch.setattr(figure_cache, "_kept", figure_cache.Kept(1024))
+    monkeypatch.setattr(figure_cache, "_kept_objects", figure_cache.Kept(1024))
     built, read = [], []
     build, shared_read = module.counts_by_area_month_type, figure_cache.read
     monkeypatch.setattr(module, "counts_by_area_month_type", lambda query: built.append(1) or build(query))
